@@ -1,0 +1,56 @@
+# Two commands on a fresh clone: `make run` (the demo on SQLite) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+
+.PHONY: install run test test-postgres lint format check bench clean
+
+# Installs exactly what uv.lock pins (uv itself comes from PyPI into .tools/).
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(UV) || ($(PYTHON) -m venv .tools && .tools/bin/pip install -q uv==$(UV_VERSION))
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	DEBUG=True $(PY) manage.py migrate --no-input -v0
+	DEBUG=True $(PY) manage.py seed_demo
+	@echo
+	@echo "Yurikago demo: http://$(HOST):$(PORT)/   (staff portal: /staff/, admin: /admin/)"
+	@echo "Messages are 'sent' to this console (SMS and email)."
+	@echo
+	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
+
+# pytest exits 5 when it collects no tests; that is not a failure of the suite.
+test: install
+	@mkdir -p var
+	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) test
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install
+	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=check $(PY) manage.py check
+
+bench: install
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .tools var db.sqlite3 staticfiles

@@ -1,0 +1,86 @@
+"""The outbox: every message the system owes somebody, written in the transaction that owes it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Message(models.Model):
+    class Purpose(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation")
+        REMINDER = "reminder", _("Reminder")
+        CANCELLATION = "cancellation", _("Cancellation notice")
+        RESCHEDULE = "reschedule", _("Reschedule notice")
+        LOGIN_CODE = "login_code", _("Login code")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+        SKIPPED = "skipped", _("Skipped")
+
+    booking = models.ForeignKey("scheduling.Booking", on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="messages", verbose_name=_("booking"))
+    municipality = models.ForeignKey("scheduling.Municipality", on_delete=models.CASCADE,
+                                     related_name="messages", verbose_name=_("municipality"))
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # Distinguishes repeats of one purpose: "72h" and "24h" reminders, the Nth reschedule.
+    occurrence = models.CharField(_("occurrence"), max_length=32, default="", blank=True)
+    language = models.CharField(_("language"), max_length=10, default="ja")
+    recipient = models.CharField(_("to"), max_length=254)
+    # Small rendering context (times, reference); for login codes the code, cleared once sent.
+    context = models.JSONField(default=dict, blank=True)
+    send_at = models.DateTimeField(_("send at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    provider_id = models.CharField(_("provider id"), max_length=64, blank=True, db_index=True)
+    error_code = models.CharField(_("error code"), max_length=32, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # A failed SMS that fell back to email points at the email it caused.
+    fallback_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="fallbacks")
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["send_at", "id"]
+        indexes = [models.Index(fields=["status", "send_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "purpose", "channel", "occurrence"],
+                condition=Q(booking__isnull=False),
+                name="message_once_per_occurrence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}/{self.channel} #{self.pk}"
+
+
+class SmsOptOut(models.Model):
+    """A number that answered STOP: no more SMS to it until it opts back in."""
+
+    phone = models.CharField(_("phone (E.164)"), max_length=20, unique=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    keyword = models.CharField(_("keyword"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS opt-out")
+        verbose_name_plural = _("SMS opt-outs")

@@ -1,0 +1,142 @@
+"""Who may see or change what. The only place that decides it; pages and API both call here.
+
+Not found and not allowed look the same to the caller (Http404), so nothing leaks.
+- a resident: her own bookings and pregnancies;
+- a nurse: bookings at her sites;
+- a site manager: bookings at the sites she manages;
+- a municipality administrator: everything in her municipality;
+- nobody: another municipality's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Booking, Municipality, Nurse, Site, StaffRole
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a signed-in person may reach, computed once per request."""
+
+    resident_id: int | None = None
+    nurse_id: int | None = None
+    # site ids she may see as staff (nurse sites ∪ managed sites ∪ all sites she administers)
+    site_ids: frozenset[int] = field(default_factory=frozenset)
+    admin_municipality_ids: frozenset[int] = field(default_factory=frozenset)
+    manager_site_ids: frozenset[int] = field(default_factory=frozenset)
+    municipality_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.site_ids or self.admin_municipality_ids)
+
+    @property
+    def is_manager(self) -> bool:
+        return bool(self.manager_site_ids or self.admin_municipality_ids)
+
+
+def scope_for(user: User | AnonymousUser) -> Scope:
+    if not user.is_authenticated:
+        return Scope()
+    cached = getattr(user, "_yurikago_scope", None)
+    if cached is not None:
+        return cached
+    resident_id = getattr(getattr(user, "resident", None), "pk", None)
+    nurse = Nurse.objects.filter(user=user, is_active=True).first()
+    site_ids: set[int] = set()
+    municipality_ids: set[int] = set()
+    if nurse:
+        site_ids |= set(nurse.sites.values_list("id", flat=True))
+        municipality_ids.add(nurse.municipality_id)
+    admin_ids: set[int] = set()
+    manager_sites: set[int] = set()
+    for role in StaffRole.objects.filter(user=user).prefetch_related("sites"):
+        municipality_ids.add(role.municipality_id)
+        if role.role == StaffRole.Role.MUNICIPALITY_ADMIN:
+            admin_ids.add(role.municipality_id)
+        else:
+            manager_sites |= {s.id for s in role.sites.all()}
+    if admin_ids:
+        site_ids |= set(Site.objects.filter(municipality_id__in=admin_ids).values_list("id", flat=True))
+    site_ids |= manager_sites
+    scope = Scope(
+        resident_id=resident_id,
+        nurse_id=nurse.pk if nurse else None,
+        site_ids=frozenset(site_ids),
+        admin_municipality_ids=frozenset(admin_ids),
+        manager_site_ids=frozenset(manager_sites),
+        municipality_ids=frozenset(municipality_ids),
+    )
+    user._yurikago_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def bookings_visible_to(user: User | AnonymousUser) -> QuerySet[Booking]:
+    scope = scope_for(user)
+    condition = Q(pk__in=[])
+    if scope.resident_id is not None:
+        condition |= Q(pregnancy__resident_id=scope.resident_id)
+    if scope.site_ids:
+        condition |= Q(site_id__in=scope.site_ids)
+    return Booking.objects.filter(condition)
+
+
+def access_booking(user: User | AnonymousUser, reference: str, *, for_update: bool = False) -> Booking:
+    """The booking if she may see it; otherwise 404, whether it exists or not."""
+    reference = reference.replace("-", "").upper()
+    qs = bookings_visible_to(user).select_related(
+        "site__municipality", "municipality", "interview_type", "nurse", "pregnancy__resident"
+    )
+    booking = qs.filter(reference=reference).first()
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def is_staff_for_booking(user: User | AnonymousUser, booking: Booking) -> bool:
+    return booking.site_id in scope_for(user).site_ids
+
+
+def access_site_as_staff(user: User | AnonymousUser, site_id: int) -> Site:
+    if site_id not in scope_for(user).site_ids:
+        raise Http404
+    return Site.objects.select_related("municipality").get(pk=site_id)
+
+
+def access_nurse(user: User | AnonymousUser, nurse_id: int) -> Nurse:
+    """Her own record, or a nurse at sites she manages or administers."""
+    scope = scope_for(user)
+    nurse = Nurse.objects.filter(pk=nurse_id).prefetch_related("sites").first()
+    if nurse is None:
+        raise Http404
+    if nurse.pk == scope.nurse_id:
+        return nurse
+    if nurse.municipality_id in scope.admin_municipality_ids:
+        return nurse
+    if {s.id for s in nurse.sites.all()} & scope.manager_site_ids:
+        return nurse
+    raise Http404
+
+
+def access_municipality_admin(user: User | AnonymousUser, municipality_id: int) -> Municipality:
+    if municipality_id not in scope_for(user).admin_municipality_ids:
+        raise Http404
+    return Municipality.objects.get(pk=municipality_id)
+
+
+def manager_site_ids(user: User | AnonymousUser) -> frozenset[int]:
+    """Sites whose figures she may see on the dashboard."""
+    scope = scope_for(user)
+    if scope.admin_municipality_ids:
+        return scope.site_ids
+    return scope.manager_site_ids

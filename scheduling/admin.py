@@ -1,0 +1,147 @@
+"""Django admin for every model. Labels come from the models' translated verbose names."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import models
+
+
+@admin.register(models.User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "phone", "display_name", "is_staff", "is_active"]
+    search_fields = ["email", "phone", "display_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "phone", "phone_verified", "password")}),
+        (_("Personal info"), {"fields": ("display_name", "first_name", "last_name")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
+                                        "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",),
+                             "fields": ("email", "password1", "password2")}),)
+
+
+class SiteInline(admin.TabularInline):
+    model = models.Site
+    extra = 0
+    fields = ["code", "name", "address", "rooms", "open_weekdays", "is_active"]
+
+
+@admin.register(models.Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "branding_name", "time_zone", "is_active"]
+    inlines = [SiteInline]
+
+
+@admin.register(models.Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "address", "rooms", "is_active"]
+    list_filter = ["municipality", "is_active"]
+    search_fields = ["name", "address"]
+
+
+@admin.register(models.SiteClosure)
+class SiteClosureAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "site", "date_from", "date_to", "reason"]
+    list_filter = ["municipality", "site"]
+
+
+@admin.register(models.InterviewType)
+class InterviewTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "duration_minutes", "min_notice_hours",
+                    "max_days_ahead"]
+
+
+class RuleInline(admin.TabularInline):
+    model = models.AvailabilityRule
+    extra = 0
+
+
+@admin.register(models.Nurse)
+class NurseAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "qualification", "is_active"]
+    list_filter = ["municipality", "qualification", "sites"]
+    filter_horizontal = ["sites"]
+    exclude = ["feed_token_hash"]
+    inlines = [RuleInline]
+
+
+@admin.register(models.StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "role"]
+    filter_horizontal = ["sites"]
+
+
+@admin.register(models.AvailabilityRule)
+class AvailabilityRuleAdmin(admin.ModelAdmin):
+    list_display = ["nurse", "site", "weekday", "start_time", "end_time", "valid_from",
+                    "valid_to"]
+    list_filter = ["site", "weekday"]
+
+
+@admin.register(models.TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["nurse", "start", "end", "weekly_until"]
+
+
+@admin.register(models.ExternalCalendar)
+class ExternalCalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "nurse", "last_synced_at", "last_error"]
+    exclude = ["uploaded_ics"]
+
+
+@admin.register(models.BusyBlock)
+class BusyBlockAdmin(admin.ModelAdmin):
+    list_display = ["nurse", "start", "end", "calendar"]
+
+
+@admin.register(models.Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    list_display = ["id", "municipality", "preferred_language", "created_at"]
+    search_fields = ["name", "name_kana", "phone", "email"]
+
+
+@admin.register(models.Pregnancy)
+class PregnancyAdmin(admin.ModelAdmin):
+    list_display = ["id", "resident", "due_date", "preferred_language", "is_active"]
+
+
+class EventInline(admin.TabularInline):
+    model = models.BookingEvent
+    extra = 0
+    readonly_fields = ["at", "actor", "actor_is_staff", "kind", "data"]
+    can_delete = False
+
+
+@admin.register(models.Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["display_reference", "site", "nurse", "start", "status", "channel"]
+    list_filter = ["status", "channel", "site", "municipality"]
+    search_fields = ["reference"]
+    date_hierarchy = "start"
+    inlines = [EventInline]
+    # Bookings change through the services (events, messages), never by editing these fields.
+    readonly_fields = ["reference", "municipality", "pregnancy", "site", "nurse", "start", "end",
+                       "blocked_until", "status", "sequence", "expires_at", "channel",
+                       "created_by"]
+
+
+@admin.register(models.BookingEvent)
+class BookingEventAdmin(admin.ModelAdmin):
+    list_display = ["booking", "at", "kind", "actor", "actor_is_staff"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "booking", "resident", "action"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

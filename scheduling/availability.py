@@ -1,0 +1,367 @@
+"""Open slots: nurse rules − closures − time off − busy blocks − bookings and holds.
+
+Everything is loaded in a fixed number of queries (sites, closures, rules, time off, busy blocks,
+bookings: six, whatever the range, the number of sites or nurses), then computed in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import jpholiday
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import (
+    AvailabilityRule,
+    Booking,
+    BusyBlock,
+    InterviewType,
+    Mode,
+    Municipality,
+    Site,
+    SiteClosure,
+    TimeOff,
+)
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass(frozen=True)
+class Slot:
+    site_id: int
+    start: dt.datetime
+    end: dt.datetime
+    mode: str
+    # Free nurses, least loaded first: the booking service assigns the first.
+    nurse_ids: tuple[int, ...]
+    # Free room numbers (in-person only); empty for video and phone.
+    free_rooms: tuple[int, ...] = ()
+
+    @property
+    def capacity(self) -> int:
+        if self.mode == Mode.IN_PERSON:
+            return min(len(self.nurse_ids), len(self.free_rooms))
+        return len(self.nurse_ids)
+
+
+# --- Calendar rules (pure) --------------------------------------------------------------------
+
+
+def _mmdd(value: str) -> tuple[int, int] | None:
+    if not value:
+        return None
+    month, day = value.split("-")
+    return int(month), int(day)
+
+
+def in_year_end(day: dt.date, start: str, end: str) -> bool:
+    """True inside a closure like 12-29 … 01-03 that wraps the new year."""
+    first, last = _mmdd(start), _mmdd(end)
+    if first is None or last is None:
+        return False
+    md = (day.month, day.day)
+    if first <= last:
+        return first <= md <= last
+    return md >= first or md <= last
+
+
+def nth_weekday_of_month(day: dt.date) -> int:
+    return (day.day - 1) // 7 + 1
+
+
+def is_public_holiday(municipality: Municipality, day: dt.date) -> bool:
+    if municipality.holiday_calendar == Municipality.HolidayCalendar.JAPAN:
+        return jpholiday.is_holiday(day)
+    return False
+
+
+def site_is_open(site: Site, day: dt.date, closures: Iterable[SiteClosure] = ()) -> bool:
+    if day.weekday() not in site.open_weekdays:
+        return False
+    if site.closed_on_public_holidays and is_public_holiday(site.municipality, day):
+        return False
+    if in_year_end(day, site.year_end_start, site.year_end_end):
+        return False
+    for n, weekday in site.closed_nth_weekdays:
+        if day.weekday() == weekday and nth_weekday_of_month(day) == n:
+            return False
+    return not any(
+        c.date_from <= day <= c.date_to and (c.site_id is None or c.site_id == site.id)
+        for c in closures
+    )
+
+
+def is_business_day(municipality: Municipality, day: dt.date) -> bool:
+    """A day the municipal offices work: weekdays, not holidays, not 12/29–1/3."""
+    return (
+        day.weekday() < 5
+        and not is_public_holiday(municipality, day)
+        and not in_year_end(day, "12-29", "01-03")
+    )
+
+
+def cancel_deadline(
+    municipality: Municipality, interview_type: InterviewType, start: dt.datetime
+) -> dt.datetime:
+    """E.g. 11:00 on the business day before the interview."""
+    tz = municipality.tz
+    day = start.astimezone(tz).date()
+    remaining = interview_type.cancel_deadline_business_days
+    while remaining > 0:
+        day -= dt.timedelta(days=1)
+        if is_business_day(municipality, day):
+            remaining -= 1
+    return dt.datetime.combine(day, interview_type.cancel_deadline_time, tzinfo=tz)
+
+
+def booking_window(
+    site: Site, interview_type: InterviewType, now: dt.datetime
+) -> tuple[dt.datetime, dt.date]:
+    """The earliest bookable start and the last bookable local date."""
+    tz = site.municipality.tz
+    today = now.astimezone(tz).date()
+    earliest = now + dt.timedelta(hours=interview_type.min_notice_hours)
+    if site.min_notice_days is not None:
+        first_day = today + dt.timedelta(days=site.min_notice_days)
+        earliest = max(earliest, dt.datetime.combine(first_day, dt.time(0), tzinfo=tz))
+    return earliest, today + dt.timedelta(days=interview_type.max_days_ahead)
+
+
+# --- Loading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Data:
+    sites: list[Site]
+    closures: list[SiteClosure]
+    rules: list[AvailabilityRule]
+    # (nurse, local date) -> intervals the nurse is away
+    away: dict[tuple[int, dt.date], list[Interval]] = field(default_factory=dict)
+    # (nurse, local date) -> intervals of her active bookings (start, blocked_until)
+    booked: dict[tuple[int, dt.date], list[Interval]] = field(default_factory=dict)
+    # (site, local date) -> (start, blocked_until, room) of in-person bookings using a room
+    rooms_used: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime, int]]] = field(
+        default_factory=dict
+    )
+    # nurse -> {local date: bookings that day}; for balancing
+    load: dict[int, dict[dt.date, int]] = field(default_factory=dict)
+
+
+def _local_days(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> list[dt.date]:
+    first = start.astimezone(tz).date()
+    last = (end - dt.timedelta(microseconds=1)).astimezone(tz).date()
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _load(
+    municipality: Municipality,
+    site_ids: Sequence[int] | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    now: dt.datetime,
+    exclude_booking_id: int | None,
+) -> _Data:
+    tz = municipality.tz
+    range_start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
+    range_end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+
+    sites_qs = Site.objects.filter(municipality=municipality, is_active=True)
+    if site_ids is not None:
+        sites_qs = sites_qs.filter(id__in=list(site_ids))
+    sites = list(sites_qs)
+    for site in sites:
+        site.municipality = municipality  # avoid a query per site
+    ids = [s.id for s in sites]
+
+    closures = list(
+        SiteClosure.objects.filter(
+            municipality=municipality, date_from__lte=date_to, date_to__gte=date_from
+        )
+    )
+    rules = list(
+        AvailabilityRule.objects.filter(
+            site_id__in=ids,
+            nurse__is_active=True,
+            valid_from__lte=date_to,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date_from))
+        .order_by("site_id", "weekday", "start_time", "nurse_id")
+    )
+    nurse_ids = sorted({r.nurse_id for r in rules})
+    data = _Data(sites=sites, closures=closures, rules=rules)
+    away: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
+
+    def add_away(nurse_id: int, start: dt.datetime, end: dt.datetime) -> None:
+        for day in _local_days(start, end, tz):
+            away[(nurse_id, day)].append((start, end))
+
+    time_off = TimeOff.objects.filter(nurse_id__in=nurse_ids, start__lt=range_end).filter(
+        Q(end__gt=range_start) | Q(weekly_until__gte=date_from)
+    )
+    for off in time_off:
+        add_away(off.nurse_id, off.start, off.end)
+        if off.weekly_until:
+            week = dt.timedelta(days=7)
+            start, end = off.start + week, off.end + week
+            while start < range_end and start.astimezone(tz).date() <= off.weekly_until:
+                if end > range_start:
+                    add_away(off.nurse_id, start, end)
+                start, end = start + week, end + week
+
+    for block in BusyBlock.objects.filter(
+        nurse_id__in=nurse_ids, start__lt=range_end, end__gt=range_start
+    ).only("nurse_id", "start", "end"):
+        add_away(block.nurse_id, block.start, block.end)
+
+    booked: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
+    rooms_used: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime, int]]] = (
+        defaultdict(list)
+    )
+    load: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    bookings = (
+        Booking.objects.active(now)
+        .filter(Q(nurse_id__in=nurse_ids) | Q(site_id__in=ids))
+        .filter(start__lt=range_end, blocked_until__gt=range_start)
+        .values_list("id", "nurse_id", "site_id", "start", "blocked_until", "room")
+    )
+    for booking_id, nurse_id, site_id, start, blocked_until, room in bookings:
+        if booking_id == exclude_booking_id:
+            continue
+        for day in _local_days(start, blocked_until, tz):
+            booked[(nurse_id, day)].append((start, blocked_until))
+            if room is not None:
+                rooms_used[(site_id, day)].append((start, blocked_until, room))
+        load[nurse_id][start.astimezone(tz).date()] += 1
+
+    data.away, data.booked, data.rooms_used, data.load = away, booked, rooms_used, load
+    return data
+
+
+def _overlaps(intervals: list[Interval] | None, start: dt.datetime, end: dt.datetime) -> bool:
+    return bool(intervals) and any(s < end and e > start for s, e in intervals)  # type: ignore[union-attr]
+
+
+# --- The engine -------------------------------------------------------------------------------
+
+
+def open_slots(
+    *,
+    municipality: Municipality,
+    interview_type: InterviewType,
+    date_from: dt.date,
+    date_to: dt.date,
+    site_ids: Sequence[int] | None = None,
+    mode: str = Mode.IN_PERSON,
+    now: dt.datetime | None = None,
+    ignore_notice: bool = False,
+    exclude_booking_id: int | None = None,
+) -> list[Slot]:
+    """Bookable slots with at least one free nurse (and room), ordered by start then site.
+
+    `ignore_notice` lets staff book inside the minimum notice (never in the past, never outside
+    the horizon). `exclude_booking_id` ignores one booking, so a reschedule can move within its
+    own time.
+    """
+    now = now or timezone.now()
+    if date_to < date_from or mode not in interview_type.modes:
+        return []
+    data = _load(municipality, site_ids, date_from, date_to, now, exclude_booking_id)
+    tz = municipality.tz
+    duration, buffer = interview_type.duration, interview_type.buffer
+    step = dt.timedelta(minutes=interview_type.slot_step_minutes)
+
+    rules_by_site_day: dict[tuple[int, int], list[AvailabilityRule]] = defaultdict(list)
+    for rule in data.rules:
+        rules_by_site_day[(rule.site_id, rule.weekday)].append(rule)
+
+    slots: list[Slot] = []
+    for site in data.sites:
+        if site.modes and mode not in site.modes:
+            continue
+        earliest, last_day = booking_window(site, interview_type, now)
+        if ignore_notice:
+            earliest = now
+        day = max(date_from, earliest.astimezone(tz).date())
+        site_closures = [c for c in data.closures if c.site_id in (None, site.id)]
+        while day <= min(date_to, last_day):
+            if site_is_open(site, day, site_closures):
+                slots.extend(
+                    _slots_for_site_day(
+                        site, day, rules_by_site_day[(site.id, day.weekday())], data,
+                        mode=mode, duration=duration, buffer=buffer, step=step,
+                        earliest=earliest,
+                    )
+                )
+            day += dt.timedelta(days=1)
+    slots.sort(key=lambda s: (s.start, s.site_id))
+    return slots
+
+
+def _slots_for_site_day(
+    site: Site,
+    day: dt.date,
+    rules: list[AvailabilityRule],
+    data: _Data,
+    *,
+    mode: str,
+    duration: dt.timedelta,
+    buffer: dt.timedelta,
+    step: dt.timedelta,
+    earliest: dt.datetime,
+) -> list[Slot]:
+    tz = site.municipality.tz
+    candidates: dict[dt.datetime, list[int]] = defaultdict(list)
+    for rule in rules:
+        if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
+            continue
+        start = dt.datetime.combine(day, rule.start_time, tzinfo=tz)
+        rule_end = dt.datetime.combine(day, rule.end_time, tzinfo=tz)
+        while start + duration <= rule_end:
+            if site.last_start_time is not None and start.timetz().replace(
+                tzinfo=None
+            ) > site.last_start_time:
+                break
+            if start >= earliest:
+                nurse = rule.nurse_id
+                end = start + duration
+                if not _overlaps(data.away.get((nurse, day)), start, end) and not _overlaps(
+                    data.booked.get((nurse, day)), start, end + buffer
+                ):
+                    if nurse not in candidates[start]:
+                        candidates[start].append(nurse)
+            start += step
+
+    result = []
+    for start, nurses in sorted(candidates.items()):
+        end = start + duration
+        rooms: tuple[int, ...] = ()
+        if mode == Mode.IN_PERSON:
+            used = {
+                room
+                for s, e, room in data.rooms_used.get((site.id, day), ())
+                if s < end + buffer and e > start
+            }
+            rooms = tuple(r for r in range(1, site.rooms + 1) if r not in used)
+            if not rooms:
+                continue
+        ordered = sorted(
+            nurses,
+            key=lambda n: (data.load.get(n, {}).get(day, 0), sum(data.load.get(n, {}).values()), n),
+        )
+        result.append(
+            Slot(site_id=site.id, start=start, end=end, mode=mode, nurse_ids=tuple(ordered),
+                 free_rooms=rooms)
+        )
+    return result
+
+
+def days_with_slots(slots: Iterable[Slot], tz: dt.tzinfo) -> dict[dt.date, int]:
+    """Local date -> number of open start times, for a month calendar."""
+    counts: dict[dt.date, int] = defaultdict(int)
+    for slot in slots:
+        counts[slot.start.astimezone(tz).date()] += slot.capacity
+    return dict(counts)

@@ -1,0 +1,69 @@
+"""Reads used by pages, the API and tasks. Each returns a queryset or loads in a fixed number of
+queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Booking, InterviewType, Municipality, Nurse, Resident, Site
+
+
+def municipality_get(code: str | None = None) -> Municipality:
+    """The municipality by code; without one, DEFAULT_MUNICIPALITY (or the only one there is)."""
+    code = code or settings.DEFAULT_MUNICIPALITY
+    municipality = Municipality.objects.filter(code=code, is_active=True).first()
+    if municipality is None and not code:
+        municipality = Municipality.objects.filter(is_active=True).first()
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+def sites_for(municipality: Municipality) -> QuerySet[Site]:
+    return Site.objects.filter(municipality=municipality, is_active=True).order_by(
+        "ordering_key", "id"
+    )
+
+
+def interview_type_default(municipality: Municipality) -> InterviewType:
+    itype = (
+        InterviewType.objects.filter(municipality=municipality, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    if itype is None:
+        raise Http404
+    return itype
+
+
+def bookings_for_resident(resident: Resident) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(pregnancy__resident=resident)
+        .exclude(status__in=[Booking.Status.HELD, Booking.Status.EXPIRED])
+        .select_related("site", "interview_type", "municipality")
+        .order_by("-start")
+    )
+
+
+def upcoming_for_resident(resident: Resident, now: dt.datetime | None = None) -> QuerySet[Booking]:
+    now = now or timezone.now()
+    return bookings_for_resident(resident).filter(
+        status=Booking.Status.CONFIRMED, start__gte=now
+    ).order_by("start")
+
+
+def nurse_schedule(nurse: Nurse, date_from: dt.date, date_to: dt.date) -> QuerySet[Booking]:
+    tz = nurse.municipality.tz
+    start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    return (
+        Booking.objects.filter(nurse=nurse, start__gte=start, start__lt=end)
+        .exclude(status__in=[Booking.Status.HELD, Booking.Status.EXPIRED])
+        .select_related("site", "interview_type", "pregnancy__resident")
+        .order_by("start")
+    )

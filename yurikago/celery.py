@@ -1,0 +1,20 @@
+"""The Celery app. The broker is Redis in production (REDIS_URL); without one, tasks run eagerly."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yurikago.settings")
+
+app = Celery("yurikago")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Beat: the database holds every due message and calendar; these only wake the dispatchers.
+app.conf.beat_schedule = {
+    "dispatch-due-messages": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    "sweep-expired-holds": {"task": "scheduling.sweep_expired_holds", "schedule": 60.0},
+    "sync-external-calendars": {"task": "scheduling.sync_all_calendars", "schedule": 15 * 60.0},
+}

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings, plus what only tests want."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("SQLITE_PATH", os.path.join(os.path.dirname(__file__), "..", "var", "test.sqlite3"))
+
+from .settings import *  # noqa: E402,F403
+
+# Hashing with PBKDF2 costs ~0.5 s per password on this machine; tests need no such strength.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
