@@ -292,7 +292,8 @@ def booking_reschedule(
             slot = _find_slot(site=new_site, interview_type=locked.interview_type, start=start,
                               mode=new_mode, now=now, staff=staff,
                               exclude_booking_id=locked.pk)
-            old = {"start": locked.start.isoformat(), "site": locked.site_id,
+            tz = locked.municipality.tz
+            old = {"start": locked.start.astimezone(tz).isoformat(), "site": locked.site_id,
                    "nurse": locked.nurse_id}
             # Keep her nurse when she is free at the new time.
             nurse_id = locked.nurse_id if locked.nurse_id in slot.nurse_ids else slot.nurse_ids[0]
@@ -304,7 +305,7 @@ def booking_reschedule(
             locked.calendar_conflict = False
             locked.save()
             _event(locked, BookingEvent.Kind.RESCHEDULED, actor, staff, old=old,
-                   new={"start": slot.start.isoformat(), "site": new_site.pk,
+                   new={"start": slot.start.astimezone(tz).isoformat(), "site": new_site.pk,
                         "nurse": nurse_id})
             outbox.messages_void_pending(booking=locked)
             outbox.messages_queue_for_booking(booking=locked, purpose="reschedule", now=now)
