@@ -177,6 +177,10 @@ class Site(models.Model):
                              help_text=_('e.g. ["in_person", "video"]'))
     is_active = models.BooleanField(_("active"), default=True)
     ordering_key = models.PositiveSmallIntegerField(_("order"), default=0)
+    # sha256 of the managers' secret calendar-feed token for this site; shown once, never stored.
+    feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    feed_token_created_at = models.DateTimeField(_("calendar feed created"), null=True,
+                                                 blank=True)
 
     class Meta:
         verbose_name = _("site")
@@ -297,6 +301,8 @@ class Nurse(models.Model):
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     # sha256 of the secret calendar-feed token; the token itself is shown once and never stored.
     feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    feed_token_created_at = models.DateTimeField(_("calendar feed created"), null=True,
+                                                 blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -403,6 +409,11 @@ class ExternalCalendar(models.Model):
     last_success_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # sha256 of the last body turned into blocks, and how far ahead they reach: an unchanged
+    # file is not expanded again until the booking horizon has moved past `expanded_until`.
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    expanded_until = models.DateTimeField(null=True, blank=True)
+    block_count = models.PositiveIntegerField(_("busy times"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
