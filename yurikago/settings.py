@@ -241,6 +241,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CALENDAR_FETCH_ALLOW_LOOPBACK = envbool("CALENDAR_FETCH_ALLOW_LOOPBACK", "False")
 CALENDAR_FETCH_TIMEOUT = envint("CALENDAR_FETCH_TIMEOUT", 10)
 CALENDAR_FETCH_MAX_BYTES = envint("CALENDAR_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+CALENDAR_FETCH_MAX_REDIRECTS = envint("CALENDAR_FETCH_MAX_REDIRECTS", 3)
+# More busy times than this from one calendar is a runaway rule (FREQ=MINUTELY), not a diary.
+CALENDAR_MAX_BLOCKS = envint("CALENDAR_MAX_BLOCKS", 20000)
+CALENDAR_FEED_PAST_DAYS = envint("CALENDAR_FEED_PAST_DAYS", 28)  # feeds show this far back
+CALENDAR_FEED_KEEP_CANCELLED_DAYS = envint("CALENDAR_FEED_KEEP_CANCELLED_DAYS", 30)
+CALENDAR_FEED_REFRESH_MINUTES = envint("CALENDAR_FEED_REFRESH_MINUTES", 60)
 
 # --- allauth ------------------------------------------------------------------------------------
 LOGIN_URL = "account_login"
