@@ -17,12 +17,13 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "phone", "phone_verified", "password")}),
         (_("Personal info"), {"fields": ("display_name", "first_name", "last_name")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
-                                        "user_permissions")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",),
-                             "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
 class SiteInline(admin.TabularInline):
@@ -52,8 +53,13 @@ class SiteClosureAdmin(admin.ModelAdmin):
 
 @admin.register(models.InterviewType)
 class InterviewTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "duration_minutes", "min_notice_hours",
-                    "max_days_ahead"]
+    list_display = [
+        "name",
+        "municipality",
+        "duration_minutes",
+        "min_notice_hours",
+        "max_days_ahead",
+    ]
 
 
 class RuleInline(admin.TabularInline):
@@ -78,8 +84,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
 @admin.register(models.AvailabilityRule)
 class AvailabilityRuleAdmin(admin.ModelAdmin):
-    list_display = ["nurse", "site", "weekday", "start_time", "end_time", "valid_from",
-                    "valid_to"]
+    list_display = ["nurse", "site", "weekday", "start_time", "end_time", "valid_from", "valid_to"]
     list_filter = ["site", "weekday"]
 
 
@@ -125,9 +130,21 @@ class BookingAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     inlines = [EventInline]
     # Bookings change through the services (events, messages), never by editing these fields.
-    readonly_fields = ["reference", "municipality", "pregnancy", "site", "nurse", "start", "end",
-                       "blocked_until", "status", "sequence", "expires_at", "channel",
-                       "created_by"]
+    readonly_fields = [
+        "reference",
+        "municipality",
+        "pregnancy",
+        "site",
+        "nurse",
+        "start",
+        "end",
+        "blocked_until",
+        "status",
+        "sequence",
+        "expires_at",
+        "channel",
+        "created_by",
+    ]
 
 
 @admin.register(models.BookingEvent)

@@ -50,10 +50,13 @@ class BookingError(Exception):
 MESSAGES = {
     "slot_unavailable": _("Sorry, this time has just been taken. Please choose another time."),
     "already_booked": _("You already have an interview booked for this pregnancy."),
-    "hold_expired": _("The time you picked was kept for you for a few minutes, and that has "
-                      "passed. Please choose a time again."),
-    "deadline_passed": _("The deadline to change or cancel online has passed. Please call the "
-                         "health centre."),
+    "hold_expired": _(
+        "The time you picked was kept for you for a few minutes, and that has "
+        "passed. Please choose a time again."
+    ),
+    "deadline_passed": _(
+        "The deadline to change or cancel online has passed. Please call the health centre."
+    ),
     "invalid_state": _("This booking can no longer be changed."),
     "in_past": _("This time has already passed."),
     "outside_window": _("This time cannot be booked online yet, or is too far ahead."),

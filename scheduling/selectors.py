@@ -52,9 +52,11 @@ def bookings_for_resident(resident: Resident) -> QuerySet[Booking]:
 
 def upcoming_for_resident(resident: Resident, now: dt.datetime | None = None) -> QuerySet[Booking]:
     now = now or timezone.now()
-    return bookings_for_resident(resident).filter(
-        status=Booking.Status.CONFIRMED, start__gte=now
-    ).order_by("start")
+    return (
+        bookings_for_resident(resident)
+        .filter(status=Booking.Status.CONFIRMED, start__gte=now)
+        .order_by("start")
+    )
 
 
 def nurse_schedule(nurse: Nurse, date_from: dt.date, date_to: dt.date) -> QuerySet[Booking]:

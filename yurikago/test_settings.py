@@ -3,9 +3,11 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
-os.environ.setdefault("SQLITE_PATH", os.path.join(os.path.dirname(__file__), "..", "var", "test.sqlite3"))
+os.environ.setdefault(
+    "SQLITE_PATH", os.path.join(os.path.dirname(__file__), "..", "var", "test.sqlite3")
+)
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: F403
 
 # Hashing with PBKDF2 costs ~0.5 s per password on this machine; tests need no such strength.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -39,14 +39,25 @@ class NoPersonalDataInLogsTest(BaseTestCase):
         pregnancy.notes = "つわりがひどい"
         pregnancy.handbook_number = "HB-12345"
         pregnancy.save()
-        booking = booking_create(site=self.w.aoto, interview_type=self.w.itype,
-                                 start=tokyo(2026, 12, 8, 10), pregnancy=pregnancy,
-                                 notify_email=True)
+        booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 8, 10),
+            pregnancy=pregnancy,
+            notify_email=True,
+        )
         booking_reschedule(booking=booking, start=tokyo(2026, 12, 9, 10))
         booking_cancel(booking=booking, now=tokyo(2026, 12, 2, 9))
 
         text = "\n".join(r.getMessage() for r in records)
-        secrets = [self.w.hanako.name, self.w.hanako.phone, self.w.hanako.email,
-                   "11112222", "つわり", "HB-12345", str(pregnancy.due_date)]
+        secrets = [
+            self.w.hanako.name,
+            self.w.hanako.phone,
+            self.w.hanako.email,
+            "11112222",
+            "つわり",
+            "HB-12345",
+            str(pregnancy.due_date),
+        ]
         for secret in secrets:
             self.assertNotIn(secret, text)

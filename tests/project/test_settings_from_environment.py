@@ -11,16 +11,28 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     clean.update(env)
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='yurikago.settings'; "
-            "from django.conf import settings; "
-            "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], "
-            "settings.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'), "
-            "settings.TIME_ZONE, settings.LANGUAGE_CODE, settings.USE_TZ)")
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, text=True,
-                          capture_output=True, timeout=60, check=False)
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='yurikago.settings'; "
+        "from django.conf import settings; "
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], "
+        "settings.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'), "
+        "settings.TIME_ZONE, settings.LANGUAGE_CODE, settings.USE_TZ)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_a_missing_secret_key_is_an_error_when_debug_is_off() -> None:
@@ -32,8 +44,14 @@ def test_a_missing_secret_key_is_an_error_when_debug_is_off() -> None:
 def test_debug_is_off_and_sqlite_is_immediate_by_default() -> None:
     result = load_settings(SECRET_KEY="x")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "django.db.backends.sqlite3", "IMMEDIATE",
-                                     "Asia/Tokyo", "ja", "True"]
+    assert result.stdout.split() == [
+        "False",
+        "django.db.backends.sqlite3",
+        "IMMEDIATE",
+        "Asia/Tokyo",
+        "ja",
+        "True",
+    ]
 
 
 def test_debug_without_a_secret_key_is_allowed_for_development() -> None:

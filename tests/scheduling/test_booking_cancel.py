@@ -15,9 +15,13 @@ START = tokyo(2026, 12, 8, 10)  # Tuesday; deadline Monday 12/7 11:00
 class BookingCancelTest(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.booking = booking_create(site=self.w.aoto, interview_type=self.w.itype,
-                                      start=START, pregnancy=self.w.hanako_pregnancy,
-                                      notify_sms=True)
+        self.booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=START,
+            pregnancy=self.w.hanako_pregnancy,
+            notify_sms=True,
+        )
 
     def test_she_can_cancel_before_the_deadline(self) -> None:
         cancelled = booking_cancel(booking=self.booking, reason="体調", now=tokyo(2026, 12, 7, 10))
@@ -28,8 +32,11 @@ class BookingCancelTest(BaseTestCase):
 
     def test_cancelling_voids_pending_reminders_and_queues_the_notice(self) -> None:
         booking_cancel(booking=self.booking, now=tokyo(2026, 12, 2, 10))
-        statuses = dict(Message.objects.filter(booking=self.booking, channel="sms")
-                        .values_list("occurrence", "status"))
+        statuses = dict(
+            Message.objects.filter(booking=self.booking, channel="sms").values_list(
+                "occurrence", "status"
+            )
+        )
         self.assertEqual(statuses["72h-s0"], "cancelled")
         self.assertEqual(statuses["24h-s0"], "cancelled")
         notice = Message.objects.get(booking=self.booking, purpose="cancellation")
@@ -51,11 +58,18 @@ class BookingCancelTest(BaseTestCase):
 
     def test_the_slot_is_free_again_after_cancelling(self) -> None:
         booking_cancel(booking=self.booking, now=tokyo(2026, 12, 2, 10))
-        slot = next(s for s in open_slots(municipality=self.w.katsushika,
-                                          interview_type=self.w.itype,
-                                          date_from=START.date(), date_to=START.date(),
-                                          site_ids=[self.w.aoto.id], now=tokyo(2026, 12, 2, 10))
-                    if s.start == START)
+        slot = next(
+            s
+            for s in open_slots(
+                municipality=self.w.katsushika,
+                interview_type=self.w.itype,
+                date_from=START.date(),
+                date_to=START.date(),
+                site_ids=[self.w.aoto.id],
+                now=tokyo(2026, 12, 2, 10),
+            )
+            if s.start == START
+        )
         self.assertEqual(slot.capacity, 2)
 
     def test_cancelling_twice_is_harmless(self) -> None:

@@ -13,18 +13,22 @@ from tests.base import NOW, BaseTestCase, tokyo
 
 class BookingCreateRefusalsTest(BaseTestCase):
     def create(self, start: dt.datetime, site=None, **kwargs):  # type: ignore[no-untyped-def]
-        return booking_create(site=site or self.w.aoto, interview_type=self.w.itype,
-                              start=start, pregnancy=kwargs.pop("pregnancy",
-                                                                self.w.hanako_pregnancy),
-                              **kwargs)
+        return booking_create(
+            site=site or self.w.aoto,
+            interview_type=self.w.itype,
+            start=start,
+            pregnancy=kwargs.pop("pregnancy", self.w.hanako_pregnancy),
+            **kwargs,
+        )
 
-    def assertRefused(self, code: str, start: dt.datetime, **kwargs) -> BookingError:  # type: ignore[no-untyped-def]  # noqa: N802
+    def assertRefused(self, code: str, start: dt.datetime, **kwargs) -> BookingError:  # type: ignore[no-untyped-def]
         with self.assertRaises(BookingError) as caught:
             self.create(start, **kwargs)
         self.assertEqual(caught.exception.code, code)
         self.assertTrue(str(caught.exception.message))
-        self.assertFalse(Booking.objects.filter(pregnancy=self.w.hanako_pregnancy,
-                                                status="confirmed").exists())
+        self.assertFalse(
+            Booking.objects.filter(pregnancy=self.w.hanako_pregnancy, status="confirmed").exists()
+        )
         self.assertFalse(Message.objects.exists())
         return caught.exception
 
@@ -70,10 +74,17 @@ class BookingCreateRefusalsTest(BaseTestCase):
         from django.db import IntegrityError, transaction
 
         first = self.create(tokyo(2026, 12, 3, 10))
-        clone = Booking(municipality=first.municipality, pregnancy=first.pregnancy,
-                        site=first.site, nurse=self.w.nurse_ito, interview_type=first.interview_type,
-                        start=tokyo(2026, 12, 8, 10), end=tokyo(2026, 12, 8, 10, 30),
-                        blocked_until=tokyo(2026, 12, 8, 10, 30), status="confirmed")
+        clone = Booking(
+            municipality=first.municipality,
+            pregnancy=first.pregnancy,
+            site=first.site,
+            nurse=self.w.nurse_ito,
+            interview_type=first.interview_type,
+            start=tokyo(2026, 12, 8, 10),
+            end=tokyo(2026, 12, 8, 10, 30),
+            blocked_until=tokyo(2026, 12, 8, 10, 30),
+            status="confirmed",
+        )
         with self.assertRaises(IntegrityError), transaction.atomic():
             clone.save()
 

@@ -15,8 +15,13 @@ SLOT = tokyo(2026, 12, 3, 10, 0)
 
 class HoldAndConfirmTest(BaseTestCase):
     def hold(self, start=SLOT, **kwargs):  # type: ignore[no-untyped-def]
-        return booking_hold(site=self.w.aoto, interview_type=self.w.itype, start=start,
-                            hold_owner="session-1", **kwargs)
+        return booking_hold(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=start,
+            hold_owner="session-1",
+            **kwargs,
+        )
 
     def test_a_hold_reserves_a_nurse_and_a_room_for_ten_minutes(self) -> None:
         hold = self.hold()
@@ -29,18 +34,24 @@ class HoldAndConfirmTest(BaseTestCase):
 
     def test_confirming_writes_the_booking_its_event_and_its_messages_together(self) -> None:
         hold = self.hold()
-        booking = booking_confirm(booking=hold, pregnancy=self.w.hanako_pregnancy,
-                                  notify_sms=True, notify_email=True)
+        booking = booking_confirm(
+            booking=hold, pregnancy=self.w.hanako_pregnancy, notify_sms=True, notify_email=True
+        )
         self.assertEqual(booking.status, Booking.Status.CONFIRMED)
         self.assertIsNone(booking.expires_at)
+        self.assertEqual(list(booking.events.values_list("kind", flat=True)), ["held", "confirmed"])
+        purposes = sorted(
+            Message.objects.filter(booking=booking).values_list("purpose", "channel", "occurrence")
+        )
         self.assertEqual(
-            list(booking.events.values_list("kind", flat=True)), ["held", "confirmed"])
-        purposes = sorted(Message.objects.filter(booking=booking)
-                          .values_list("purpose", "channel", "occurrence"))
-        self.assertEqual(purposes, [
-            ("confirmation", "email", ""), ("confirmation", "sms", ""),
-            ("reminder", "email", "24h-s0"), ("reminder", "sms", "24h-s0"),
-        ])  # the 72-hour reminder would be before now: not queued
+            purposes,
+            [
+                ("confirmation", "email", ""),
+                ("confirmation", "sms", ""),
+                ("reminder", "email", "24h-s0"),
+                ("reminder", "sms", "24h-s0"),
+            ],
+        )  # the 72-hour reminder would be before now: not queued
 
     def test_a_third_hold_on_a_slot_with_two_nurses_is_refused_with_alternatives(self) -> None:
         self.hold()
@@ -56,8 +67,9 @@ class HoldAndConfirmTest(BaseTestCase):
     def test_an_expired_hold_cannot_be_confirmed_and_writes_nothing(self) -> None:
         hold = self.hold()
         with self.assertRaises(BookingError) as caught:
-            booking_confirm(booking=hold, pregnancy=self.w.hanako_pregnancy,
-                            now=NOW + dt.timedelta(minutes=11))
+            booking_confirm(
+                booking=hold, pregnancy=self.w.hanako_pregnancy, now=NOW + dt.timedelta(minutes=11)
+            )
         self.assertEqual(caught.exception.code, "hold_expired")
         hold.refresh_from_db()
         self.assertIsNone(hold.pregnancy_id)

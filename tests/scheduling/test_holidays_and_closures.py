@@ -1,4 +1,4 @@
-"""Which days a site is open: weekdays, public holidays, the year-end break, nth-weekday closures."""
+"""Which days a site is open: weekdays, public holidays, the year-end break, nth weekdays."""
 
 from __future__ import annotations
 
@@ -31,23 +31,37 @@ class HolidaysAndClosuresTest(BaseTestCase):
         self.assertTrue(site_is_open(hall, dt.date(2027, 1, 5)))
 
     def test_a_site_open_on_sundays_closes_on_the_second_sunday(self) -> None:
-        sundays = [dt.date(2026, 12, 6), dt.date(2026, 12, 13), dt.date(2026, 12, 20),
-                   dt.date(2026, 12, 27)]
-        self.assertEqual([site_is_open(self.w.niccowa, d) for d in sundays],
-                         [True, False, True, True])
+        sundays = [
+            dt.date(2026, 12, 6),
+            dt.date(2026, 12, 13),
+            dt.date(2026, 12, 20),
+            dt.date(2026, 12, 27),
+        ]
+        self.assertEqual(
+            [site_is_open(self.w.niccowa, d) for d in sundays], [True, False, True, True]
+        )
 
     def test_a_site_open_daily_stays_open_on_a_public_holiday(self) -> None:
         self.assertTrue(site_is_open(self.w.niccowa, dt.date(2027, 1, 11)))
 
     def test_no_slots_are_offered_on_closed_days(self) -> None:
-        slots = open_slots(municipality=self.w.katsushika, interview_type=self.w.itype,
-                           date_from=dt.date(2026, 12, 26), date_to=dt.date(2027, 1, 12),
-                           now=tokyo(2026, 12, 1, 9))
+        slots = open_slots(
+            municipality=self.w.katsushika,
+            interview_type=self.w.itype,
+            date_from=dt.date(2026, 12, 26),
+            date_to=dt.date(2027, 1, 12),
+            now=tokyo(2026, 12, 1, 9),
+        )
         days = {s.start.astimezone(TOKYO).date() for s in slots}
-        for closed in [dt.date(2026, 12, 29), dt.date(2027, 1, 1), dt.date(2027, 1, 3),
-                       dt.date(2027, 1, 11)]:
-            aoto_days = {s.start.astimezone(TOKYO).date() for s in slots
-                         if s.site_id == self.w.aoto.id}
+        for closed in [
+            dt.date(2026, 12, 29),
+            dt.date(2027, 1, 1),
+            dt.date(2027, 1, 3),
+            dt.date(2027, 1, 11),
+        ]:
+            aoto_days = {
+                s.start.astimezone(TOKYO).date() for s in slots if s.site_id == self.w.aoto.id
+            }
             self.assertNotIn(closed, aoto_days)
         self.assertIn(dt.date(2027, 1, 11), days)  # にこわ opens on the holiday
 

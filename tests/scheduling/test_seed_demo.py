@@ -24,8 +24,9 @@ class SeedDemoTest(TestCase):
         call_command("seed_demo", "--nurses", "12", "--residents", "6", stdout=StringIO())
         counts = (Site.objects.count(), Nurse.objects.count(), Booking.objects.count())
         call_command("seed_demo", "--nurses", "12", "--residents", "6", stdout=StringIO())
-        self.assertEqual((Site.objects.count(), Nurse.objects.count(), Booking.objects.count()),
-                         counts)
+        self.assertEqual(
+            (Site.objects.count(), Nurse.objects.count(), Booking.objects.count()), counts
+        )
 
     def test_the_real_site_rules_from_the_domain_are_configured(self) -> None:
         call_command("seed_demo", "--nurses", "12", "--residents", "0", stdout=StringIO())
