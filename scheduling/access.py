@@ -107,6 +107,24 @@ def is_staff_for_booking(user: User | AnonymousUser, booking: Booking) -> bool:
     return booking.site_id in scope_for(user).site_ids
 
 
+def access_booking_as_staff(user: User | AnonymousUser, reference: str) -> Booking:
+    """A booking at one of her sites; 404 otherwise. Staff who are also residents do not get
+    the staff view of their own booking at a site they do not work at."""
+    booking = access_booking(user, reference)
+    if not is_staff_for_booking(user, booking):
+        raise Http404
+    return booking
+
+
+def access_rule_site(user: User | AnonymousUser, nurse: Nurse, site_id: int) -> Site:
+    """A site where this nurse works and whose schedule this person may edit: her own sites for
+    a nurse, the managed or administered sites for everyone else."""
+    scope = scope_for(user)
+    if site_id not in scope.site_ids or not nurse.sites.filter(pk=site_id).exists():
+        raise Http404
+    return Site.objects.select_related("municipality").get(pk=site_id)
+
+
 def access_site_as_staff(user: User | AnonymousUser, site_id: int) -> Site:
     if site_id not in scope_for(user).site_ids:
         raise Http404

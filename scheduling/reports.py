@@ -1,0 +1,541 @@
+"""Utilisation figures for managers: what was offered, booked, attended, and how it was booked.
+
+Everything about bookings is aggregated in the database (GROUP BY site, GROUP BY day): no Python
+loop ever runs over bookings, so a year of a large city costs the same number of queries as a day
+of a small ward. Capacity offered is the one figure the database cannot count, because it is not
+stored anywhere: it is expanded from the weekly rules day by day in Python (rules × days, never
+bookings), with the same calendar logic the booking engine uses.
+
+Queries per municipality: sites, interview type, closures, rules, time off, busy blocks, booking
+aggregates per site, per day, message failures, plus the availability engine's six for the next
+free slot. Fixed, whatever the period or the number of bookings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.models import Message
+
+from .availability import open_slots, site_is_open
+from .models import (
+    AvailabilityRule,
+    Booking,
+    BookingEvent,
+    BusyBlock,
+    InterviewType,
+    Mode,
+    Municipality,
+    Site,
+    SiteClosure,
+    TimeOff,
+)
+
+# Bookings that took a slot: cancelled ones gave it back; holds and expired holds never had it.
+BOOKED = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
+# (label, lower bound in days, upper bound in days or None): booking → interview.
+LEAD_TIME_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0–2", 0, 3),
+    ("3–6", 3, 7),
+    ("7–13", 7, 14),
+    ("14–27", 14, 28),
+    ("28+", 28, None),
+)
+# (label, first week, last week or None): completed gestational weeks on the interview day.
+GESTATION_BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("–11", None, 11),
+    ("12–15", 12, 15),
+    ("16–19", 16, 19),
+    ("20–27", 20, 27),
+    ("28+", 28, None),
+)
+FULL_TERM_DAYS = 280
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+@dataclass
+class SiteFigures:
+    """One site's figures for the period (or, with site_id None, the totals)."""
+
+    site_id: int | None
+    site_name: str
+    offered_slots: int = 0
+    offered_minutes: int = 0
+    booked_slots: int = 0
+    booked_minutes: int = 0
+    attended_slots: int = 0
+    attended_minutes: int = 0
+    no_shows: int = 0
+    cancelled: int = 0
+    late_cancellations: int = 0
+    online: int = 0
+    staff: int = 0
+    api: int = 0
+    failed_messages: int = 0
+    # Sums and counts, so totals can be averaged correctly across sites.
+    lead_time_days_sum: float = 0.0
+    lead_time_count: int = 0
+    gestation_days_sum: float = 0.0
+    gestation_count: int = 0
+    next_free_slot: dt.datetime | None = None
+
+    @property
+    def utilisation(self) -> float | None:
+        return _ratio(self.booked_slots, self.offered_slots)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return _ratio(self.attended_slots, self.booked_slots)
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """No-shows among the interviews that were booked (not among those offered)."""
+        return _ratio(self.no_shows, self.booked_slots)
+
+    @property
+    def late_cancellation_rate(self) -> float | None:
+        """Cancellations after the deadline among all bookings made for the period."""
+        return _ratio(self.late_cancellations, self.booked_slots + self.cancelled)
+
+    @property
+    def online_share(self) -> float | None:
+        """The digital-adoption figure: booked by the resident herself (web or API)."""
+        return _ratio(self.online + self.api, self.booked_slots)
+
+    @property
+    def staff_share(self) -> float | None:
+        return _ratio(self.staff, self.booked_slots)
+
+    @property
+    def lead_time_days(self) -> float | None:
+        if not self.lead_time_count:
+            return None
+        return self.lead_time_days_sum / self.lead_time_count
+
+    @property
+    def gestational_week(self) -> float | None:
+        """Average completed weeks of pregnancy on the interview day."""
+        if not self.gestation_count:
+            return None
+        return (FULL_TERM_DAYS - self.gestation_days_sum / self.gestation_count) / 7
+
+    def add(self, other: SiteFigures) -> None:
+        for f in fields(self):
+            if f.name in ("site_id", "site_name", "next_free_slot"):
+                continue
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class DayFigures:
+    day: dt.date
+    offered_slots: int = 0
+    booked_slots: int = 0
+    attended_slots: int = 0
+    no_shows: int = 0
+
+
+@dataclass
+class UtilisationReport:
+    date_from: dt.date
+    date_to: dt.date
+    rows: list[SiteFigures]
+    totals: SiteFigures
+    days: list[DayFigures]
+    lead_time: dict[str, int] = field(default_factory=dict)
+    gestation: dict[str, int] = field(default_factory=dict)
+    generated_at: dt.datetime | None = None
+
+    # --- CSV: one method per table the dashboard shows ------------------------------------
+
+    def to_csv_rows(self) -> list[list[str]]:
+        """The per-site table (and a total line), headers first."""
+        header = [
+            _("Site"), _("Slots offered"), _("Minutes offered"), _("Slots booked"),
+            _("Minutes booked"), _("Attended"), _("Minutes attended"), _("No-shows"),
+            _("Cancelled"), _("Late cancellations"), _("Utilisation %"), _("No-show %"),
+            _("Late cancellation %"), _("Booked online"), _("Booked by staff"),
+            _("Booked through the API"), _("Online share %"), _("Average lead time (days)"),
+            _("Average gestational week"), _("Failed messages"), _("Next free slot"),
+        ]
+        return [header] + [_csv_row(r) for r in [*self.rows, self.totals]]
+
+    def days_csv_rows(self) -> list[list[str]]:
+        header = [_("Date"), _("Slots offered"), _("Slots booked"), _("Attended"),
+                  _("No-shows")]
+        return [header] + [
+            [d.day.isoformat(), str(d.offered_slots), str(d.booked_slots),
+             str(d.attended_slots), str(d.no_shows)]
+            for d in self.days
+        ]
+
+    def lead_time_csv_rows(self) -> list[list[str]]:
+        return [[_("Days from booking to interview"), _("Interviews")]] + [
+            [label, str(n)] for label, n in self.lead_time.items()
+        ]
+
+    def gestation_csv_rows(self) -> list[list[str]]:
+        return [[_("Gestational week at interview"), _("Interviews")]] + [
+            [label, str(n)] for label, n in self.gestation.items()
+        ]
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _csv_row(r: SiteFigures) -> list[str]:
+    return [
+        r.site_name, str(r.offered_slots), str(r.offered_minutes), str(r.booked_slots),
+        str(r.booked_minutes), str(r.attended_slots), str(r.attended_minutes), str(r.no_shows),
+        str(r.cancelled), str(r.late_cancellations), _pct(r.utilisation),
+        _pct(r.no_show_rate), _pct(r.late_cancellation_rate), str(r.online), str(r.staff),
+        str(r.api), _pct(r.online_share), _num(r.lead_time_days), _num(r.gestational_week),
+        str(r.failed_messages),
+        r.next_free_slot.isoformat(timespec="minutes") if r.next_free_slot else "",
+    ]
+
+
+# --- Capacity offered (rules × days, in Python) -------------------------------------------------
+
+
+def _day_range(date_from: dt.date, date_to: dt.date) -> Iterable[dt.date]:
+    for i in range((date_to - date_from).days + 1):
+        yield date_from + dt.timedelta(days=i)
+
+
+def _rule_starts(
+    rule: AvailabilityRule, site: Site, itype: InterviewType
+) -> list[tuple[dt.time, dt.time]]:
+    """(start, end) local times of the slots one rule yields on any day it applies."""
+    result = []
+    day = dt.date(2000, 1, 3)  # any date: only the times matter
+    start = dt.datetime.combine(day, rule.start_time)
+    rule_end = dt.datetime.combine(day, rule.end_time)
+    step = dt.timedelta(minutes=itype.slot_step_minutes)
+    while start + itype.duration <= rule_end:
+        if site.last_start_time is not None and start.time() > site.last_start_time:
+            break
+        result.append((start.time(), (start + itype.duration).time()))
+        start += step
+    return result
+
+
+def _away_by_nurse_day(
+    nurse_ids: set[int], range_start: dt.datetime, range_end: dt.datetime, date_from: dt.date,
+    tz: dt.tzinfo,
+) -> dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]]:
+    away: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+
+    def add(nurse_id: int, start: dt.datetime, end: dt.datetime) -> None:
+        day = start.astimezone(tz).date()
+        last = (end - dt.timedelta(microseconds=1)).astimezone(tz).date()
+        while day <= last:
+            away[(nurse_id, day)].append((start, end))
+            day += dt.timedelta(days=1)
+
+    week = dt.timedelta(days=7)
+    for off in TimeOff.objects.filter(nurse_id__in=nurse_ids, start__lt=range_end).filter(
+        Q(end__gt=range_start) | Q(weekly_until__gte=date_from)
+    ):
+        start, end = off.start, off.end
+        while start < range_end:
+            if end > range_start:
+                add(off.nurse_id, start, end)
+            if not off.weekly_until:
+                break
+            start, end = start + week, end + week
+            if start.astimezone(tz).date() > off.weekly_until:
+                break
+    for nurse_id, start, end in BusyBlock.objects.filter(
+        nurse_id__in=nurse_ids, start__lt=range_end, end__gt=range_start
+    ).values_list("nurse_id", "start", "end"):
+        add(nurse_id, start, end)
+    return away
+
+
+def _capacity(
+    sites: Sequence[Site], itype: InterviewType, date_from: dt.date, date_to: dt.date,
+) -> tuple[dict[int, int], dict[dt.date, int]]:
+    """Slots offered per site and per day: rules − closed days − time off − busy blocks, with
+    at most as many in-person interviews at once as the site has rooms."""
+    municipality = sites[0].municipality
+    tz = municipality.tz
+    range_start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
+    range_end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    closures = list(SiteClosure.objects.filter(
+        municipality=municipality, date_from__lte=date_to, date_to__gte=date_from))
+    rules = list(
+        AvailabilityRule.objects.filter(
+            site__in=sites, nurse__is_active=True, valid_from__lte=date_to
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date_from))
+    )
+    away = _away_by_nurse_day({r.nurse_id for r in rules}, range_start, range_end, date_from, tz)
+    by_site_weekday: dict[tuple[int, int], list[AvailabilityRule]] = defaultdict(list)
+    for rule in rules:
+        by_site_weekday[(rule.site_id, rule.weekday)].append(rule)
+    per_site: dict[int, int] = defaultdict(int)
+    per_day: dict[dt.date, int] = defaultdict(int)
+    starts_cache: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for site in sites:
+        site_closures = [c for c in closures if c.site_id in (None, site.id)]
+        uses_rooms = not site.modes or Mode.IN_PERSON in site.modes
+        for day in _day_range(date_from, date_to):
+            day_rules = [
+                r for r in by_site_weekday.get((site.id, day.weekday()), ())
+                if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
+            ]
+            if not day_rules or not site_is_open(site, day, site_closures):
+                continue
+            per_start: Counter[dt.time] = Counter()
+            for rule in day_rules:
+                if rule.pk not in starts_cache:
+                    starts_cache[rule.pk] = _rule_starts(rule, site, itype)
+                busy = away.get((rule.nurse_id, day))
+                for start_t, end_t in starts_cache[rule.pk]:
+                    if busy:
+                        start = dt.datetime.combine(day, start_t, tzinfo=tz)
+                        end = dt.datetime.combine(day, end_t, tzinfo=tz)
+                        if any(s < end and e > start for s, e in busy):
+                            continue
+                    per_start[start_t] += 1
+            offered = (
+                sum(min(n, site.rooms) for n in per_start.values())
+                if uses_rooms else sum(per_start.values())
+            )
+            per_site[site.id] += offered
+            per_day[day] += offered
+    return per_site, per_day
+
+
+# --- Bookings (aggregated in the database) ------------------------------------------------------
+
+
+def _booking_aggregates(
+    site_ids: list[int], range_start: dt.datetime, range_end: dt.datetime, tz: dt.tzinfo,
+) -> tuple[dict[int, dict[str, object]], dict[dt.date, dict[str, int]]]:
+    late = BookingEvent.objects.filter(
+        booking=OuterRef("pk"), kind=BookingEvent.Kind.CANCELLED, data__late=True
+    )
+    booked = Q(status__in=BOOKED)
+    lead = ExpressionWrapper(F("start") - F("confirmed_at"), output_field=DurationField())
+    to_due = ExpressionWrapper(F("pregnancy__due_date") - F("interview_day"),
+                               output_field=DurationField())
+    aggregates: dict[str, object] = {
+        "booked": Count("id", filter=booked),
+        "booked_minutes": Sum("interview_type__duration_minutes", filter=booked),
+        "attended": Count("id", filter=Q(status=Booking.Status.ATTENDED)),
+        "attended_minutes": Sum("interview_type__duration_minutes",
+                                filter=Q(status=Booking.Status.ATTENDED)),
+        "no_shows": Count("id", filter=Q(status=Booking.Status.NO_SHOW)),
+        "cancelled": Count("id", filter=Q(status=Booking.Status.CANCELLED)),
+        "late": Count("id", filter=Q(status=Booking.Status.CANCELLED, is_late=True)),
+        "online": Count("id", filter=booked & Q(channel=Booking.Channel.ONLINE)),
+        "staff": Count("id", filter=booked & Q(channel=Booking.Channel.STAFF)),
+        "api": Count("id", filter=booked & Q(channel=Booking.Channel.API)),
+        "lead_avg": Avg(lead, filter=booked & Q(confirmed_at__isnull=False)),
+        "lead_n": Count("id", filter=booked & Q(confirmed_at__isnull=False)),
+        "due_avg": Avg(to_due, filter=booked & Q(pregnancy__due_date__isnull=False)),
+        "due_n": Count("id", filter=booked & Q(pregnancy__due_date__isnull=False)),
+    }
+    for label, low, high in LEAD_TIME_BUCKETS:
+        cond = booked & Q(confirmed_at__isnull=False)
+        cond &= Q(start__gte=F("confirmed_at") + dt.timedelta(days=low))
+        if high is not None:
+            cond &= Q(start__lt=F("confirmed_at") + dt.timedelta(days=high))
+        aggregates[f"lead:{label}"] = Count("id", filter=cond)
+    for label, first, last in GESTATION_BUCKETS:
+        # week >= w  ⇔  days to the due date <= 280 - 7w
+        cond = booked & Q(pregnancy__due_date__isnull=False)
+        if first is not None:
+            cond &= Q(to_due__lte=dt.timedelta(days=FULL_TERM_DAYS - 7 * first))
+        if last is not None:
+            cond &= Q(to_due__gt=dt.timedelta(days=FULL_TERM_DAYS - 7 * (last + 1)))
+        aggregates[f"week:{label}"] = Count("id", filter=cond)
+
+    base = Booking.objects.filter(
+        site_id__in=site_ids, start__gte=range_start, start__lt=range_end
+    ).exclude(status__in=[Booking.Status.HELD, Booking.Status.EXPIRED])
+    per_site = {
+        row["site_id"]: row
+        for row in base.annotate(
+            is_late=Exists(late), interview_day=TruncDate("start", tzinfo=tz), to_due=to_due,
+        ).values("site_id").annotate(**aggregates).order_by()  # type: ignore[arg-type]
+    }
+    per_day = {
+        row["day"]: row
+        for row in base.filter(status__in=BOOKED)
+        .annotate(day=TruncDate("start", tzinfo=tz))
+        .values("day")
+        .annotate(
+            booked=Count("id"),
+            attended=Count("id", filter=Q(status=Booking.Status.ATTENDED)),
+            no_shows=Count("id", filter=Q(status=Booking.Status.NO_SHOW)),
+        )
+        .order_by()
+    }
+    return per_site, per_day
+
+
+def _days(value: object) -> float:
+    """An averaged duration from the database: a timedelta (PostgreSQL) or microseconds."""
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return float(value) / 86_400_000_000  # type: ignore[arg-type]
+
+
+def _failed_messages(
+    site_ids: list[int], range_start: dt.datetime, range_end: dt.datetime
+) -> dict[int, int]:
+    return dict(
+        Message.objects.filter(
+            booking__site_id__in=site_ids, status=Message.Status.FAILED,
+            send_at__gte=range_start, send_at__lt=range_end,
+        )
+        .values_list("booking__site_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _next_free(
+    municipality: Municipality, itype: InterviewType, site_ids: list[int], now: dt.datetime
+) -> dict[int, dt.datetime]:
+    """The first slot a resident could book online right now, per site (its first mode)."""
+    today = now.astimezone(municipality.tz).date()
+    found: dict[int, dt.datetime] = {}
+    for mode in itype.modes or [Mode.IN_PERSON]:
+        for slot in open_slots(
+            municipality=municipality, interview_type=itype, date_from=today,
+            date_to=today + dt.timedelta(days=itype.max_days_ahead), site_ids=site_ids,
+            mode=mode, now=now,
+        ):
+            if slot.site_id not in found or slot.start < found[slot.site_id]:
+                found[slot.site_id] = slot.start
+    return found
+
+
+def utilisation_report(
+    *,
+    site_ids: Iterable[int],
+    date_from: dt.date,
+    date_to: dt.date,
+    now: dt.datetime | None = None,
+    include_next_free: bool = True,
+) -> UtilisationReport:
+    """Figures for the sites over local dates date_from … date_to (both included).
+
+    The caller decides which sites a person may see (scheduling.access.manager_site_ids); this
+    function trusts the ids it is given. `include_next_free` adds "time to the next free slot",
+    which describes now rather than the period (the dashboard skips it for the previous period).
+    """
+    now = now or timezone.now()
+    if date_to < date_from:
+        date_from, date_to = date_to, date_from
+    sites = list(
+        Site.objects.filter(id__in=list(site_ids))
+        .select_related("municipality")
+        .order_by("municipality_id", "ordering_key", "id")
+    )
+    by_municipality: dict[int, list[Site]] = defaultdict(list)
+    for site in sites:
+        by_municipality[site.municipality_id].append(site)
+    itypes = {
+        it.municipality_id: it
+        for it in InterviewType.objects.filter(
+            municipality_id__in=list(by_municipality), is_active=True
+        ).order_by("-id")  # the first-created wins, as interview_type_default() picks it
+    }
+    rows: list[SiteFigures] = []
+    days: dict[dt.date, DayFigures] = {d: DayFigures(day=d) for d in _day_range(date_from, date_to)}
+    lead: Counter[str] = Counter()
+    gestation: Counter[str] = Counter()
+    for municipality_id, muni_sites in by_municipality.items():
+        municipality = muni_sites[0].municipality
+        itype = itypes.get(municipality_id)
+        tz = municipality.tz
+        ids = [s.id for s in muni_sites]
+        range_start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
+        range_end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+        offered, offered_days = (
+            _capacity(muni_sites, itype, date_from, date_to) if itype else ({}, {})
+        )
+        per_site, per_day = _booking_aggregates(ids, range_start, range_end, tz)
+        failed = _failed_messages(ids, range_start, range_end)
+        next_free = _next_free(municipality, itype, ids, now) if itype and include_next_free else {}
+        duration = itype.duration_minutes if itype else 0
+        for site in muni_sites:
+            agg = per_site.get(site.id, {})
+            row = SiteFigures(
+                site_id=site.id, site_name=site.name,
+                offered_slots=offered.get(site.id, 0),
+                offered_minutes=offered.get(site.id, 0) * duration,
+                booked_slots=int(agg.get("booked", 0)),  # type: ignore[call-overload]
+                booked_minutes=int(agg.get("booked_minutes") or 0),  # type: ignore[call-overload]
+                attended_slots=int(agg.get("attended", 0)),  # type: ignore[call-overload]
+                attended_minutes=int(agg.get("attended_minutes") or 0),  # type: ignore[call-overload]
+                no_shows=int(agg.get("no_shows", 0)),  # type: ignore[call-overload]
+                cancelled=int(agg.get("cancelled", 0)),  # type: ignore[call-overload]
+                late_cancellations=int(agg.get("late", 0)),  # type: ignore[call-overload]
+                online=int(agg.get("online", 0)),  # type: ignore[call-overload]
+                staff=int(agg.get("staff", 0)),  # type: ignore[call-overload]
+                api=int(agg.get("api", 0)),  # type: ignore[call-overload]
+                failed_messages=failed.get(site.id, 0),
+                next_free_slot=next_free.get(site.id),
+            )
+            lead_n, due_n = int(agg.get("lead_n", 0)), int(agg.get("due_n", 0))  # type: ignore[call-overload]
+            if lead_n and agg.get("lead_avg") is not None:
+                row.lead_time_count = lead_n
+                row.lead_time_days_sum = _days(agg["lead_avg"]) * lead_n
+            if due_n and agg.get("due_avg") is not None:
+                row.gestation_count = due_n
+                row.gestation_days_sum = _days(agg["due_avg"]) * due_n
+            for label, *_bounds in LEAD_TIME_BUCKETS:
+                lead[label] += int(agg.get(f"lead:{label}", 0))  # type: ignore[call-overload]
+            for label, *_bounds in GESTATION_BUCKETS:
+                gestation[label] += int(agg.get(f"week:{label}", 0))  # type: ignore[call-overload]
+            rows.append(row)
+        for day, n in offered_days.items():
+            days[day].offered_slots += n
+        for day, agg_day in per_day.items():
+            if day in days:
+                days[day].booked_slots += agg_day["booked"]
+                days[day].attended_slots += agg_day["attended"]
+                days[day].no_shows += agg_day["no_shows"]
+    totals = SiteFigures(site_id=None, site_name=_("All sites"))
+    for row in rows:
+        totals.add(row)
+    frees = [r.next_free_slot for r in rows if r.next_free_slot]
+    totals.next_free_slot = min(frees) if frees else None
+    return UtilisationReport(
+        date_from=date_from, date_to=date_to, rows=rows, totals=totals,
+        days=list(days.values()),
+        lead_time={label: lead[label] for label, *_b in LEAD_TIME_BUCKETS},
+        gestation={label: gestation[label] for label, *_b in GESTATION_BUCKETS},
+        generated_at=now,
+    )
