@@ -21,7 +21,7 @@ from .models import Booking, Municipality, Nurse, Site, StaffRole
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import User
+    from .models import ExternalCalendar, User
 
 
 @dataclass(frozen=True)
@@ -158,3 +158,25 @@ def manager_site_ids(user: User | AnonymousUser) -> frozenset[int]:
     if scope.admin_municipality_ids:
         return scope.site_ids
     return scope.manager_site_ids
+
+
+# --- Calendars (scheduling/calendars/) ---------------------------------------------------------
+
+
+def access_calendar(user: User | AnonymousUser, calendar_id: int) -> ExternalCalendar:
+    """An external calendar of a nurse whose record she may manage (access_nurse); else 404."""
+    from .models import ExternalCalendar
+
+    calendar = (ExternalCalendar.objects.filter(pk=calendar_id)
+                .select_related("nurse__municipality").first())
+    if calendar is None:
+        raise Http404
+    access_nurse(user, calendar.nurse_id)
+    return calendar
+
+
+def access_site_feed(user: User | AnonymousUser, site_id: int) -> Site:
+    """A site whose calendar feed she may publish or revoke: its manager or an administrator."""
+    if site_id not in manager_site_ids(user):
+        raise Http404
+    return Site.objects.select_related("municipality").get(pk=site_id)
