@@ -1,27 +1,354 @@
-"""Claiming due outbox rows and sending them (placeholder until the transports land)."""
+"""Claiming due outbox rows, sending one, and settling sends whose outcome was lost.
+
+The rows are the source of truth; Celery only carries `(message_id, claim)` pairs.
+
+A row's life: PENDING → (claimed by the dispatcher, `claim` += 1) SENDING → one send task per
+claim → SENT (→ DELIVERED by Twilio's callback) or FAILED, or CANCELLED/SKIPPED when it is no
+longer worth sending. Three rules keep "nothing lost, nothing sent twice":
+
+1. Claims are conditional updates (`status=PENDING` → SENDING), so one row is claimed once.
+2. A send task acts only while the row is SENDING under the claim it was given, and it takes
+   the attempt with another conditional update (`attempt_started_at` empty → now) before calling
+   the provider. A redelivered or duplicated task finds nothing to do.
+3. A row stuck in SENDING past its lease is reconciled: with no attempt in flight it is simply
+   claimed again; with an attempt in flight (the worker died during the provider call) Twilio is
+   asked whether it holds the message before anything is resent (see docs/notifications.md).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Message
+from .models import Message, SmsOptOut
+from .texts import render_message
+from .transports import Outgoing, Sent, TransportError, transport_for
+from .transports.base import Attachment
 
 log = logging.getLogger(__name__)
 
+LOGIN_CODE_TTL = dt.timedelta(minutes=15)
+S = Message.Status
 
-def dispatch_due_messages(limit: int = 500) -> int:
-    now = timezone.now()
-    ids = list(
-        Message.objects.filter(status=Message.Status.PENDING, send_at__lte=now)
-        .order_by("send_at")
-        .values_list("id", flat=True)[:limit]
+
+class RetryLater(Exception):
+    """A transient failure, recorded on the row; the send task retries it with backoff."""
+
+    def __init__(self, error: TransportError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class DispatchResult:
+    claimed: list[tuple[int, int]] = field(default_factory=list)
+    skipped: int = 0
+    reconciled: int = 0
+    enqueued: int = 0
+
+
+def _lease(now: dt.datetime, extra: float = 0) -> dt.datetime:
+    return now + dt.timedelta(seconds=settings.MESSAGE_LEASE_SECONDS + extra)
+
+
+# --- dispatcher ------------------------------------------------------------------------------
+
+
+def messages_skip_stale(*, now: dt.datetime) -> int:
+    """Reminders whose moment passed long ago are skipped, not sent late, and say why."""
+    stale_before = now - dt.timedelta(hours=settings.REMINDER_STALE_HOURS)
+    reminders = Message.objects.filter(status=S.PENDING, purpose=Message.Purpose.REMINDER).filter(
+        Q(send_at__lt=stale_before) | Q(booking__start__lte=now)
     )
-    claimed = 0
-    for message_id in ids:
-        if Message.objects.filter(id=message_id, status=Message.Status.PENDING).update(
-            status=Message.Status.SENDING, claimed_at=now
-        ):
-            claimed += 1
-    return claimed
+    skipped = reminders.update(
+        status=S.SKIPPED, error_code="stale", updated_at=now,
+        last_error=f"not sent: due more than {settings.REMINDER_STALE_HOURS} h ago "
+                   "or after the interview began",
+    )
+    skipped += Message.objects.filter(
+        status=S.PENDING, purpose=Message.Purpose.LOGIN_CODE, send_at__lt=now - LOGIN_CODE_TTL,
+    ).update(status=S.SKIPPED, error_code="expired", last_error="code expired before sending",
+             context={}, updated_at=now)
+    return skipped
+
+
+def messages_claim_due(*, now: dt.datetime, limit: int = 500) -> list[tuple[int, int]]:
+    """Claim up to `limit` due rows; returns (id, claim) pairs for the send tasks.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so two dispatchers never wait on or
+    claim each other's rows; on SQLite the IMMEDIATE transaction serialises dispatchers. The
+    update is conditional on PENDING either way.
+    """
+    with transaction.atomic():
+        rows = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(status=S.PENDING, send_at__lte=now)
+            .order_by("send_at", "id")
+            .values_list("id", "claim")[:limit]
+        )
+        if not rows:
+            return []
+        Message.objects.filter(id__in=[r[0] for r in rows], status=S.PENDING).update(
+            status=S.SENDING, claim=F("claim") + 1, claimed_at=now, lease_until=_lease(now),
+            updated_at=now,
+        )
+    return [(message_id, claim + 1) for message_id, claim in rows]
+
+
+def messages_enqueue(claims: list[tuple[int, int]]) -> int:
+    """One send task per claimed row. If the broker is unreachable the rest go back to pending."""
+    from .tasks import send_message
+
+    for index, (message_id, claim) in enumerate(claims):
+        try:
+            send_message.apply_async((message_id, claim), retry=False)
+        except Exception:  # kombu raises several types for "broker unreachable"
+            rest = [m for m, _ in claims[index:]]
+            Message.objects.filter(
+                id__in=rest, status=S.SENDING, attempt_started_at__isnull=True
+            ).update(status=S.PENDING, lease_until=None, updated_at=timezone.now())
+            log.warning("broker unreachable: %d messages stay pending for the next dispatch",
+                        len(rest))
+            return index
+    return len(claims)
+
+
+def dispatch_due_messages(*, now: dt.datetime | None = None, limit: int = 500) -> DispatchResult:
+    """One dispatcher run: skip the stale, settle the stuck, claim the due, enqueue them."""
+    now = now or timezone.now()
+    result = DispatchResult()
+    result.skipped = messages_skip_stale(now=now)
+    result.reconciled = messages_reconcile_stuck(now=now)
+    result.claimed = messages_claim_due(now=now, limit=limit)
+    result.enqueued = messages_enqueue(result.claimed)
+    if result.claimed or result.skipped or result.reconciled:
+        log.info("dispatch: claimed=%d enqueued=%d skipped=%d reconciled=%d",
+                 len(result.claimed), result.enqueued, result.skipped, result.reconciled)
+    return result
+
+
+# --- one send --------------------------------------------------------------------------------
+
+
+def _settle(message_id: int, claim: int, **fields: object) -> int:
+    """Record an outcome, only while this claim still owns the row."""
+    fields.setdefault("updated_at", timezone.now())
+    fields.setdefault("attempt_started_at", None)
+    fields.setdefault("lease_until", None)
+    return Message.objects.filter(id=message_id, claim=claim, status=S.SENDING).update(**fields)
+
+
+def _not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, str] | None:
+    """(status, code, reason) when the row must not go out any more."""
+    booking = message.booking
+    if message.purpose == Message.Purpose.LOGIN_CODE:
+        if message.send_at < now - LOGIN_CODE_TTL:
+            return S.SKIPPED, "expired", "code expired before sending"
+        return None
+    if booking is None:
+        return S.CANCELLED, "no_booking", "the booking is gone"
+    cancelled = booking.status == booking.Status.CANCELLED
+    if message.purpose == Message.Purpose.REMINDER:
+        if booking.status != booking.Status.CONFIRMED:
+            return S.CANCELLED, "booking_changed", "the booking is no longer confirmed"
+        if not message.occurrence.endswith(f"-s{booking.sequence}"):
+            return S.CANCELLED, "booking_changed", "the booking was moved"
+        if booking.start <= now:
+            return S.SKIPPED, "stale", "the interview has already begun"
+        if message.send_at < now - dt.timedelta(hours=settings.REMINDER_STALE_HOURS):
+            return S.SKIPPED, "stale", (
+                f"not sent: due more than {settings.REMINDER_STALE_HOURS} h ago")
+    elif message.purpose in (Message.Purpose.CONFIRMATION, Message.Purpose.RESCHEDULE):
+        if cancelled:
+            return S.CANCELLED, "booking_changed", "the booking was cancelled"
+        if (message.purpose == Message.Purpose.RESCHEDULE
+                and message.occurrence != f"s{booking.sequence}"):
+            return S.CANCELLED, "superseded", "the booking was moved again"
+    return None
+
+
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    if message.channel != Message.Channel.EMAIL or message.booking is None:
+        return ()
+    if message.purpose not in (Message.Purpose.CONFIRMATION, Message.Purpose.RESCHEDULE,
+                               Message.Purpose.CANCELLATION):
+        return ()
+    from scheduling.calendars.ics import booking_ics
+
+    cancelled = message.purpose == Message.Purpose.CANCELLATION
+    return (Attachment("booking.ics", booking_ics(message.booking, cancelled=cancelled),
+                       "text/calendar"),)
+
+
+def _outgoing(message: Message) -> Outgoing:
+    rendered = render_message(message)
+    return Outgoing(
+        message_id=message.pk, purpose=message.purpose, recipient=message.recipient,
+        text=rendered.text, subject=rendered.subject, html=rendered.html,
+        attachments=_attachments(message),
+    )
+
+
+def _load(message_id: int) -> Message:
+    return Message.objects.select_related(
+        "booking__site", "booking__municipality", "municipality"
+    ).get(id=message_id)
+
+
+def message_send(*, message_id: int, claim: int, final_attempt: bool = True) -> str:
+    """Send one claimed row once. Returns what happened; raises RetryLater on a transient error
+    when more attempts remain (the row is left SENDING under the same claim)."""
+    now = timezone.now()
+    taken = Message.objects.filter(
+        id=message_id, claim=claim, status=S.SENDING, attempt_started_at__isnull=True
+    ).update(attempt_started_at=now, attempts=F("attempts") + 1, lease_until=_lease(now),
+             updated_at=now)
+    if not taken:
+        return "ignored"  # another claim owns it, it is settled, or an attempt is in flight
+    message = _load(message_id)
+    stop = _not_worth_sending(message, now)
+    if stop is None and message.channel == Message.Channel.SMS and (
+        SmsOptOut.objects.filter(phone=message.recipient).exists()
+    ):
+        stop = (S.SKIPPED, "opted_out", "she answered STOP to our SMS")
+    if stop is not None:
+        status, code, reason = stop
+        _settle(message_id, claim, status=status, error_code=code, last_error=reason,
+                context={} if message.purpose == Message.Purpose.LOGIN_CODE else message.context)
+        if code == "opted_out":
+            message_fall_back_to_email(message=message)
+        return status
+    try:
+        sent = transport_for(message.channel).send(_outgoing(message))
+    except TransportError as error:
+        return _failed(message, claim, error, final_attempt=final_attempt)
+    _record_sent(message, claim, sent)
+    return S.SENT
+
+
+def _record_sent(message: Message, claim: int, sent: Sent) -> None:
+    now = timezone.now()
+    clear = {"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}
+    if _settle(message.pk, claim, status=S.SENT, provider_id=sent.provider_id, sent_at=now,
+               error_code="", last_error="", **clear):
+        return
+    # A status callback can beat us to it (fast provider): keep its status, add what we know.
+    Message.objects.filter(id=message.pk, provider_id="").update(
+        provider_id=sent.provider_id, sent_at=now, attempt_started_at=None, lease_until=None,
+        updated_at=now, **clear)
+
+
+def _failed(message: Message, claim: int, error: TransportError, *, final_attempt: bool) -> str:
+    now = timezone.now()
+    code, text = error.code[:32], str(error)[:500]
+    if error.transient and not final_attempt:
+        backoff_cap = settings.MESSAGE_RETRY_BACKOFF_MAX_SECONDS
+        _settle(message.pk, claim, error_code=code, last_error=text,
+                lease_until=_lease(now, backoff_cap))
+        raise RetryLater(error)
+    clear = {"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}
+    _settle(message.pk, claim, status=S.FAILED, error_code=code, last_error=text, **clear)
+    log.warning("message %s failed for good (%s, %s)", message.pk, message.channel, code)
+    if message.channel == Message.Channel.SMS:
+        message_fall_back_to_email(message=message)
+    return S.FAILED
+
+
+def message_fall_back_to_email(*, message: Message) -> Message | None:
+    """An SMS that cannot reach her becomes an email, if she gave an address.
+
+    The fallback is one more outbox row (same purpose and occurrence, channel email), so the
+    uniqueness rule still holds: if she already gets this message by email, nothing is added.
+    """
+    booking = message.booking
+    if booking is None or booking.pregnancy_id is None:
+        return None
+    email = booking.pregnancy.resident.email
+    if not email:
+        return None
+    try:
+        with transaction.atomic():
+            fallback = Message.objects.create(
+                booking=booking, municipality_id=message.municipality_id,
+                purpose=message.purpose, channel=Message.Channel.EMAIL,
+                occurrence=message.occurrence, language=message.language, recipient=email,
+                send_at=timezone.now(), fallback_of=message,
+            )
+    except IntegrityError:
+        return None
+    from .services import wake_dispatcher_on_commit
+
+    wake_dispatcher_on_commit()
+    return fallback
+
+
+# --- reconciling sends whose outcome was lost -------------------------------------------------
+
+
+def messages_reconcile_stuck(*, now: dt.datetime, limit: int = 100) -> int:
+    """Settle rows whose claim outlived its lease (a worker died, a task was lost)."""
+    stuck = list(
+        Message.objects.filter(status=S.SENDING, lease_until__lt=now)
+        .order_by("lease_until")[:limit]
+    )
+    for message in stuck:
+        if message.attempt_started_at is None:
+            _reclaim(message, now)
+        else:
+            _reconcile_in_flight(message, now)
+    return len(stuck)
+
+
+def _reclaim(message: Message, now: dt.datetime, **fields: object) -> None:
+    """Give the row a fresh claim (the old task, if it ever runs, finds nothing to do)."""
+    claimed = Message.objects.filter(id=message.pk, claim=message.claim, status=S.SENDING).update(
+        claim=F("claim") + 1, claimed_at=now, lease_until=_lease(now), updated_at=now, **fields)
+    if claimed:
+        messages_enqueue([(message.pk, message.claim + 1)])
+
+
+def _reconcile_in_flight(message: Message, now: dt.datetime) -> None:
+    """The worker died between calling the provider and recording the outcome.
+
+    SMS: ask Twilio for messages to her number since the attempt began. If it holds ours
+    (same body), record it as sent; if not, it never got it and we send again. Where the
+    provider cannot be asked (email, the console), the row fails visibly for staff to check,
+    rather than risking a second copy.
+    """
+    transport = transport_for(message.channel)
+    finder = getattr(transport, "find_sent", None)
+    if finder is None:
+        _settle(message.pk, message.claim, status=S.FAILED, error_code="outcome_unknown",
+                last_error="the sender stopped during the send; it may or may not have "
+                           "arrived: please check with her")
+        return
+    full = _load(message.pk)
+    try:
+        body = _outgoing(full).text
+        records = finder(recipient=message.recipient, since=message.attempt_started_at)
+    except TransportError as error:
+        # Cannot ask now: try again next round, unless the answer will never come.
+        if error.permanent:
+            _settle(message.pk, message.claim, status=S.FAILED, error_code="outcome_unknown",
+                    last_error=f"could not check with the provider: {error}"[:500])
+        else:
+            retry_in = dt.timedelta(seconds=min(60, settings.MESSAGE_LEASE_SECONDS))
+            Message.objects.filter(id=message.pk, claim=message.claim).update(
+                lease_until=now + retry_in, updated_at=now)
+        return
+    match = next((r for r in records if r.body == body), None)
+    if match is not None:
+        _settle(message.pk, message.claim, status=S.SENT, provider_id=match.sid,
+                sent_at=match.created or message.attempt_started_at, error_code="",
+                last_error="", **({"context": {}}
+                                  if message.purpose == Message.Purpose.LOGIN_CODE else {}))
+        log.info("message %s: provider had it, recorded without resending", message.pk)
+        return
+    log.info("message %s: provider never got it, sending again", message.pk)
+    _reclaim(message, now, attempt_started_at=None)

@@ -49,11 +49,19 @@ class Message(models.Model):
     error_code = models.CharField(_("error code"), max_length=32, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Fencing for at-most-once delivery: every claim raises `claim`, and a send task only acts on
+    # the row while it still holds the claim it was given; a task redelivered late is ignored.
+    claim = models.PositiveIntegerField(default=0)
+    # Until when the current claim may sit in SENDING; past it the dispatcher reconciles the row.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Set just before the provider is called and cleared once the outcome is recorded: a row left
+    # with it set means a send crashed with an unknown outcome (see dispatch.reconcile_stuck).
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # A failed SMS that fell back to email points at the email it caused.
+    # An email sent because an SMS failed points at that SMS.
     fallback_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="fallbacks")
 
@@ -61,7 +69,10 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["send_at", "id"]
-        indexes = [models.Index(fields=["status", "send_at"])]
+        indexes = [
+            models.Index(fields=["status", "send_at"]),
+            models.Index(fields=["status", "lease_until"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["booking", "purpose", "channel", "occurrence"],
@@ -72,6 +83,22 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose}/{self.channel} #{self.pk}"
+
+    @property
+    def masked_recipient(self) -> str:
+        from .masking import mask_recipient
+
+        return mask_recipient(self.recipient)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+FINAL_STATUSES = frozenset({
+    Message.Status.SENT, Message.Status.DELIVERED, Message.Status.FAILED,
+    Message.Status.CANCELLED, Message.Status.SKIPPED,
+})
 
 
 class SmsOptOut(models.Model):
@@ -84,3 +111,8 @@ class SmsOptOut(models.Model):
     class Meta:
         verbose_name = _("SMS opt-out")
         verbose_name_plural = _("SMS opt-outs")
+
+    def __str__(self) -> str:
+        from .masking import mask_phone
+
+        return mask_phone(self.phone)

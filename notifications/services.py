@@ -6,6 +6,8 @@ The dispatcher (tasks.py) reads these rows; the rows, not Celery, are the source
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import unicodedata
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,7 +17,9 @@ from django.utils import timezone
 from .models import Message, SmsOptOut
 
 if TYPE_CHECKING:
-    from scheduling.models import Booking
+    from scheduling.models import Booking, Municipality
+
+log = logging.getLogger(__name__)
 
 # Reminders are not worth sending if they would arrive this close to the interview or to the
 # confirmation she has just received.
@@ -106,7 +110,7 @@ def messages_queue_for_booking(
                 if msg:
                     created.append(msg)
     if created:
-        _wake_dispatcher()
+        wake_dispatcher_on_commit()
     return created
 
 
@@ -117,11 +121,138 @@ def messages_void_pending(*, booking: Booking) -> int:
     )
 
 
-def _wake_dispatcher() -> None:
+def wake_dispatcher_on_commit() -> None:
     """Ask for an immediate dispatch once the transaction commits.
 
     Only a nudge: if the broker is down the rows stay pending and beat's next run sends them.
     """
     from .tasks import wake_dispatcher
 
-    transaction.on_commit(wake_dispatcher)
+    transaction.on_commit(wake_dispatcher, robust=True)
+
+
+# --- login codes ---------------------------------------------------------------------------------
+
+
+def message_send_login_code(
+    *, municipality: Municipality, channel: str, recipient: str, code: str, language: str
+) -> Message:
+    """Send a sign-in code now, through the outbox so staff can see it went (or did not).
+
+    The code lives on the row only until the send is settled, then it is cleared; it is never
+    logged. A transient failure is handed to the send task's retries.
+    """
+    from .dispatch import RetryLater, message_send
+
+    now = timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(
+            municipality=municipality, purpose=Message.Purpose.LOGIN_CODE, channel=channel,
+            recipient=recipient, language=language, context={"code": code}, send_at=now,
+            status=Message.Status.SENDING, claim=1, claimed_at=now,
+            lease_until=now + dt.timedelta(seconds=settings.MESSAGE_LEASE_SECONDS),
+        )
+    try:
+        message_send(message_id=message.pk, claim=1, final_attempt=False)
+    except RetryLater:
+        _retry_later(message.pk)
+    message.refresh_from_db()
+    return message
+
+
+def _retry_later(message_id: int) -> None:
+    from .tasks import send_message
+
+    try:
+        # The first attempt was made here, in the request: the task has the rest.
+        send_message.apply_async((message_id, 1), retries=1,
+                                 countdown=settings.MESSAGE_RETRY_BACKOFF_SECONDS, retry=False)
+    except Exception:  # broker down: the lease runs out and the dispatcher takes it again
+        log.warning("could not hand message %s to the broker for a retry", message_id)
+
+
+# --- SMS opt-out (STOP) ---------------------------------------------------------------------------
+
+OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT",
+                           "REVOKE", "停止", "配信停止", "ストップ", "ていし", "はいしんていし"})
+OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES", "開始", "再開", "配信再開", "はいしんさいかい"})
+
+
+def sms_keyword(body: str) -> str:
+    """The message as a keyword: full-width folded, trimmed, upper case, end punctuation gone."""
+    text = unicodedata.normalize("NFKC", body).strip().strip(".!。！、 ").upper()
+    return text
+
+
+def sms_opt_out_record(*, phone: str, keyword: str) -> None:
+    """No more SMS to this number (Twilio blocks it too): pending ones fall back to email."""
+    from scheduling.models import Resident
+
+    with transaction.atomic():
+        SmsOptOut.objects.update_or_create(
+            phone=phone, defaults={"keyword": keyword[:20], "at": timezone.now()})
+        Resident.objects.filter(phone=phone).update(sms_opt_out=True)
+
+
+def sms_opt_in_record(*, phone: str) -> None:
+    from scheduling.models import Resident
+
+    with transaction.atomic():
+        SmsOptOut.objects.filter(phone=phone).delete()
+        Resident.objects.filter(phone=phone).update(sms_opt_out=False)
+
+
+# --- provider status callbacks --------------------------------------------------------------------
+
+PROVIDER_STATUSES = {
+    "sent": Message.Status.SENT,
+    "delivered": Message.Status.DELIVERED,
+    "undelivered": Message.Status.FAILED,
+    "failed": Message.Status.FAILED,
+}
+# A later callback may not undo what an earlier, more final one said.
+RANK = {Message.Status.SENDING: 0, Message.Status.SENT: 1, Message.Status.FAILED: 2,
+        Message.Status.DELIVERED: 3}
+
+
+def message_record_provider_status(
+    *, provider_id: str, status: str, error_code: str = "", message_id: int | None = None
+) -> Message | None:
+    """Apply Twilio's delivery report. Unknown ids are ignored (the caller still answers 200).
+
+    `message_id` comes from our own callback URL: it lets a report settle a send whose outcome
+    we never recorded because the worker died after Twilio accepted it.
+    """
+    from .dispatch import message_fall_back_to_email
+    from .transports.sms import PERMANENT_CODES
+
+    new = PROVIDER_STATUSES.get(status)
+    now = timezone.now()
+    with transaction.atomic():
+        message = (Message.objects.select_for_update()
+                   .filter(provider_id=provider_id, channel=Message.Channel.SMS).first())
+        if message is None and message_id is not None:
+            message = (Message.objects.select_for_update()
+                       .filter(id=message_id, provider_id="", channel=Message.Channel.SMS,
+                               status=Message.Status.SENDING).first())
+        if message is None or new is None:
+            return message
+        if RANK.get(new, 0) <= RANK.get(message.status, 99):
+            return message  # stale or repeated report
+        message.status = new
+        message.provider_id = provider_id
+        message.attempt_started_at = message.lease_until = None
+        message.sent_at = message.sent_at or now
+        if message.purpose == Message.Purpose.LOGIN_CODE:
+            message.context = {}
+        if new == Message.Status.DELIVERED:
+            message.delivered_at = now
+        if new == Message.Status.FAILED:
+            code = int(error_code) if error_code.isdigit() else None
+            message.error_code = (error_code or status)[:32]
+            message.last_error = (PERMANENT_CODES.get(code, "") if code else "") or (
+                f"Twilio reported the message {status}")
+        message.save()
+        if new == Message.Status.FAILED:
+            message_fall_back_to_email(message=message)
+    return message

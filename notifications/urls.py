@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("twilio/status/", views.twilio_status, name="twilio_status"),
+    path("twilio/inbound/", views.twilio_inbound, name="twilio_inbound"),
+]

@@ -1,0 +1,35 @@
+"""Run the message dispatcher once, or every minute with --loop (deployments without beat)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from notifications.dispatch import dispatch_due_messages
+
+
+class Command(BaseCommand):
+    help = "Send due messages (confirmations, reminders, notices). --loop keeps doing it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", action="store_true", help="run every interval until stopped")
+        parser.add_argument("--interval", type=float,
+                            default=float(settings.MESSAGE_DISPATCH_INTERVAL_SECONDS))
+        parser.add_argument("--max-runs", type=int, default=0,
+                            help="stop after this many runs (0: no limit)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        runs = 0
+        while True:
+            result = dispatch_due_messages()
+            runs += 1
+            self.stdout.write(
+                f"claimed {len(result.claimed)}, enqueued {result.enqueued}, "
+                f"skipped {result.skipped}, reconciled {result.reconciled}"
+            )
+            max_runs = int(options["max_runs"])  # type: ignore[call-overload]
+            if not options["loop"] or (max_runs and runs >= max_runs):
+                return
+            time.sleep(float(options["interval"]))  # type: ignore[arg-type]

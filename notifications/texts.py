@@ -1,0 +1,161 @@
+"""Message texts: templates per language, filled from the booking at send time.
+
+Templates live in templates/notifications/{sms,email}/<language>/<purpose>.txt. A language
+without its own template falls back to English, then Japanese (やさしい日本語 to Japanese first).
+
+SMS texts carry no health detail and make sense without a link: carriers filter links on some
+routes and a phone may be shared. Japanese SMS is UCS-2, 70 characters per single message and
+67 per part when split, so each text is written to fit one segment, at most two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.template.loader import render_to_string, select_template
+
+if TYPE_CHECKING:
+    from scheduling.models import Booking, Municipality
+
+    from .models import Message
+
+JAPANESE = ("ja", "ja-easy")
+WEEKDAYS = {
+    "ja": "月火水木金土日",
+    "ja-easy": "月火水木金土日",
+    "zh-hans": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+    "ko": "월화수목금토일",
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    "vi": ["T2", "T3", "T4", "T5", "T6", "T7", "CN"],
+    "ne": ["सोम", "मंगल", "बुध", "बिही", "शुक्र", "शनि", "आइत"],
+    "tl": ["Lun", "Mar", "Miy", "Huw", "Biy", "Sab", "Lin"],
+}
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+             "Dec"]
+MONTHS_TL = ["Ene", "Peb", "Mar", "Abr", "May", "Hun", "Hul", "Ago", "Set", "Okt", "Nob",
+             "Dis"]
+
+# GSM 03.38 basic set: texts of only these characters go as 7-bit (160 / 153 per part).
+GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS parts a text takes (UCS-2 unless every character is in GSM-7)."""
+    if all(ch in GSM7 for ch in text):
+        single, part, length = 160, 153, len(text)
+    else:
+        # Characters outside the BMP take two UCS-2 units.
+        single, part, length = 70, 67, sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+    if length <= single:
+        return 1
+    return -(-length // part)
+
+
+def language_chain(language: str) -> list[str]:
+    chain = [language]
+    if language in JAPANESE:
+        chain.append("ja")
+    chain += ["en", "ja"]
+    return list(dict.fromkeys(chain))
+
+
+def format_when(start: dt.datetime, tz: dt.tzinfo, language: str, *, long: bool = False) -> str:
+    local = start.astimezone(tz)
+    hm = local.strftime("%H:%M")
+    wd = WEEKDAYS.get(language, WEEKDAYS["en"])[local.weekday()]
+    m, d, y = local.month, local.day, local.year
+    if language in JAPANESE:
+        return f"{y}年{m}月{d}日({wd}) {hm}" if long else f"{m}/{d}({wd}){hm}"
+    if language == "zh-hans":
+        return f"{y}年{m}月{d}日({wd}) {hm}" if long else f"{m}月{d}日({wd}){hm}"
+    if language == "ko":
+        return f"{y}년 {m}월 {d}일({wd}) {hm}" if long else f"{m}/{d}({wd}) {hm}"
+    if language == "vi":
+        return f"{hm} {wd} {d:02d}/{m:02d}/{y}" if long else f"{hm} {wd} {d:02d}/{m:02d}"
+    if language == "ne":
+        return f"{y}/{m}/{d} ({wd}) {hm}" if long else f"{m}/{d} ({wd}) {hm}"
+    if language == "tl":
+        return f"{wd}, {MONTHS_TL[m - 1]} {d} {y}, {hm}" if long else (
+            f"{wd} {MONTHS_TL[m - 1]} {d} {hm}")
+    return f"{wd} {d} {MONTHS_EN[m - 1]} {y}, {hm}" if long else (
+        f"{wd} {d} {MONTHS_EN[m - 1]} {hm}")
+
+
+def municipality_name(municipality: Municipality, language: str) -> str:
+    if language in JAPANESE:
+        return municipality.name
+    return municipality.name_en or municipality.name
+
+
+def booking_context(booking: Booking, language: str) -> dict[str, object]:
+    """What a booking message may say: when, where, the reference. Nothing about her health."""
+    tz = booking.municipality.tz
+    site = booking.site
+    japanese = language in JAPANESE
+    return {
+        "municipality": municipality_name(booking.municipality, language),
+        "site": site.name if japanese else (site.name_en or site.name),
+        "address": site.address,
+        "when": format_when(booking.start, tz, language),
+        "when_long": format_when(booking.start, tz, language, long=True),
+        "reference": booking.display_reference,
+        "url": f"{settings.SITE_ROOT}/bookings/{booking.reference}/",
+        "contact_phone": booking.municipality.contact_phone,
+    }
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    subject: str = ""
+    html: str = ""
+
+
+def _plain(value: str) -> str:
+    # render_to_string marks its output safe; the HTML layout must escape it again.
+    return "".join([value])
+
+
+def template_language(kind: str, purpose: str, language: str) -> str:
+    """The first language in her fallback chain that has this template."""
+    names = [f"notifications/{kind}/{lang}/{purpose}.txt" for lang in language_chain(language)]
+    template = select_template(names)
+    return template.origin.template_name.split("/")[2]
+
+
+def _render(kind: str, language: str, name: str, context: dict[str, object]) -> str:
+    text = render_to_string(f"notifications/{kind}/{language}/{name}.txt", context)
+    return _plain(text).strip()
+
+
+def render_sms(purpose: str, language: str, context: dict[str, object]) -> Rendered:
+    """`language` must have a template (see template_language)."""
+    return Rendered(text=" ".join(_render("sms", language, purpose, context).split()))
+
+
+def render_email(purpose: str, language: str, context: dict[str, object]) -> Rendered:
+    body = _render("email", language, purpose, context)
+    subject = " ".join(_render("email", language, f"{purpose}.subject", context).split())
+    html = render_to_string("notifications/email/message.html", {
+        "subject": subject, "body": body, "html_lang": "ja" if language in JAPANESE else language,
+    })
+    return Rendered(text=body, subject=subject, html=html)
+
+
+def render_message(message: Message) -> Rendered:
+    kind = "sms" if message.channel == "sms" else "email"
+    language = template_language(kind, message.purpose, message.language)
+    if message.booking_id is not None:
+        context = booking_context(message.booking, language)
+    else:
+        context = {"municipality": municipality_name(message.municipality, language)}
+    context.update(message.context)
+    if kind == "sms":
+        return render_sms(message.purpose, language, context)
+    return render_email(message.purpose, language, context)
