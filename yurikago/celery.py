@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yurikago.settings")
 
@@ -14,7 +15,10 @@ app.autodiscover_tasks()
 
 # Beat: the database holds every due message and calendar; these only wake the dispatchers.
 app.conf.beat_schedule = {
-    "dispatch-due-messages": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    "dispatch-due-messages": {
+        "task": "notifications.dispatch_due",
+        "schedule": float(settings.MESSAGE_DISPATCH_INTERVAL_SECONDS),
+    },
     "sweep-expired-holds": {"task": "scheduling.sweep_expired_holds", "schedule": 60.0},
     "sync-external-calendars": {"task": "scheduling.sync_all_calendars", "schedule": 15 * 60.0},
 }

@@ -223,6 +223,13 @@ PROVIDER_TIMEOUT_SECONDS = envint("PROVIDER_TIMEOUT_SECONDS", 10)
 CIVIL_HOURS_START = envint("CIVIL_HOURS_START", 8)  # earliest local hour to send reminders
 CIVIL_HOURS_END = envint("CIVIL_HOURS_END", 21)  # no reminders from this local hour on
 REMINDER_STALE_HOURS = envint("REMINDER_STALE_HOURS", 6)  # older due reminders are skipped
+# Transient send failures are retried 5 times, waiting about BACKOFF·2^n seconds (capped).
+MESSAGE_RETRY_BACKOFF_SECONDS = envint("MESSAGE_RETRY_BACKOFF_SECONDS", 30)
+MESSAGE_RETRY_BACKOFF_MAX_SECONDS = envint("MESSAGE_RETRY_BACKOFF_MAX_SECONDS", 600)
+# A message left in "sending" this long after its claim is reconciled by the dispatcher.
+MESSAGE_LEASE_SECONDS = envint("MESSAGE_LEASE_SECONDS", 300)
+# How often beat (or `manage.py dispatch_messages --loop`) runs the dispatcher.
+MESSAGE_DISPATCH_INTERVAL_SECONDS = envint("MESSAGE_DISPATCH_INTERVAL_SECONDS", 60)
 
 # --- Celery -------------------------------------------------------------------------------------
 REDIS_URL = os.getenv("REDIS_URL", "")
