@@ -1,4 +1,69 @@
-from django.urls import path
+"""/api/v1/…: the resources of issue 6, the OpenAPI schema and its docs."""
+
+from __future__ import annotations
+
+from django.urls import include, path, re_path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+
+
+class IdConverter:
+    # At most 18 digits: always fits a 64-bit key, so a huge id is a 404, never a database error.
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class ReferenceConverter:
+    regex = "[A-Za-z0-9-]{1,20}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(IdConverter, "id")
+register_converter(ReferenceConverter, "ref")
 
 app_name = "api"
-urlpatterns: list = []
+v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("sites/", views.SiteList.as_view(), name="sites"),
+    path("availability/", views.AvailabilityView.as_view(), name="availability"),
+    path("holds/", views.HoldCreate.as_view(), name="holds"),
+    path("holds/<ref:hold_id>/", views.HoldDetail.as_view(), name="hold"),
+    path("bookings/", views.BookingListCreate.as_view(), name="bookings"),
+    path("bookings/<ref:reference>/", views.BookingDetail.as_view(), name="booking"),
+    path("bookings/<ref:reference>/cancel/", views.BookingCancel.as_view(), name="cancel"),
+    path(
+        "bookings/<ref:reference>/reschedule/", views.BookingReschedule.as_view(), name="reschedule"
+    ),
+    path("bookings/<ref:reference>/ics", views.BookingIcs.as_view(), name="ics"),
+    path(
+        "bookings/<ref:reference>/attendance/", views.BookingAttendance.as_view(), name="attendance"
+    ),
+    path("nurses/", views.NurseList.as_view(), name="nurses"),
+    path("nurses/<id:nurse_id>/schedule/", views.NurseSchedule.as_view(), name="schedule"),
+    path("nurses/<id:nurse_id>/rules/", views.RuleList.as_view(), name="rules"),
+    path("nurses/<id:nurse_id>/rules/<id:rule_id>/", views.RuleDetail.as_view(), name="rule"),
+    path("nurses/<id:nurse_id>/time-off/", views.TimeOffList.as_view(), name="time_off_list"),
+    path(
+        "nurses/<id:nurse_id>/time-off/<id:time_off_id>/",
+        views.TimeOffDetail.as_view(),
+        name="time_off",
+    ),
+    path("reports/utilisation/", views.UtilisationView.as_view(), name="utilisation"),
+]
+urlpatterns = [
+    path("v1/", include(v1)),
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
+]

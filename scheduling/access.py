@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Booking, Municipality, Nurse, Site, StaffRole
+from .models import Booking, Municipality, Nurse, Pregnancy, Site, StaffRole
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -180,3 +180,95 @@ def access_site_feed(user: User | AnonymousUser, site_id: int) -> Site:
     if site_id not in manager_site_ids(user):
         raise Http404
     return Site.objects.select_related("municipality").get(pk=site_id)
+
+
+# --- API callers (api/) -----------------------------------------------------------------------
+
+
+def hold_owner_key(user: User | AnonymousUser) -> str:
+    """What a hold placed through the API records as its owner."""
+    return f"user:{user.pk}" if user.is_authenticated else ""
+
+
+def scope_for_integration(user: User, municipality_id: int) -> Scope:
+    """An integration's API token acts as staff of its one municipality: every site there, as
+    an administrator would, and nothing of any other municipality. Bound to the token's service
+    user for this request, so every access_* function above answers for the token."""
+    site_ids = frozenset(
+        Site.objects.filter(municipality_id=municipality_id).values_list("id", flat=True)
+    )
+    scope = Scope(site_ids=site_ids, admin_municipality_ids=frozenset({municipality_id}),
+                  municipality_ids=frozenset({municipality_id}))
+    user._yurikago_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def access_api_hold(user: User | AnonymousUser, reference: str) -> Booking:
+    """A hold she placed through the API herself, or one at a site where she is staff;
+    otherwise 404."""
+    reference = reference.replace("-", "").upper()
+    hold = (
+        Booking.objects.filter(reference=reference, status=Booking.Status.HELD)
+        .select_related("site__municipality", "interview_type")
+        .first()
+    )
+    if hold is None or not user.is_authenticated:
+        raise Http404
+    if hold.hold_owner == hold_owner_key(user) or hold.site_id in scope_for(user).site_ids:
+        return hold
+    raise Http404
+
+
+def access_pregnancy_for_booking(user: User | AnonymousUser, pregnancy_id: int) -> Pregnancy:
+    """A pregnancy she may book for: her own, or (staff) one of a resident of a municipality
+    she works for. Staff book on a caller's behalf without seeing her other records."""
+    scope = scope_for(user)
+    pregnancy = (
+        Pregnancy.objects.filter(pk=pregnancy_id, is_active=True)
+        .select_related("resident")
+        .first()
+    )
+    if pregnancy is None:
+        raise Http404
+    if scope.resident_id is not None and pregnancy.resident_id == scope.resident_id:
+        return pregnancy
+    if scope.is_staff and pregnancy.resident.municipality_id in scope.municipality_ids:
+        return pregnancy
+    raise Http404
+
+
+def nurses_visible_to(user: User | AnonymousUser) -> QuerySet[Nurse]:
+    """Herself, nurses at sites she manages, every nurse of a municipality she administers."""
+    scope = scope_for(user)
+    condition = Q(pk__in=[])
+    if scope.nurse_id is not None:
+        condition |= Q(pk=scope.nurse_id)
+    if scope.manager_site_ids:
+        condition |= Q(sites__in=scope.manager_site_ids)
+    if scope.admin_municipality_ids:
+        condition |= Q(municipality_id__in=scope.admin_municipality_ids)
+    return Nurse.objects.filter(condition).distinct()
+
+
+def can_manage_nurse(user: User | AnonymousUser, nurse: Nurse) -> bool:
+    """Weekly rules are set by her manager or an administrator; she may read her own."""
+    scope = scope_for(user)
+    if nurse.municipality_id in scope.admin_municipality_ids:
+        return True
+    return bool({s.id for s in nurse.sites.all()} & scope.manager_site_ids)
+
+
+def access_site_for_booking(user: User | AnonymousUser, site_id: int) -> Site:
+    """An open site of her own municipality (a resident) or of one she works for (staff)."""
+    scope = scope_for(user)
+    allowed = set(scope.municipality_ids)
+    if scope.resident_id is not None:
+        allowed.add(user.resident.municipality_id)  # type: ignore[union-attr]
+    site = (
+        Site.objects.filter(pk=site_id, is_active=True, municipality_id__in=allowed)
+        .select_related("municipality")
+        .first()
+    )
+    if site is None:
+        raise Http404
+    return site

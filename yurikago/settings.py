@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -268,18 +269,62 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # --- REST framework -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.UserRateThrottle",
+        "api.throttling.IpRateThrottle",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.LenientContentNegotiation",
+    "EXCEPTION_HANDLER": "api.exceptions.problem_details_handler",
+    # Behind N trusted reverse proxies the client is the Nth address from the right of
+    # X-Forwarded-For; with 0 it is REMOTE_ADDR, so a client cannot forge its way past throttles.
+    "NUM_PROXIES": envint("TRUSTED_PROXY_COUNT", 0),
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per minute per user (or token) and per client address; holds and bookings have their
+# own stricter buckets. 0 turns a bucket off (only for load tests on one machine).
+API_THROTTLE_RATES = {
+    "user": envint("API_RATE_USER", 300),
+    "ip": envint("API_RATE_IP", 600),
+    "hold": envint("API_RATE_HOLD", 20),
+    "booking": envint("API_RATE_BOOKING", 10),
+    "hold_ip": envint("API_RATE_HOLD_IP", 120),
+    "booking_ip": envint("API_RATE_BOOKING_IP", 60),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Yurikago API",
     "DESCRIPTION": "Booking pregnancy interviews (ゆりかご面接) in Japanese municipalities.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ModeEnum": "scheduling.models.Mode"},
 }
+
+# --- Cache --------------------------------------------------------------------------------------
+# Throttle counters live here. Per process without Redis (fine for one web process); shared by
+# every web process and host when REDIS_URL (or CACHE_URL) is set.
+CACHE_URL = os.getenv("CACHE_URL", REDIS_URL)
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "yurikago",
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Logging ------------------------------------------------------------------------------------
 # Logs carry ids and references, never names, phone numbers or anything about health.

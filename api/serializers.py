@@ -1,0 +1,369 @@
+"""Shapes in and out. Serializers check types and ranges; the booking rules live in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from scheduling.availability import cancel_deadline
+from scheduling.models import AvailabilityRule, Booking, Language, Mode, Nurse, Site, TimeOff
+
+MAX_RANGE_DAYS = 92
+# Dates far from now are refused as input: arithmetic near year 9999 would overflow.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
+
+
+class BoundedDateField(serializers.DateField):
+    def to_internal_value(self, value: Any) -> dt.date:
+        day = super().to_internal_value(value)
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise serializers.ValidationError(_("Date out of range."), code="out_of_range")
+        return day
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        moment = super().to_internal_value(value)
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise serializers.ValidationError(_("Date out of range."), code="out_of_range")
+        return moment
+
+
+class DateRangeQuery(serializers.Serializer):
+    """`from` and `to` (local dates, both included); `from` is a keyword, hence get_fields."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = BoundedDateField(required=False)
+        fields["to"] = BoundedDateField(required=False)
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        first, last = attrs.get("from"), attrs.get("to")
+        if first and last:
+            if last < first:
+                raise serializers.ValidationError({"to": _("Must not be before 'from'.")})
+            if (last - first).days >= MAX_RANGE_DAYS:
+                raise serializers.ValidationError(
+                    {"to": _("At most %(days)d days at a time.") % {"days": MAX_RANGE_DAYS}}
+                )
+        return attrs
+
+
+class MunicipalityQuery(serializers.Serializer):
+    municipality = serializers.SlugField(
+        required=False,
+        max_length=50,
+        help_text=_("Municipality code; default: the default municipality, or the token's."),
+    )
+
+
+class AvailabilityQuery(DateRangeQuery, MunicipalityQuery):
+    site = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text=_("Omit to search every site.")
+    )
+    mode = serializers.ChoiceField(choices=Mode.choices, required=False)
+    interview_type = serializers.SlugField(required=False, max_length=50)
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    modes = serializers.ListField(child=serializers.ChoiceField(choices=Mode.choices))
+    open_weekdays = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Monday=0 … Sunday=6")
+    )
+    closed_nth_weekdays = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text=_("[n, weekday] pairs: [[2, 6]] is the 2nd Sunday of every month"),
+    )
+
+    class Meta:
+        model = Site
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "address",
+            "access_note",
+            "rooms",
+            "modes",
+            "open_weekdays",
+            "closed_on_public_holidays",
+            "closed_nth_weekdays",
+            "year_end_start",
+            "year_end_end",
+            "last_start_time",
+            "min_notice_days",
+        ]
+        read_only_fields = fields
+
+
+class SlotSerializer(serializers.Serializer):
+    site = serializers.IntegerField(source="site_id")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    mode = serializers.ChoiceField(choices=Mode.choices)
+    capacity = serializers.IntegerField(help_text=_("How many more people can book it"))
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    municipality = serializers.CharField()
+    interview_type = serializers.CharField()
+    time_zone = serializers.CharField()
+    slots = SlotSerializer(many=True)
+
+
+class AlternativeSerializer(SlotSerializer):
+    site = serializers.IntegerField()  # type: ignore[assignment]
+
+
+class ProblemFieldSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text=_("JSON Pointer to the field"))
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = ProblemFieldSerializer(many=True, required=False)
+    alternatives = AlternativeSerializer(many=True, required=False)
+
+
+class SlotRequest(serializers.Serializer):
+    site = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    start = BoundedDateTimeField()
+    mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.IN_PERSON)
+    interview_type = serializers.SlugField(required=False, max_length=50)
+
+
+class HoldSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="reference", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = ["id", "site", "start", "end", "mode", "expires_at"]
+        read_only_fields = fields
+
+
+class BookingCreateRequest(serializers.Serializer):
+    """Either `hold` (from POST /holds/), or `site` and `start` to book directly."""
+
+    hold = serializers.CharField(required=False, max_length=20)
+    site = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    start = BoundedDateTimeField(required=False)
+    mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.IN_PERSON)
+    interview_type = serializers.SlugField(required=False, max_length=50)
+    pregnancy = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_(
+            "Required for staff and tokens; a resident's own ongoing pregnancy by default."
+        ),
+    )
+    notify_sms = serializers.BooleanField(default=True)
+    notify_email = serializers.BooleanField(default=False)
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.JA)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("hold") and (attrs.get("site") is None or attrs.get("start") is None):
+            raise serializers.ValidationError(_("Send either a hold, or a site and a start time."))
+        return attrs
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    display_reference = serializers.CharField(read_only=True)
+    site_name = serializers.CharField(source="site.name", read_only=True)
+    interview_type = serializers.CharField(source="interview_type.code", read_only=True)
+    cancel_deadline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Booking
+        fields = [
+            "reference",
+            "display_reference",
+            "status",
+            "site",
+            "site_name",
+            "start",
+            "end",
+            "mode",
+            "interview_type",
+            "channel",
+            "sequence",
+            "notify_sms",
+            "notify_email",
+            "language",
+            "cancel_deadline",
+            "confirmed_at",
+            "cancelled_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_cancel_deadline(self, booking: Booking) -> str:
+        deadline = cancel_deadline(booking.municipality, booking.interview_type, booking.start)
+        return deadline.isoformat()
+
+
+class StaffBookingSerializer(BookingSerializer):
+    """What staff see in addition: who runs it, and whose it is (detail view only)."""
+
+    nurse_name = serializers.CharField(source="nurse.name", read_only=True)
+    resident_name = serializers.SerializerMethodField()
+
+    class Meta(BookingSerializer.Meta):
+        fields = [*BookingSerializer.Meta.fields, "nurse", "nurse_name", "room", "resident_name"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_resident_name(self, booking: Booking) -> str:
+        if not self.context.get("with_resident") or booking.pregnancy is None:
+            return ""
+        return booking.pregnancy.resident.name
+
+
+class BookingListQuery(DateRangeQuery):
+    status = serializers.ChoiceField(choices=Booking.Status.choices, required=False)
+    site = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class CancelRequest(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class RescheduleRequest(serializers.Serializer):
+    start = BoundedDateTimeField()
+    site = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    mode = serializers.ChoiceField(choices=Mode.choices, required=False)
+
+
+class AttendanceRequest(serializers.Serializer):
+    attended = serializers.BooleanField(help_text=_("true: attended; false: did not come"))
+
+
+class NurseSerializer(serializers.ModelSerializer):
+    sites = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Nurse
+        fields = ["id", "name", "qualification", "sites", "is_active"]
+        read_only_fields = fields
+
+
+class AvailabilityRuleSerializer(serializers.ModelSerializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text=_("Monday=0"))
+    site = serializers.IntegerField(source="site_id", min_value=1, max_value=2**31 - 1)
+    valid_from = BoundedDateField()
+    valid_to = BoundedDateField(required=False, allow_null=True)
+
+    class Meta:
+        model = AvailabilityRule
+        fields = ["id", "site", "weekday", "start_time", "end_time", "valid_from", "valid_to"]
+        read_only_fields = ["id"]
+
+    def validate_site(self, value: int) -> int:
+        nurse: Nurse = self.context["nurse"]
+        if value not in {s.id for s in nurse.sites.all()}:
+            raise serializers.ValidationError(_("She does not work at this site."))
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        merged = {**self._current(), **attrs}
+        if merged["end_time"] <= merged["start_time"]:
+            raise serializers.ValidationError({"end_time": _("Must be after the start.")})
+        if merged.get("valid_to") and merged["valid_to"] < merged["valid_from"]:
+            raise serializers.ValidationError({"valid_to": _("Must not be before 'valid from'.")})
+        return attrs
+
+    def _current(self) -> dict[str, Any]:
+        rule = self.instance
+        if rule is None:
+            return {}
+        return {
+            "start_time": rule.start_time,
+            "end_time": rule.end_time,
+            "valid_from": rule.valid_from,
+            "valid_to": rule.valid_to,
+        }
+
+
+class TimeOffSerializer(serializers.ModelSerializer):
+    start = BoundedDateTimeField()
+    end = BoundedDateTimeField()
+    weekly_until = BoundedDateField(required=False, allow_null=True)
+
+    class Meta:
+        model = TimeOff
+        fields = ["id", "start", "end", "weekly_until", "reason"]
+        read_only_fields = ["id"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current: dict[str, Any] = {}
+        if self.instance is not None:
+            current = {"start": self.instance.start, "end": self.instance.end}
+        merged = {**current, **attrs}
+        if merged["end"] <= merged["start"]:
+            raise serializers.ValidationError({"end": _("Must be after the start.")})
+        if merged["end"] - merged["start"] > dt.timedelta(days=366):
+            raise serializers.ValidationError({"end": _("At most a year at a time.")})
+        return attrs
+
+
+class UtilisationQuery(DateRangeQuery):
+    site = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class SiteFiguresSerializer(serializers.Serializer):
+    site = serializers.IntegerField(source="site_id", allow_null=True)
+    site_name = serializers.CharField()
+    offered_slots = serializers.IntegerField()
+    offered_minutes = serializers.IntegerField()
+    booked_slots = serializers.IntegerField()
+    booked_minutes = serializers.IntegerField()
+    attended_slots = serializers.IntegerField()
+    no_shows = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    late_cancellations = serializers.IntegerField()
+    online = serializers.IntegerField()
+    staff = serializers.IntegerField()
+    api = serializers.IntegerField()
+    failed_messages = serializers.IntegerField()
+    utilisation = serializers.FloatField(allow_null=True)
+    attendance_rate = serializers.FloatField(allow_null=True)
+    no_show_rate = serializers.FloatField(allow_null=True)
+    late_cancellation_rate = serializers.FloatField(allow_null=True)
+    online_share = serializers.FloatField(allow_null=True)
+    lead_time_days = serializers.FloatField(allow_null=True)
+    gestational_week = serializers.FloatField(allow_null=True)
+    next_free_slot = serializers.DateTimeField(allow_null=True)
+
+
+class DayFiguresSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    offered_slots = serializers.IntegerField()
+    booked_slots = serializers.IntegerField()
+    attended_slots = serializers.IntegerField()
+    no_shows = serializers.IntegerField()
+
+
+class UtilisationSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    sites = SiteFiguresSerializer(many=True, source="rows")
+    totals = SiteFiguresSerializer()
+    days = DayFiguresSerializer(many=True)
+    lead_time = serializers.DictField(child=serializers.IntegerField())
+    gestation = serializers.DictField(child=serializers.IntegerField())
