@@ -1,6 +1,43 @@
-from django.urls import path
+"""Resident pages. The booking flow is mounted twice: the default municipality at "/", any
+municipality at "/m/<code>/" (names prefixed "m_"); templates reverse through {% murl %}."""
 
-from . import views
+from __future__ import annotations
+
+from allauth.account.views import RequestLoginCodeView
+from django.urls import URLPattern, path
+
+from . import bookings, views
 
 app_name = "frontend"
-urlpatterns = [path("", views.home, name="home")]
+
+FLOW = [
+    ("", views.landing, "landing"),
+    ("book/", views.where, "where"),
+    ("book/calendar/", views.month, "month"),
+    ("book/day/<str:date>/", views.day, "day"),
+    ("book/hold/", views.hold, "hold"),
+    ("book/details/<str:reference>/", views.details, "details"),
+    ("book/details/<str:reference>/release/", views.release, "release"),
+]
+
+
+def _flow() -> list[URLPattern]:
+    patterns = [path(route, view, name=name) for route, view, name in FLOW]
+    patterns += [path(f"m/<slug:muni>/{route}", view, name=f"m_{name}")
+                 for route, view, name in FLOW]
+    return patterns
+
+
+urlpatterns = [
+    *_flow(),
+    path("login/", RequestLoginCodeView.as_view(template_name="frontend/login.html"),
+         name="login"),
+    path("bookings/", bookings.my_bookings, name="my_bookings"),
+    path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
+    path("bookings/<str:reference>/calendar.ics", bookings.booking_calendar_file,
+         name="booking_ics"),
+    path("bookings/<str:reference>/cancel/", bookings.cancel, name="cancel"),
+    path("bookings/<str:reference>/change/", bookings.change_dispatch, name="change"),
+    path("bookings/<str:reference>/change/<str:date>/", bookings.change_day,
+         name="change_day"),
+]

@@ -1,6 +1,349 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The resident booking flow: landing → where and how → month → day → hold → details → done.
+
+Every step is a plain GET page or a POST form, so it all works without JavaScript; htmx only
+swaps a day's times in under the calendar. The default municipality lives at "/", any other
+under "/m/<code>/" (横展開): the same views with the code in the URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scheduling.access import access_hold
+from scheduling.availability import booking_window, days_with_slots, open_slots
+from scheduling.errors import BookingError
+from scheduling.models import Booking, InterviewType, Language, Mode, Municipality, Site
+from scheduling.selectors import interview_type_default, municipality_get, sites_for
+from scheduling.services import booking_hold, booking_release_hold
+
+from . import calendar as cal
+from .forms import DetailsForm, national
+from .services import AccountExists, ResidentDetails, resident_booking_confirm
+from .templatetags.resident import municipality_url
+
+ANY_SITE = "any"
+EARLIEST_SEARCH_DAYS = 21
+SESSION_HOLD_OWNER = "hold_owner"
+SESSION_DRAFT = "details_draft"
+DRAFT_FIELDS = ("name", "name_kana", "phone", "email", "due_date", "weeks", "handbook_number",
+                "preferred_language", "interpreter_needed", "reminders")
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/home.html")
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _municipality(muni: str | None) -> Municipality:
+    municipality = municipality_get(muni)
+    timezone.activate(municipality.tz)
+    return municipality
+
+
+def _hold_owner(request: HttpRequest) -> str:
+    """A random token in the session. Not the session key: login rotates that, and she may sign
+    in half-way through (her number already has an account) without losing her time."""
+    owner = request.session.get(SESSION_HOLD_OWNER)
+    if not owner:
+        owner = secrets.token_urlsafe(24)
+        request.session[SESSION_HOLD_OWNER] = owner
+    return owner
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.user if request.user.is_authenticated else None
+
+
+def _mode(request: HttpRequest, itype: InterviewType) -> str:
+    mode = request.GET.get("mode") or request.POST.get("mode") or ""
+    return mode if mode in itype.modes else (itype.modes[0] if itype.modes else Mode.IN_PERSON)
+
+
+def _chosen_sites(request: HttpRequest, sites: list[Site]) -> tuple[str, list[Site]]:
+    code = request.GET.get("site") or ANY_SITE
+    if code == ANY_SITE:
+        return ANY_SITE, sites
+    chosen = [s for s in sites if s.code == code]
+    return (code, chosen) if chosen else (ANY_SITE, sites)
+
+
+def _query(site: str, mode: str, itype: InterviewType, **extra: str) -> str:
+    params = {"site": site, **extra}
+    if len(itype.modes) > 1:
+        params["mode"] = mode
+    return "?" + urlencode(params)
+
+
+def _window(sites: list[Site], itype: InterviewType, now: dt.datetime) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate(now)
+    if not sites:
+        return today, today
+    windows = [booking_window(site, itype, now) for site in sites]
+    first = min(timezone.localdate(earliest) for earliest, _ in windows)
+    return first, max(last for _, last in windows)
+
+
+def _base(municipality: Municipality, **context: Any) -> dict[str, Any]:
+    return {"municipality": municipality, **context}
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def landing(request: HttpRequest, muni: str | None = None) -> HttpResponse:
+    municipality = _municipality(muni)
+    itype = interview_type_default(municipality)
+    return render(request, "frontend/landing.html", _base(municipality, itype=itype))
+
+
+def where(request: HttpRequest, muni: str | None = None) -> HttpResponse:
+    municipality = _municipality(muni)
+    itype = interview_type_default(municipality)
+    sites = list(sites_for(municipality))
+    mode = _mode(request, itype)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    slots = open_slots(municipality=municipality, interview_type=itype, date_from=today,
+                       date_to=today + dt.timedelta(days=EARLIEST_SEARCH_DAYS), mode=mode,
+                       now=now)
+    first_by_site: dict[int, Any] = {}
+    for slot in slots:
+        first_by_site.setdefault(slot.site_id, slot)
+    by_id = {s.id: s for s in sites}
+    earliest = slots[0] if slots else None
+    return render(request, "frontend/where.html", _base(
+        municipality, itype=itype, mode=mode, modes=_mode_choices(itype),
+        sites=[(site, first_by_site.get(site.id)) for site in sites],
+        earliest=earliest, earliest_site=by_id.get(earliest.site_id) if earliest else None,
+    ))
+
+
+def _mode_choices(itype: InterviewType) -> list[tuple[str, str]]:
+    labels = dict(Mode.choices)
+    return [(m, labels[m]) for m in itype.modes if m in labels]
+
+
+def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
+    municipality = _municipality(muni)
+    itype = interview_type_default(municipality)
+    sites = list(sites_for(municipality))
+    code, chosen = _chosen_sites(request, sites)
+    mode = _mode(request, itype)
+    now = timezone.now()
+    first, last = _window(chosen, itype, now)
+    shown = cal.month_of(request.GET.get("month"), first, last)
+    month_end = cal.add_months(shown, 1) - dt.timedelta(days=1)
+    slots = open_slots(municipality=municipality, interview_type=itype,
+                       date_from=max(shown, first), date_to=min(month_end, last),
+                       site_ids=[s.id for s in chosen], mode=mode, now=now)
+    counts = days_with_slots(slots, municipality.tz)
+
+    def day_url(day: dt.date) -> str:
+        return municipality_url(municipality.code, "day", day.isoformat()) + _query(
+            code, mode, itype)
+
+    prev_month = cal.add_months(shown, -1) if shown > first.replace(day=1) else None
+    next_month = cal.add_months(shown, 1) if shown < last.replace(day=1) else None
+    base = municipality_url(municipality.code, "month")
+    return render(request, "frontend/month.html", _base(
+        municipality, itype=itype, mode=mode, site_code=code,
+        site=chosen[0] if code != ANY_SITE else None, month=shown,
+        weeks=cal.month_weeks(shown, counts, day_url), has_free=bool(counts),
+        prev_url=base + _query(code, mode, itype, month=f"{prev_month:%Y-%m}")
+        if prev_month else "",
+        next_url=base + _query(code, mode, itype, month=f"{next_month:%Y-%m}")
+        if next_month else "",
+        where_url=municipality_url(municipality.code, "where"),
+    ))
+
+
+def day(request: HttpRequest, date: str, muni: str | None = None) -> HttpResponse:
+    municipality = _municipality(muni)
+    itype = interview_type_default(municipality)
+    sites = list(sites_for(municipality))
+    code, chosen = _chosen_sites(request, sites)
+    mode = _mode(request, itype)
+    try:
+        chosen_day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise Http404 from None
+    return _render_day(request, municipality, itype, sites, code, chosen, mode, chosen_day)
+
+
+def _render_day(
+    request: HttpRequest, municipality: Municipality, itype: InterviewType, sites: list[Site],
+    code: str, chosen: list[Site], mode: str, chosen_day: dt.date,
+    error: BookingError | None = None, status: int = 200,
+) -> HttpResponse:
+    slots = open_slots(municipality=municipality, interview_type=itype, date_from=chosen_day,
+                       date_to=chosen_day, site_ids=[s.id for s in chosen], mode=mode)
+    by_id = {s.id: s for s in sites}
+    template = "frontend/_times.html" if request.headers.get("HX-Request") else "frontend/day.html"
+    month_url = municipality_url(municipality.code, "month") + _query(
+        code, mode, itype, month=f"{chosen_day:%Y-%m}")
+    return render(request, template, _base(
+        municipality, itype=itype, mode=mode, site_code=code, day=chosen_day,
+        site=chosen[0] if code != ANY_SITE else None,
+        groups=cal.group_by_site(slots, by_id), month_url=month_url,
+        hold_url=municipality_url(municipality.code, "hold"),
+        error=error,
+        alternatives=[(s, by_id[s.site_id]) for s in (error.alternatives if error else [])
+                      if s.site_id in by_id],
+    ), status=status)
+
+
+@require_POST
+def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
+    municipality = _municipality(muni)
+    itype = interview_type_default(municipality)
+    sites = list(sites_for(municipality))
+    mode = _mode(request, itype)
+    site = next((s for s in sites if str(s.id) == request.POST.get("site", "")), None)
+    try:
+        start = dt.datetime.fromisoformat(request.POST.get("start", ""))
+    except ValueError:
+        start = None
+    if site is None or start is None or start.tzinfo is None:
+        messages.error(request, _("We could not read the time you chose. Please choose again."))
+        return redirect(municipality_url(municipality.code, "where"))
+    owner = _hold_owner(request)
+    _release_previous(request, owner)
+    try:
+        booking = booking_hold(site=site, interview_type=itype, start=start, mode=mode,
+                               actor=_actor(request), hold_owner=owner)
+    except BookingError as exc:
+        code = request.POST.get("site_code") or ANY_SITE
+        chosen = [s for s in sites if s.code == code] or sites
+        code = code if len(chosen) == 1 else ANY_SITE
+        return _render_day(request, municipality, itype, sites, code, chosen, mode,
+                           timezone.localdate(start), error=exc, status=409)
+    request.session["hold_ref"] = booking.reference
+    return redirect(municipality_url(municipality.code, "details", booking.reference))
+
+
+def _release_previous(request: HttpRequest, owner: str) -> None:
+    """Picking another time gives the first one back at once, not in ten minutes."""
+    previous = request.session.pop("hold_ref", None)
+    if previous:
+        try:
+            booking_release_hold(booking=access_hold(owner, previous))
+        except Http404:
+            pass
+
+
+def _hold_is_live(booking: Booking) -> bool:
+    return booking.status == Booking.Status.HELD and bool(
+        booking.expires_at and booking.expires_at > timezone.now())
+
+
+def _initial_details(request: HttpRequest) -> dict[str, Any]:
+    """What she gave last time (signed in), or typed before her hold ran out (this session)."""
+    initial: dict[str, Any] = {}
+    resident = getattr(request.user, "resident", None) if request.user.is_authenticated else None
+    if resident is not None:
+        initial.update(name=resident.name, name_kana=resident.name_kana,
+                       phone=national(resident.phone) if resident.phone else "",
+                       email=resident.email, preferred_language=resident.preferred_language)
+        pregnancy = resident.pregnancies.filter(is_active=True).order_by("-created_at").first()
+        if pregnancy is not None:
+            initial.update(due_date=pregnancy.due_date,
+                           handbook_number=pregnancy.handbook_number,
+                           interpreter_needed=pregnancy.interpreter_needed)
+    initial.update(request.session.get(SESSION_DRAFT, {}))
+    return initial
+
+
+def details(request: HttpRequest, reference: str, muni: str | None = None) -> HttpResponse:
+    municipality = _municipality(muni)
+    booking = access_hold(_hold_owner(request), reference)
+    if booking.municipality_id != municipality.pk:
+        raise Http404
+    if booking.status == Booking.Status.CONFIRMED:
+        return redirect("frontend:booking", booking.reference)
+    live = _hold_is_live(booking)
+    error = None
+    if request.method == "POST":
+        form = DetailsForm(request.POST)
+        if form.data.get("hold", "").replace("-", "").upper() != booking.reference:
+            # The hidden field is not hers to change; nothing is saved.
+            error = _("Something in the form was changed. Please check your time and "
+                      "details, and send the form again.")
+            form.add_error(None, error)
+        elif form.is_valid():
+            response = _confirm(request, municipality, booking, form)
+            if response is not None:
+                return response
+            error = form.non_field_errors()[0] if form.non_field_errors() else None
+        live = _hold_is_live(Booking.objects.get(pk=booking.pk)) if live else False
+    else:
+        initial = _initial_details(request)
+        initial["hold"] = booking.display_reference
+        form = DetailsForm(initial=initial)
+    day_url = municipality_url(municipality.code, "day", f"{timezone.localdate(booking.start)}")
+    return render(request, "frontend/details.html", _base(
+        municipality, booking=booking, form=form, live=live, error=error,
+        day_url=day_url + f"?site={booking.site.code}",
+        release_url=municipality_url(municipality.code, "release", booking.reference),
+        minutes=booking.interview_type.hold_minutes,
+    ), status=410 if not live else (422 if request.method == "POST" else 200))
+
+
+def _confirm(
+    request: HttpRequest, municipality: Municipality, booking: Booking, form: DetailsForm
+) -> HttpResponse | None:
+    data = form.cleaned_data
+    details = ResidentDetails(
+        name=data["name"], name_kana=data["name_kana"], phone=data["phone"],
+        phone_is_mobile=form.phone_is_mobile, email=data.get("email") or "",
+        due_date=data["due_date"], handbook_number=data["handbook_number"],
+        preferred_language=data["preferred_language"],
+        interpreter_needed=data["interpreter_needed"], notify_sms=form.notify_sms,
+        notify_email=form.notify_email,
+    )
+    user = request.user if request.user.is_authenticated else None
+    language = get_language() if get_language() in Language.values else Language.JA
+    try:
+        confirmed, account = resident_booking_confirm(hold=booking, details=details, user=user,
+                                                      language=language)
+    except AccountExists as exc:
+        login_url = municipality_url(None, "login") + "?" + urlencode(
+            {"next": request.get_full_path()})
+        form.add_error(exc.field, _(
+            "This is already on an account. Please sign in with a one-time code first; "
+            "your time stays kept for you."))
+        form.account_login_url = login_url  # type: ignore[attr-defined]
+        form.describe_fields()
+        return None
+    except BookingError as exc:
+        request.session[SESSION_DRAFT] = {k: form.data.get(k, "") for k in DRAFT_FIELDS}
+        form.add_error(None, exc.message)
+        return None
+    request.session.pop(SESSION_DRAFT, None)
+    request.session.pop("hold_ref", None)
+    if user is None:
+        # Her new account, so "My bookings" works at once on this phone. On another device she
+        # signs in with a code to this number or address.
+        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    return HttpResponseRedirect(
+        municipality_url(None, "booking", confirmed.reference) + "?new=1")
+
+
+@require_POST
+def release(request: HttpRequest, reference: str, muni: str | None = None) -> HttpResponse:
+    municipality = _municipality(muni)
+    booking = access_hold(_hold_owner(request), reference)
+    booking_release_hold(booking=booking, actor=_actor(request))
+    request.session.pop("hold_ref", None)
+    return redirect(municipality_url(municipality.code, "day",
+                                     f"{timezone.localdate(booking.start)}")
+                    + f"?site={booking.site.code}")

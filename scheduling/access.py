@@ -272,3 +272,22 @@ def access_site_for_booking(user: User | AnonymousUser, site_id: int) -> Site:
     if site is None:
         raise Http404
     return site
+
+
+def access_hold(owner: str, reference: str) -> Booking:
+    """A hold placed in this browser session (the booking flow's `hold_owner` token).
+
+    Before she confirms there is no pregnancy to tie it to her, so the token is the only proof.
+    Any status is returned (an expired hold gets a "choose again" page); another session's hold,
+    or a hold with no owner, is a 404 like any other booking that is not hers.
+    """
+    if not owner:
+        raise Http404
+    booking = (
+        Booking.objects.select_related("site__municipality", "municipality", "interview_type")
+        .filter(reference=reference.replace("-", "").upper(), hold_owner=owner)
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking

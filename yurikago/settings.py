@@ -59,13 +59,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Before allauth, so frontend/templates/account/… and allauth/layouts/… override its pages.
+    "frontend",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "scheduling",
     "notifications",
     "api",
-    "frontend",
 ]
 
 MIDDLEWARE = [
@@ -259,10 +260,20 @@ CALENDAR_FEED_REFRESH_MINUTES = envint("CALENDAR_FEED_REFRESH_MINUTES", 60)
 # --- allauth ------------------------------------------------------------------------------------
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
-ACCOUNT_LOGIN_METHODS = {"email"}
+# Residents sign in with a one-time code to their mobile (SMS) or email at /login/; staff with
+# email + password (+ TOTP) at /accounts/login/. Accounts are created by the booking flow or by
+# administrators, never by self sign-up (the adapter closes it).
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60  # an SMS can take a minute or two to arrive
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+# Six digits: typed on a phone keypad (or filled in from the SMS), read aloud without ambiguity.
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_ADAPTER = "frontend.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"request_login_code": "frontend.forms.LoginCodeRequestForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SESSION_COOKIE_SECURE else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -1,0 +1,122 @@
+"""allauth, fitted to residents who sign in with a one-time code and to our User model.
+
+Codes go out through the notifications outbox, so they use the same SMS and email transports as
+reminders (the console in the embedded default) and leave the same audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from notifications import services as outbox
+from scheduling.models import Municipality, User
+from scheduling.selectors import municipality_get
+
+from .forms import e164, parse_japanese_phone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
+
+LOGIN_CODE_MAIL = "account/email/login_code"
+# With enumeration prevention allauth mails "no account with this address" to whatever address
+# was typed in. A resident without an account simply books; such mail only confuses.
+SILENT_MAILS = {"account/email/unknown_account", "account/email/account_already_exists"}
+
+
+class JapanesePhoneField(forms.CharField):
+    """Accepts 090-1234-5678 as well as +819012345678 and returns E.164."""
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        number = parse_japanese_phone(value)
+        if number is None:
+            raise forms.ValidationError(
+                _("This is not a Japanese phone number we can use. Please check it, "
+                  "e.g. 090-1234-5678."))
+        return e164(number)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Resident accounts come from booking, staff accounts from administrators.
+        return False
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        user = request.user
+        if getattr(user, "resident", None) is not None and not user.is_staff:
+            return reverse("frontend:my_bookings")
+        return super().get_login_redirect_url(request)
+
+    # --- phone numbers live on User.phone / User.phone_verified ------------------------------
+
+    def phone_form_field(self, **kwargs: Any) -> forms.Field:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+        return JapanesePhoneField(**kwargs)
+
+    def get_phone(self, user: AbstractBaseUser) -> tuple[str, bool] | None:
+        phone = getattr(user, "phone", None)
+        return (phone, bool(user.phone_verified)) if phone else None  # type: ignore[attr-defined]
+
+    def set_phone(self, user: AbstractBaseUser, phone: str, verified: bool) -> None:
+        user.phone = phone  # type: ignore[attr-defined]
+        user.phone_verified = verified  # type: ignore[attr-defined]
+        user.save(update_fields=["phone", "phone_verified"])
+
+    def set_phone_verified(self, user: AbstractBaseUser, phone: str) -> None:
+        if getattr(user, "phone", None) == phone and not user.phone_verified:  # type: ignore[attr-defined]
+            user.phone_verified = True  # type: ignore[attr-defined]
+            user.save(update_fields=["phone_verified"])
+
+    def get_user_by_phone(self, phone: str) -> AbstractBaseUser | None:
+        return User.objects.filter(phone=phone, is_active=True).first()
+
+    # --- sending codes through the outbox ----------------------------------------------------
+
+    def send_verification_code_sms(
+        self, user: AbstractBaseUser, phone: str, code: str, **kwargs: Any
+    ) -> None:
+        outbox.message_send_login_code(
+            municipality=self._municipality_for(user), channel="sms", recipient=phone,
+            code=code, language=self._language_for(user),
+        )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        if template_prefix in SILENT_MAILS:
+            return
+        if template_prefix == LOGIN_CODE_MAIL:
+            user = context.get("user") or self._user_by_email(email)
+            outbox.message_send_login_code(
+                municipality=self._municipality_for(user), channel="email", recipient=email,
+                code=context["code"], language=self._language_for(user),
+            )
+            return
+        super().send_mail(template_prefix, email, context)
+
+    @staticmethod
+    def _user_by_email(email: str) -> User | None:
+        return User.objects.filter(email__iexact=email).first()
+
+    @staticmethod
+    def _municipality_for(user: AbstractBaseUser | None) -> Municipality:
+        resident = getattr(user, "resident", None) if user is not None else None
+        if resident is not None:
+            return resident.municipality
+        try:
+            return municipality_get()
+        except Http404:
+            return Municipality.objects.filter(is_active=True).order_by("id").first()  # type: ignore[return-value]
+
+    @staticmethod
+    def _language_for(user: AbstractBaseUser | None) -> str:
+        # The language she is reading the login page in is the one she can read the code in.
+        return get_language() or "ja"
