@@ -10,3 +10,9 @@ def sweep_expired_holds() -> int:
     from .services import holds_sweep_expired
 
     return holds_sweep_expired()
+
+
+# Celery autodiscovers `scheduling.tasks`; importing registers the calendar tasks as well.
+from .calendars.tasks import sync_all_calendars, sync_calendar  # noqa: E402
+
+__all__ = ["sweep_expired_holds", "sync_all_calendars", "sync_calendar"]

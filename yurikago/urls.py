@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/", include("api.urls")),
     path("notifications/", include("notifications.urls")),
+    path("calendar/", include("scheduling.calendars.urls")),
     path("", include("frontend.urls")),
 ]

@@ -28,8 +28,11 @@ def booking_event(booking: Booking, *, cancelled: bool = False) -> Event:
     event.add("dtend", booking.end.astimezone(dt.UTC))
     # The title says "booking" and the municipality, never anything about a pregnancy: her
     # calendar may be shared or shown on a lock screen.
-    event.add("summary", _("%(municipality)s booking %(reference)s") % {
-        "municipality": booking.municipality.name, "reference": booking.display_reference})
+    event.add(
+        "summary",
+        _("%(municipality)s booking %(reference)s")
+        % {"municipality": booking.municipality.name, "reference": booking.display_reference},
+    )
     event.add("location", f"{booking.site.name} {booking.site.address}")
     event.add("url", f"{settings.SITE_ROOT}/bookings/{booking.reference}/")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

@@ -1,0 +1,137 @@
+"""Secret feeds out: a nurse's (or a site's) interviews as an RFC 5545 calendar.
+
+Times are UTC, so no client has to interpret a time zone (the classic "Outlook is an hour off").
+Each event carries only the reference, site, room, mode and a link into the staff portal: feeds
+are stored on Google's, Microsoft's and Apple's servers, so nothing about the resident goes in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet
+from django.utils import translation
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+
+from scheduling.models import Booking, Mode
+
+from .ics import PRODID
+
+# Bumped when the shape of an event changes, so every client downloads the feed again.
+FEED_VERSION = "1"
+_MODES = dict(Mode.choices)
+
+
+def feed_etag(bookings: QuerySet[Booking], *, scope: str, now: dt.datetime) -> str:
+    """A strong ETag from one aggregate query: any booking changed, added or aged out of the
+    window changes it. The local date is part of it, so a renamed site reaches clients within a
+    day without touching every booking."""
+    summary = bookings.aggregate(n=Count("id"), latest=Max("updated_at"))
+    latest = summary["latest"].isoformat() if summary["latest"] else "-"
+    day = now.astimezone(dt.UTC).date().isoformat()
+    raw = f"{FEED_VERSION}|{scope}|{summary['n']}|{latest}|{day}|{settings.LANGUAGE_CODE}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    # Weak comparison (RFC 9110 §13.1.2): a proxy may have added W/ while compressing.
+    wanted = etag.removeprefix("W/")
+    return any(tag.removeprefix("W/") == wanted for tag in parse_etags(if_none_match))
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 §3.1: lines of at most 75 octets, continued with CRLF + space, never splitting
+    a UTF-8 character (site names are Japanese)."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line + "\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:
+            end -= 1
+        parts.append(data[start:end].decode())
+        start, limit = end, 74  # continuation lines start with a space
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _event_lines(booking: Booking, stamp: str) -> list[str]:
+    site = booking.site
+    link = f"{settings.SITE_ROOT}/staff/bookings/{booking.reference}/"
+    mode = str(_MODES.get(booking.mode, booking.mode))
+    details = [
+        _("Reference: %(reference)s") % {"reference": booking.display_reference},
+        _("Site: %(site)s") % {"site": site.name},
+    ]
+    if booking.room:
+        details.append(_("Room: %(room)s") % {"room": booking.room})
+    details += [_("Mode: %(mode)s") % {"mode": mode}, link]
+    cancelled = booking.status == Booking.Status.CANCELLED
+    summary = _("Interview %(reference)s") % {"reference": booking.display_reference}
+    if cancelled:
+        summary = _("Cancelled: %(summary)s") % {"summary": summary}
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{booking.calendar_uid}",
+        f"DTSTAMP:{stamp}",
+        f"CREATED:{_utc(booking.created_at)}",
+        f"LAST-MODIFIED:{_utc(booking.updated_at)}",
+        f"SEQUENCE:{booking.sequence}",
+        f"DTSTART:{_utc(booking.start)}",
+        f"DTEND:{_utc(booking.end)}",
+        f"SUMMARY:{_escape(summary)}",
+        f"LOCATION:{_escape(f'{site.name} {site.address}'.strip())}",
+        f"DESCRIPTION:{_escape(chr(10).join(details))}",
+        f"URL:{link}",
+        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
+        f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}",
+        "CLASS:PRIVATE",
+        "END:VEVENT",
+    ]
+    return lines
+
+
+def feed_ics(bookings: QuerySet[Booking], *, name: str, now: dt.datetime) -> bytes:
+    """The calendar text. Written directly rather than through icalendar's object model, which
+    took about 230 ms for 500 events here (the target for the whole response is 100 ms); the
+    round-trip tests parse the result with icalendar and with the strict `ical` parser."""
+    stamp = _utc(now)
+    refresh = settings.CALENDAR_FEED_REFRESH_MINUTES
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{_escape(name)}",
+        f"X-WR-CALNAME:{_escape(name)}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:PT{refresh}M",
+        f"X-PUBLISHED-TTL:PT{refresh}M",
+    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        for booking in bookings:
+            lines.extend(_event_lines(booking, stamp))
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) for line in lines).encode()
