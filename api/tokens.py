@@ -27,11 +27,9 @@ def api_token_create(
     with transaction.atomic():
         # A service user per token: bookings and events record which integration acted. It has
         # no password and no email, so nobody can sign in as it on the web pages.
-        user = get_user_model().objects.create_user(
-            email=None, display_name=f"API: {name}"[:100], is_active=True
-        )
+        user = get_user_model()(email=None, display_name=f"API: {name}"[:100], is_active=True)
         user.set_unusable_password()
-        user.save(update_fields=["password"])
+        user.save()
         token = ApiToken.objects.create(
             municipality=municipality,
             name=name,

@@ -300,7 +300,10 @@ class BookingListCreate(APIView):
                 channel=Booking.Channel.API,
                 **options,
             )
-        booking = access.access_booking(request.user, booking.reference)
+        # She made it, so she gets it back, even staff booking at a site that is not theirs.
+        booking = Booking.objects.select_related(
+            "site", "municipality", "interview_type", "nurse"
+        ).get(pk=booking.pk)
         return Response(_booking_serializer(request, booking), status=status.HTTP_201_CREATED)
 
     def _pregnancy(self, request: Request, pregnancy_id: int | None) -> Pregnancy:

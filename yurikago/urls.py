@@ -2,11 +2,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from api.views import healthz
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", include("api.urls")),
+    path("healthz", healthz, name="healthz"),
     path("notifications/", include("notifications.urls")),
     path("calendar/", include("scheduling.calendars.urls")),
     path("", include("frontend.urls")),

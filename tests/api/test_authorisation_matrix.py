@@ -1,0 +1,246 @@
+"""Every endpoint × every kind of caller: who gets in, who gets a 404 that leaks nothing.
+
+Columns: the resident (hanako, whose booking it is), another resident (mei), her nurse (sato at
+青戸), a nurse of another site (ito at にこわ), the manager of 青戸 (mori), a token of Katsushika,
+a token of another municipality (Sakuragawa), and nobody (anonymous).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from scheduling.models import Booking, InterviewType
+from scheduling.services import booking_create, booking_hold
+from tests.base import NOW, tokyo
+
+from .base import API, ApiTestCase, token_for
+
+PERSONAS = ["hanako", "mei", "sato", "ito", "mori", "token", "other_token", "anonymous"]
+
+
+class _Rollback(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def rolled_back(call: Callable[[], Any]) -> Any:
+    """Run a call that changes data, then undo it, so each persona meets the same world."""
+    try:
+        with transaction.atomic():
+            raise _Rollback(call())
+    except _Rollback as done:
+        return done.value
+
+
+class AuthorisationMatrixTest(ApiTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        w = self.w
+        self.booking = booking_create(
+            site=w.aoto,
+            interview_type=w.itype,
+            start=tokyo(2026, 12, 3, 10),
+            pregnancy=w.hanako_pregnancy,
+            now=NOW,
+        )
+        # Today, so attendance may be marked; booked by staff inside the notice.
+        self.today = booking_create(
+            site=w.aoto,
+            interview_type=w.itype,
+            start=tokyo(2026, 12, 1, 14),
+            pregnancy=self._pregnancy(),
+            staff=True,
+            now=NOW,
+        )
+        self.hold = booking_hold(
+            site=w.aoto,
+            interview_type=w.itype,
+            start=tokyo(2026, 12, 4, 10),
+            hold_owner=f"user:{w.hanako.user.pk}",
+            now=NOW,
+        )
+        InterviewType.objects.create(
+            municipality=w.sakuragawa,
+            code="hajimemashite",
+            name="はじめまして面談",
+            modes=["in_person"],
+        )
+        tokens = {"token": token_for(w.katsushika), "other_token": token_for(w.sakuragawa)}
+        users = {
+            "hanako": w.hanako.user,
+            "mei": w.mei.user,
+            "sato": w.nurse_sato.user,
+            "ito": w.nurse_ito.user,
+            "mori": w.manager_mori,
+        }
+        self.clients: dict[str, APIClient] = {}
+        for name in PERSONAS:
+            self.clients[name] = self.client_for(tokens.get(name) or users.get(name))
+
+    def _pregnancy(self):  # type: ignore[no-untyped-def]
+        from tests.base import _resident
+
+        return _resident(self.w.katsushika, "third@example.jp", "+819055556666", "三")[1]
+
+    def check(self, label: str, call: Callable[[APIClient], Any], expected: list[int]) -> None:
+        for persona, status in zip(PERSONAS, expected, strict=True):
+            with self.subTest(endpoint=label, persona=persona):
+                response = rolled_back(lambda persona=persona: call(self.clients[persona]))
+                self.assertEqual(
+                    response.status_code,
+                    status,
+                    f"{label} as {persona}: {response.content[:300]!r}",
+                )
+                if status >= 400:
+                    self.assertEqual(response["Content-Type"], "application/problem+json")
+
+    def test_public_reads_are_open_to_everyone(self) -> None:
+        #            hanako mei  sato ito  mori token other anon
+        self.check("GET sites", lambda c: c.get(f"{API}/sites/"), [200] * 8)
+        self.check("GET availability", lambda c: c.get(f"{API}/availability/"), [200] * 8)
+
+    def test_booking_reads(self) -> None:
+        ref = self.booking.reference
+        self.check(
+            "GET booking",
+            lambda c: c.get(f"{API}/bookings/{ref}/"),
+            [200, 404, 200, 404, 200, 200, 404, 401],
+        )
+        self.check(
+            "GET ics",
+            lambda c: c.get(f"{API}/bookings/{ref}/ics"),
+            [200, 404, 200, 404, 200, 200, 404, 401],
+        )
+        self.check(
+            "GET bookings",
+            lambda c: c.get(f"{API}/bookings/"),
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        )
+
+    def test_booking_lists_hold_only_what_each_may_see(self) -> None:
+        ref = self.booking.reference
+        seen = {
+            p: [b["reference"] for b in self.clients[p].get(f"{API}/bookings/").json()["results"]]
+            for p in PERSONAS[:-1]
+        }
+        self.assertEqual(seen["hanako"], [ref])
+        self.assertEqual(seen["mei"], [])
+        self.assertIn(ref, seen["sato"])
+        self.assertEqual(seen["ito"], [])
+        self.assertIn(ref, seen["mori"])
+        self.assertIn(ref, seen["token"])
+        self.assertEqual(seen["other_token"], [])
+
+    def test_booking_changes(self) -> None:
+        ref = self.booking.reference
+        self.check(
+            "POST cancel",
+            lambda c: c.post(f"{API}/bookings/{ref}/cancel/", {}, format="json"),
+            [200, 404, 200, 404, 200, 200, 404, 401],
+        )
+        self.check(
+            "POST reschedule",
+            lambda c: c.post(
+                f"{API}/bookings/{ref}/reschedule/",
+                {"start": "2026-12-10T10:00:00+09:00"},
+                format="json",
+            ),
+            [200, 404, 200, 404, 200, 200, 404, 401],
+        )
+        today = self.today.reference
+        self.check(
+            "POST attendance",
+            lambda c: c.post(
+                f"{API}/bookings/{today}/attendance/", {"attended": True}, format="json"
+            ),
+            [403, 403, 200, 404, 200, 200, 404, 401],
+        )
+
+    def test_holds_and_new_bookings(self) -> None:
+        site, mei = self.w.aoto.id, self.w.mei_pregnancy.id
+        self.check(
+            "POST holds",
+            lambda c: c.post(
+                f"{API}/holds/", {"site": site, "start": "2026-12-08T10:00:00+09:00"}, format="json"
+            ),
+            [201, 201, 201, 201, 201, 201, 404, 401],
+        )
+        hold = self.hold.reference
+        self.check(
+            "DELETE hold",
+            lambda c: c.delete(f"{API}/holds/{hold}/"),
+            [204, 404, 204, 404, 204, 204, 404, 401],
+        )
+        self.check(
+            "POST bookings for mei",
+            lambda c: c.post(
+                f"{API}/bookings/",
+                {"site": site, "start": "2026-12-08T10:00:00+09:00", "pregnancy": mei},
+                format="json",
+            ),
+            [404, 201, 201, 201, 201, 201, 404, 401],
+        )
+        self.check(
+            "POST booking from hanako's hold",
+            lambda c: c.post(
+                f"{API}/bookings/",
+                {"hold": hold, "pregnancy": self.w.mei_pregnancy.id},
+                format="json",
+            ),
+            [404, 404, 201, 404, 201, 201, 404, 401],
+        )
+
+    def test_staff_endpoints(self) -> None:
+        sato = self.w.nurse_sato.id
+        self.check(
+            "GET nurses",
+            lambda c: c.get(f"{API}/nurses/"),
+            [403, 403, 200, 200, 200, 200, 200, 401],
+        )
+        self.check(
+            "GET schedule",
+            lambda c: c.get(f"{API}/nurses/{sato}/schedule/"),
+            [403, 403, 200, 404, 200, 200, 404, 401],
+        )
+        self.check(
+            "GET rules",
+            lambda c: c.get(f"{API}/nurses/{sato}/rules/"),
+            [403, 403, 200, 404, 200, 200, 404, 401],
+        )
+        rule = {
+            "site": self.w.aoto.id,
+            "weekday": 5,
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "valid_from": "2026-12-01",
+        }
+        self.check(
+            "POST rules",
+            lambda c: c.post(f"{API}/nurses/{sato}/rules/", rule, format="json"),
+            [403, 403, 403, 404, 201, 201, 404, 401],
+        )
+        off = {"start": "2026-12-07T09:00:00+09:00", "end": "2026-12-07T12:00:00+09:00"}
+        self.check(
+            "POST time off",
+            lambda c: c.post(f"{API}/nurses/{sato}/time-off/", off, format="json"),
+            [403, 403, 201, 404, 201, 201, 404, 401],
+        )
+        self.check(
+            "GET utilisation",
+            lambda c: c.get(f"{API}/reports/utilisation/"),
+            [403, 403, 403, 403, 200, 200, 200, 401],
+        )
+
+    def test_a_token_of_another_municipality_sees_only_its_own_figures(self) -> None:
+        body = self.clients["other_token"].get(f"{API}/reports/utilisation/").json()
+        self.assertEqual([row["site"] for row in body["sites"]], [self.w.sakuragawa_site.id])
+
+    def test_nobody_but_staff_sees_which_nurse(self) -> None:
+        ref = self.booking.reference
+        self.assertNotIn("nurse", self.clients["hanako"].get(f"{API}/bookings/{ref}/").json())
+        self.assertIn("nurse", self.clients["sato"].get(f"{API}/bookings/{ref}/").json())
+        self.assertEqual(Booking.objects.get(reference=ref).status, "confirmed")

@@ -1,0 +1,34 @@
+"""gunicorn settings: `gunicorn -c yurikago/gunicorn_conf.py yurikago.wsgi`.
+
+Every value can be overridden from the environment (GUNICORN_*), so one file serves a laptop, a
+benchmark on 127.0.0.1 and a production host behind a reverse proxy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+bind = os.getenv("GUNICORN_BIND", "127.0.0.1:8000")
+# Booking requests wait on the database, not the CPU: 2 per core plus one is the usual start.
+workers = int(os.getenv("GUNICORN_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
+# Threads let one worker overlap database waits; Django's connections are per thread.
+threads = int(os.getenv("GUNICORN_THREADS", "4"))
+worker_class = "gthread" if threads > 1 else "sync"
+# A request that runs this long is stuck; the worker is replaced rather than held forever.
+timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.getenv("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.getenv("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then so a slow leak never becomes an outage (jitter: not all at once).
+max_requests = int(os.getenv("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = int(os.getenv("GUNICORN_MAX_REQUESTS_JITTER", "500"))
+backlog = int(os.getenv("GUNICORN_BACKLOG", "2048"))
+# Load the app before forking: faster worker start, shared memory; connections open per worker.
+preload_app = os.getenv("GUNICORN_PRELOAD", "True") == "True"
+# The reverse proxy in front sets X-Forwarded-*; trust it only from these addresses.
+forwarded_allow_ips = os.getenv("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.getenv("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
+# Query strings can carry dates and ids but never personal data; still, log the path only.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
