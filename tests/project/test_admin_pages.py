@@ -1,0 +1,41 @@
+"""The Django admin works for every model, with data in it, in Japanese."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+
+from scheduling.models import User
+from scheduling.services import booking_create
+from tests.base import BaseTestCase, tokyo
+
+
+class AdminPagesTest(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 3, 10),
+            pregnancy=self.w.hanako_pregnancy,
+        )
+        root = User.objects.create_superuser(email="root@example.jp", password="x")
+        self.client.force_login(root)
+
+    def test_every_changelist_add_and_change_page_opens(self) -> None:
+        for model, model_admin in admin.site._registry.items():
+            info = (model._meta.app_label, model._meta.model_name)
+            with self.subTest(model=model.__name__):
+                response = self.client.get(reverse("admin:%s_%s_changelist" % info))
+                self.assertEqual(response.status_code, 200)
+                if model_admin.has_add_permission(response.wsgi_request):
+                    response = self.client.get(reverse("admin:%s_%s_add" % info))
+                    self.assertEqual(response.status_code, 200)
+                obj = model._default_manager.first()
+                if obj is not None:
+                    response = self.client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+                    self.assertEqual(response.status_code, 200)
+
+    def test_the_admin_speaks_japanese_by_default(self) -> None:
+        response = self.client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="ja")
+        self.assertContains(response, "サイト管理")
