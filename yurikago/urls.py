@@ -12,5 +12,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("notifications/", include("notifications.urls")),
     path("calendar/", include("scheduling.calendars.urls")),
+    path("staff/", include("frontend.staff.urls")),
     path("", include("frontend.urls")),
 ]

@@ -1,0 +1,118 @@
+"""Server-rendered SVG charts: no script, no outside host, readable without colour (every bar has
+its number or the table next to it). Every chart on a page is paired with a table of the same
+numbers for screen readers, so the SVG itself is hidden from them (aria-hidden)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 640
+LABEL_W = 170
+BAR_H = 14
+GAP = 10
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    css: str  # a class in staff.css: s1, s2, s3 …
+    values: Sequence[float]
+
+
+def _scale(values: Sequence[float]) -> float:
+    top = max([v for v in values if v] or [1])
+    return (WIDTH - LABEL_W - 60) / top
+
+
+def _svg(height: int, body: SafeString) -> SafeString:
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet"'
+        ' aria-hidden="true" focusable="false">{body}</svg>',
+        w=WIDTH, h=height, body=body,
+    )
+
+
+def legend(series: Sequence[Series]) -> SafeString:
+    return format_html(
+        '<ul class="legend">{}</ul>',
+        format_html_join("", '<li><span class="swatch {}"></span>{}</li>',
+                         ((s.css, s.label) for s in series)),
+    )
+
+
+def grouped_bars(categories: Sequence[str], series: Sequence[Series]) -> SafeString:
+    """Horizontal bars, one group per category (e.g. per site), one bar per series."""
+    scale = _scale([v for s in series for v in s.values])
+    group_h = BAR_H * len(series) + GAP
+    parts = []
+    for i, name in enumerate(categories):
+        y0 = i * group_h + GAP
+        parts.append(format_html(
+            '<text x="{x}" y="{y}" class="label" text-anchor="end">{name}</text>',
+            x=LABEL_W - 8, y=_n(y0 + BAR_H * len(series) / 2 + 4), name=name[:16]))
+        for j, s in enumerate(series):
+            value = s.values[i]
+            y = y0 + j * BAR_H
+            w = max(value * scale, 0)
+            parts.append(format_html(
+                '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}"/>'
+                '<text x="{tx}" y="{ty}" class="value">{v}</text>',
+                x=LABEL_W, y=y, w=_n(w), h=BAR_H - 2, css=s.css, tx=_n(LABEL_W + w + 4),
+                ty=y + BAR_H - 4, v=_fmt(value)))
+    height = len(categories) * group_h + GAP * 2
+    return _svg(height, mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
+
+
+def columns(labels: Sequence[str], series: Sequence[Series], height: int = 180) -> SafeString:
+    """Vertical columns over time (days); overlapping series, widest first."""
+    n = max(len(labels), 1)
+    plot_w = WIDTH - 50
+    col_w = plot_w / n
+    top = max([v for s in series for v in s.values if v] or [1])
+    plot_h = height - 30
+    parts = [format_html('<text x="0" y="12" class="value">{}</text>', _fmt(top))]
+    for j, s in enumerate(series):
+        shrink = col_w * (0.15 + 0.2 * j)
+        for i, value in enumerate(s.values):
+            h = plot_h * value / top
+            parts.append(format_html(
+                '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}"/>',
+                x=_n(40 + i * col_w + shrink / 2), y=_n(plot_h + 10 - h),
+                w=_n(max(col_w - shrink, 0.5)), h=_n(h), css=s.css))
+    step = max(1, n // 8)
+    for i in range(0, n, step):
+        parts.append(format_html(
+            '<text x="{x}" y="{y}" class="label">{t}</text>',
+            x=_n(40 + i * col_w), y=height - 4, t=labels[i]))
+    return _svg(height, mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
+
+
+def stacked_bar(parts_in: Sequence[tuple[str, str, float]]) -> SafeString:
+    """One bar split into shares (e.g. online / staff / API), each labelled with its percent."""
+    total = sum(v for _l, _c, v in parts_in) or 1
+    x = 0.0
+    parts = []
+    for label, css, value in parts_in:
+        w = WIDTH * value / total
+        parts.append(format_html(
+            '<rect x="{x}" y="0" width="{w}" height="28" class="{css}"/>',
+            x=_n(x), w=_n(w), css=css))
+        if w > 60:
+            parts.append(format_html(
+                '<text x="{tx}" y="19" class="inbar">{label} {pct}%</text>',
+                tx=_n(x + 6), label=label, pct=f"{100 * value / total:.0f}"))
+        x += w
+    return _svg(30, mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
+
+
+def _n(value: float) -> str:
+    """A coordinate: format_html escapes its arguments to strings, so format numbers first."""
+    return f"{value:.2f}"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views, views_config, views_dashboard, views_schedule
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("day/", views.day, name="day"),
+    path("bookings/<str:reference>/", views.booking_detail, name="booking"),
+    path("bookings/<str:reference>/attendance/", views.booking_attendance, name="attendance"),
+    path("bookings/<str:reference>/details/", views.booking_details, name="details"),
+    path("bookings/<str:reference>/cancel/", views.booking_cancel_view, name="cancel"),
+    path("bookings/<str:reference>/reschedule/", views.booking_reschedule_view,
+         name="reschedule"),
+    path("book/", views.book, name="book"),
+    path("book/details/", views.book_details, name="book_details"),
+    path("availability/", views_schedule.availability, name="availability"),
+    path("availability/rules/new/", views_schedule.rule_create, name="rule_create"),
+    path("availability/rules/<int:rule_id>/", views_schedule.rule_edit, name="rule_edit"),
+    path("availability/rules/<int:rule_id>/delete/", views_schedule.rule_delete,
+         name="rule_delete"),
+    path("availability/time-off/new/", views_schedule.time_off_create_view,
+         name="time_off_create"),
+    path("availability/time-off/<int:off_id>/", views_schedule.time_off_edit,
+         name="time_off_edit"),
+    path("availability/time-off/<int:off_id>/delete/", views_schedule.time_off_delete_view,
+         name="time_off_delete"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("dashboard/csv/", views_dashboard.dashboard_csv, name="dashboard_csv"),
+    path("messages/failed/", views_dashboard.failed_messages, name="failed_messages"),
+    path("config/", views_config.config, name="config"),
+    path("config/sites/<int:site_id>/", views_config.site_edit, name="site_edit"),
+    path("config/types/<int:type_id>/", views_config.interview_type_edit, name="type_edit"),
+    path("config/closures/new/", views_config.closure_new, name="closure_create"),
+    path("config/closures/<int:closure_id>/delete/", views_config.closure_remove,
+         name="closure_delete"),
+]

@@ -1,0 +1,182 @@
+"""The manager's dashboard (her sites, a period, compared with the one before), its CSV exports,
+and the failed-messages page."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from scheduling.access import manager_site_ids, scope_for
+from scheduling.models import Site
+from scheduling.reports import SiteFigures, UtilisationReport, utilisation_report
+
+from . import charts
+from .common import render_staff, staff_sites, today_in, tz_of
+from .decorators import manager_required, staff_required
+from .forms import DashboardForm
+
+try:  # provided by the notifications engineer
+    from notifications.selectors import failed_messages_for_sites
+except ImportError:  # pragma: no cover - until notifications/selectors.py exists
+    failed_messages_for_sites = None
+
+PERIODS = ("day", "week", "month", "year")
+
+
+def period_bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    """(first, last) of the period holding `day`, then (first, last) of the one before it."""
+    if period == "week":
+        first = day - dt.timedelta(days=day.weekday())
+        return first, first + dt.timedelta(days=6), first - dt.timedelta(days=7), \
+            first - dt.timedelta(days=1)
+    if period == "month":
+        first = day.replace(day=1)
+        last = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        prev_last = first - dt.timedelta(days=1)
+        return first, last, prev_last.replace(day=1), prev_last
+    if period == "year":
+        first, last = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+        return first, last, dt.date(day.year - 1, 1, 1), dt.date(day.year - 1, 12, 31)
+    previous = day - dt.timedelta(days=1)
+    return day, day, previous, previous
+
+
+def _selection(request: HttpRequest) -> tuple[DashboardForm, list[Site], str, dt.date]:
+    allowed = manager_site_ids(request.user)
+    sites = [s for s in staff_sites(request) if s.id in allowed]
+    form = DashboardForm(request.GET or None, sites=sites)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not form.is_valid() and "site" in form.errors:
+        raise Http404  # a site she does not manage: as if it did not exist
+    chosen = [s for s in sites if s.id == data["site"]] if data.get("site") else sites
+    period = data.get("period") or "week"
+    day = data.get("date") or today_in(tz_of(sites))
+    return form, chosen, period, day
+
+
+def _reports(sites: list[Site], period: str, day: dt.date
+             ) -> tuple[UtilisationReport, UtilisationReport]:
+    first, last, prev_first, prev_last = period_bounds(period, day)
+    ids = [s.id for s in sites]
+    return (utilisation_report(site_ids=ids, date_from=first, date_to=last),
+            utilisation_report(site_ids=ids, date_from=prev_first, date_to=prev_last,
+                               include_next_free=False))
+
+
+def _kpis(now: SiteFigures, before: SiteFigures) -> list[dict[str, Any]]:
+    """Headline figures with the previous period's value and which way is better."""
+    def item(label: str, attr: str, kind: str, higher_is_better: bool | None) -> dict[str, Any]:
+        a, b = getattr(now, attr), getattr(before, attr)
+        delta = None if a is None or b is None else a - b
+        good = None if delta in (None, 0) or higher_is_better is None else (
+            (delta > 0) == higher_is_better)
+        return {"label": label, "value": _text(a, kind), "previous": _text(b, kind),
+                "delta": _text(delta, kind, signed=True), "good": good}
+
+    return [
+        item(_("Utilisation"), "utilisation", "pct", True),
+        item(_("Slots offered"), "offered_slots", "int", None),
+        item(_("Booked"), "booked_slots", "int", True),
+        item(_("Attended"), "attended_slots", "int", True),
+        item(_("No-show rate"), "no_show_rate", "pct", False),
+        item(_("Late cancellations"), "late_cancellation_rate", "pct", False),
+        item(_("Booked online"), "online_share", "pct", True),
+        item(_("Lead time (days)"), "lead_time_days", "num", None),
+        item(_("Gestational week at interview"), "gestational_week", "num", False),
+        item(_("Failed messages"), "failed_messages", "int", False),
+    ]
+
+
+def _text(value: float | None, kind: str, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    sign = "+" if signed else ""
+    if kind == "pct":
+        return f"{value * 100:{sign}.1f}%"
+    if kind == "num":
+        return f"{value:{sign}.1f}"
+    return f"{value:{sign},d}"
+
+
+def _charts(report: UtilisationReport) -> dict[str, Any]:
+    names = [r.site_name for r in report.rows]
+    capacity = [
+        charts.Series(_("Offered"), "s1", [r.offered_slots for r in report.rows]),
+        charts.Series(_("Booked"), "s2", [r.booked_slots for r in report.rows]),
+        charts.Series(_("Attended"), "s3", [r.attended_slots for r in report.rows]),
+    ]
+    daily = [
+        charts.Series(_("Offered"), "s1", [d.offered_slots for d in report.days]),
+        charts.Series(_("Booked"), "s2", [d.booked_slots for d in report.days]),
+        charts.Series(_("Attended"), "s3", [d.attended_slots for d in report.days]),
+    ]
+    t = report.totals
+    channel = [(_("Online"), "s2", t.online), (_("By staff"), "s4", t.staff),
+               (_("API"), "s3", t.api)]
+    one = [charts.Series(_("Interviews"), "s2", list(report.lead_time.values()))]
+    weeks = [charts.Series(_("Interviews"), "s3", list(report.gestation.values()))]
+    return {
+        "capacity_svg": charts.grouped_bars(names, capacity),
+        "capacity_legend": charts.legend(capacity),
+        "daily_svg": charts.columns([d.day.strftime("%m/%d") for d in report.days], daily)
+        if len(report.days) > 1 else None,
+        "channel_svg": charts.stacked_bar(channel) if t.booked_slots else None,
+        "lead_svg": charts.grouped_bars(list(report.lead_time), one),
+        "gestation_svg": charts.grouped_bars(list(report.gestation), weeks),
+    }
+
+
+@manager_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, sites, period, day = _selection(request)
+    report, previous = _reports(sites, period, day)
+    query = request.GET.urlencode()
+    return render_staff(request, "frontend/staff/dashboard.html", {
+        "form": form, "report": report, "previous": previous, "period": period,
+        "kpis": _kpis(report.totals, previous.totals), "query": query,
+        "tz": tz_of(sites), **_charts(report),
+    })
+
+
+CSV_TABLES = {
+    "sites": lambda r, p: r.to_csv_rows(),
+    "previous_sites": lambda r, p: p.to_csv_rows(),
+    "days": lambda r, p: r.days_csv_rows(),
+    "lead_time": lambda r, p: r.lead_time_csv_rows(),
+    "gestation": lambda r, p: r.gestation_csv_rows(),
+}
+
+
+@manager_required
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """Any dashboard table as CSV: UTF-8 with a BOM, so Excel in Japan opens it as UTF-8."""
+    table = request.GET.get("table", "sites")
+    if table not in CSV_TABLES:
+        raise Http404
+    _form, sites, period, day = _selection(request)
+    report, previous = _reports(sites, period, day)
+    name = f"yurikago-{table}-{report.date_from.isoformat()}-{report.date_to.isoformat()}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerows(CSV_TABLES[table](report, previous))
+    return response
+
+
+@staff_required
+def failed_messages(request: HttpRequest) -> HttpResponse:
+    """Messages that could not be delivered for bookings at her sites: she may call instead."""
+    site_ids = sorted(scope_for(request.user).site_ids)
+    since = today_in(tz_of(staff_sites(request))) - dt.timedelta(days=30)
+    rows = None
+    if failed_messages_for_sites is not None:
+        rows = list(failed_messages_for_sites(site_ids, since=dt.datetime.combine(
+            since, dt.time(0), tzinfo=tz_of(staff_sites(request)))))
+    return render_staff(request, "frontend/staff/failed_messages.html",
+                        {"messages_list": rows, "since": since})
