@@ -121,7 +121,7 @@ def booking_calendar_file(request: HttpRequest, reference: str) -> HttpResponse:
 @resident_login_required
 def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _booking(request, reference)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,6 +140,8 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _change_context(request: HttpRequest, booking: Booking) -> dict[str, Any]:
     sites = list(sites_for(booking.municipality))
+    for s in sites:
+        s.municipality = booking.municipality  # booking_window reads it; spare a query per site
     code = request.GET.get("site") or request.POST.get("site_code") or booking.site.code
     site = next((s for s in sites if s.code == code), booking.site)
     return {"municipality": booking.municipality, "booking": booking, "sites": sites,

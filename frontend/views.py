@@ -50,6 +50,13 @@ def _municipality(muni: str | None) -> Municipality:
     return municipality
 
 
+def _sites(municipality: Municipality) -> list[Site]:
+    sites = list(sites_for(municipality))
+    for site in sites:
+        site.municipality = municipality  # booking_window reads it; spare a query per site
+    return sites
+
+
 def _hold_owner(request: HttpRequest) -> str:
     """A random token in the session. Not the session key: login rotates that, and she may sign
     in half-way through (her number already has an account) without losing her time."""
@@ -109,7 +116,7 @@ def landing(request: HttpRequest, muni: str | None = None) -> HttpResponse:
 def where(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     municipality = _municipality(muni)
     itype = interview_type_default(municipality)
-    sites = list(sites_for(municipality))
+    sites = _sites(municipality)
     mode = _mode(request, itype)
     now = timezone.now()
     today = timezone.localdate(now)
@@ -136,7 +143,7 @@ def _mode_choices(itype: InterviewType) -> list[tuple[str, str]]:
 def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     municipality = _municipality(muni)
     itype = interview_type_default(municipality)
-    sites = list(sites_for(municipality))
+    sites = _sites(municipality)
     code, chosen = _chosen_sites(request, sites)
     mode = _mode(request, itype)
     now = timezone.now()
@@ -170,7 +177,7 @@ def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
 def day(request: HttpRequest, date: str, muni: str | None = None) -> HttpResponse:
     municipality = _municipality(muni)
     itype = interview_type_default(municipality)
-    sites = list(sites_for(municipality))
+    sites = _sites(municipality)
     code, chosen = _chosen_sites(request, sites)
     mode = _mode(request, itype)
     try:
@@ -206,7 +213,7 @@ def _render_day(
 def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     municipality = _municipality(muni)
     itype = interview_type_default(municipality)
-    sites = list(sites_for(municipality))
+    sites = _sites(municipality)
     mode = _mode(request, itype)
     site = next((s for s in sites if str(s.id) == request.POST.get("site", "")), None)
     try:

@@ -1,0 +1,29 @@
+"""The calendar and day pages load in a fixed number of queries, whatever the range or sites."""
+
+from __future__ import annotations
+
+from tests.frontend.helpers import DAY, FlowTestCase
+
+# municipality, interview type, sites, then availability's six.
+CALENDAR_QUERIES = 9
+
+
+class PageQueriesTest(FlowTestCase):
+    def test_the_month_for_one_site_or_all_costs_the_same(self) -> None:
+        for query in ("?site=aoto", "?site=any", "?site=any&month=2027-01"):
+            with self.assertNumQueries(CALENDAR_QUERIES):
+                self.assertEqual(self.client.get(f"/book/calendar/{query}").status_code, 200)
+
+    def test_the_day_costs_the_same(self) -> None:
+        for query in ("?site=aoto", "?site=any"):
+            with self.assertNumQueries(CALENDAR_QUERIES):
+                self.assertEqual(self.client.get(f"/book/day/{DAY}/{query}").status_code, 200)
+
+    def test_the_where_page_costs_the_same(self) -> None:
+        with self.assertNumQueries(CALENDAR_QUERIES):
+            self.client.get("/book/")
+
+    def test_htmx_gets_only_the_times(self) -> None:
+        response = self.client.get(f"/book/day/{DAY}/?site=aoto", HTTP_HX_REQUEST="true")
+        self.assertNotContains(response, "<html")
+        self.assertContains(response, 'id="times-title"')
