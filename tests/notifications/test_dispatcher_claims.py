@@ -1,0 +1,78 @@
+"""The dispatcher claims each due row once, with a conditional update, in a fixed number of
+queries; a send task acts only on the claim it was given."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from notifications.dispatch import message_send, messages_claim_due
+from notifications.models import Message
+from notifications.tasks import send_message
+from tests.base import NOW
+from tests.notifications.base import NotificationsTestCase
+
+
+class DispatcherClaimsTest(NotificationsTestCase):
+    def make_due(self, count: int) -> list[Message]:
+        return [
+            Message.objects.create(municipality=self.w.katsushika, purpose="login_code",
+                                   channel="sms", recipient=f"+8190000{i:05d}",
+                                   context={"code": "123456"}, send_at=NOW)
+            for i in range(count)
+        ]
+
+    def test_claiming_takes_the_same_number_of_queries_for_one_row_or_fifty(self) -> None:
+        self.make_due(1)
+        with self.assertNumQueries(4):  # savepoint, select, update, release
+            self.assertEqual(len(messages_claim_due(now=NOW)), 1)
+        self.make_due(50)
+        with self.assertNumQueries(4):
+            self.assertEqual(len(messages_claim_due(now=NOW)), 50)
+
+    def test_a_claimed_row_is_not_claimed_again(self) -> None:
+        self.make_due(3)
+        first = messages_claim_due(now=NOW)
+        self.assertEqual(len(first), 3)
+        self.assertEqual(messages_claim_due(now=NOW), [])
+        self.assertTrue(all(claim == 1 for _, claim in first))
+
+    def test_rows_not_yet_due_stay_pending(self) -> None:
+        message = self.make_due(1)[0]
+        message.send_at = NOW + timezone.timedelta(minutes=1)
+        message.save()
+        self.assertEqual(messages_claim_due(now=NOW), [])
+
+    def test_one_send_takes_four_queries(self) -> None:
+        message = self.make_due(1)[0]
+        [(message_id, claim)] = messages_claim_due(now=NOW)
+        # take the attempt, load the row, check the opt-out list, record the outcome
+        with self.assertNumQueries(4):
+            self.assertEqual(message_send(message_id=message_id, claim=claim), "sent")
+        message.refresh_from_db()
+        self.assertEqual(message.status, "sent")
+
+    def test_a_whole_dispatch_of_ten_messages_is_bounded(self) -> None:
+        self.make_due(10)
+        # skip stale (2) + reconcile (1) + claim (4) + 10 sends × 4
+        with self.assertNumQueries(7 + 10 * 4):
+            result = self.dispatch()
+        self.assertEqual(result.enqueued, 10)
+
+    def test_a_task_delivered_twice_sends_once(self) -> None:
+        self.make_due(1)
+        [(message_id, claim)] = messages_claim_due(now=NOW)
+        self.assertEqual(send_message.apply(args=(message_id, claim)).get(), "sent")
+        self.assertEqual(send_message.apply(args=(message_id, claim)).get(), "ignored")
+        self.assertEqual(Message.objects.get(pk=message_id).attempts, 1)
+
+    def test_a_task_with_an_old_claim_is_ignored(self) -> None:
+        self.make_due(1)
+        [(message_id, claim)] = messages_claim_due(now=NOW)
+        Message.objects.filter(pk=message_id).update(claim=claim + 1)  # reclaimed since
+        self.assertEqual(message_send(message_id=message_id, claim=claim), "ignored")
+        self.assertEqual(Message.objects.get(pk=message_id).attempts, 0)
+
+    def test_a_pending_row_never_claimed_is_ignored_by_a_send_task(self) -> None:
+        message = self.make_due(1)[0]
+        self.assertEqual(message_send(message_id=message.pk, claim=0), "ignored")
+        self.assertEqual(Message.objects.get(pk=message.pk).status, "pending")
