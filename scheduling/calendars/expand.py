@@ -1,8 +1,8 @@
 """An .ics body → the busy intervals it means over the booking horizon.
 
 Pure: no database. What counts as busy is what the nurse's own calendar says: an event is busy
-unless it is TRANSP:TRANSPARENT ("free" in Google and iPhone), Outlook's BUSYSTATUS FREE, or
-cancelled. Times:
+unless it is cancelled, or marked free: Outlook's BUSYSTATUS when present (FREE or
+WORKINGELSEWHERE), otherwise TRANSP:TRANSPARENT ("free" in Google and iPhone). Times:
 - an aware time (UTC or a TZID, Windows names such as "Tokyo Standard Time" included, which
   icalendar maps to IANA zones) is taken as it is;
 - a floating time, or a TZID nobody knows and no VTIMEZONE defines, is local to the
@@ -39,7 +39,7 @@ def parse(body: bytes) -> list[icalendar.Calendar]:
         raise SyncError("invalid_calendar", type(exc).__name__) from None
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
     if not calendars:
-        raise SyncError("not_calendar", "no VCALENDAR")
+        raise SyncError("invalid_calendar", "unbalanced BEGIN/END")
     return calendars
 
 
@@ -54,8 +54,8 @@ def busy_intervals(
     """Merged busy intervals inside [start, end), in UTC; SyncError if unreadable or runaway."""
     found: list[Interval] = []
     for calendar in calendars:
-        _refuse_runaway_rules(calendar, start, end, max_blocks)
         try:
+            _refuse_runaway_rules(calendar, start, end, max_blocks)
             query = recurring_ical_events.of(calendar, skip_bad_series=True)
             low = start
             while low < end:
@@ -77,29 +77,38 @@ def _refuse_runaway_rules(
     """FREQ=SECONDLY/MINUTELY over months would take minutes to expand before any cap bites."""
     seconds = (end - start).total_seconds()
     for event in calendar.walk("VEVENT"):
-        rules = event.get("RRULE")
-        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
-            freq = str((rule.get("FREQ") or [""])[0]).upper()
-            if freq not in _FINE_FREQUENCIES:
-                continue
-            until = (rule.get("UNTIL") or [None])[0]
-            if until is not None and _as_aware(until, start.tzinfo) < start:  # type: ignore[arg-type]
-                continue
-            interval = int((rule.get("INTERVAL") or [1])[0]) or 1
-            estimate = seconds / (_FINE_FREQUENCIES[freq] * interval)
-            count = (rule.get("COUNT") or [None])[0]
-            if count is not None:
-                estimate = min(estimate, int(count))
-            if estimate > max_blocks:
-                raise SyncError("too_many_events", f"FREQ={freq}")
+        try:
+            rules = event.get("RRULE")
+            rules = rules if isinstance(rules, list) else [rules] if rules else []
+            estimate = max((_rule_estimate(rule, start, seconds) for rule in rules), default=0)
+        except Exception:  # noqa: S112 - a broken rule: the library skips that series
+            continue
+        if estimate > max_blocks:
+            raise SyncError("too_many_events", "FREQ=SECONDLY/MINUTELY")
+
+
+def _rule_estimate(rule: icalendar.vRecur, start: dt.datetime, seconds: float) -> float:
+    freq = str((rule.get("FREQ") or [""])[0]).upper()
+    if freq not in _FINE_FREQUENCIES:
+        return 0
+    until = (rule.get("UNTIL") or [None])[0]
+    if until is not None and _as_aware(until, start.tzinfo) < start:  # type: ignore[arg-type]
+        return 0
+    interval = int((rule.get("INTERVAL") or [1])[0]) or 1
+    estimate = seconds / (_FINE_FREQUENCIES[freq] * interval)
+    count = (rule.get("COUNT") or [None])[0]
+    return min(estimate, int(count)) if count is not None else estimate
 
 
 def _is_free(event: icalendar.cal.Component) -> bool:
-    if str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
-        return True
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         return True
-    return str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper() == "FREE"
+    # Outlook's own "show as" wins over TRANSP: it exports all-day events as TRANSPARENT even
+    # when they are marked Out of Office, which a nurse means as "not available".
+    busy_status = str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper()
+    if busy_status:
+        return busy_status in ("FREE", "WORKINGELSEWHERE")
+    return str(event.get("TRANSP", "")).upper() == "TRANSPARENT"
 
 
 def _as_aware(value: dt.date | dt.datetime, tz: dt.tzinfo) -> dt.datetime:

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import translation
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
@@ -26,13 +26,17 @@ _MODES = dict(Mode.choices)
 
 
 def feed_etag(bookings: QuerySet[Booking], *, scope: str, now: dt.datetime) -> str:
-    """A strong ETag from one aggregate query: any booking changed, added or aged out of the
-    window changes it. The local date is part of it, so a renamed site reaches clients within a
-    day without touching every booking."""
-    summary = bookings.aggregate(n=Count("id"), latest=Max("updated_at"))
+    """A strong ETag from one aggregate query: any booking changed (updated_at, or its SEQUENCE
+    for writes that do not touch updated_at), added or aged out of the window changes it. The
+    date is part of it, so a renamed site reaches clients within a day without touching every
+    booking."""
+    summary = bookings.aggregate(n=Count("id"), latest=Max("updated_at"), seq=Sum("sequence"))
     latest = summary["latest"].isoformat() if summary["latest"] else "-"
     day = now.astimezone(dt.UTC).date().isoformat()
-    raw = f"{FEED_VERSION}|{scope}|{summary['n']}|{latest}|{day}|{settings.LANGUAGE_CODE}"
+    raw = (
+        f"{FEED_VERSION}|{scope}|{summary['n']}|{latest}|{summary['seq']}|{day}|"
+        f"{settings.LANGUAGE_CODE}"
+    )
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
 
 
