@@ -37,10 +37,18 @@ def send_message(self, message_id: int, claim: int) -> str:  # type: ignore[no-u
                         final_attempt=self.request.retries >= self.max_retries)
 
 
+# A booking must not wait on a broker that is down: connect once, quickly, then give up.
+FAST_FAIL = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
 def wake_dispatcher() -> None:
     """Nudge the dispatcher after a commit; beat runs it every minute anyway."""
+    app = dispatch_due.app
     try:
-        # No publish retries: a booking must not wait on a broker that is down.
-        dispatch_due.apply_async(retry=False)
+        if app.conf.task_always_eager:
+            dispatch_due.apply_async()
+            return
+        with app.connection_for_write(connect_timeout=1, transport_options=FAST_FAIL) as conn:
+            dispatch_due.apply_async(retry=False, connection=conn)
     except Exception:  # broker down: the rows wait for beat, nothing is lost
         log.warning("could not reach the broker; due messages wait for the next dispatch")

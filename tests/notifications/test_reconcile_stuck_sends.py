@@ -21,7 +21,7 @@ class ReconcileStuckSendsTest(FakeTwilioTestCase):
         """Claim the confirmation, take the attempt, 'call' Twilio, then die."""
         booking = self.book()
         row = self.row(booking)
-        [(message_id, claim)] = [c for c in messages_claim_due(now=NOW) if c[0] == row.pk]
+        [(message_id, _claim)] = [c for c in messages_claim_due(now=NOW) if c[0] == row.pk]
         Message.objects.filter(pk=message_id).update(attempt_started_at=NOW, attempts=1)
         if twilio_got_it:
             from notifications.dispatch import _load, _outgoing

@@ -88,3 +88,13 @@ class TwilioStatusCallbackTest(FakeTwilioTestCase):
         self.assertEqual(row.provider_id, "SMabc")
         self.assertIsNone(row.attempt_started_at)
 
+
+
+class StatusCallbackPathTest(FakeTwilioTestCase):
+    def test_the_callback_path_we_give_twilio_is_where_the_view_lives(self) -> None:
+        from django.urls import resolve
+
+        from notifications import views
+        from notifications.transports.sms import STATUS_CALLBACK_PATH
+
+        self.assertEqual(resolve(STATUS_CALLBACK_PATH).func, views.twilio_status)
