@@ -14,6 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications import services as outbox
 from scheduling.models import Municipality, User
@@ -47,6 +48,15 @@ class JapanesePhoneField(forms.CharField):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # The messages a resident can meet on the code sign-in, in our plain words (and catalogue).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": gettext_lazy("This code is not right. Please check it and try again."),
+        "too_many_login_attempts": gettext_lazy(
+            "Too many tries. Please wait a few minutes and ask for a new code."),
+        "rate_limited": gettext_lazy("Too many tries. Please wait a few minutes."),
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Resident accounts come from booking, staff accounts from administrators.
         return False

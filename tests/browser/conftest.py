@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.base import SCREENSHOTS
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
