@@ -150,11 +150,12 @@ def calendar_remove(*, calendar: ExternalCalendar, now: dt.datetime | None = Non
         _flag_conflicts(nurse_id, _today_start(calendar.nurse.municipality, now))
 
 
-def calendar_request_sync(*, calendar: ExternalCalendar) -> None:
-    """Queue a sync (the "sync now" button, and the first sync of a new address)."""
+def calendar_request_sync(*, calendar: ExternalCalendar, force: bool = False) -> None:
+    """Queue a sync: the first one of a new address, or the "sync now" button (`force`: fetch
+    and expand in full even if nothing seems to have changed)."""
     from .tasks import sync_calendar
 
-    sync_calendar.delay_on_commit(calendar.pk)
+    sync_calendar.delay_on_commit(calendar.pk, force)
 
 
 # --- Sync ---------------------------------------------------------------------------------------

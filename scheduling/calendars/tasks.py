@@ -29,7 +29,7 @@ def sync_all_calendars() -> int:
 
 
 @shared_task(name="scheduling.sync_calendar", acks_late=True, time_limit=120, soft_time_limit=100)
-def sync_calendar(calendar_id: int) -> bool:
+def sync_calendar(calendar_id: int, force: bool = False) -> bool:
     from scheduling.models import ExternalCalendar
 
     from .errors import SyncError
@@ -39,7 +39,7 @@ def sync_calendar(calendar_id: int) -> bool:
     if calendar is None:
         return False  # removed since it was queued
     try:
-        return calendar_sync(calendar=calendar).ok
+        return calendar_sync(calendar=calendar, force=force).ok
     except SoftTimeLimitExceeded:
         calendar_record_failure(calendar_id=calendar_id, error=SyncError("timeout", "sync"))
     except Exception as exc:  # the worker must survive any calendar; the error is on the row

@@ -1,5 +1,8 @@
 """Calendar pages: the secret feeds (no sign-in: the token is the key) and the settings page
-where a nurse (or an administrator for her) manages her feed and her external calendars."""
+where a nurse (or an administrator for her) manages her feed and her external calendars.
+
+The settings page sits behind the staff portal's gate (signed in, staff, TOTP in this session):
+it hands out secret addresses and takes in calendar addresses, as sensitive as any staff page."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontend.staff.decorators import staff_required
 from scheduling import access
 from scheduling.errors import BookingError
 from scheduling.models import Booking, Nurse, Site
@@ -148,13 +151,13 @@ def _page(
     return response
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "HEAD"])
 def settings_page(request: HttpRequest) -> HttpResponse:
     return _page(request, _subject(request))
 
 
-@login_required
+@staff_required
 @require_POST
 def feed_rotate(request: HttpRequest) -> HttpResponse:
     nurse = _require_nurse(request)
@@ -162,7 +165,7 @@ def feed_rotate(request: HttpRequest) -> HttpResponse:
     return _page(request, nurse, new_feed_url=_feed_url(request, "nurse", token))
 
 
-@login_required
+@staff_required
 @require_POST
 def feed_revoke(request: HttpRequest) -> HttpResponse:
     nurse = _require_nurse(request)
@@ -171,7 +174,7 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_settings_url(request, nurse))
 
 
-@login_required
+@staff_required
 @require_POST
 def site_feed_rotate(request: HttpRequest, site_id: int) -> HttpResponse:
     site = access.access_site_feed(request.user, site_id)
@@ -182,7 +185,7 @@ def site_feed_rotate(request: HttpRequest, site_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def site_feed_revoke(request: HttpRequest, site_id: int) -> HttpResponse:
     site = access.access_site_feed(request.user, site_id)
@@ -192,7 +195,7 @@ def site_feed_revoke(request: HttpRequest, site_id: int) -> HttpResponse:
     return HttpResponseRedirect(_settings_url(request, nurse))
 
 
-@login_required
+@staff_required
 @require_POST
 def calendar_add(request: HttpRequest) -> HttpResponse:
     nurse = _require_nurse(request)
@@ -210,7 +213,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
     return _page(request, nurse, status=400, url_form=form)
 
 
-@login_required
+@staff_required
 @require_POST
 def calendar_upload(request: HttpRequest) -> HttpResponse:
     nurse = _require_nurse(request)
@@ -231,16 +234,16 @@ def calendar_upload(request: HttpRequest) -> HttpResponse:
     return _page(request, nurse, status=400, upload_form=form)
 
 
-@login_required
+@staff_required
 @require_POST
 def calendar_sync_now(request: HttpRequest, calendar_id: int) -> HttpResponse:
     calendar = access.access_calendar(request.user, calendar_id)
-    services.calendar_request_sync(calendar=calendar)
+    services.calendar_request_sync(calendar=calendar, force=True)
     messages.success(request, _("Sync started. Refresh this page in a moment."))
     return HttpResponseRedirect(_settings_url(request, calendar.nurse))
 
 
-@login_required
+@staff_required
 @require_POST
 def calendar_remove(request: HttpRequest, calendar_id: int) -> HttpResponse:
     calendar = access.access_calendar(request.user, calendar_id)
