@@ -285,6 +285,9 @@ def open_slots(
         earliest, last_day = booking_window(site, interview_type, now)
         if ignore_notice:
             earliest = now
+        # Strictly after now: a slot starting this instant is already past when she picks it,
+        # and the booking service refuses it ("in_past").
+        earliest = max(earliest, now + dt.timedelta(microseconds=1))
         day = max(date_from, earliest.astimezone(tz).date())
         site_closures = [c for c in data.closures if c.site_id in (None, site.id)]
         while day <= min(date_to, last_day):
