@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .models import Message, SmsOptOut
@@ -196,8 +196,11 @@ def _outgoing(message: Message) -> Outgoing:
 
 
 def _load(message_id: int) -> Message:
+    # The opt-out check rides along in the same query (one round trip less per send).
     return Message.objects.select_related(
         "booking__site", "booking__municipality", "municipality"
+    ).annotate(
+        opted_out=Exists(SmsOptOut.objects.filter(phone=OuterRef("recipient")))
     ).get(id=message_id)
 
 
@@ -213,9 +216,7 @@ def message_send(*, message_id: int, claim: int, final_attempt: bool = True) -> 
         return "ignored"  # another claim owns it, it is settled, or an attempt is in flight
     message = _load(message_id)
     stop = _not_worth_sending(message, now)
-    if stop is None and message.channel == Message.Channel.SMS and (
-        SmsOptOut.objects.filter(phone=message.recipient).exists()
-    ):
+    if stop is None and message.channel == Message.Channel.SMS and message.opted_out:
         stop = (S.SKIPPED, "opted_out", "she answered STOP to our SMS")
     if stop is not None:
         status, code, reason = stop
