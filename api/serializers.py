@@ -34,6 +34,12 @@ class BoundedDateTimeField(serializers.DateTimeField):
         return moment
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "09:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time at the site (HH:MM[:SS]), without an offset: JSON Schema's "time"
+    format demands one, so the schema says what it is instead."""
+
+
 class DateRangeQuery(serializers.Serializer):
     """`from` and `to` (local dates, both included); `from` is a keyword, hence get_fields."""
 
@@ -72,6 +78,7 @@ class AvailabilityQuery(DateRangeQuery, MunicipalityQuery):
 
 
 class SiteSerializer(serializers.ModelSerializer):
+    last_start_time = LocalTimeField(allow_null=True)
     modes = serializers.ListField(child=serializers.ChoiceField(choices=Mode.choices))
     open_weekdays = serializers.ListField(
         child=serializers.IntegerField(), help_text=_("Monday=0 … Sunday=6")
@@ -235,6 +242,18 @@ class StaffBookingSerializer(BookingSerializer):
         return booking.pregnancy.resident.name
 
 
+class BookingPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = StaffBookingSerializer(many=True)
+
+
+class PageQuery(serializers.Serializer):
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=200)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+
 class BookingListQuery(DateRangeQuery):
     status = serializers.ChoiceField(choices=Booking.Status.choices, required=False)
     site = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
@@ -266,6 +285,8 @@ class NurseSerializer(serializers.ModelSerializer):
 class AvailabilityRuleSerializer(serializers.ModelSerializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text=_("Monday=0"))
     site = serializers.IntegerField(source="site_id", min_value=1, max_value=2**31 - 1)
+    start_time = LocalTimeField()
+    end_time = LocalTimeField()
     valid_from = BoundedDateField()
     valid_to = BoundedDateField(required=False, allow_null=True)
 

@@ -65,5 +65,5 @@ v1 = [
 ]
 urlpatterns = [
     path("v1/", include(v1)),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not_found"),
 ]

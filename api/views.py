@@ -220,8 +220,8 @@ class BookingListCreate(APIView):
     throttle_classes = BOOKING_THROTTLES
 
     @extend_schema(
-        parameters=[s.BookingListQuery],
-        responses=s.StaffBookingSerializer(many=True),
+        parameters=[s.BookingListQuery, s.PageQuery],
+        responses=s.BookingPageSerializer,
         summary="Her own bookings, or the bookings at a staff member's sites",
     )
     def get(self, request: Request) -> Response:

@@ -27,7 +27,7 @@ backlog = int(os.getenv("GUNICORN_BACKLOG", "2048"))
 preload_app = os.getenv("GUNICORN_PRELOAD", "True") == "True"
 # The reverse proxy in front sets X-Forwarded-*; trust it only from these addresses.
 forwarded_allow_ips = os.getenv("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.getenv("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.getenv("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 # Query strings can carry dates and ids but never personal data; still, log the path only.

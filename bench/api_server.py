@@ -1,0 +1,143 @@
+"""Shared by the API benchmarks: a PostgreSQL database of their own, a seeded world, and gunicorn
+on 127.0.0.1 (an ephemeral port) serving the real app plus one trivial "ceiling" view.
+
+Run by hand; never part of the test suite. Needs PostgreSQL (BENCH_DATABASE_URL, default a
+database `bench_api` on 127.0.0.1) and, optionally, Redis (BENCH_REDIS_URL, default DB 7) so the
+throttle counters and task queue are shared by the gunicorn workers as in production.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.getenv("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_api")
+REDIS_URL = os.getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+SECRET = "bench-only-not-secret"
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": DATABASE_URL,
+            "SECRET_KEY": SECRET,
+            "DEBUG": "False",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "yurikago.settings",
+            "GUNICORN_ACCESS_LOG": "",
+            "SMS_BACKEND": "console",
+            "EMAIL_BACKEND_KIND": "locmem",
+        }
+    )
+    if REDIS_URL:
+        env["REDIS_URL"] = REDIS_URL
+    env.update(extra)
+    return env
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def django_setup() -> None:
+    os.environ.update(
+        {
+            k: v
+            for k, v in server_env().items()
+            if k
+            in (
+                "DATABASE_URL",
+                "SECRET_KEY",
+                "DEBUG",
+                "DJANGO_SETTINGS_MODULE",
+                "REDIS_URL",
+                "LOG_LEVEL",
+                "ALLOWED_HOSTS",
+            )
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2, threads: int = 4, **env: str) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "yurikago/gunicorn_conf.py", "bench.api_wsgi"],
+        cwd=ROOT,
+        env=server_env(
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            GUNICORN_WORKERS=str(workers),
+            GUNICORN_THREADS=str(threads),
+            **env,
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+                break
+            except Exception:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        "gunicorn did not start: " + proc.stderr.read().decode()[-2000:]
+                    ) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def flush_redis() -> None:
+    if not REDIS_URL:
+        return
+    with contextlib.suppress(Exception):
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]

@@ -1,0 +1,300 @@
+"""The 09:00 rush: 50 free places, 500 residents released at the same moment, each holding a slot
+and confirming it, retrying with an offered alternative when hers was taken.
+
+Run by hand: `.venv/bin/python bench/bench_rush.py` (PostgreSQL and gunicorn on 127.0.0.1; see
+bench/api_server.py for the environment). Prints throughput and latency, then checks in SQL that
+there are exactly as many bookings as places, that no nurse is double-booked, and that every
+client ended with a booking or a clean 409/429 and nobody saw a 5xx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import secrets
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import api_server
+
+CLIENTS = int(os.getenv("RUSH_CLIENTS", "500"))
+NURSES, SLOTS_PER_NURSE = 5, 10  # 5 nurses × 10 half-hours (09:00–14:00) = 50 places
+WORKERS = int(os.getenv("RUSH_WORKERS", "3"))
+MAX_ATTEMPTS = 12
+TIME_LIMIT = float(os.getenv("RUSH_TIME_LIMIT", "120"))
+
+
+def seed() -> tuple[int, dt.date, list[tuple[str, str]]]:
+    """A site with 50 places on one day; CLIENTS residents with a session each."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+
+    from notifications.models import Message
+    from scheduling.models import (
+        AvailabilityRule,
+        Booking,
+        InterviewType,
+        Municipality,
+        Nurse,
+        Pregnancy,
+        Resident,
+        Site,
+        User,
+    )
+
+    day = dt.date.today() + dt.timedelta(days=2)
+    with transaction.atomic():
+        muni, _ = Municipality.objects.get_or_create(
+            code="rush-bench",
+            defaults={"name": "負荷試験区", "branding_name": "面接", "holiday_calendar": "none"},
+        )
+        Message.objects.filter(municipality=muni).delete()
+        Booking.objects.filter(municipality=muni).delete()
+        InterviewType.objects.get_or_create(
+            municipality=muni,
+            code="interview",
+            defaults={
+                "name": "面接",
+                "modes": ["in_person"],
+                "min_notice_hours": 0,
+                "reminder_hours_before": [],
+            },
+        )
+        site, _ = Site.objects.update_or_create(
+            municipality=muni,
+            code="hall",
+            defaults={
+                "name": "会場",
+                "address": "1-1",
+                "rooms": NURSES,
+                "open_weekdays": list(range(7)),
+                "closed_on_public_holidays": False,
+                "year_end_start": "",
+                "year_end_end": "",
+                "modes": ["in_person"],
+            },
+        )
+        AvailabilityRule.objects.filter(site=site).delete()
+        for n in range(NURSES):
+            user, _ = User.objects.get_or_create(email=f"rush-nurse-{n}@bench.invalid")
+            nurse, _ = Nurse.objects.get_or_create(
+                user=user, defaults={"municipality": muni, "name": f"nurse {n}"}
+            )
+            nurse.sites.set([site])
+            AvailabilityRule.objects.create(
+                nurse=nurse,
+                site=site,
+                weekday=day.weekday(),
+                start_time=dt.time(9),
+                end_time=dt.time(9 + SLOTS_PER_NURSE // 2),
+                valid_from=day,
+                valid_to=day,
+            )
+        sessions = []
+        for i in range(CLIENTS):
+            user, _ = User.objects.get_or_create(email=f"rush-{i}@bench.invalid")
+            resident, _ = Resident.objects.get_or_create(
+                user=user, defaults={"municipality": muni, "name": f"resident {i}"}
+            )
+            Pregnancy.objects.get_or_create(resident=resident, defaults={"is_active": True})
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+            sessions.append((store.session_key, secrets.token_hex(16)))
+    return site.pk, day, sessions
+
+
+class Client:
+    def __init__(self, base: str, session: str, csrf: str) -> None:
+        url = urlparse(base)
+        self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+        self.headers = {
+            "Cookie": f"sessionid={session}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        self.timings: list[float] = []
+        self.statuses: Counter[int] = Counter()
+
+    def call(
+        self, method: str, path: str, body: dict | None = None, extra: dict | None = None
+    ) -> tuple[int, dict, dict]:
+        started = time.perf_counter()
+        self.conn.request(
+            method,
+            path,
+            body=json.dumps(body) if body is not None else None,
+            headers={**self.headers, **(extra or {})},
+        )
+        response = self.conn.getresponse()
+        raw = response.read()
+        self.timings.append(time.perf_counter() - started)
+        self.statuses[response.status] += 1
+        data = json.loads(raw) if raw else {}
+        return response.status, data, dict(response.getheaders())
+
+
+def one_resident(
+    base: str,
+    site: int,
+    day: dt.date,
+    session: tuple[str, str],
+    start_gate: threading.Barrier,
+    results: list,
+    lock: threading.Lock,
+) -> None:
+    client = Client(base, *session)
+    outcome = "error"
+    try:
+        start_gate.wait(timeout=60)
+        _, avail, _ = client.call("GET", f"/api/v1/availability/?site={site}&from={day}&to={day}")
+        choices = [s["start"] for s in avail.get("slots", [])]
+        start = random.choice(choices) if choices else None
+        for _attempt in range(MAX_ATTEMPTS):
+            if start is None:
+                outcome = "409"
+                break
+            status, body, headers = client.call(
+                "POST", "/api/v1/holds/", {"site": site, "start": start}
+            )
+            if status == 201:
+                status, body, headers = client.call(
+                    "POST",
+                    "/api/v1/bookings/",
+                    {"hold": body["id"]},
+                    {"Idempotency-Key": secrets.token_hex(8)},
+                )
+                if status == 201:
+                    outcome = "booked"
+                    break
+            if status == 409:
+                alternatives = [
+                    a["start"] for a in body.get("alternatives", []) if a["site"] == site
+                ]
+                start = random.choice(alternatives) if alternatives else None
+                continue
+            if status == 429:
+                outcome = "429"
+                time.sleep(min(float(headers.get("Retry-After", "1")), 2))
+                continue
+            outcome = f"http {status}"
+            break
+    except Exception as exc:  # counted, never hidden
+        outcome = f"client error {type(exc).__name__}"
+    finally:
+        client.conn.close()
+    with lock:
+        results.append((outcome, client.timings, client.statuses))
+
+
+def sql_checks(site: int, day: dt.date) -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM scheduling_booking WHERE site_id = %s AND status = 'confirmed'",
+            [site],
+        )
+        booked = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            SELECT count(*) FROM scheduling_booking a JOIN scheduling_booking b
+              ON a.nurse_id = b.nurse_id AND a.id < b.id
+             WHERE a.site_id = %s AND a.status IN ('held', 'confirmed')
+               AND b.status IN ('held', 'confirmed')
+               AND tstzrange(a.start, a.blocked_until) && tstzrange(b.start, b.blocked_until)
+        """,
+            [site],
+        )
+        overlaps = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            SELECT count(*) FROM scheduling_booking a JOIN scheduling_booking b
+              ON a.site_id = b.site_id AND a.room = b.room AND a.id < b.id
+             WHERE a.site_id = %s AND a.status IN ('held', 'confirmed')
+               AND b.status IN ('held', 'confirmed')
+               AND tstzrange(a.start, a.blocked_until) && tstzrange(b.start, b.blocked_until)
+        """,
+            [site],
+        )
+        room_overlaps = cursor.fetchone()[0]
+    return {"confirmed": booked, "nurse_overlaps": overlaps, "room_overlaps": room_overlaps}
+
+
+def main() -> int:
+    api_server.ensure_database()
+    api_server.django_setup()
+    site, day, sessions = seed()
+    api_server.flush_redis()
+    results: list = []
+    lock = threading.Lock()
+    # Per-user limits stay on; the per-address buckets are off, since every simulated resident
+    # comes from 127.0.0.1 (in production they come from 500 addresses).
+    env = {"API_RATE_IP": "0", "API_RATE_HOLD_IP": "0", "API_RATE_BOOKING_IP": "0"}
+    with api_server.gunicorn(workers=WORKERS, threads=4, **env) as base:
+        gate = threading.Barrier(CLIENTS + 1)
+        threads = [
+            threading.Thread(
+                target=one_resident, args=(base, site, day, s, gate, results, lock), daemon=True
+            )
+            for s in sessions
+        ]
+        for thread in threads:
+            thread.start()
+        gate.wait(timeout=60)
+        started = time.perf_counter()
+        deadline = started + TIME_LIMIT
+        for thread in threads:
+            thread.join(timeout=max(0.1, deadline - time.perf_counter()))
+        elapsed = time.perf_counter() - started
+    api_server.flush_redis()
+    outcomes = Counter(outcome for outcome, _, _ in results)
+    timings = [t for _, ts, _ in results for t in ts]
+    statuses: Counter[int] = Counter()
+    for _, _, s in results:
+        statuses.update(s)
+    checks = sql_checks(site, day)
+    places = NURSES * SLOTS_PER_NURSE
+    print(
+        f"rush: {CLIENTS} clients, {places} places, gunicorn {WORKERS} workers × 4 threads, "
+        f"PostgreSQL"
+    )
+    print(f"  finished clients {len(results)}/{CLIENTS} in {elapsed:.1f}s")
+    print(f"  outcomes {dict(outcomes)}")
+    print(f"  HTTP statuses {dict(sorted(statuses.items()))}")
+    print(f"  requests {len(timings)}, throughput {len(timings) / elapsed:.0f} req/s")
+    print(
+        "  latency ms p50 {:.0f}  p95 {:.0f}  p99 {:.0f}  max {:.0f}".format(
+            *(1000 * api_server.percentile(timings, p) for p in (50, 95, 99, 100))
+        )
+    )
+    print(
+        f"  SQL: confirmed {checks['confirmed']}, nurse overlaps {checks['nurse_overlaps']}, "
+        f"room overlaps {checks['room_overlaps']}"
+    )
+    ok = (
+        checks["confirmed"] == places
+        and checks["nurse_overlaps"] == 0
+        and checks["room_overlaps"] == 0
+        and len(results) == CLIENTS
+        and not any(code >= 500 for code in statuses)
+        and set(outcomes) <= {"booked", "409", "429"}
+    )
+    print("  RESULT", "ok" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
