@@ -72,7 +72,8 @@ class YurikagoUserManager(UserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def]
-        email = self.normalize_email(email) if email else ""
+        # None, not "": email is unique but optional (residents may sign in by phone only).
+        email = self.normalize_email(email) if email else None
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
