@@ -177,7 +177,8 @@ def booking_confirm(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            locked = Booking.objects.select_for_update().select_related(
+            # The booking row only (see _lock_for_change).
+            locked = Booking.objects.select_for_update(of=("self",)).select_related(
                 "site__municipality", "interview_type"
             ).get(pk=booking.pk)
             if locked.status != Booking.Status.HELD:
@@ -239,7 +240,11 @@ def _check_deadline(booking: Booking, staff: bool, now: dt.datetime) -> None:
 
 
 def _lock_for_change(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update().select_related(
+    # of=("self",): the booking row only. A bare FOR UPDATE also locks the joined municipality,
+    # site and type rows, which blocks every booking insert in the municipality (its foreign
+    # keys take key-share locks on them) and deadlocked a reschedule against a booking at the
+    # same site: it held the municipality and waited for the site, the other the reverse.
+    return Booking.objects.select_for_update(of=("self",)).select_related(
         "municipality", "site__municipality", "interview_type"
     ).get(pk=booking.pk)
 
