@@ -34,12 +34,18 @@ REDIS_URL = "redis://127.0.0.1:6379/6"
 
 
 def setup_django() -> None:
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "yurikago.settings", "SECRET_KEY": "bench-only",
-        "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "LOG_LEVEL": "WARNING",
-    })
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME],
-                   capture_output=True, check=False)  # exists already: fine
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "yurikago.settings",
+            "SECRET_KEY": "bench-only",
+            "DATABASE_URL": DATABASE_URL,
+            "REDIS_URL": REDIS_URL,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], capture_output=True, check=False
+    )  # exists already: fine
     import django
 
     django.setup()
@@ -61,25 +67,46 @@ def make_wave(count: int) -> list[int]:
     now = timezone.now()
     start = now + dt.timedelta(days=30)
     booking = Booking.objects.create(
-        municipality=w.katsushika, pregnancy=w.hanako_pregnancy, site=w.aoto,
-        nurse=w.nurse_sato, interview_type=w.itype, start=start,
-        end=start + dt.timedelta(minutes=30), blocked_until=start + dt.timedelta(minutes=30),
-        status=Booking.Status.CONFIRMED, language="ja",
+        municipality=w.katsushika,
+        pregnancy=w.hanako_pregnancy,
+        site=w.aoto,
+        nurse=w.nurse_sato,
+        interview_type=w.itype,
+        start=start,
+        end=start + dt.timedelta(minutes=30),
+        blocked_until=start + dt.timedelta(minutes=30),
+        status=Booking.Status.CONFIRMED,
+        language="ja",
     )
     far = now + dt.timedelta(days=1)
-    Message.objects.bulk_create([
-        Message(booking=booking, municipality=w.katsushika, purpose="reminder", channel="sms",
-                occurrence=f"{i}h-s0", recipient=f"+8190{i:08d}", send_at=far)
-        for i in range(count)
-    ], batch_size=1000)
+    Message.objects.bulk_create(
+        [
+            Message(
+                booking=booking,
+                municipality=w.katsushika,
+                purpose="reminder",
+                channel="sms",
+                occurrence=f"{i}h-s0",
+                recipient=f"+8190{i:08d}",
+                send_at=far,
+            )
+            for i in range(count)
+        ],
+        batch_size=1000,
+    )
     return list(Message.objects.values_list("id", flat=True))
 
 
 def start(kind: str, env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
     celery = str(Path(sys.executable).with_name("celery"))
-    return subprocess.Popen([celery, "-A", "yurikago", kind, *args, "--loglevel=WARNING"],
-                            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [celery, "-A", "yurikago", kind, *args, "--loglevel=WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -116,11 +143,25 @@ def main() -> None:
     ids = make_wave(options.messages)
     tmp = Path(tempfile.mkdtemp(prefix="bench-dispatch-"))
     with FakeTwilio() as fake:
-        env = {**os.environ, **fake.env(), "MESSAGE_DISPATCH_INTERVAL_SECONDS": "1",
-               "CELERY_TASK_ALWAYS_EAGER": "False", "SITE_ROOT": "http://127.0.0.1:9"}
-        worker = start("worker", env, tmp / "worker.log", "--pool=prefork",
-                       f"--concurrency={options.concurrency}", "--without-gossip",
-                       "--without-mingle", "--without-heartbeat", "-n", "bench-dispatch@%h")
+        env = {
+            **os.environ,
+            **fake.env(),
+            "MESSAGE_DISPATCH_INTERVAL_SECONDS": "1",
+            "CELERY_TASK_ALWAYS_EAGER": "False",
+            "SITE_ROOT": "http://127.0.0.1:9",
+        }
+        worker = start(
+            "worker",
+            env,
+            tmp / "worker.log",
+            "--pool=prefork",
+            f"--concurrency={options.concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            "bench-dispatch@%h",
+        )
         beat = start("beat", env, tmp / "beat.log", "-s", str(tmp / "beat-schedule"))
         try:
             time.sleep(8)  # let the worker and beat start: their start-up is not dispatch
@@ -130,8 +171,10 @@ def main() -> None:
             deadline = time.monotonic() + options.timeout
             while len(fake.sent) < options.messages and time.monotonic() < deadline:
                 time.sleep(0.5)
-            while (Message.objects.filter(status="sent").count() < options.messages
-                   and time.monotonic() < deadline):
+            while (
+                Message.objects.filter(status="sent").count() < options.messages
+                and time.monotonic() < deadline
+            ):
                 time.sleep(0.5)
         finally:
             stop(beat)
@@ -153,8 +196,10 @@ def main() -> None:
     print(f"messages: {options.messages}, provider calls: {len(requests)}, rows sent: {sent_rows}")
     print(f"worker: 1 (prefork, concurrency {options.concurrency}); beat every 1 s")
     print(f"throughput: {rate:.0f} messages/s (first due → last provider call: {span:.1f} s)")
-    print(f"send_at → provider call: p50 {statistics.median(delays):.2f} s, "
-          f"p95 {percentile(delays, 95):.2f} s, max {max(delays):.2f} s")
+    print(
+        f"send_at → provider call: p50 {statistics.median(delays):.2f} s, "
+        f"p95 {percentile(delays, 95):.2f} s, max {max(delays):.2f} s"
+    )
     duplicates = len(requests) - len({r.form.get("To") for r in requests})
     print(f"duplicates: {duplicates}")
     if sent_rows < options.messages or duplicates:

@@ -67,14 +67,23 @@ def messages_skip_stale(*, now: dt.datetime) -> int:
         Q(send_at__lt=stale_before) | Q(booking__start__lte=now)
     )
     skipped = reminders.update(
-        status=S.SKIPPED, error_code="stale", updated_at=now,
+        status=S.SKIPPED,
+        error_code="stale",
+        updated_at=now,
         last_error=f"not sent: due more than {settings.REMINDER_STALE_HOURS} h ago "
-                   "or after the interview began",
+        "or after the interview began",
     )
     skipped += Message.objects.filter(
-        status=S.PENDING, purpose=Message.Purpose.LOGIN_CODE, send_at__lt=now - LOGIN_CODE_TTL,
-    ).update(status=S.SKIPPED, error_code="expired", last_error="code expired before sending",
-             context={}, updated_at=now)
+        status=S.PENDING,
+        purpose=Message.Purpose.LOGIN_CODE,
+        send_at__lt=now - LOGIN_CODE_TTL,
+    ).update(
+        status=S.SKIPPED,
+        error_code="expired",
+        last_error="code expired before sending",
+        context={},
+        updated_at=now,
+    )
     return skipped
 
 
@@ -95,7 +104,10 @@ def messages_claim_due(*, now: dt.datetime, limit: int = 500) -> list[tuple[int,
         if not rows:
             return []
         Message.objects.filter(id__in=[r[0] for r in rows], status=S.PENDING).update(
-            status=S.SENDING, claim=F("claim") + 1, claimed_at=now, lease_until=_lease(now),
+            status=S.SENDING,
+            claim=F("claim") + 1,
+            claimed_at=now,
+            lease_until=_lease(now),
             updated_at=now,
         )
     return [(message_id, claim + 1) for message_id, claim in rows]
@@ -113,8 +125,9 @@ def messages_enqueue(claims: list[tuple[int, int]]) -> int:
             Message.objects.filter(
                 id__in=rest, status=S.SENDING, attempt_started_at__isnull=True
             ).update(status=S.PENDING, lease_until=None, updated_at=timezone.now())
-            log.warning("broker unreachable: %d messages stay pending for the next dispatch",
-                        len(rest))
+            log.warning(
+                "broker unreachable: %d messages stay pending for the next dispatch", len(rest)
+            )
             return index
     return len(claims)
 
@@ -128,8 +141,13 @@ def dispatch_due_messages(*, now: dt.datetime | None = None, limit: int = 500) -
     result.claimed = messages_claim_due(now=now, limit=limit)
     result.enqueued = messages_enqueue(result.claimed)
     if result.claimed or result.skipped or result.reconciled:
-        log.info("dispatch: claimed=%d enqueued=%d skipped=%d reconciled=%d",
-                 len(result.claimed), result.enqueued, result.skipped, result.reconciled)
+        log.info(
+            "dispatch: claimed=%d enqueued=%d skipped=%d reconciled=%d",
+            len(result.claimed),
+            result.enqueued,
+            result.skipped,
+            result.reconciled,
+        )
     return result
 
 
@@ -162,13 +180,18 @@ def _not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, st
         if booking.start <= now:
             return S.SKIPPED, "stale", "the interview has already begun"
         if message.send_at < now - dt.timedelta(hours=settings.REMINDER_STALE_HOURS):
-            return S.SKIPPED, "stale", (
-                f"not sent: due more than {settings.REMINDER_STALE_HOURS} h ago")
+            return (
+                S.SKIPPED,
+                "stale",
+                (f"not sent: due more than {settings.REMINDER_STALE_HOURS} h ago"),
+            )
     elif message.purpose in (Message.Purpose.CONFIRMATION, Message.Purpose.RESCHEDULE):
         if cancelled:
             return S.CANCELLED, "booking_changed", "the booking was cancelled"
-        if (message.purpose == Message.Purpose.RESCHEDULE
-                and message.occurrence != f"s{booking.sequence}"):
+        if (
+            message.purpose == Message.Purpose.RESCHEDULE
+            and message.occurrence != f"s{booking.sequence}"
+        ):
             return S.CANCELLED, "superseded", "the booking was moved again"
     return None
 
@@ -176,32 +199,42 @@ def _not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, st
 def _attachments(message: Message) -> tuple[Attachment, ...]:
     if message.channel != Message.Channel.EMAIL or message.booking is None:
         return ()
-    if message.purpose not in (Message.Purpose.CONFIRMATION, Message.Purpose.RESCHEDULE,
-                               Message.Purpose.CANCELLATION):
+    if message.purpose not in (
+        Message.Purpose.CONFIRMATION,
+        Message.Purpose.RESCHEDULE,
+        Message.Purpose.CANCELLATION,
+    ):
         return ()
     from scheduling.calendars.ics import booking_ics
 
     cancelled = message.purpose == Message.Purpose.CANCELLATION
-    return (Attachment("booking.ics", booking_ics(message.booking, cancelled=cancelled),
-                       "text/calendar"),)
+    return (
+        Attachment(
+            "booking.ics", booking_ics(message.booking, cancelled=cancelled), "text/calendar"
+        ),
+    )
 
 
 def _outgoing(message: Message) -> Outgoing:
     rendered = render_message(message)
     return Outgoing(
-        message_id=message.pk, purpose=message.purpose, recipient=message.recipient,
-        text=rendered.text, subject=rendered.subject, html=rendered.html,
+        message_id=message.pk,
+        purpose=message.purpose,
+        recipient=message.recipient,
+        text=rendered.text,
+        subject=rendered.subject,
+        html=rendered.html,
         attachments=_attachments(message),
     )
 
 
 def _load(message_id: int) -> Message:
     # The opt-out check rides along in the same query (one round trip less per send).
-    return Message.objects.select_related(
-        "booking__site", "booking__municipality", "municipality"
-    ).annotate(
-        opted_out=Exists(SmsOptOut.objects.filter(phone=OuterRef("recipient")))
-    ).get(id=message_id)
+    return (
+        Message.objects.select_related("booking__site", "booking__municipality", "municipality")
+        .annotate(opted_out=Exists(SmsOptOut.objects.filter(phone=OuterRef("recipient"))))
+        .get(id=message_id)
+    )
 
 
 def message_send(*, message_id: int, claim: int, final_attempt: bool = True) -> str:
@@ -210,8 +243,9 @@ def message_send(*, message_id: int, claim: int, final_attempt: bool = True) -> 
     now = timezone.now()
     taken = Message.objects.filter(
         id=message_id, claim=claim, status=S.SENDING, attempt_started_at__isnull=True
-    ).update(attempt_started_at=now, attempts=F("attempts") + 1, lease_until=_lease(now),
-             updated_at=now)
+    ).update(
+        attempt_started_at=now, attempts=F("attempts") + 1, lease_until=_lease(now), updated_at=now
+    )
     if not taken:
         return "ignored"  # another claim owns it, it is settled, or an attempt is in flight
     message = _load(message_id)
@@ -220,8 +254,14 @@ def message_send(*, message_id: int, claim: int, final_attempt: bool = True) -> 
         stop = (S.SKIPPED, "opted_out", "she answered STOP to our SMS")
     if stop is not None:
         status, code, reason = stop
-        _settle(message_id, claim, status=status, error_code=code, last_error=reason,
-                context={} if message.purpose == Message.Purpose.LOGIN_CODE else message.context)
+        _settle(
+            message_id,
+            claim,
+            status=status,
+            error_code=code,
+            last_error=reason,
+            context={} if message.purpose == Message.Purpose.LOGIN_CODE else message.context,
+        )
         if code == "opted_out":
             message_fall_back_to_email(message=message)
         return status
@@ -236,13 +276,26 @@ def message_send(*, message_id: int, claim: int, final_attempt: bool = True) -> 
 def _record_sent(message: Message, claim: int, sent: Sent) -> None:
     now = timezone.now()
     clear = {"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}
-    if _settle(message.pk, claim, status=S.SENT, provider_id=sent.provider_id, sent_at=now,
-               error_code="", last_error="", **clear):
+    if _settle(
+        message.pk,
+        claim,
+        status=S.SENT,
+        provider_id=sent.provider_id,
+        sent_at=now,
+        error_code="",
+        last_error="",
+        **clear,
+    ):
         return
     # A status callback can beat us to it (fast provider): keep its status, add what we know.
     Message.objects.filter(id=message.pk, provider_id="").update(
-        provider_id=sent.provider_id, sent_at=now, attempt_started_at=None, lease_until=None,
-        updated_at=now, **clear)
+        provider_id=sent.provider_id,
+        sent_at=now,
+        attempt_started_at=None,
+        lease_until=None,
+        updated_at=now,
+        **clear,
+    )
 
 
 def _failed(message: Message, claim: int, error: TransportError, *, final_attempt: bool) -> str:
@@ -250,8 +303,13 @@ def _failed(message: Message, claim: int, error: TransportError, *, final_attemp
     code, text = error.code[:32], str(error)[:500]
     if error.transient and not final_attempt:
         backoff_cap = settings.MESSAGE_RETRY_BACKOFF_MAX_SECONDS
-        _settle(message.pk, claim, error_code=code, last_error=text,
-                lease_until=_lease(now, backoff_cap))
+        _settle(
+            message.pk,
+            claim,
+            error_code=code,
+            last_error=text,
+            lease_until=_lease(now, backoff_cap),
+        )
         raise RetryLater(error)
     clear = {"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}
     _settle(message.pk, claim, status=S.FAILED, error_code=code, last_error=text, **clear)
@@ -276,10 +334,15 @@ def message_fall_back_to_email(*, message: Message) -> Message | None:
     try:
         with transaction.atomic():
             fallback = Message.objects.create(
-                booking=booking, municipality_id=message.municipality_id,
-                purpose=message.purpose, channel=Message.Channel.EMAIL,
-                occurrence=message.occurrence, language=message.language, recipient=email,
-                send_at=timezone.now(), fallback_of=message,
+                booking=booking,
+                municipality_id=message.municipality_id,
+                purpose=message.purpose,
+                channel=Message.Channel.EMAIL,
+                occurrence=message.occurrence,
+                language=message.language,
+                recipient=email,
+                send_at=timezone.now(),
+                fallback_of=message,
             )
     except IntegrityError:
         return None
@@ -295,8 +358,9 @@ def message_fall_back_to_email(*, message: Message) -> Message | None:
 def messages_reconcile_stuck(*, now: dt.datetime, limit: int = 100) -> int:
     """Settle rows whose claim outlived its lease (a worker died, a task was lost)."""
     stuck = list(
-        Message.objects.filter(status=S.SENDING, lease_until__lt=now)
-        .order_by("lease_until")[:limit]
+        Message.objects.filter(status=S.SENDING, lease_until__lt=now).order_by("lease_until")[
+            :limit
+        ]
     )
     for message in stuck:
         if message.attempt_started_at is None:
@@ -309,7 +373,8 @@ def messages_reconcile_stuck(*, now: dt.datetime, limit: int = 100) -> int:
 def _reclaim(message: Message, now: dt.datetime, **fields: object) -> None:
     """Give the row a fresh claim (the old task, if it ever runs, finds nothing to do)."""
     claimed = Message.objects.filter(id=message.pk, claim=message.claim, status=S.SENDING).update(
-        claim=F("claim") + 1, claimed_at=now, lease_until=_lease(now), updated_at=now, **fields)
+        claim=F("claim") + 1, claimed_at=now, lease_until=_lease(now), updated_at=now, **fields
+    )
     if claimed:
         messages_enqueue([(message.pk, message.claim + 1)])
 
@@ -325,9 +390,14 @@ def _reconcile_in_flight(message: Message, now: dt.datetime) -> None:
     transport = transport_for(message.channel)
     finder = getattr(transport, "find_sent", None)
     if finder is None:
-        _settle(message.pk, message.claim, status=S.FAILED, error_code="outcome_unknown",
-                last_error="the sender stopped during the send; it may or may not have "
-                           "arrived: please check with her")
+        _settle(
+            message.pk,
+            message.claim,
+            status=S.FAILED,
+            error_code="outcome_unknown",
+            last_error="the sender stopped during the send; it may or may not have "
+            "arrived: please check with her",
+        )
         return
     full = _load(message.pk)
     try:
@@ -336,19 +406,31 @@ def _reconcile_in_flight(message: Message, now: dt.datetime) -> None:
     except TransportError as error:
         # Cannot ask now: try again next round, unless the answer will never come.
         if error.permanent:
-            _settle(message.pk, message.claim, status=S.FAILED, error_code="outcome_unknown",
-                    last_error=f"could not check with the provider: {error}"[:500])
+            _settle(
+                message.pk,
+                message.claim,
+                status=S.FAILED,
+                error_code="outcome_unknown",
+                last_error=f"could not check with the provider: {error}"[:500],
+            )
         else:
             retry_in = dt.timedelta(seconds=min(60, settings.MESSAGE_LEASE_SECONDS))
             Message.objects.filter(id=message.pk, claim=message.claim).update(
-                lease_until=now + retry_in, updated_at=now)
+                lease_until=now + retry_in, updated_at=now
+            )
         return
     match = next((r for r in records if r.body == body), None)
     if match is not None:
-        _settle(message.pk, message.claim, status=S.SENT, provider_id=match.sid,
-                sent_at=match.created or message.attempt_started_at, error_code="",
-                last_error="", **({"context": {}}
-                                  if message.purpose == Message.Purpose.LOGIN_CODE else {}))
+        _settle(
+            message.pk,
+            message.claim,
+            status=S.SENT,
+            provider_id=match.sid,
+            sent_at=match.created or message.attempt_started_at,
+            error_code="",
+            last_error="",
+            **({"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}),
+        )
         log.info("message %s: provider had it, recorded without resending", message.pk)
         return
     log.info("message %s: provider never got it, sending again", message.pk)

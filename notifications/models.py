@@ -29,10 +29,20 @@ class Message(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         SKIPPED = "skipped", _("Skipped")
 
-    booking = models.ForeignKey("scheduling.Booking", on_delete=models.CASCADE, null=True,
-                                blank=True, related_name="messages", verbose_name=_("booking"))
-    municipality = models.ForeignKey("scheduling.Municipality", on_delete=models.CASCADE,
-                                     related_name="messages", verbose_name=_("municipality"))
+    booking = models.ForeignKey(
+        "scheduling.Booking",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("booking"),
+    )
+    municipality = models.ForeignKey(
+        "scheduling.Municipality",
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("municipality"),
+    )
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     # Distinguishes repeats of one purpose: "72h" and "24h" reminders, the Nth reschedule.
@@ -42,8 +52,9 @@ class Message(models.Model):
     # Small rendering context (times, reference); for login codes the code, cleared once sent.
     context = models.JSONField(default=dict, blank=True)
     send_at = models.DateTimeField(_("send at"), default=timezone.now)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     provider_id = models.CharField(_("provider id"), max_length=64, blank=True, db_index=True)
     error_code = models.CharField(_("error code"), max_length=32, blank=True)
@@ -62,8 +73,9 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # An email sent because an SMS failed points at that SMS.
-    fallback_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="fallbacks")
+    fallback_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="fallbacks"
+    )
 
     class Meta:
         verbose_name = _("message")
@@ -95,10 +107,15 @@ class Message(models.Model):
         return self.status in FINAL_STATUSES
 
 
-FINAL_STATUSES = frozenset({
-    Message.Status.SENT, Message.Status.DELIVERED, Message.Status.FAILED,
-    Message.Status.CANCELLED, Message.Status.SKIPPED,
-})
+FINAL_STATUSES = frozenset(
+    {
+        Message.Status.SENT,
+        Message.Status.DELIVERED,
+        Message.Status.FAILED,
+        Message.Status.CANCELLED,
+        Message.Status.SKIPPED,
+    }
+)
 
 
 class SmsOptOut(models.Model):

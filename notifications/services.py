@@ -54,8 +54,7 @@ def reminder_times(booking: Booking, now: dt.datetime) -> list[tuple[str, dt.dat
     tz = booking.municipality.tz
     result = []
     for hours in sorted(set(booking.interview_type.reminder_hours_before), reverse=True):
-        send_at = civil_send_time(booking.start - dt.timedelta(hours=int(hours)), tz,
-                                  booking.start)
+        send_at = civil_send_time(booking.start - dt.timedelta(hours=int(hours)), tz, booking.start)
         if send_at < now + MIN_GAP or send_at > booking.start - MIN_GAP / 2:
             continue
         result.append((f"{int(hours)}h-s{booking.sequence}", send_at))
@@ -79,14 +78,25 @@ def _channels(booking: Booking) -> list[tuple[str, str]]:
     return pairs
 
 
-def _create(booking: Booking, purpose: str, channel: str, recipient: str, occurrence: str,
-            send_at: dt.datetime) -> Message | None:
+def _create(
+    booking: Booking,
+    purpose: str,
+    channel: str,
+    recipient: str,
+    occurrence: str,
+    send_at: dt.datetime,
+) -> Message | None:
     try:
         with transaction.atomic():  # a savepoint: a duplicate must not spoil the booking
             return Message.objects.create(
-                booking=booking, municipality_id=booking.municipality_id, purpose=purpose,
-                channel=channel, recipient=recipient, occurrence=occurrence,
-                language=booking.language, send_at=send_at,
+                booking=booking,
+                municipality_id=booking.municipality_id,
+                purpose=purpose,
+                channel=channel,
+                recipient=recipient,
+                occurrence=occurrence,
+                language=booking.language,
+                send_at=send_at,
             )
     except IntegrityError:
         return None  # already queued: exactly once per (booking, purpose, channel, occurrence)
@@ -105,8 +115,7 @@ def messages_queue_for_booking(
             created.append(msg)
         if purpose in ("confirmation", "reschedule"):
             for occ, send_at in reminder_times(booking, now):
-                msg = _create(booking, Message.Purpose.REMINDER, channel, recipient, occ,
-                              send_at)
+                msg = _create(booking, Message.Purpose.REMINDER, channel, recipient, occ, send_at)
                 if msg:
                     created.append(msg)
     if created:
@@ -147,9 +156,16 @@ def message_send_login_code(
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
-            municipality=municipality, purpose=Message.Purpose.LOGIN_CODE, channel=channel,
-            recipient=recipient, language=language, context={"code": code}, send_at=now,
-            status=Message.Status.SENDING, claim=1, claimed_at=now,
+            municipality=municipality,
+            purpose=Message.Purpose.LOGIN_CODE,
+            channel=channel,
+            recipient=recipient,
+            language=language,
+            context={"code": code},
+            send_at=now,
+            status=Message.Status.SENDING,
+            claim=1,
+            claimed_at=now,
             lease_until=now + dt.timedelta(seconds=settings.MESSAGE_LEASE_SECONDS),
         )
     try:
@@ -165,16 +181,35 @@ def _retry_later(message_id: int) -> None:
 
     try:
         # The first attempt was made here, in the request: the task has the rest.
-        send_message.apply_async((message_id, 1), retries=1,
-                                 countdown=settings.MESSAGE_RETRY_BACKOFF_SECONDS, retry=False)
+        send_message.apply_async(
+            (message_id, 1),
+            retries=1,
+            countdown=settings.MESSAGE_RETRY_BACKOFF_SECONDS,
+            retry=False,
+        )
     except Exception:  # broker down: the lease runs out and the dispatcher takes it again
         log.warning("could not hand message %s to the broker for a retry", message_id)
 
 
 # --- SMS opt-out (STOP) ---------------------------------------------------------------------------
 
-OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT",
-                           "REVOKE", "停止", "配信停止", "ストップ", "ていし", "はいしんていし"})
+OPT_OUT_WORDS = frozenset(
+    {
+        "STOP",
+        "STOPALL",
+        "UNSUBSCRIBE",
+        "CANCEL",
+        "END",
+        "QUIT",
+        "OPTOUT",
+        "REVOKE",
+        "停止",
+        "配信停止",
+        "ストップ",
+        "ていし",
+        "はいしんていし",
+    }
+)
 OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES", "開始", "再開", "配信再開", "はいしんさいかい"})
 
 
@@ -190,7 +225,8 @@ def sms_opt_out_record(*, phone: str, keyword: str) -> None:
 
     with transaction.atomic():
         SmsOptOut.objects.update_or_create(
-            phone=phone, defaults={"keyword": keyword[:20], "at": timezone.now()})
+            phone=phone, defaults={"keyword": keyword[:20], "at": timezone.now()}
+        )
         Resident.objects.filter(phone=phone).update(sms_opt_out=True)
 
 
@@ -211,8 +247,12 @@ PROVIDER_STATUSES = {
     "failed": Message.Status.FAILED,
 }
 # A later callback may not undo what an earlier, more final one said.
-RANK = {Message.Status.SENDING: 0, Message.Status.SENT: 1, Message.Status.FAILED: 2,
-        Message.Status.DELIVERED: 3}
+RANK = {
+    Message.Status.SENDING: 0,
+    Message.Status.SENT: 1,
+    Message.Status.FAILED: 2,
+    Message.Status.DELIVERED: 3,
+}
 
 
 def message_record_provider_status(
@@ -229,12 +269,22 @@ def message_record_provider_status(
     new = PROVIDER_STATUSES.get(status)
     now = timezone.now()
     with transaction.atomic():
-        message = (Message.objects.select_for_update()
-                   .filter(provider_id=provider_id, channel=Message.Channel.SMS).first())
+        message = (
+            Message.objects.select_for_update()
+            .filter(provider_id=provider_id, channel=Message.Channel.SMS)
+            .first()
+        )
         if message is None and message_id is not None:
-            message = (Message.objects.select_for_update()
-                       .filter(id=message_id, provider_id="", channel=Message.Channel.SMS,
-                               status=Message.Status.SENDING).first())
+            message = (
+                Message.objects.select_for_update()
+                .filter(
+                    id=message_id,
+                    provider_id="",
+                    channel=Message.Channel.SMS,
+                    status=Message.Status.SENDING,
+                )
+                .first()
+            )
         if message is None or new is None:
             return message
         if RANK.get(new, 0) <= RANK.get(message.status, 99):
@@ -251,7 +301,8 @@ def message_record_provider_status(
             code = int(error_code) if error_code.isdigit() else None
             message.error_code = (error_code or status)[:32]
             message.last_error = (PERMANENT_CODES.get(code, "") if code else "") or (
-                f"Twilio reported the message {status}")
+                f"Twilio reported the message {status}"
+            )
         message.save()
         if new == Message.Status.FAILED:
             message_fall_back_to_email(message=message)

@@ -33,8 +33,9 @@ def dispatch_due() -> int:
     time_limit=40,
 )
 def send_message(self, message_id: int, claim: int) -> str:  # type: ignore[no-untyped-def]
-    return message_send(message_id=message_id, claim=claim,
-                        final_attempt=self.request.retries >= self.max_retries)
+    return message_send(
+        message_id=message_id, claim=claim, final_attempt=self.request.retries >= self.max_retries
+    )
 
 
 # A booking must not wait on a broker that is down: connect once, quickly, then give up.

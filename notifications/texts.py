@@ -33,10 +33,8 @@ WEEKDAYS = {
     "ne": ["सोम", "मंगल", "बुध", "बिही", "शुक्र", "शनि", "आइत"],
     "tl": ["Lun", "Mar", "Miy", "Huw", "Biy", "Sab", "Lin"],
 }
-MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-             "Dec"]
-MONTHS_TL = ["Ene", "Peb", "Mar", "Abr", "May", "Hun", "Hul", "Ago", "Set", "Okt", "Nob",
-             "Dis"]
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+MONTHS_TL = ["Ene", "Peb", "Mar", "Abr", "May", "Hun", "Hul", "Ago", "Set", "Okt", "Nob", "Dis"]
 
 # GSM 03.38 basic set: texts of only these characters go as 7-bit (160 / 153 per part).
 GSM7 = set(
@@ -81,10 +79,14 @@ def format_when(start: dt.datetime, tz: dt.tzinfo, language: str, *, long: bool 
     if language == "ne":
         return f"{y}/{m}/{d} ({wd}) {hm}" if long else f"{m}/{d} ({wd}) {hm}"
     if language == "tl":
-        return f"{wd}, {MONTHS_TL[m - 1]} {d} {y}, {hm}" if long else (
-            f"{wd} {MONTHS_TL[m - 1]} {d} {hm}")
-    return f"{wd} {d} {MONTHS_EN[m - 1]} {y}, {hm}" if long else (
-        f"{wd} {d} {MONTHS_EN[m - 1]} {hm}")
+        return (
+            f"{wd}, {MONTHS_TL[m - 1]} {d} {y}, {hm}"
+            if long
+            else (f"{wd} {MONTHS_TL[m - 1]} {d} {hm}")
+        )
+    return (
+        f"{wd} {d} {MONTHS_EN[m - 1]} {y}, {hm}" if long else (f"{wd} {d} {MONTHS_EN[m - 1]} {hm}")
+    )
 
 
 def municipality_name(municipality: Municipality, language: str) -> str:
@@ -142,9 +144,14 @@ def render_sms(purpose: str, language: str, context: dict[str, object]) -> Rende
 def render_email(purpose: str, language: str, context: dict[str, object]) -> Rendered:
     body = _render("email", language, purpose, context)
     subject = " ".join(_render("email", language, f"{purpose}.subject", context).split())
-    html = render_to_string("notifications/email/message.html", {
-        "subject": subject, "body": body, "html_lang": "ja" if language in JAPANESE else language,
-    })
+    html = render_to_string(
+        "notifications/email/message.html",
+        {
+            "subject": subject,
+            "body": body,
+            "html_lang": "ja" if language in JAPANESE else language,
+        },
+    )
     return Rendered(text=body, subject=subject, html=html)
 
 

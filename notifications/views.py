@@ -44,7 +44,9 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     status = request.POST.get("MessageStatus", request.POST.get("SmsStatus", ""))[:20]
     if sid:
         services.message_record_provider_status(
-            provider_id=sid, status=status, error_code=request.POST.get("ErrorCode", "")[:32],
+            provider_id=sid,
+            status=status,
+            error_code=request.POST.get("ErrorCode", "")[:32],
             message_id=_message_id(request),
         )
     return HttpResponse(status=200)
@@ -54,8 +56,9 @@ def _reply(phone: str, purpose: str) -> str:
     """The confirmation in her language (Japanese when the number is not hers on file)."""
     from scheduling.models import Resident
 
-    language = (Resident.objects.filter(phone=phone).values_list("preferred_language", flat=True)
-                .first()) or "ja"
+    language = (
+        Resident.objects.filter(phone=phone).values_list("preferred_language", flat=True).first()
+    ) or "ja"
     return render_sms(purpose, template_language("sms", purpose, language), {}).text
 
 

@@ -27,5 +27,12 @@ def transport_for(channel: str) -> Transport:
     return sms_transport() if channel == "sms" else email_transport()
 
 
-__all__ = ["Outgoing", "Sent", "Transport", "TransportError", "email_transport",
-           "sms_transport", "transport_for"]
+__all__ = [
+    "Outgoing",
+    "Sent",
+    "Transport",
+    "TransportError",
+    "email_transport",
+    "sms_transport",
+    "transport_for",
+]

@@ -21,7 +21,9 @@ class ConsoleSmsTransport(Transport):
     def send(self, outgoing: Outgoing) -> Sent:
         log.info(
             "sending SMS to %s (%s, message %s, %d characters)",
-            mask_phone(outgoing.recipient), outgoing.purpose, outgoing.message_id,
+            mask_phone(outgoing.recipient),
+            outgoing.purpose,
+            outgoing.message_id,
             len(outgoing.text),
         )
         return Sent(provider_id=f"console-{uuid.uuid4().hex[:16]}")

@@ -53,8 +53,9 @@ class RebasedTwilioHttpClient(TwilioHttpClient):
 
     def request(self, method: str, url: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def,override]
         parts = urlsplit(url)
-        url = urlunsplit((self.base.scheme, self.base.netloc, parts.path, parts.query,
-                          parts.fragment))
+        url = urlunsplit(
+            (self.base.scheme, self.base.netloc, parts.path, parts.query, parts.fragment)
+        )
         return super().request(method, url, *args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -72,19 +73,25 @@ def classify(exc: Exception) -> TransportError:
     code = getattr(exc, "code", None)
     text = _scrub(str(getattr(exc, "msg", "") or getattr(exc, "title", "") or ""))
     if isinstance(code, int) and code in PERMANENT_CODES:
-        return TransportError(f"{PERMANENT_CODES[code]} ({text})" if text else
-                              PERMANENT_CODES[code], permanent=True, code=str(code))
+        return TransportError(
+            f"{PERMANENT_CODES[code]} ({text})" if text else PERMANENT_CODES[code],
+            permanent=True,
+            code=str(code),
+        )
     if isinstance(code, int) and code in TRANSIENT_CODES:
         return TransportError(f"Twilio {code}: {text}", permanent=False, code=str(code))
     if isinstance(status, int) and (status >= 500 or status == 429):
-        return TransportError(f"Twilio answered HTTP {status}", permanent=False,
-                              code=str(code or status))
+        return TransportError(
+            f"Twilio answered HTTP {status}", permanent=False, code=str(code or status)
+        )
     if isinstance(status, int) and 400 <= status < 500:
         # Any other 4xx is a request Twilio will refuse again: do not hammer it.
-        return TransportError(f"Twilio refused the message: HTTP {status} {text}",
-                              permanent=True, code=str(code or status))
-    return TransportError(f"Twilio error: {type(exc).__name__}", permanent=False,
-                          code="unknown")
+        return TransportError(
+            f"Twilio refused the message: HTTP {status} {text}",
+            permanent=True,
+            code=str(code or status),
+        )
+    return TransportError(f"Twilio error: {type(exc).__name__}", permanent=False, code="unknown")
 
 
 # Where yurikago/urls.py mounts notifications.urls (a test checks it against reverse()). Not
@@ -109,16 +116,33 @@ class ProviderRecord:
 class TwilioSmsTransport(Transport):
     channel = "sms"
 
-    def __init__(self, *, account_sid: str, auth_token: str, messaging_service_sid: str,
-                 from_number: str, timeout: float, api_base: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        account_sid: str,
+        auth_token: str,
+        messaging_service_sid: str,
+        from_number: str,
+        timeout: float,
+        api_base: str = "",
+    ) -> None:
         if not account_sid or not auth_token:
-            raise TransportError("Twilio is not configured (TWILIO_ACCOUNT_SID/AUTH_TOKEN)",
-                                 permanent=True, code="config")
+            raise TransportError(
+                "Twilio is not configured (TWILIO_ACCOUNT_SID/AUTH_TOKEN)",
+                permanent=True,
+                code="config",
+            )
         if not messaging_service_sid and not from_number:
-            raise TransportError("set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER",
-                                 permanent=True, code="config")
-        http = (RebasedTwilioHttpClient(api_base, timeout=timeout, logger=_http_log)
-                if api_base else TwilioHttpClient(timeout=timeout, logger=_http_log))
+            raise TransportError(
+                "set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER",
+                permanent=True,
+                code="config",
+            )
+        http = (
+            RebasedTwilioHttpClient(api_base, timeout=timeout, logger=_http_log)
+            if api_base
+            else TwilioHttpClient(timeout=timeout, logger=_http_log)
+        )
         self.client = Client(account_sid, auth_token, http_client=http)
         self.messaging_service_sid = messaging_service_sid
         self.from_number = from_number
@@ -127,20 +151,26 @@ class TwilioSmsTransport(Transport):
     @classmethod
     def from_settings(cls) -> TwilioSmsTransport:
         return _cached(
-            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN,
-            settings.TWILIO_MESSAGING_SERVICE_SID, settings.TWILIO_FROM_NUMBER,
-            float(settings.PROVIDER_TIMEOUT_SECONDS), settings.TWILIO_API_BASE,
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            settings.TWILIO_MESSAGING_SERVICE_SID,
+            settings.TWILIO_FROM_NUMBER,
+            float(settings.PROVIDER_TIMEOUT_SECONDS),
+            settings.TWILIO_API_BASE,
         )
 
     def send(self, outgoing: Outgoing) -> Sent:
         sender: dict[str, str] = (
             {"messaging_service_sid": self.messaging_service_sid}
-            if self.messaging_service_sid else {"from_": self.from_number}
+            if self.messaging_service_sid
+            else {"from_": self.from_number}
         )
         try:
             created = self.client.messages.create(
-                to=outgoing.recipient, body=outgoing.text,
-                status_callback=status_callback_url(outgoing.message_id), **sender,
+                to=outgoing.recipient,
+                body=outgoing.text,
+                status_callback=status_callback_url(outgoing.message_id),
+                **sender,
             )
         except (TwilioException, requests.RequestException) as exc:
             raise classify(exc) from None
@@ -155,8 +185,9 @@ class TwilioSmsTransport(Transport):
         except (TwilioException, requests.RequestException) as exc:
             raise classify(exc) from None
         return [
-            ProviderRecord(sid=m.sid or "", body=m.body or "", status=m.status or "",
-                           created=m.date_created)
+            ProviderRecord(
+                sid=m.sid or "", body=m.body or "", status=m.status or "", created=m.date_created
+            )
             for m in found
             if m.date_created is None or m.date_created >= since - dt.timedelta(minutes=1)
         ]
@@ -170,7 +201,11 @@ def _cached(*key: object) -> TwilioSmsTransport:
     if key not in _clients:
         sid, token, service, sender, timeout, base = key
         _clients[key] = TwilioSmsTransport(
-            account_sid=str(sid), auth_token=str(token), messaging_service_sid=str(service),
-            from_number=str(sender), timeout=float(timeout),  # type: ignore[arg-type]
-            api_base=str(base))
+            account_sid=str(sid),
+            auth_token=str(token),
+            messaging_service_sid=str(service),
+            from_number=str(sender),
+            timeout=float(timeout),  # type: ignore[arg-type]
+            api_base=str(base),
+        )
     return _clients[key]

@@ -62,11 +62,22 @@ class FakeMessage:
     def resource(self) -> dict[str, Any]:
         created = email.utils.formatdate(self.created, usegmt=True)
         return {
-            "sid": self.sid, "account_sid": ACCOUNT_SID, "to": self.to, "from": self.sender,
-            "messaging_service_sid": MESSAGING_SERVICE_SID, "body": self.body,
-            "status": self.status, "num_segments": "1", "direction": "outbound-api",
-            "date_created": created, "date_updated": created, "date_sent": None,
-            "error_code": None, "error_message": None, "price": None, "api_version": "2010-04-01",
+            "sid": self.sid,
+            "account_sid": ACCOUNT_SID,
+            "to": self.to,
+            "from": self.sender,
+            "messaging_service_sid": MESSAGING_SERVICE_SID,
+            "body": self.body,
+            "status": self.status,
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "date_created": created,
+            "date_updated": created,
+            "date_sent": None,
+            "error_code": None,
+            "error_message": None,
+            "price": None,
+            "api_version": "2010-04-01",
             "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{self.sid}.json",
         }
 
@@ -109,8 +120,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _error(self, status: int, code: int, text: str) -> None:
-        self._send_json(status, {"code": code, "message": text, "status": status,
-                                 "more_info": f"https://www.twilio.com/docs/errors/{code}"})
+        self._send_json(
+            status,
+            {
+                "code": code,
+                "message": text,
+                "status": status,
+                "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            },
+        )
 
     def _is_messages(self, path: str) -> bool:
         return path == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
@@ -125,11 +143,20 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         with state.lock:
             found = [m for m in reversed(state.sent) if m.to == query.get("To", m.to)]
-        self._send_json(200, {
-            "messages": [m.resource() for m in found][: int(query.get("PageSize", 50))],
-            "end": max(len(found) - 1, 0), "first_page_uri": url.path, "next_page_uri": None,
-            "previous_page_uri": None, "page": 0, "page_size": 50, "start": 0, "uri": url.path,
-        })
+        self._send_json(
+            200,
+            {
+                "messages": [m.resource() for m in found][: int(query.get("PageSize", 50))],
+                "end": max(len(found) - 1, 0),
+                "first_page_uri": url.path,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+                "page": 0,
+                "page_size": 50,
+                "start": 0,
+                "uri": url.path,
+            },
+        )
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
@@ -149,8 +176,9 @@ class _Handler(BaseHTTPRequestHandler):
             step = ("error", *failure)
         if isinstance(step, tuple) and step[0] == "error":
             _, status, code = step
-            return self._error(int(status), int(code),
-                               f"The 'To' number {form.get('To', '')} is not valid.")
+            return self._error(
+                int(status), int(code), f"The 'To' number {form.get('To', '')} is not valid."
+            )
         accepted = None
         if step == "ok" or (isinstance(step, tuple) and step[0] == "accept_then_hang"):
             accepted = self._accept(form)
@@ -163,9 +191,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _accept(self, form: dict[str, str]) -> FakeMessage:
         message = FakeMessage(
-            sid="SM" + secrets.token_hex(16), to=form.get("To", ""), body=form.get("Body", ""),
+            sid="SM" + secrets.token_hex(16),
+            to=form.get("To", ""),
+            body=form.get("Body", ""),
             sender=form.get("From", "") or form.get("MessagingServiceSid", ""),
-            status_callback=form.get("StatusCallback", ""), created=time.time(),
+            status_callback=form.get("StatusCallback", ""),
+            created=time.time(),
         )
         with self.server.state.lock:
             self.server.state.sent.append(message)
@@ -181,8 +212,9 @@ class FakeTwilio:
     def __init__(self) -> None:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.state = _State()
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> FakeTwilio:
@@ -209,9 +241,12 @@ class FakeTwilio:
     def settings(self) -> dict[str, object]:
         """Django settings that send SMS here (use with override_settings or as env)."""
         return {
-            "SMS_BACKEND": "twilio", "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_MESSAGING_SERVICE_SID": MESSAGING_SERVICE_SID,
-            "TWILIO_FROM_NUMBER": "", "TWILIO_API_BASE": self.url,
+            "SMS_BACKEND": "twilio",
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_MESSAGING_SERVICE_SID": MESSAGING_SERVICE_SID,
+            "TWILIO_FROM_NUMBER": "",
+            "TWILIO_API_BASE": self.url,
         }
 
     def env(self) -> dict[str, str]:
@@ -251,21 +286,34 @@ class FakeTwilio:
     def callback(self, sid: str, status: str, error_code: str = "", timeout: float = 5) -> int:
         """POST a signed status callback for an accepted message, as Twilio would."""
         message = next(m for m in self.sent if m.sid == sid)
-        params = {"MessageSid": sid, "MessageStatus": status, "AccountSid": ACCOUNT_SID,
-                  "To": message.to}
+        params = {
+            "MessageSid": sid,
+            "MessageStatus": status,
+            "AccountSid": ACCOUNT_SID,
+            "To": message.to,
+        }
         if error_code:
             params["ErrorCode"] = error_code
         data = urllib.parse.urlencode(params).encode()
-        signature = RequestValidator(AUTH_TOKEN).compute_signature(message.status_callback,
-                                                                   params)
-        request = urllib.request.Request(message.status_callback, data=data, method="POST",
-                                         headers={"X-Twilio-Signature": signature})
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(message.status_callback, params)
+        request = urllib.request.Request(
+            message.status_callback,
+            data=data,
+            method="POST",
+            headers={"X-Twilio-Signature": signature},
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return int(response.status)
 
 
-def signed_post(client: Any, url: str, params: dict[str, str], *, token: str = AUTH_TOKEN,
-                host: str = "http://testserver") -> Any:
+def signed_post(
+    client: Any,
+    url: str,
+    params: dict[str, str],
+    *,
+    token: str = AUTH_TOKEN,
+    host: str = "http://testserver",
+) -> Any:
     """Post `params` to `url` through Django's test client, signed as Twilio signs."""
     signature = RequestValidator(token).compute_signature(host + url, params)
     return client.post(url, params, headers={"X-Twilio-Signature": signature})

@@ -19,21 +19,40 @@ THURSDAY_10 = tokyo(2026, 12, 3, 10)
 
 
 class NotificationsTestCase(BaseTestCase):
-    def book(self, *, start: dt.datetime = THURSDAY_10, sms: bool = True, email: bool = False,
-             language: str = "ja", pregnancy: Any = None, **kwargs: Any) -> Booking:
+    def book(
+        self,
+        *,
+        start: dt.datetime = THURSDAY_10,
+        sms: bool = True,
+        email: bool = False,
+        language: str = "ja",
+        pregnancy: Any = None,
+        **kwargs: Any,
+    ) -> Booking:
         return booking_create(
-            site=kwargs.pop("site", self.w.aoto), interview_type=self.w.itype, start=start,
-            pregnancy=pregnancy or self.w.hanako_pregnancy, notify_sms=sms, notify_email=email,
-            language=language, **kwargs,
+            site=kwargs.pop("site", self.w.aoto),
+            interview_type=self.w.itype,
+            start=start,
+            pregnancy=pregnancy or self.w.hanako_pregnancy,
+            notify_sms=sms,
+            notify_email=email,
+            language=language,
+            **kwargs,
         )
 
     def dispatch(self, **kwargs: Any) -> DispatchResult:
         return dispatch_due_messages(**kwargs)
 
-    def row(self, booking: Booking, purpose: str = "confirmation", channel: str = "sms",
-            occurrence: str = "") -> Message:
-        return Message.objects.get(booking=booking, purpose=purpose, channel=channel,
-                                   occurrence=occurrence)
+    def row(
+        self,
+        booking: Booking,
+        purpose: str = "confirmation",
+        channel: str = "sms",
+        occurrence: str = "",
+    ) -> Message:
+        return Message.objects.get(
+            booking=booking, purpose=purpose, channel=channel, occurrence=occurrence
+        )
 
     def outbox(self) -> list[Any]:
         return list(mail.outbox)

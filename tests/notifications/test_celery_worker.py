@@ -103,12 +103,18 @@ class CeleryWorkerTest(TransactionTestCase):
     def env(self, **extra: str) -> dict[str, str]:
         db = connection.settings_dict
         env = {
-            **os.environ, **self.twilio.env(),
-            "DJANGO_SETTINGS_MODULE": "yurikago.settings", "SECRET_KEY": "tests-only",
-            "DEBUG": "False", "REDIS_URL": REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "False",
+            **os.environ,
+            **self.twilio.env(),
+            "DJANGO_SETTINGS_MODULE": "yurikago.settings",
+            "SECRET_KEY": "tests-only",
+            "DEBUG": "False",
+            "REDIS_URL": REDIS_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "False",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "MESSAGE_DISPATCH_INTERVAL_SECONDS": "1", "MESSAGE_RETRY_BACKOFF_SECONDS": "1",
-            "PROVIDER_TIMEOUT_SECONDS": "5", "LOG_LEVEL": "WARNING",
+            "MESSAGE_DISPATCH_INTERVAL_SECONDS": "1",
+            "MESSAGE_RETRY_BACKOFF_SECONDS": "1",
+            "PROVIDER_TIMEOUT_SECONDS": "5",
+            "LOG_LEVEL": "WARNING",
             "SITE_ROOT": "http://127.0.0.1:9",  # callbacks are tested elsewhere
         }
         env.update(extra)
@@ -118,14 +124,24 @@ class CeleryWorkerTest(TransactionTestCase):
         log = open(Path(self.tmp.name) / f"{kind}-{len(self.processes)}.log", "wb")
         self.addCleanup(log.close)
         if kind == "worker":
-            args = ["worker", "--pool=prefork", "--concurrency=2", "--without-gossip",
-                    "--without-mingle", "--without-heartbeat", "-n",
-                    f"notif-test-{os.getpid()}-{len(self.processes)}@%h"]
+            args = [
+                "worker",
+                "--pool=prefork",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"notif-test-{os.getpid()}-{len(self.processes)}@%h",
+            ]
         else:
             args = ["beat", "-s", str(Path(self.tmp.name) / "beat-schedule")]
         process = subprocess.Popen(
-            [CELERY, "-A", "yurikago", *args, "--loglevel=WARNING"], cwd=ROOT,
-            env=self.env(**extra), stdout=log, stderr=subprocess.STDOUT,
+            [CELERY, "-A", "yurikago", *args, "--loglevel=WARNING"],
+            cwd=ROOT,
+            env=self.env(**extra),
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so the kill reaches its children
         )
         self.processes.append(process)
@@ -139,19 +155,25 @@ class CeleryWorkerTest(TransactionTestCase):
             process.wait(timeout=10)
 
     def logs(self) -> str:
-        return "\n".join(f"== {p.name}\n{p.read_text(errors='replace')[-3000:]}"
-                         for p in sorted(Path(self.tmp.name).glob("*.log")))
+        return "\n".join(
+            f"== {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+            for p in sorted(Path(self.tmp.name).glob("*.log"))
+        )
 
     # --- bookings in real time (the worker's clock is the real one) -------------------------
     def book(self, days_ahead: int = 5) -> Booking:
         now = timezone.now()
         day = now.astimezone(TOKYO).date() + dt.timedelta(days=days_ahead)
         for offset in range(30):
-            start = dt.datetime.combine(day + dt.timedelta(days=offset), dt.time(10),
-                                        tzinfo=TOKYO)
+            start = dt.datetime.combine(day + dt.timedelta(days=offset), dt.time(10), tzinfo=TOKYO)
             try:
-                return booking_create(site=self.w.aoto, interview_type=self.w.itype,
-                                      start=start, pregnancy=self.w.hanako_pregnancy, now=now)
+                return booking_create(
+                    site=self.w.aoto,
+                    interview_type=self.w.itype,
+                    start=start,
+                    pregnancy=self.w.hanako_pregnancy,
+                    now=now,
+                )
             except BookingError:
                 continue  # a weekend, a holiday or the year-end break
         raise AssertionError("no bookable day in the next month")
@@ -193,8 +215,11 @@ class CeleryWorkerTest(TransactionTestCase):
         self.start("beat")
         self.assert_within(lambda: len(self.twilio.sent) == 1, 60, "the confirmation arrived")
         confirmation = Message.objects.get(booking=booking, purpose="confirmation", channel="sms")
-        self.assert_within(lambda: Message.objects.get(pk=confirmation.pk).status == "sent", 10,
-                           "the confirmation was recorded")
+        self.assert_within(
+            lambda: Message.objects.get(pk=confirmation.pk).status == "sent",
+            10,
+            "the confirmation was recorded",
+        )
 
     def crash_mid_send(self, step: tuple[str, float]) -> Message:
         """Start a worker, let it call Twilio, kill it there; return the row it was sending."""
@@ -214,8 +239,11 @@ class CeleryWorkerTest(TransactionTestCase):
     def test_a_worker_killed_after_twilio_accepted_does_not_send_twice(self) -> None:
         with celery_publishing_to(f"redis://127.0.0.1:{_closed_port()}/5"):
             row = self.crash_mid_send(("accept_then_hang", 20))
-        self.assert_within(lambda: Message.objects.get(pk=row.pk).status == "sent", 40,
-                           "the reconciler recorded the send")
+        self.assert_within(
+            lambda: Message.objects.get(pk=row.pk).status == "sent",
+            40,
+            "the reconciler recorded the send",
+        )
         time.sleep(2)
         row.refresh_from_db()
         self.assertEqual(len(self.twilio.requests), 1)  # asked, found, not resent
@@ -224,8 +252,11 @@ class CeleryWorkerTest(TransactionTestCase):
     def test_a_worker_killed_before_twilio_accepted_sends_exactly_once_later(self) -> None:
         with celery_publishing_to(f"redis://127.0.0.1:{_closed_port()}/5"):
             row = self.crash_mid_send(("hang", 20))
-        self.assert_within(lambda: Message.objects.get(pk=row.pk).status == "sent", 40,
-                           "the message was sent again")
+        self.assert_within(
+            lambda: Message.objects.get(pk=row.pk).status == "sent",
+            40,
+            "the message was sent again",
+        )
         time.sleep(2)
         row.refresh_from_db()
         self.assertEqual(len(self.twilio.sent), 1)

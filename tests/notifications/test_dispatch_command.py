@@ -19,6 +19,7 @@ class DispatchCommandTest(NotificationsTestCase):
 
     def test_the_loop_is_bounded_when_asked(self) -> None:
         out = StringIO()
-        call_command("dispatch_messages", "--loop", "--interval", "0", "--max-runs", "3",
-                     stdout=out)
+        call_command(
+            "dispatch_messages", "--loop", "--interval", "0", "--max-runs", "3", stdout=out
+        )
         self.assertEqual(out.getvalue().count("claimed"), 3)

@@ -15,9 +15,14 @@ from tests.notifications.base import NotificationsTestCase
 class DispatcherClaimsTest(NotificationsTestCase):
     def make_due(self, count: int) -> list[Message]:
         return [
-            Message.objects.create(municipality=self.w.katsushika, purpose="login_code",
-                                   channel="sms", recipient=f"+8190000{i:05d}",
-                                   context={"code": "123456"}, send_at=NOW)
+            Message.objects.create(
+                municipality=self.w.katsushika,
+                purpose="login_code",
+                channel="sms",
+                recipient=f"+8190000{i:05d}",
+                context={"code": "123456"},
+                send_at=NOW,
+            )
             for i in range(count)
         ]
 

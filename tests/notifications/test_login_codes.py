@@ -14,8 +14,13 @@ from tests.notifications.base import FakeTwilioTestCase
 
 class LoginCodesTest(FakeTwilioTestCase):
     def send(self, channel: str = "sms", recipient: str = "+819011112222") -> Message:
-        return message_send_login_code(municipality=self.w.katsushika, channel=channel,
-                                       recipient=recipient, code="482913", language="ja")
+        return message_send_login_code(
+            municipality=self.w.katsushika,
+            channel=channel,
+            recipient=recipient,
+            code="482913",
+            language="ja",
+        )
 
     def test_an_sms_code_is_sent_at_once_and_then_forgotten(self) -> None:
         with self.assertLogs(level=logging.DEBUG) as logs:

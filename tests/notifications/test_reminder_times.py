@@ -26,16 +26,20 @@ class ReminderTimesTest(NotificationsTestCase):
     def reminders(self, booking, status: str = "pending"):  # type: ignore[no-untyped-def]
         return {
             m.occurrence: local(m.send_at)
-            for m in Message.objects.filter(booking=booking, purpose="reminder", channel="sms",
-                                            status=status)
+            for m in Message.objects.filter(
+                booking=booking, purpose="reminder", channel="sms", status=status
+            )
         }
 
     def test_it_gets_the_72_and_24_hour_reminders_at_09_00(self) -> None:
         booking = self.book_on_friday()
-        self.assertEqual(self.reminders(booking), {
-            "72h-s0": tokyo(2026, 12, 5, 9),  # Saturday
-            "24h-s0": tokyo(2026, 12, 7, 9),  # Monday
-        })
+        self.assertEqual(
+            self.reminders(booking),
+            {
+                "72h-s0": tokyo(2026, 12, 5, 9),  # Saturday
+                "24h-s0": tokyo(2026, 12, 7, 9),  # Monday
+            },
+        )
 
     def test_a_reminder_that_would_fall_at_night_moves_into_civil_hours(self) -> None:
         self.w.itype.reminder_hours_before = [72, 24, 12, 2]
@@ -61,17 +65,22 @@ class ReminderTimesTest(NotificationsTestCase):
         with time_machine.travel(tokyo(2026, 12, 8, 8, 0), tick=False):
             self.assertEqual(self.dispatch().claimed, [])
         sent = Message.objects.filter(booking=booking, purpose="reminder", status="sent")
-        self.assertEqual(sorted(local(m.sent_at).strftime("%a %H:%M") for m in sent),
-                         ["Mon 09:01", "Sat 09:00"])
+        self.assertEqual(
+            sorted(local(m.sent_at).strftime("%a %H:%M") for m in sent), ["Mon 09:01", "Sat 09:00"]
+        )
 
     def test_rescheduling_moves_the_reminders(self) -> None:
         booking = self.book_on_friday()
         with time_machine.travel(tokyo(2026, 12, 5, 10), tick=False):
             booking_reschedule(booking=booking, start=tokyo(2026, 12, 9, 10))
-        self.assertEqual(self.reminders(booking, "cancelled"), {
-            "72h-s0": tokyo(2026, 12, 5, 9), "24h-s0": tokyo(2026, 12, 7, 9)})
-        self.assertEqual(self.reminders(booking), {
-            "72h-s1": tokyo(2026, 12, 6, 10), "24h-s1": tokyo(2026, 12, 8, 10)})
+        self.assertEqual(
+            self.reminders(booking, "cancelled"),
+            {"72h-s0": tokyo(2026, 12, 5, 9), "24h-s0": tokyo(2026, 12, 7, 9)},
+        )
+        self.assertEqual(
+            self.reminders(booking),
+            {"72h-s1": tokyo(2026, 12, 6, 10), "24h-s1": tokyo(2026, 12, 8, 10)},
+        )
 
     def test_cancelling_voids_the_reminders_and_none_is_sent(self) -> None:
         booking = self.book_on_friday()
@@ -80,5 +89,8 @@ class ReminderTimesTest(NotificationsTestCase):
         self.assertEqual(self.reminders(booking), {})
         with time_machine.travel(tokyo(2026, 12, 7, 9, 30), tick=False):
             self.dispatch()
-        self.assertFalse(Message.objects.filter(booking=booking, purpose="reminder",
-                                                status__in=["sent", "sending"]).exists())
+        self.assertFalse(
+            Message.objects.filter(
+                booking=booking, purpose="reminder", status__in=["sent", "sending"]
+            ).exists()
+        )

@@ -22,19 +22,53 @@ LANGUAGES = ["ja", "ja-easy", "en", "zh-hans", "ko", "vi", "ne", "tl"]
 BOOKING_PURPOSES = ["confirmation", "reminder", "reschedule", "cancellation"]
 PURPOSES = [*BOOKING_PURPOSES, "login_code", "opted_out", "opted_in"]
 # Lock screens and shared phones: none of these may appear in an SMS we write.
-FORBIDDEN = ["妊", "産", "母子", "胎", "ゆりかご", "赤ちゃん", "保健師", "助産", "健診", "病",
-             "pregnan", "baby", "birth", "matern", "midwife", "health", "due date", "week",
-             "孕", "婴", "임신", "아기", "출산", "mang thai", "em bé", "thai kỳ", "गर्भ",
-             "बच्चा", "सुत्केरी", "buntis", "sanggol", "panganganak"]
+FORBIDDEN = [
+    "妊",
+    "産",
+    "母子",
+    "胎",
+    "ゆりかご",
+    "赤ちゃん",
+    "保健師",
+    "助産",
+    "健診",
+    "病",
+    "pregnan",
+    "baby",
+    "birth",
+    "matern",
+    "midwife",
+    "health",
+    "due date",
+    "week",
+    "孕",
+    "婴",
+    "임신",
+    "아기",
+    "출산",
+    "mang thai",
+    "em bé",
+    "thai kỳ",
+    "गर्भ",
+    "बच्चा",
+    "सुत्केरी",
+    "buntis",
+    "sanggol",
+    "panganganak",
+]
 LONGEST_SITE = ("子ども未来プラザ東四つ木", "Kodomo Mirai Plaza Higashi-Yotsugi")
 TYPICAL_SITE = ("青戸保健センター", "Aoto Health Center")
 
 
 def context(language: str, start: dt.datetime, site: tuple[str, str]) -> dict[str, object]:
     japanese = language.startswith("ja")
-    return {"municipality": "葛飾区" if japanese else "Katsushika City",
-            "site": site[0] if japanese else site[1], "when": format_when(start, TOKYO, language),
-            "reference": "ACDE-FGHJ", "code": "482913"}
+    return {
+        "municipality": "葛飾区" if japanese else "Katsushika City",
+        "site": site[0] if japanese else site[1],
+        "when": format_when(start, TOKYO, language),
+        "reference": "ACDE-FGHJ",
+        "code": "482913",
+    }
 
 
 def week_of_evenings() -> list[dt.datetime]:
@@ -44,19 +78,21 @@ def week_of_evenings() -> list[dt.datetime]:
 
 class SmsTextsTest(SimpleTestCase):
     def test_every_language_has_every_sms_text(self) -> None:
-        root = os.path.join(settings.BASE_DIR, "notifications", "templates", "notifications",
-                            "sms")
+        root = os.path.join(settings.BASE_DIR, "notifications", "templates", "notifications", "sms")
         for language in LANGUAGES:
             for purpose in PURPOSES:
-                self.assertTrue(os.path.exists(os.path.join(root, language, f"{purpose}.txt")),
-                                f"{language}/{purpose}")
+                self.assertTrue(
+                    os.path.exists(os.path.join(root, language, f"{purpose}.txt")),
+                    f"{language}/{purpose}",
+                )
 
     def test_no_text_takes_more_than_two_segments_even_with_the_longest_names(self) -> None:
         for language in LANGUAGES:
             for purpose in PURPOSES:
                 for start in week_of_evenings():
-                    text = render_sms(purpose, language, context(language, start,
-                                                                 LONGEST_SITE)).text
+                    text = render_sms(
+                        purpose, language, context(language, start, LONGEST_SITE)
+                    ).text
                     with self.subTest(language=language, purpose=purpose, text=text):
                         self.assertLessEqual(sms_segments(text), 2)
 
@@ -64,8 +100,9 @@ class SmsTextsTest(SimpleTestCase):
         for language in ["ja", "ja-easy", "en", "tl"]:
             for purpose in PURPOSES:
                 for start in week_of_evenings():
-                    text = render_sms(purpose, language, context(language, start,
-                                                                 LONGEST_SITE)).text
+                    text = render_sms(
+                        purpose, language, context(language, start, LONGEST_SITE)
+                    ).text
                     with self.subTest(language=language, purpose=purpose, text=text):
                         self.assertEqual(sms_segments(text), 1)
 
@@ -81,8 +118,9 @@ class SmsTextsTest(SimpleTestCase):
         neutral_site = ("会場A", "Venue A")
         for language in LANGUAGES:
             for purpose in PURPOSES:
-                text = render_sms(purpose, language, context(
-                    language, week_of_evenings()[0], neutral_site)).text.lower()
+                text = render_sms(
+                    purpose, language, context(language, week_of_evenings()[0], neutral_site)
+                ).text.lower()
                 for word in FORBIDDEN:
                     with self.subTest(language=language, purpose=purpose, word=word):
                         self.assertNotIn(word.lower(), text)
@@ -90,8 +128,9 @@ class SmsTextsTest(SimpleTestCase):
     def test_booking_texts_make_sense_without_a_link(self) -> None:
         for language in LANGUAGES:
             for purpose in BOOKING_PURPOSES:
-                text = render_sms(purpose, language, context(
-                    language, week_of_evenings()[0], TYPICAL_SITE)).text
+                text = render_sms(
+                    purpose, language, context(language, week_of_evenings()[0], TYPICAL_SITE)
+                ).text
                 with self.subTest(language=language, purpose=purpose):
                     self.assertNotIn("http", text)
                     self.assertIn("ACDE-FGHJ", text)
@@ -99,8 +138,9 @@ class SmsTextsTest(SimpleTestCase):
 
     def test_the_login_code_text_carries_the_code(self) -> None:
         for language in LANGUAGES:
-            text = render_sms("login_code", language, context(
-                language, week_of_evenings()[0], TYPICAL_SITE)).text
+            text = render_sms(
+                "login_code", language, context(language, week_of_evenings()[0], TYPICAL_SITE)
+            ).text
             self.assertIn("482913", text)
 
     def test_a_language_without_texts_falls_back_to_english_then_japanese(self) -> None:

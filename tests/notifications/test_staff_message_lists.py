@@ -30,22 +30,29 @@ class StaffMessageListsTest(FakeTwilioTestCase):
         self.twilio.fail_for["+819011112222"] = (400, 21211)
         self.twilio.fail_for["+818033334444"] = (400, 21614)
         aoto = self.book()
-        niccowa = self.book(site=self.w.niccowa, pregnancy=self.w.mei_pregnancy,
-                            start=NOW.replace(hour=11) + dt.timedelta(days=2))
+        niccowa = self.book(
+            site=self.w.niccowa,
+            pregnancy=self.w.mei_pregnancy,
+            start=NOW.replace(hour=11) + dt.timedelta(days=2),
+        )
         self.dispatch()
         with self.assertNumQueries(1):
             failed = list(failed_messages_for_sites([self.w.aoto.id]))
         self.assertEqual([m.booking_id for m in failed], [aoto.id])
-        self.assertEqual({m.booking_id for m in failed_messages_for_sites(
-            [self.w.aoto.id, self.w.niccowa.id])}, {aoto.id, niccowa.id})
-        html = render_to_string("notifications/_message_list.html",
-                                {"messages": failed, "show_booking": True})
+        self.assertEqual(
+            {m.booking_id for m in failed_messages_for_sites([self.w.aoto.id, self.w.niccowa.id])},
+            {aoto.id, niccowa.id},
+        )
+        html = render_to_string(
+            "notifications/_message_list.html", {"messages": failed, "show_booking": True}
+        )
         self.assertIn(aoto.display_reference, html)
 
     def test_since_limits_the_failed_list(self) -> None:
         self.twilio.fail_for["+819011112222"] = (400, 21211)
         self.book()
         self.dispatch()
-        self.assertEqual(list(failed_messages_for_sites([self.w.aoto.id],
-                                                        since=NOW + dt.timedelta(hours=1))), [])
+        self.assertEqual(
+            list(failed_messages_for_sites([self.w.aoto.id], since=NOW + dt.timedelta(hours=1))), []
+        )
         self.assertEqual(Message.objects.filter(status="failed").count(), 1)

@@ -32,8 +32,9 @@ class TwilioStatusCallbackTest(FakeTwilioTestCase):
 
     def test_an_unsigned_report_is_refused_and_changes_nothing(self) -> None:
         message = self.sent_sms()
-        response = self.client.post(URL, {"MessageSid": message.provider_id,
-                                          "MessageStatus": "failed"})
+        response = self.client.post(
+            URL, {"MessageSid": message.provider_id, "MessageStatus": "failed"}
+        )
         self.assertEqual(response.status_code, 403)
         message.refresh_from_db()
         self.assertEqual(message.status, Message.Status.SENT)
@@ -43,16 +44,20 @@ class TwilioStatusCallbackTest(FakeTwilioTestCase):
         params = {"MessageSid": message.provider_id, "MessageStatus": "failed"}
         response = signed_post(self.client, URL, params, token="not-the-real-token")
         self.assertEqual(response.status_code, 403)
-        tampered = self.client.post(URL, {**params, "MessageStatus": "undelivered"},
-                                    headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
+        tampered = self.client.post(
+            URL,
+            {**params, "MessageStatus": "undelivered"},
+            headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
+        )
         self.assertEqual(tampered.status_code, 403)
         message.refresh_from_db()
         self.assertEqual(message.status, Message.Status.SENT)
         self.assertFalse(Message.objects.filter(channel="email").exists())
 
     def test_an_unknown_message_gets_200_so_twilio_stops_retrying(self) -> None:
-        response = signed_post(self.client, URL, {"MessageSid": "SMunknown",
-                                                  "MessageStatus": "delivered"})
+        response = signed_post(
+            self.client, URL, {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
+        )
         self.assertEqual(response.status_code, 200)
 
     def test_get_is_not_allowed(self) -> None:
@@ -79,15 +84,15 @@ class TwilioStatusCallbackTest(FakeTwilioTestCase):
         booking = self.book()
         row = self.row(booking)
         # As if the worker died after Twilio accepted it: still "sending", no sid.
-        Message.objects.filter(pk=row.pk).update(status="sending", claim=1,
-                                                 attempt_started_at=row.send_at)
+        Message.objects.filter(pk=row.pk).update(
+            status="sending", claim=1, attempt_started_at=row.send_at
+        )
         params = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
         signed_post(self.client, f"{URL}?m={row.pk}", params)
         row.refresh_from_db()
         self.assertEqual(row.status, Message.Status.DELIVERED)
         self.assertEqual(row.provider_id, "SMabc")
         self.assertIsNone(row.attempt_started_at)
-
 
 
 class StatusCallbackPathTest(FakeTwilioTestCase):

@@ -15,10 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="run every interval until stopped")
-        parser.add_argument("--interval", type=float,
-                            default=float(settings.MESSAGE_DISPATCH_INTERVAL_SECONDS))
-        parser.add_argument("--max-runs", type=int, default=0,
-                            help="stop after this many runs (0: no limit)")
+        parser.add_argument(
+            "--interval", type=float, default=float(settings.MESSAGE_DISPATCH_INTERVAL_SECONDS)
+        )
+        parser.add_argument(
+            "--max-runs", type=int, default=0, help="stop after this many runs (0: no limit)"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         runs = 0
