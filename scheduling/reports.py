@@ -13,6 +13,7 @@ free slot. Fixed, whatever the period or the number of bookings.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,21 +22,21 @@ from dataclasses import dataclass, field, fields
 from django.db.models import (
     Avg,
     Count,
-    DurationField,
+    DateField,
     Exists,
-    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     OuterRef,
     Q,
     Sum,
 )
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.models import Message
 
-from .availability import open_slots, site_is_open
+from .availability import is_public_holiday, open_slots, site_is_open
 from .models import (
     AvailabilityRule,
     Booking,
@@ -221,6 +222,68 @@ def _csv_row(r: SiteFigures) -> list[str]:
     ]
 
 
+# --- Date arithmetic in the database's own functions ---------------------------------------------
+# Django's portable date arithmetic runs as Python functions inside SQLite, once per row and per
+# use; over 30,000 bookings and a dozen buckets that alone took seconds. These use SQLite's
+# native julianday()/date() and PostgreSQL's operators instead.
+
+
+class DaysBetween(Func):
+    """later − earlier, in (fractional) days."""
+
+    output_field = FloatField()
+
+    def _parts(self, compiler, connection):  # type: ignore[no-untyped-def]
+        later, p1 = compiler.compile(self.source_expressions[0])
+        earlier, p2 = compiler.compile(self.source_expressions[1])
+        return later, earlier, (*p1, *p2)
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        later, earlier, params = self._parts(compiler, connection)
+        return f"(julianday({later}) - julianday({earlier}))", params
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        later, earlier, params = self._parts(compiler, connection)
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)", params
+
+
+class LocalDate(Func):
+    """The local calendar date of a UTC timestamp (SQLite: a fixed offset for the period, which
+    is exact for zones without daylight saving such as Asia/Tokyo)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: object, tz: dt.tzinfo, at: dt.datetime) -> None:
+        super().__init__(expression)
+        self.tz_name = str(tz)
+        offset = at.astimezone(tz).utcoffset() or dt.timedelta(0)
+        self.offset_minutes = int(offset.total_seconds() // 60)
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, %s)", (*params, f"{self.offset_minutes:+d} minutes")
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) AT TIME ZONE %s)::date", (*params, self.tz_name)
+
+
+class DaysUntil(Func):
+    """A date column minus another date expression, in whole days."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        later, p1 = compiler.compile(self.source_expressions[0])
+        earlier, p2 = compiler.compile(self.source_expressions[1])
+        return f"(julianday({later}) - julianday({earlier}))", (*p1, *p2)
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        later, p1 = compiler.compile(self.source_expressions[0])
+        earlier, p2 = compiler.compile(self.source_expressions[1])
+        return f"(({later}) - ({earlier}))::float", (*p1, *p2)
+
+
 # --- Capacity offered (rules × days, in Python) -------------------------------------------------
 
 
@@ -302,35 +365,62 @@ def _capacity(
     per_site: dict[int, int] = defaultdict(int)
     per_day: dict[dt.date, int] = defaultdict(int)
     starts_cache: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    # Most days are like the same weekday last week: same rules, nobody away. Their count is
+    # computed once per (site, rules) and reused; only days with time off are counted afresh.
+    day_cache: dict[tuple[int, tuple[int, ...]], int] = {}
+    holidays = {
+        day for day in _day_range(date_from, date_to) if is_public_holiday(municipality, day)
+    }
     for site in sites:
         site_closures = [c for c in closures if c.site_id in (None, site.id)]
         uses_rooms = not site.modes or Mode.IN_PERSON in site.modes
+        # The holiday test is the slow part of site_is_open (≈50 µs a call): ask it once per
+        # day for all sites, and let site_is_open check everything else.
+        no_holiday_check = copy.copy(site)
+        no_holiday_check.closed_on_public_holidays = False
         for day in _day_range(date_from, date_to):
             day_rules = [
                 r for r in by_site_weekday.get((site.id, day.weekday()), ())
                 if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
             ]
-            if not day_rules or not site_is_open(site, day, site_closures):
+            if not day_rules or (site.closed_on_public_holidays and day in holidays):
                 continue
-            per_start: Counter[dt.time] = Counter()
-            for rule in day_rules:
-                if rule.pk not in starts_cache:
-                    starts_cache[rule.pk] = _rule_starts(rule, site, itype)
-                busy = away.get((rule.nurse_id, day))
-                for start_t, end_t in starts_cache[rule.pk]:
-                    if busy:
-                        start = dt.datetime.combine(day, start_t, tzinfo=tz)
-                        end = dt.datetime.combine(day, end_t, tzinfo=tz)
-                        if any(s < end and e > start for s, e in busy):
-                            continue
-                    per_start[start_t] += 1
-            offered = (
-                sum(min(n, site.rooms) for n in per_start.values())
-                if uses_rooms else sum(per_start.values())
-            )
+            if not site_is_open(no_holiday_check, day, site_closures):
+                continue
+            anyone_away = any((r.nurse_id, day) in away for r in day_rules)
+            key = (site.id, tuple(r.pk for r in day_rules))
+            if not anyone_away and key in day_cache:
+                offered = day_cache[key]
+            else:
+                offered = _offered_on(site, day, day_rules, itype, away, starts_cache, tz,
+                                      uses_rooms)
+                if not anyone_away:
+                    day_cache[key] = offered
             per_site[site.id] += offered
             per_day[day] += offered
     return per_site, per_day
+
+
+def _offered_on(
+    site: Site, day: dt.date, day_rules: list[AvailabilityRule], itype: InterviewType,
+    away: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]],
+    starts_cache: dict[int, list[tuple[dt.time, dt.time]]], tz: dt.tzinfo, uses_rooms: bool,
+) -> int:
+    per_start: Counter[dt.time] = Counter()
+    for rule in day_rules:
+        if rule.pk not in starts_cache:
+            starts_cache[rule.pk] = _rule_starts(rule, site, itype)
+        busy = away.get((rule.nurse_id, day))
+        for start_t, end_t in starts_cache[rule.pk]:
+            if busy:
+                start = dt.datetime.combine(day, start_t, tzinfo=tz)
+                end = dt.datetime.combine(day, end_t, tzinfo=tz)
+                if any(s < end and e > start for s, e in busy):
+                    continue
+            per_start[start_t] += 1
+    if uses_rooms:
+        return sum(min(n, site.rooms) for n in per_start.values())
+    return sum(per_start.values())
 
 
 # --- Bookings (aggregated in the database) ------------------------------------------------------
@@ -343,9 +433,8 @@ def _booking_aggregates(
         booking=OuterRef("pk"), kind=BookingEvent.Kind.CANCELLED, data__late=True
     )
     booked = Q(status__in=BOOKED)
-    lead = ExpressionWrapper(F("start") - F("confirmed_at"), output_field=DurationField())
-    to_due = ExpressionWrapper(F("pregnancy__due_date") - F("interview_day"),
-                               output_field=DurationField())
+    has_lead = booked & Q(confirmed_at__isnull=False)
+    has_due = booked & Q(pregnancy__due_date__isnull=False)
     aggregates: dict[str, object] = {
         "booked": Count("id", filter=booked),
         "booked_minutes": Sum("interview_type__duration_minutes", filter=booked),
@@ -354,43 +443,46 @@ def _booking_aggregates(
                                 filter=Q(status=Booking.Status.ATTENDED)),
         "no_shows": Count("id", filter=Q(status=Booking.Status.NO_SHOW)),
         "cancelled": Count("id", filter=Q(status=Booking.Status.CANCELLED)),
-        "late": Count("id", filter=Q(status=Booking.Status.CANCELLED, is_late=True)),
+        # status first: the EXISTS runs only for cancelled rows
+        "late": Count("id", filter=Q(status=Booking.Status.CANCELLED) & Q(is_late=True)),
         "online": Count("id", filter=booked & Q(channel=Booking.Channel.ONLINE)),
         "staff": Count("id", filter=booked & Q(channel=Booking.Channel.STAFF)),
         "api": Count("id", filter=booked & Q(channel=Booking.Channel.API)),
-        "lead_avg": Avg(lead, filter=booked & Q(confirmed_at__isnull=False)),
-        "lead_n": Count("id", filter=booked & Q(confirmed_at__isnull=False)),
-        "due_avg": Avg(to_due, filter=booked & Q(pregnancy__due_date__isnull=False)),
-        "due_n": Count("id", filter=booked & Q(pregnancy__due_date__isnull=False)),
+        "lead_avg": Avg("lead_days", filter=has_lead),
+        "lead_n": Count("id", filter=has_lead),
+        "due_avg": Avg("to_due", filter=has_due),
+        "due_n": Count("id", filter=has_due),
     }
     for label, low, high in LEAD_TIME_BUCKETS:
-        cond = booked & Q(confirmed_at__isnull=False)
-        cond &= Q(start__gte=F("confirmed_at") + dt.timedelta(days=low))
+        cond = has_lead & Q(lead_days__gte=low)
         if high is not None:
-            cond &= Q(start__lt=F("confirmed_at") + dt.timedelta(days=high))
+            cond &= Q(lead_days__lt=high)
         aggregates[f"lead:{label}"] = Count("id", filter=cond)
     for label, first, last in GESTATION_BUCKETS:
         # week >= w  ⇔  days to the due date <= 280 - 7w
-        cond = booked & Q(pregnancy__due_date__isnull=False)
+        cond = has_due
         if first is not None:
-            cond &= Q(to_due__lte=dt.timedelta(days=FULL_TERM_DAYS - 7 * first))
+            cond &= Q(to_due__lte=FULL_TERM_DAYS - 7 * first)
         if last is not None:
-            cond &= Q(to_due__gt=dt.timedelta(days=FULL_TERM_DAYS - 7 * (last + 1)))
+            cond &= Q(to_due__gt=FULL_TERM_DAYS - 7 * (last + 1))
         aggregates[f"week:{label}"] = Count("id", filter=cond)
 
     base = Booking.objects.filter(
         site_id__in=site_ids, start__gte=range_start, start__lt=range_end
     ).exclude(status__in=[Booking.Status.HELD, Booking.Status.EXPIRED])
+    local_day = LocalDate(F("start"), tz, range_start)
     per_site = {
         row["site_id"]: row
         for row in base.annotate(
-            is_late=Exists(late), interview_day=TruncDate("start", tzinfo=tz), to_due=to_due,
+            is_late=Exists(late),
+            lead_days=DaysBetween(F("start"), F("confirmed_at")),
+            to_due=DaysUntil(F("pregnancy__due_date"), local_day),
         ).values("site_id").annotate(**aggregates).order_by()  # type: ignore[arg-type]
     }
     per_day = {
-        row["day"]: row
+        _as_date(row["day"]): row
         for row in base.filter(status__in=BOOKED)
-        .annotate(day=TruncDate("start", tzinfo=tz))
+        .annotate(day=local_day)
         .values("day")
         .annotate(
             booked=Count("id"),
@@ -402,11 +494,8 @@ def _booking_aggregates(
     return per_site, per_day
 
 
-def _days(value: object) -> float:
-    """An averaged duration from the database: a timedelta (PostgreSQL) or microseconds."""
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds() / 86400
-    return float(value) / 86_400_000_000  # type: ignore[arg-type]
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _failed_messages(
@@ -511,10 +600,10 @@ def utilisation_report(
             lead_n, due_n = int(agg.get("lead_n", 0)), int(agg.get("due_n", 0))  # type: ignore[call-overload]
             if lead_n and agg.get("lead_avg") is not None:
                 row.lead_time_count = lead_n
-                row.lead_time_days_sum = _days(agg["lead_avg"]) * lead_n
+                row.lead_time_days_sum = float(agg["lead_avg"]) * lead_n  # type: ignore[arg-type]
             if due_n and agg.get("due_avg") is not None:
                 row.gestation_count = due_n
-                row.gestation_days_sum = _days(agg["due_avg"]) * due_n
+                row.gestation_days_sum = float(agg["due_avg"]) * due_n  # type: ignore[arg-type]
             for label, *_bounds in LEAD_TIME_BUCKETS:
                 lead[label] += int(agg.get(f"lead:{label}", 0))  # type: ignore[call-overload]
             for label, *_bounds in GESTATION_BUCKETS:

@@ -79,12 +79,13 @@ class PreviewDay:
 
 def nurse_slot_preview(
     *, nurse: Nurse, interview_type: InterviewType, date_from: dt.date, date_to: dt.date,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None, site_ids: list[int] | None = None,
 ) -> list[PreviewDay]:
     """The times residents could book with her, per day and site, as the booking page computes
     them (staff view: inside the minimum notice too)."""
     now = now or timezone.now()
-    site_ids = list(nurse.sites.values_list("id", flat=True))
+    if site_ids is None:
+        site_ids = list(nurse.sites.values_list("id", flat=True))
     by_day: dict[tuple[dt.date, int], list[dt.datetime]] = defaultdict(list)
     tz = nurse.municipality.tz
     for mode in interview_type.modes or ["in_person"]:

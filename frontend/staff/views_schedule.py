@@ -58,9 +58,12 @@ def _nurse_param(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _editable_sites(request: HttpRequest, nurse: Nurse) -> list[Any]:
+def _editable_sites(request: HttpRequest, nurse: Nurse, sites: list[Any] | None = None
+                    ) -> list[Any]:
     allowed = scope_for(request.user).site_ids
-    return [s for s in nurse.sites.all().order_by("ordering_key", "id") if s.id in allowed]
+    if sites is None:
+        sites = list(nurse.sites.all().order_by("ordering_key", "id"))
+    return [s for s in sites if s.id in allowed]
 
 
 def _page_url(nurse: Nurse, request: HttpRequest) -> str:
@@ -71,10 +74,11 @@ def _page_url(nurse: Nurse, request: HttpRequest) -> str:
 def _schedule_context(request: HttpRequest, nurse: Nurse, **extra: Any) -> dict[str, Any]:
     today = today_in(nurse.municipality.tz)
     schedule = nurse_schedule_for_editing(nurse, today)
-    sites = _editable_sites(request, nurse)
+    sites = _editable_sites(request, nurse, schedule.sites)
     preview = nurse_slot_preview(
-        nurse=schedule.nurse, interview_type=interview_type_default(nurse.municipality),
-        date_from=today, date_to=today + dt.timedelta(weeks=PREVIEW_WEEKS) - dt.timedelta(days=1))
+        nurse=schedule.nurse, interview_type=interview_type_default(schedule.nurse.municipality),
+        date_from=today, date_to=today + dt.timedelta(weeks=PREVIEW_WEEKS) - dt.timedelta(days=1),
+        site_ids=[s.id for s in schedule.sites])
     site_names = {s.id: s.name for s in schedule.sites}
     context = {
         "nurse": schedule.nurse, "schedule": schedule, "weekdays": WEEKDAY_CHOICES,
