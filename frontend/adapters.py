@@ -12,9 +12,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from notifications import services as outbox
 from scheduling.models import Municipality, User
@@ -42,8 +41,11 @@ class JapanesePhoneField(forms.CharField):
         number = parse_japanese_phone(value)
         if number is None:
             raise forms.ValidationError(
-                _("This is not a Japanese phone number we can use. Please check it, "
-                  "e.g. 090-1234-5678."))
+                _(
+                    "This is not a Japanese phone number we can use. Please check it, "
+                    "e.g. 090-1234-5678."
+                )
+            )
         return e164(number)
 
 
@@ -53,7 +55,8 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "incorrect_code": gettext_lazy("This code is not right. Please check it and try again."),
         "too_many_login_attempts": gettext_lazy(
-            "Too many tries. Please wait a few minutes and ask for a new code."),
+            "Too many tries. Please wait a few minutes and ask for a new code."
+        ),
         "rate_limited": gettext_lazy("Too many tries. Please wait a few minutes."),
     }
 
@@ -96,8 +99,11 @@ class AccountAdapter(DefaultAccountAdapter):
         self, user: AbstractBaseUser, phone: str, code: str, **kwargs: Any
     ) -> None:
         outbox.message_send_login_code(
-            municipality=self._municipality_for(user), channel="sms", recipient=phone,
-            code=code, language=self._language_for(user),
+            municipality=self._municipality_for(user),
+            channel="sms",
+            recipient=phone,
+            code=code,
+            language=self._language_for(user),
         )
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
@@ -106,8 +112,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if template_prefix == LOGIN_CODE_MAIL:
             user = context.get("user") or self._user_by_email(email)
             outbox.message_send_login_code(
-                municipality=self._municipality_for(user), channel="email", recipient=email,
-                code=context["code"], language=self._language_for(user),
+                municipality=self._municipality_for(user),
+                channel="email",
+                recipient=email,
+                code=context["code"],
+                language=self._language_for(user),
             )
             return
         super().send_mail(template_prefix, email, context)

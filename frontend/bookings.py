@@ -76,7 +76,8 @@ def google_calendar_url(booking: Booking, title: str, page_url: str) -> str:
 
 def map_url(site: Site) -> str:
     return "https://www.google.com/maps/search/?" + urlencode(
-        {"api": "1", "query": f"{site.address} {site.name}"})
+        {"api": "1", "query": f"{site.address} {site.name}"}
+    )
 
 
 @resident_login_required
@@ -84,30 +85,46 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     resident = getattr(request.user, "resident", None)
     now = timezone.now()
     bookings = list(bookings_for_resident(resident)) if resident is not None else []
-    upcoming = sorted((b for b in bookings if b.status == Booking.Status.CONFIRMED
-                       and b.start >= now), key=lambda b: b.start)
+    upcoming = sorted(
+        (b for b in bookings if b.status == Booking.Status.CONFIRMED and b.start >= now),
+        key=lambda b: b.start,
+    )
     past = [b for b in bookings if b not in upcoming]
     municipality = resident.municipality if resident is not None else None
     if municipality is not None:
         timezone.activate(municipality.tz)
-    return render(request, "frontend/my_bookings.html", {
-        "municipality": municipality, "upcoming": upcoming, "past": past,
-    })
+    return render(
+        request,
+        "frontend/my_bookings.html",
+        {
+            "municipality": municipality,
+            "upcoming": upcoming,
+            "past": past,
+        },
+    )
 
 
 @resident_login_required
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _booking(request, reference)
     title = _("%(municipality)s booking %(reference)s") % {
-        "municipality": booking.municipality.name, "reference": booking.display_reference}
+        "municipality": booking.municipality.name,
+        "reference": booking.display_reference,
+    }
     page_url = request.build_absolute_uri(reverse("frontend:booking", args=[booking.reference]))
-    return render(request, "frontend/booking.html", {
-        "municipality": booking.municipality, "booking": booking,
-        "is_new": request.GET.get("new") == "1" and booking.status == Booking.Status.CONFIRMED,
-        "deadline": _deadline(booking), "can_change": _can_change(booking),
-        "google_url": google_calendar_url(booking, title, page_url),
-        "map_url": map_url(booking.site),
-    })
+    return render(
+        request,
+        "frontend/booking.html",
+        {
+            "municipality": booking.municipality,
+            "booking": booking,
+            "is_new": request.GET.get("new") == "1" and booking.status == Booking.Status.CONFIRMED,
+            "deadline": _deadline(booking),
+            "can_change": _can_change(booking),
+            "google_url": google_calendar_url(booking, title, page_url),
+            "map_url": map_url(booking.site),
+        },
+    )
 
 
 @resident_login_required
@@ -125,17 +142,25 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            booking_cancel(booking=booking, actor=request.user,
-                           reason=form.cleaned_data["reason"])
+            booking_cancel(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
         except BookingError as exc:
             error = exc.message
         else:
             messages.success(request, _("Your booking is cancelled. We have sent you a notice."))
             return redirect("frontend:booking", booking.reference)
-    return render(request, "frontend/cancel.html", {
-        "municipality": booking.municipality, "booking": booking, "form": form,
-        "deadline": _deadline(booking), "can_change": _can_change(booking), "error": error,
-    }, status=422 if error else 200)
+    return render(
+        request,
+        "frontend/cancel.html",
+        {
+            "municipality": booking.municipality,
+            "booking": booking,
+            "form": form,
+            "deadline": _deadline(booking),
+            "can_change": _can_change(booking),
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
 
 
 def _change_context(request: HttpRequest, booking: Booking) -> dict[str, Any]:
@@ -144,9 +169,15 @@ def _change_context(request: HttpRequest, booking: Booking) -> dict[str, Any]:
         s.municipality = booking.municipality  # booking_window reads it; spare a query per site
     code = request.GET.get("site") or request.POST.get("site_code") or booking.site.code
     site = next((s for s in sites if s.code == code), booking.site)
-    return {"municipality": booking.municipality, "booking": booking, "sites": sites,
-            "site": site, "site_code": site.code, "mode": booking.mode,
-            "itype": booking.interview_type}
+    return {
+        "municipality": booking.municipality,
+        "booking": booking,
+        "sites": sites,
+        "site": site,
+        "site_code": site.code,
+        "mode": booking.mode,
+        "itype": booking.interview_type,
+    }
 
 
 @resident_login_required
@@ -160,51 +191,93 @@ def change_month(request: HttpRequest, reference: str) -> HttpResponse:
     first = timezone.localdate(earliest)
     shown = cal.month_of(request.GET.get("month"), first, last)
     month_end = cal.add_months(shown, 1) - dt.timedelta(days=1)
-    slots = open_slots(municipality=booking.municipality, interview_type=itype,
-                       date_from=max(shown, first), date_to=min(month_end, last),
-                       site_ids=[site.id], mode=booking.mode, now=now,
-                       exclude_booking_id=booking.pk)
+    slots = open_slots(
+        municipality=booking.municipality,
+        interview_type=itype,
+        date_from=max(shown, first),
+        date_to=min(month_end, last),
+        site_ids=[site.id],
+        mode=booking.mode,
+        now=now,
+        exclude_booking_id=booking.pk,
+    )
     base = reverse("frontend:change", args=[booking.reference])
 
     def day_url(day: dt.date) -> str:
         return reverse("frontend:change_day", args=[booking.reference, day.isoformat()]) + (
-            "?" + urlencode({"site": site.code}))
+            "?" + urlencode({"site": site.code})
+        )
 
     prev_month = cal.add_months(shown, -1) if shown > first.replace(day=1) else None
     next_month = cal.add_months(shown, 1) if shown < last.replace(day=1) else None
     counts = days_with_slots(slots, booking.municipality.tz)
-    return render(request, "frontend/change_month.html", {
-        **ctx, "month": shown, "weeks": cal.month_weeks(shown, counts, day_url),
-        "has_free": bool(counts),
-        "prev_url": base + "?" + urlencode({"site": site.code, "month": f"{prev_month:%Y-%m}"})
-        if prev_month else "",
-        "next_url": base + "?" + urlencode({"site": site.code, "month": f"{next_month:%Y-%m}"})
-        if next_month else "",
-    })
+    return render(
+        request,
+        "frontend/change_month.html",
+        {
+            **ctx,
+            "month": shown,
+            "weeks": cal.month_weeks(shown, counts, day_url),
+            "has_free": bool(counts),
+            "prev_url": base + "?" + urlencode({"site": site.code, "month": f"{prev_month:%Y-%m}"})
+            if prev_month
+            else "",
+            "next_url": base + "?" + urlencode({"site": site.code, "month": f"{next_month:%Y-%m}"})
+            if next_month
+            else "",
+        },
+    )
 
 
 def _render_change_day(
-    request: HttpRequest, booking: Booking, chosen_day: dt.date,
-    error: BookingError | None = None, status: int = 200,
+    request: HttpRequest,
+    booking: Booking,
+    chosen_day: dt.date,
+    error: BookingError | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     ctx = _change_context(request, booking)
     site = ctx["site"]
-    slots = [s for s in open_slots(
-        municipality=booking.municipality, interview_type=booking.interview_type,
-        date_from=chosen_day, date_to=chosen_day, site_ids=[site.id], mode=booking.mode,
-        exclude_booking_id=booking.pk) if s.start != booking.start or site.pk != booking.site_id]
+    slots = [
+        s
+        for s in open_slots(
+            municipality=booking.municipality,
+            interview_type=booking.interview_type,
+            date_from=chosen_day,
+            date_to=chosen_day,
+            site_ids=[site.id],
+            mode=booking.mode,
+            exclude_booking_id=booking.pk,
+        )
+        if s.start != booking.start or site.pk != booking.site_id
+    ]
     by_id = {s.id: s for s in ctx["sites"]}
-    template = "frontend/_times.html" if request.headers.get("HX-Request") else (
-        "frontend/change_day.html")
-    return render(request, template, {
-        **ctx, "day": chosen_day, "groups": cal.group_by_site(slots, by_id),
-        "hold_url": reverse("frontend:change", args=[booking.reference]),
-        "month_url": reverse("frontend:change", args=[booking.reference]) + "?" + urlencode(
-            {"site": site.code, "month": f"{chosen_day:%Y-%m}"}),
-        "error": error, "is_change": True,
-        "alternatives": [(s, by_id[s.site_id]) for s in (error.alternatives if error else [])
-                         if s.site_id in by_id],
-    }, status=status)
+    template = (
+        "frontend/_times.html"
+        if request.headers.get("HX-Request")
+        else ("frontend/change_day.html")
+    )
+    return render(
+        request,
+        template,
+        {
+            **ctx,
+            "day": chosen_day,
+            "groups": cal.group_by_site(slots, by_id),
+            "hold_url": reverse("frontend:change", args=[booking.reference]),
+            "month_url": reverse("frontend:change", args=[booking.reference])
+            + "?"
+            + urlencode({"site": site.code, "month": f"{chosen_day:%Y-%m}"}),
+            "error": error,
+            "is_change": True,
+            "alternatives": [
+                (s, by_id[s.site_id])
+                for s in (error.alternatives if error else [])
+                if s.site_id in by_id
+            ],
+        },
+        status=status,
+    )
 
 
 @resident_login_required
@@ -238,17 +311,24 @@ def change(request: HttpRequest, reference: str) -> HttpResponse:
     except BookingError as exc:
         if exc.code == "deadline_passed":
             return _too_late(request, booking)
-        return _render_change_day(request, booking, timezone.localdate(start), error=exc,
-                                  status=409)
+        return _render_change_day(
+            request, booking, timezone.localdate(start), error=exc, status=409
+        )
     messages.success(request, _("Your booking has been moved. We have sent you a notice."))
     return redirect("frontend:booking", booking.reference)
 
 
 def _too_late(request: HttpRequest, booking: Booking) -> HttpResponse:
-    return render(request, "frontend/too_late.html", {
-        "municipality": booking.municipality, "booking": booking,
-        "deadline": _deadline(booking),
-    }, status=422)
+    return render(
+        request,
+        "frontend/too_late.html",
+        {
+            "municipality": booking.municipality,
+            "booking": booking,
+            "deadline": _deadline(booking),
+        },
+        status=422,
+    )
 
 
 # `change_month` answers GET and `change` answers POST on the same URL.

@@ -42,7 +42,9 @@ def add_months(month: dt.date, n: int) -> dt.date:
 
 
 def month_weeks(
-    month: dt.date, counts: dict[dt.date, int], day_url: Callable[[dt.date], str],
+    month: dt.date,
+    counts: dict[dt.date, int],
+    day_url: Callable[[dt.date], str],
     selected: dt.date | None = None,
 ) -> list[list[DayCell | None]]:
     """Weeks (Monday first) of the month; None pads the days of other months."""
@@ -56,8 +58,15 @@ def month_weeks(
             free = counts.get(day, 0)
             label = dates.format_day_short(day)
             label += ", " + (_("free times") if free else _("no free times"))
-            row.append(DayCell(day=day, free=free, url=day_url(day) if free else "",
-                               label=label, is_selected=day == selected))
+            row.append(
+                DayCell(
+                    day=day,
+                    free=free,
+                    url=day_url(day) if free else "",
+                    label=label,
+                    is_selected=day == selected,
+                )
+            )
         weeks.append(row)
     return weeks
 

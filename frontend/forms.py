@@ -53,7 +53,9 @@ class AccessibleFormMixin:
 
 def parse_japanese_phone(value: str) -> phonenumbers.PhoneNumber | None:
     """A valid Japanese number (any type), written the way people write them, or None."""
-    cleaned = value.strip().translate(str.maketrans("０１２３４５６７８９＋－ー（）", "0123456789+--()"))
+    cleaned = value.strip().translate(
+        str.maketrans("０１２３４５６７８９＋－ー（）", "0123456789+--()")
+    )
     if not cleaned:
         return None
     try:
@@ -96,46 +98,62 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
     ]
 
     hold = forms.CharField(widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Your name"), max_length=100,
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     name_kana = forms.CharField(
-        label=_("Your name in kana"), max_length=100, required=False,
+        label=_("Your name in kana"),
+        max_length=100,
+        required=False,
         help_text=_("Hiragana or katakana, e.g. やまだ はなこ. Leave empty if you have none."),
     )
     phone = forms.CharField(
-        label=_("Mobile phone number"), max_length=20,
+        label=_("Mobile phone number"),
+        max_length=20,
         help_text=_("A Japanese mobile number, e.g. 090-1234-5678 (070, 080, 090 or 060)."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
-                                      "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label=_("Email address"), required=False,
+        label=_("Email address"),
+        required=False,
         help_text=_("Needed only if you want reminders by email."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     due_date = forms.DateField(
-        label=_("Due date"), required=False, input_formats=DATE_FORMATS,
+        label=_("Due date"),
+        required=False,
+        input_formats=DATE_FORMATS,
         help_text=_("If you do not know it yet, give the weeks of pregnancy instead."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     weeks = forms.IntegerField(
-        label=_("Weeks of pregnancy"), required=False, min_value=1, max_value=41,
+        label=_("Weeks of pregnancy"),
+        required=False,
+        min_value=1,
+        max_value=41,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     handbook_number = forms.CharField(
-        label=_("Maternal handbook number"), max_length=30, required=False,
+        label=_("Maternal handbook number"),
+        max_length=30,
+        required=False,
         help_text=_("Printed on your maternal and child health handbook, if you have it."),
     )
-    preferred_language = forms.ChoiceField(label=_("Language for the interview"),
-                                           choices=Language.choices)
-    interpreter_needed = forms.BooleanField(label=_("I would like an interpreter"),
-                                            required=False)
-    reminders = forms.ChoiceField(label=_("How should we remind you?"),
-                                  choices=REMINDER_CHOICES, widget=forms.RadioSelect,
-                                  initial="sms")
+    preferred_language = forms.ChoiceField(
+        label=_("Language for the interview"), choices=Language.choices
+    )
+    interpreter_needed = forms.BooleanField(label=_("I would like an interpreter"), required=False)
+    reminders = forms.ChoiceField(
+        label=_("How should we remind you?"),
+        choices=REMINDER_CHOICES,
+        widget=forms.RadioSelect,
+        initial="sms",
+    )
     consent = forms.BooleanField(
-        label=_("I agree that the municipality uses these details to arrange and hold the "
-                "interview, and to send me reminders."),
+        label=_(
+            "I agree that the municipality uses these details to arrange and hold the "
+            "interview, and to send me reminders."
+        ),
         error_messages={"required": _("Please tick the box to agree, so we can book.")},
     )
 
@@ -146,12 +164,15 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
         self.fields["name"].error_messages["required"] = _("Please enter your name.")
         self.fields["phone"].error_messages["required"] = _("Please enter your mobile number.")
         self.fields["email"].error_messages["invalid"] = _(
-            "Please check the email address, e.g. name@example.jp.")
+            "Please check the email address, e.g. name@example.jp."
+        )
         self.fields["due_date"].error_messages["invalid"] = _(
-            "Please enter the date as year-month-day, e.g. 2027-06-01.")
+            "Please enter the date as year-month-day, e.g. 2027-06-01."
+        )
         for key in ("min_value", "max_value", "invalid"):
             self.fields["weeks"].error_messages[key] = _(
-                "Please enter a number of weeks between 1 and 41.")
+                "Please enter a number of weeks between 1 and 41."
+            )
         self.phone_number: phonenumbers.PhoneNumber | None = None
         self.describe_fields()
 
@@ -159,7 +180,8 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
         kana = self.cleaned_data["name_kana"].strip()
         if kana and not KANA.match(kana):
             raise forms.ValidationError(
-                _("Please write your name in hiragana or katakana, or leave it empty."))
+                _("Please write your name in hiragana or katakana, or leave it empty.")
+            )
         # Katakana is what the municipality's systems store.
         return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in kana)
 
@@ -167,8 +189,11 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
         number = parse_japanese_phone(self.cleaned_data["phone"])
         if number is None:
             raise forms.ValidationError(
-                _("This is not a Japanese phone number we can use. Please check it, "
-                  "e.g. 090-1234-5678."))
+                _(
+                    "This is not a Japanese phone number we can use. Please check it, "
+                    "e.g. 090-1234-5678."
+                )
+            )
         self.phone_number = number
         return e164(number)
 
@@ -180,7 +205,8 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
             raise forms.ValidationError(_("The due date cannot be in the past. Please check it."))
         if due > self.today + dt.timedelta(weeks=MAX_WEEKS_TO_DUE_DATE):
             raise forms.ValidationError(
-                _("This due date is more than 42 weeks away. Please check the year."))
+                _("This due date is more than 42 weeks away. Please check the year.")
+            )
         return due
 
     def clean(self) -> dict[str, Any]:
@@ -188,16 +214,25 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
         reminders = data.get("reminders")
         if reminders in ("sms", "both") and self.phone_number is not None:
             if not is_mobile(self.phone_number):
-                self.add_error("phone", _(
-                    "This number cannot receive SMS (it is not a mobile number). Please enter "
-                    "a mobile number (070, 080, 090 or 060), or choose reminders by email."))
+                self.add_error(
+                    "phone",
+                    _(
+                        "This number cannot receive SMS (it is not a mobile number). Please enter "
+                        "a mobile number (070, 080, 090 or 060), or choose reminders by email."
+                    ),
+                )
         if reminders in ("email", "both") and not data.get("email") and "email" not in self.errors:
             self.add_error("email", _("Please enter your email address for email reminders."))
         due, weeks = data.get("due_date"), data.get("weeks")
-        if due is None and weeks is None and "due_date" not in self.errors \
-                and "weeks" not in self.errors:
-            self.add_error("due_date", _(
-                "Please enter your due date, or the weeks of pregnancy below."))
+        if (
+            due is None
+            and weeks is None
+            and "due_date" not in self.errors
+            and "weeks" not in self.errors
+        ):
+            self.add_error(
+                "due_date", _("Please enter your due date, or the weeks of pregnancy below.")
+            )
         if due is None and weeks is not None:
             # 40 weeks + 0 days is the due date.
             data["due_date"] = self.today + dt.timedelta(weeks=40 - weeks)
@@ -218,7 +253,9 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
 
 class CancelForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(
-        label=_("Reason (optional)"), required=False, max_length=300,
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=300,
         help_text=_("It helps us plan. You do not have to say."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -236,7 +273,8 @@ class LoginCodeRequestForm(AccessibleFormMixin, RequestLoginCodeForm):
         self.fields.pop("email", None)
         self.fields.pop("phone", None)
         self.fields["login"] = forms.CharField(
-            label=_("Mobile number or email address"), max_length=254,
+            label=_("Mobile number or email address"),
+            max_length=254,
             help_text=_("The one you gave when you booked. We send a code to it."),
             error_messages={"required": _("Please enter your mobile number or email address.")},
             widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email"}),
@@ -252,18 +290,18 @@ class LoginCodeRequestForm(AccessibleFormMixin, RequestLoginCodeForm):
                 validate_email(value)
             except forms.ValidationError:
                 raise forms.ValidationError(
-                    _("Please check the email address, e.g. name@example.jp.")) from None
+                    _("Please check the email address, e.g. name@example.jp.")
+                ) from None
             key = value.lower()
-            users = filter_users_by_email(key, is_active=True, prefer_verified=True,
-                                          for_login=True)
+            users = filter_users_by_email(key, is_active=True, prefer_verified=True, for_login=True)
             self._user = users[0] if users else None
             self.cleaned_data["email"] = key
         else:
             number = parse_japanese_phone(value)
             if number is None:
                 raise forms.ValidationError(
-                    _("This is not a Japanese mobile number or an email address. "
-                      "Please check it."))
+                    _("This is not a Japanese mobile number or an email address. Please check it.")
+                )
             key = e164(number)
             self._user = adapter.get_user_by_phone(key)
             self.cleaned_data["phone"] = key

@@ -58,8 +58,7 @@ def _user_for(current: User | None, details: ResidentDetails) -> User:
     if clash is not None:
         raise AccountExists("phone" if login_phone and clash.phone == login_phone else "email")
     if current is None:
-        return User.objects.create_user(email=email, phone=login_phone,
-                                        display_name=details.name)
+        return User.objects.create_user(email=email, phone=login_phone, display_name=details.name)
     changed = []
     if login_phone and current.phone != login_phone:
         current.phone, current.phone_verified = login_phone, False
@@ -74,7 +73,8 @@ def _user_for(current: User | None, details: ResidentDetails) -> User:
 
 def _resident_for(user: User, booking: Booking, details: ResidentDetails) -> Resident:
     resident = Resident.objects.filter(user=user).first() or Resident(
-        user=user, municipality_id=booking.municipality_id)
+        user=user, municipality_id=booking.municipality_id
+    )
     resident.name, resident.name_kana = details.name, details.name_kana
     resident.phone, resident.email = details.phone, details.email
     resident.preferred_language = details.preferred_language
@@ -83,10 +83,9 @@ def _resident_for(user: User, booking: Booking, details: ResidentDetails) -> Res
 
 
 def _pregnancy_for(resident: Resident, details: ResidentDetails) -> Pregnancy:
-    pregnancy = (
-        Pregnancy.objects.filter(resident=resident, is_active=True).order_by("-created_at").first()
-        or Pregnancy(resident=resident)
-    )
+    pregnancy = Pregnancy.objects.filter(resident=resident, is_active=True).order_by(
+        "-created_at"
+    ).first() or Pregnancy(resident=resident)
     pregnancy.due_date = details.due_date
     if details.handbook_number:
         pregnancy.handbook_number = details.handbook_number
@@ -97,7 +96,11 @@ def _pregnancy_for(resident: Resident, details: ResidentDetails) -> Pregnancy:
 
 
 def resident_booking_confirm(
-    *, hold: Booking, details: ResidentDetails, user: User | None, language: str,
+    *,
+    hold: Booking,
+    details: ResidentDetails,
+    user: User | None,
+    language: str,
     now: dt.datetime | None = None,
 ) -> tuple[Booking, User]:
     """Save her details and turn her hold into a booking; on any refusal nothing is written.
@@ -110,9 +113,13 @@ def resident_booking_confirm(
         resident = _resident_for(account, hold, details)
         pregnancy = _pregnancy_for(resident, details)
         booking = booking_confirm(
-            booking=hold, pregnancy=pregnancy, notify_sms=details.notify_sms,
-            notify_email=details.notify_email, language=language,
-            actor=account, now=now,
+            booking=hold,
+            pregnancy=pregnancy,
+            notify_sms=details.notify_sms,
+            notify_email=details.notify_email,
+            language=language,
+            actor=account,
+            now=now,
         )
     return booking, account
 

@@ -23,21 +23,21 @@ FLOW = [
 
 def _flow() -> list[URLPattern]:
     patterns = [path(route, view, name=name) for route, view, name in FLOW]
-    patterns += [path(f"m/<slug:muni>/{route}", view, name=f"m_{name}")
-                 for route, view, name in FLOW]
+    patterns += [
+        path(f"m/<slug:muni>/{route}", view, name=f"m_{name}") for route, view, name in FLOW
+    ]
     return patterns
 
 
 urlpatterns = [
     *_flow(),
-    path("login/", RequestLoginCodeView.as_view(template_name="frontend/login.html"),
-         name="login"),
+    path("login/", RequestLoginCodeView.as_view(template_name="frontend/login.html"), name="login"),
     path("bookings/", bookings.my_bookings, name="my_bookings"),
     path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
-    path("bookings/<str:reference>/calendar.ics", bookings.booking_calendar_file,
-         name="booking_ics"),
+    path(
+        "bookings/<str:reference>/calendar.ics", bookings.booking_calendar_file, name="booking_ics"
+    ),
     path("bookings/<str:reference>/cancel/", bookings.cancel, name="cancel"),
     path("bookings/<str:reference>/change/", bookings.change_dispatch, name="change"),
-    path("bookings/<str:reference>/change/<str:date>/", bookings.change_day,
-         name="change_day"),
+    path("bookings/<str:reference>/change/<str:date>/", bookings.change_day, name="change_day"),
 ]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scheduling.access import access_hold
-from scheduling.availability import booking_window, days_with_slots, open_slots
+from scheduling.availability import Slot, booking_window, days_with_slots, open_slots
 from scheduling.errors import BookingError
 from scheduling.models import Booking, InterviewType, Language, Mode, Municipality, Site
 from scheduling.selectors import interview_type_default, municipality_get, sites_for
@@ -34,11 +34,22 @@ from .services import AccountExists, ResidentDetails, resident_booking_confirm
 from .templatetags.resident import municipality_url
 
 ANY_SITE = "any"
-EARLIEST_SEARCH_DAYS = 21
+# The where page looks this many days ahead for each site's first free time, in two steps.
+EARLIEST_SEARCH_DAYS = (6, 20)
 SESSION_HOLD_OWNER = "hold_owner"
 SESSION_DRAFT = "details_draft"
-DRAFT_FIELDS = ("name", "name_kana", "phone", "email", "due_date", "weeks", "handbook_number",
-                "preferred_language", "interpreter_needed", "reminders")
+DRAFT_FIELDS = (
+    "name",
+    "name_kana",
+    "phone",
+    "email",
+    "due_date",
+    "weeks",
+    "handbook_number",
+    "preferred_language",
+    "interpreter_needed",
+    "reminders",
+)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -118,21 +129,52 @@ def where(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     itype = interview_type_default(municipality)
     sites = _sites(municipality)
     mode = _mode(request, itype)
+    first_by_site = _first_free_by_site(municipality, itype, sites, mode)
+    by_id = {s.id: s for s in sites}
+    earliest = min(
+        first_by_site.values(), key=lambda slot: (slot.start, slot.site_id), default=None
+    )
+    return render(
+        request,
+        "frontend/where.html",
+        _base(
+            municipality,
+            itype=itype,
+            mode=mode,
+            modes=_mode_choices(itype),
+            sites=[(site, first_by_site.get(site.id)) for site in sites],
+            earliest=earliest,
+            earliest_site=by_id.get(earliest.site_id) if earliest else None,
+        ),
+    )
+
+
+def _first_free_by_site(
+    municipality: Municipality, itype: InterviewType, sites: list[Site], mode: str
+) -> dict[int, Slot]:
+    """The first free slot of each site: this week first, then further only for the sites that
+    had none (most have one within days, and a shorter range is much cheaper to compute)."""
     now = timezone.now()
     today = timezone.localdate(now)
-    slots = open_slots(municipality=municipality, interview_type=itype, date_from=today,
-                       date_to=today + dt.timedelta(days=EARLIEST_SEARCH_DAYS), mode=mode,
-                       now=now)
-    first_by_site: dict[int, Any] = {}
-    for slot in slots:
-        first_by_site.setdefault(slot.site_id, slot)
-    by_id = {s.id: s for s in sites}
-    earliest = slots[0] if slots else None
-    return render(request, "frontend/where.html", _base(
-        municipality, itype=itype, mode=mode, modes=_mode_choices(itype),
-        sites=[(site, first_by_site.get(site.id)) for site in sites],
-        earliest=earliest, earliest_site=by_id.get(earliest.site_id) if earliest else None,
-    ))
+    found: dict[int, Slot] = {}
+    date_from = today
+    for days in EARLIEST_SEARCH_DAYS:
+        wanted = [s.id for s in sites if s.id not in found]
+        if not wanted:
+            break
+        date_to = today + dt.timedelta(days=days)
+        for slot in open_slots(
+            municipality=municipality,
+            interview_type=itype,
+            date_from=date_from,
+            date_to=date_to,
+            site_ids=wanted,
+            mode=mode,
+            now=now,
+        ):
+            found.setdefault(slot.site_id, slot)
+        date_from = date_to + dt.timedelta(days=1)
+    return found
 
 
 def _mode_choices(itype: InterviewType) -> list[tuple[str, str]]:
@@ -150,28 +192,46 @@ def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     first, last = _window(chosen, itype, now)
     shown = cal.month_of(request.GET.get("month"), first, last)
     month_end = cal.add_months(shown, 1) - dt.timedelta(days=1)
-    slots = open_slots(municipality=municipality, interview_type=itype,
-                       date_from=max(shown, first), date_to=min(month_end, last),
-                       site_ids=[s.id for s in chosen], mode=mode, now=now)
+    slots = open_slots(
+        municipality=municipality,
+        interview_type=itype,
+        date_from=max(shown, first),
+        date_to=min(month_end, last),
+        site_ids=[s.id for s in chosen],
+        mode=mode,
+        now=now,
+    )
     counts = days_with_slots(slots, municipality.tz)
 
     def day_url(day: dt.date) -> str:
         return municipality_url(municipality.code, "day", day.isoformat()) + _query(
-            code, mode, itype)
+            code, mode, itype
+        )
 
     prev_month = cal.add_months(shown, -1) if shown > first.replace(day=1) else None
     next_month = cal.add_months(shown, 1) if shown < last.replace(day=1) else None
     base = municipality_url(municipality.code, "month")
-    return render(request, "frontend/month.html", _base(
-        municipality, itype=itype, mode=mode, site_code=code,
-        site=chosen[0] if code != ANY_SITE else None, month=shown,
-        weeks=cal.month_weeks(shown, counts, day_url), has_free=bool(counts),
-        prev_url=base + _query(code, mode, itype, month=f"{prev_month:%Y-%m}")
-        if prev_month else "",
-        next_url=base + _query(code, mode, itype, month=f"{next_month:%Y-%m}")
-        if next_month else "",
-        where_url=municipality_url(municipality.code, "where"),
-    ))
+    return render(
+        request,
+        "frontend/month.html",
+        _base(
+            municipality,
+            itype=itype,
+            mode=mode,
+            site_code=code,
+            site=chosen[0] if code != ANY_SITE else None,
+            month=shown,
+            weeks=cal.month_weeks(shown, counts, day_url),
+            has_free=bool(counts),
+            prev_url=base + _query(code, mode, itype, month=f"{prev_month:%Y-%m}")
+            if prev_month
+            else "",
+            next_url=base + _query(code, mode, itype, month=f"{next_month:%Y-%m}")
+            if next_month
+            else "",
+            where_url=municipality_url(municipality.code, "where"),
+        ),
+    )
 
 
 def day(request: HttpRequest, date: str, muni: str | None = None) -> HttpResponse:
@@ -188,25 +248,52 @@ def day(request: HttpRequest, date: str, muni: str | None = None) -> HttpRespons
 
 
 def _render_day(
-    request: HttpRequest, municipality: Municipality, itype: InterviewType, sites: list[Site],
-    code: str, chosen: list[Site], mode: str, chosen_day: dt.date,
-    error: BookingError | None = None, status: int = 200,
+    request: HttpRequest,
+    municipality: Municipality,
+    itype: InterviewType,
+    sites: list[Site],
+    code: str,
+    chosen: list[Site],
+    mode: str,
+    chosen_day: dt.date,
+    error: BookingError | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    slots = open_slots(municipality=municipality, interview_type=itype, date_from=chosen_day,
-                       date_to=chosen_day, site_ids=[s.id for s in chosen], mode=mode)
+    slots = open_slots(
+        municipality=municipality,
+        interview_type=itype,
+        date_from=chosen_day,
+        date_to=chosen_day,
+        site_ids=[s.id for s in chosen],
+        mode=mode,
+    )
     by_id = {s.id: s for s in sites}
     template = "frontend/_times.html" if request.headers.get("HX-Request") else "frontend/day.html"
     month_url = municipality_url(municipality.code, "month") + _query(
-        code, mode, itype, month=f"{chosen_day:%Y-%m}")
-    return render(request, template, _base(
-        municipality, itype=itype, mode=mode, site_code=code, day=chosen_day,
-        site=chosen[0] if code != ANY_SITE else None,
-        groups=cal.group_by_site(slots, by_id), month_url=month_url,
-        hold_url=municipality_url(municipality.code, "hold"),
-        error=error,
-        alternatives=[(s, by_id[s.site_id]) for s in (error.alternatives if error else [])
-                      if s.site_id in by_id],
-    ), status=status)
+        code, mode, itype, month=f"{chosen_day:%Y-%m}"
+    )
+    return render(
+        request,
+        template,
+        _base(
+            municipality,
+            itype=itype,
+            mode=mode,
+            site_code=code,
+            day=chosen_day,
+            site=chosen[0] if code != ANY_SITE else None,
+            groups=cal.group_by_site(slots, by_id),
+            month_url=month_url,
+            hold_url=municipality_url(municipality.code, "hold"),
+            error=error,
+            alternatives=[
+                (s, by_id[s.site_id])
+                for s in (error.alternatives if error else [])
+                if s.site_id in by_id
+            ],
+        ),
+        status=status,
+    )
 
 
 @require_POST
@@ -226,14 +313,30 @@ def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     owner = _hold_owner(request)
     _release_previous(request, owner)
     try:
-        booking = booking_hold(site=site, interview_type=itype, start=start, mode=mode,
-                               actor=_actor(request), hold_owner=owner)
+        booking = booking_hold(
+            site=site,
+            interview_type=itype,
+            start=start,
+            mode=mode,
+            actor=_actor(request),
+            hold_owner=owner,
+        )
     except BookingError as exc:
         code = request.POST.get("site_code") or ANY_SITE
         chosen = [s for s in sites if s.code == code] or sites
         code = code if len(chosen) == 1 else ANY_SITE
-        return _render_day(request, municipality, itype, sites, code, chosen, mode,
-                           timezone.localdate(start), error=exc, status=409)
+        return _render_day(
+            request,
+            municipality,
+            itype,
+            sites,
+            code,
+            chosen,
+            mode,
+            timezone.localdate(start),
+            error=exc,
+            status=409,
+        )
     request.session["hold_ref"] = booking.reference
     return redirect(municipality_url(municipality.code, "details", booking.reference))
 
@@ -250,7 +353,8 @@ def _release_previous(request: HttpRequest, owner: str) -> None:
 
 def _hold_is_live(booking: Booking) -> bool:
     return booking.status == Booking.Status.HELD and bool(
-        booking.expires_at and booking.expires_at > timezone.now())
+        booking.expires_at and booking.expires_at > timezone.now()
+    )
 
 
 def _initial_details(request: HttpRequest) -> dict[str, Any]:
@@ -258,14 +362,20 @@ def _initial_details(request: HttpRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     resident = getattr(request.user, "resident", None) if request.user.is_authenticated else None
     if resident is not None:
-        initial.update(name=resident.name, name_kana=resident.name_kana,
-                       phone=national(resident.phone) if resident.phone else "",
-                       email=resident.email, preferred_language=resident.preferred_language)
+        initial.update(
+            name=resident.name,
+            name_kana=resident.name_kana,
+            phone=national(resident.phone) if resident.phone else "",
+            email=resident.email,
+            preferred_language=resident.preferred_language,
+        )
         pregnancy = resident.pregnancies.filter(is_active=True).order_by("-created_at").first()
         if pregnancy is not None:
-            initial.update(due_date=pregnancy.due_date,
-                           handbook_number=pregnancy.handbook_number,
-                           interpreter_needed=pregnancy.interpreter_needed)
+            initial.update(
+                due_date=pregnancy.due_date,
+                handbook_number=pregnancy.handbook_number,
+                interpreter_needed=pregnancy.interpreter_needed,
+            )
     initial.update(request.session.get(SESSION_DRAFT, {}))
     return initial
 
@@ -283,8 +393,10 @@ def details(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
         form = DetailsForm(request.POST)
         if form.data.get("hold", "").replace("-", "").upper() != booking.reference:
             # The hidden field is not hers to change; nothing is saved.
-            error = _("Something in the form was changed. Please check your time and "
-                      "details, and send the form again.")
+            error = _(
+                "Something in the form was changed. Please check your time and "
+                "details, and send the form again."
+            )
             form.add_error(None, error)
         elif form.is_valid():
             response = _confirm(request, municipality, booking, form)
@@ -297,12 +409,21 @@ def details(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
         initial["hold"] = booking.display_reference
         form = DetailsForm(initial=initial)
     day_url = municipality_url(municipality.code, "day", f"{timezone.localdate(booking.start)}")
-    return render(request, "frontend/details.html", _base(
-        municipality, booking=booking, form=form, live=live, error=error,
-        day_url=day_url + f"?site={booking.site.code}",
-        release_url=municipality_url(municipality.code, "release", booking.reference),
-        minutes=booking.interview_type.hold_minutes,
-    ), status=410 if not live else (422 if request.method == "POST" else 200))
+    return render(
+        request,
+        "frontend/details.html",
+        _base(
+            municipality,
+            booking=booking,
+            form=form,
+            live=live,
+            error=error,
+            day_url=day_url + f"?site={booking.site.code}",
+            release_url=municipality_url(municipality.code, "release", booking.reference),
+            minutes=booking.interview_type.hold_minutes,
+        ),
+        status=410 if not live else (422 if request.method == "POST" else 200),
+    )
 
 
 def _confirm(
@@ -310,24 +431,35 @@ def _confirm(
 ) -> HttpResponse | None:
     data = form.cleaned_data
     details = ResidentDetails(
-        name=data["name"], name_kana=data["name_kana"], phone=data["phone"],
-        phone_is_mobile=form.phone_is_mobile, email=data.get("email") or "",
-        due_date=data["due_date"], handbook_number=data["handbook_number"],
+        name=data["name"],
+        name_kana=data["name_kana"],
+        phone=data["phone"],
+        phone_is_mobile=form.phone_is_mobile,
+        email=data.get("email") or "",
+        due_date=data["due_date"],
+        handbook_number=data["handbook_number"],
         preferred_language=data["preferred_language"],
-        interpreter_needed=data["interpreter_needed"], notify_sms=form.notify_sms,
+        interpreter_needed=data["interpreter_needed"],
+        notify_sms=form.notify_sms,
         notify_email=form.notify_email,
     )
     user = request.user if request.user.is_authenticated else None
     language = get_language() if get_language() in Language.values else Language.JA
     try:
-        confirmed, account = resident_booking_confirm(hold=booking, details=details, user=user,
-                                                      language=language)
+        confirmed, account = resident_booking_confirm(
+            hold=booking, details=details, user=user, language=language
+        )
     except AccountExists as exc:
-        login_url = municipality_url(None, "login") + "?" + urlencode(
-            {"next": request.get_full_path()})
-        form.add_error(exc.field, _(
-            "This is already on an account. Please sign in with a one-time code first; "
-            "your time stays kept for you."))
+        login_url = (
+            municipality_url(None, "login") + "?" + urlencode({"next": request.get_full_path()})
+        )
+        form.add_error(
+            exc.field,
+            _(
+                "This is already on an account. Please sign in with a one-time code first; "
+                "your time stays kept for you."
+            ),
+        )
         form.account_login_url = login_url  # type: ignore[attr-defined]
         form.describe_fields()
         return None
@@ -341,8 +473,7 @@ def _confirm(
         # Her new account, so "My bookings" works at once on this phone. On another device she
         # signs in with a code to this number or address.
         login(request, account, backend="django.contrib.auth.backends.ModelBackend")
-    return HttpResponseRedirect(
-        municipality_url(None, "booking", confirmed.reference) + "?new=1")
+    return HttpResponseRedirect(municipality_url(None, "booking", confirmed.reference) + "?new=1")
 
 
 @require_POST
@@ -351,6 +482,7 @@ def release(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
     booking = access_hold(_hold_owner(request), reference)
     booking_release_hold(booking=booking, actor=_actor(request))
     request.session.pop("hold_ref", None)
-    return redirect(municipality_url(municipality.code, "day",
-                                     f"{timezone.localdate(booking.start)}")
-                    + f"?site={booking.site.code}")
+    return redirect(
+        municipality_url(municipality.code, "day", f"{timezone.localdate(booking.start)}")
+        + f"?site={booking.site.code}"
+    )

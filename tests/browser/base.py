@@ -22,9 +22,15 @@ from django.test import Client
 from tests.base import NOW, in_ci, make_world
 
 CHROMIUM = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 844}
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -50,8 +56,10 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     @classmethod
     def setUpClass(cls) -> None:
-        need(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
-             f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+        need(
+            shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
+            f"Chromium not found at {CHROMIUM}: apt-get install chromium",
+        )
         # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
         # test body are still synchronous and safe here.
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -59,8 +67,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         from playwright.sync_api import sync_playwright
 
         cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM,
-                                                     args=CHROMIUM_ARGS)
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
     @classmethod
     def tearDownClass(cls) -> None:
@@ -74,11 +81,20 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.addCleanup(self.traveller.stop)
         self.w = make_world()
         self.context = self.browser.new_context(
-            viewport=PHONE, java_script_enabled=self.java_script, locale=self.language,
+            viewport=PHONE,
+            java_script_enabled=self.java_script,
+            locale=self.language,
             base_url=self.live_server_url,
         )
-        self.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME,
-                                   "value": self.language, "url": self.live_server_url}])
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.LANGUAGE_COOKIE_NAME,
+                    "value": self.language,
+                    "url": self.live_server_url,
+                }
+            ]
+        )
         self.addCleanup(self.context.close)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
@@ -88,13 +104,19 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def shot(self, name: str) -> None:
         self.steps += 1
-        self.page.screenshot(path=str(self.shots / f"{self.steps:02d}-{name}.png"),
-                             full_page=True)
+        self.page.screenshot(path=str(self.shots / f"{self.steps:02d}-{name}.png"), full_page=True)
 
     def sign_in(self, user: Any) -> None:
         """Give the browser a signed-in session (the login-by-code test covers signing in)."""
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        self.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
-                                   "url": self.live_server_url}])
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": self.live_server_url,
+                }
+            ]
+        )

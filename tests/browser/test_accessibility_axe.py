@@ -16,37 +16,56 @@ class AxeTest(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
         need(AXE.exists(), f"{AXE} missing: run `npm ci` in tests/browser")
-        self.booking = booking_create(site=self.w.aoto, interview_type=self.w.itype,
-                                      start=tokyo(2026, 12, 4, 10), pregnancy=self.w.mei_pregnancy)
+        self.booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 4, 10),
+            pregnancy=self.w.mei_pregnancy,
+        )
 
     def violations(self, url: str) -> list[str]:
         self.page.goto(url)
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})")
-        return [f"{url}: {v['id']} ({v['impact']}) {json.dumps([n['target'] for n in v['nodes']])}"
-                for v in result["violations"] if v["impact"] in IMPACTS]
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+        )
+        return [
+            f"{url}: {v['id']} ({v['impact']}) {json.dumps([n['target'] for n in v['nodes']])}"
+            for v in result["violations"]
+            if v["impact"] in IMPACTS
+        ]
 
     def resident_pages(self) -> list[str]:
         page = self.page
         found = []
-        for url in ("/", "/book/", "/book/calendar/?site=aoto", "/book/day/2026-12-03/?site=aoto",
-                    "/login/"):
+        for url in (
+            "/",
+            "/book/",
+            "/book/calendar/?site=aoto",
+            "/book/day/2026-12-03/?site=aoto",
+            "/login/",
+        ):
             found += self.violations(url)
         page.goto("/book/day/2026-12-03/?site=aoto")
         page.locator("button.time-button").first.click()
         page.wait_for_url("**/book/details/**")
         details = page.url
         found += self.violations(details)
-        page.get_by_role("button", name=("この内容で予約する" if self.language == "ja"
-                                         else "Book this time")).click()
+        page.get_by_role(
+            "button", name=("この内容で予約する" if self.language == "ja" else "Book this time")
+        ).click()
         page.wait_for_url("**/book/details/**")
         found += self.violations(page.url)  # the form with its errors
         self.sign_in(self.w.mei.user)
         ref = self.booking.reference
-        for url in ("/bookings/", f"/bookings/{ref}/?new=1", f"/bookings/{ref}/cancel/",
-                    f"/bookings/{ref}/change/", f"/bookings/{ref}/change/2026-12-07/"):
+        for url in (
+            "/bookings/",
+            f"/bookings/{ref}/?new=1",
+            f"/bookings/{ref}/cancel/",
+            f"/bookings/{ref}/change/",
+            f"/bookings/{ref}/change/2026-12-07/",
+        ):
             found += self.violations(url)
         return found
 

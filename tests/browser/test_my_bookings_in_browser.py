@@ -17,8 +17,10 @@ class SignInWithCodeTest(BrowserTestCase):
     def test_she_signs_in_with_a_code_sent_to_her_phone(self) -> None:
         # The SMS really leaves through the twilio client, to a fake Twilio on loopback: the
         # code is read where her phone would read it, not from our own functions.
-        with FakeTwilio() as twilio, override_settings(**twilio.settings(),
-                                                       PROVIDER_TIMEOUT_SECONDS=2):
+        with (
+            FakeTwilio() as twilio,
+            override_settings(**twilio.settings(), PROVIDER_TIMEOUT_SECONDS=2),
+        ):
             page = self.page
             page.goto("/login/")
             self.shot("login")
@@ -38,8 +40,12 @@ class SignInWithCodeTest(BrowserTestCase):
 class CancelAndRescheduleTest(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.booking = booking_create(site=self.w.aoto, interview_type=self.w.itype,
-                                      start=tokyo(2026, 12, 3, 10), pregnancy=self.w.hanako_pregnancy)
+        self.booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 3, 10),
+            pregnancy=self.w.hanako_pregnancy,
+        )
         self.sign_in(self.w.hanako.user)
 
     def test_she_cancels_after_seeing_the_deadline(self) -> None:

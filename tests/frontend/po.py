@@ -8,13 +8,29 @@ from pathlib import Path
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 # The codes in settings.LANGUAGES, as locale directories.
-SHIPPED = {"ja": "ja", "en": "en", "zh-hans": "zh_Hans", "ko": "ko", "vi": "vi", "ne": "ne",
-           "tl": "tl", "ja-easy": "ja_Easy"}
+SHIPPED = {
+    "ja": "ja",
+    "en": "en",
+    "zh-hans": "zh_Hans",
+    "ko": "ko",
+    "vi": "vi",
+    "ne": "ne",
+    "tl": "tl",
+    "ja-easy": "ja_Easy",
+}
 # What a resident sees: our resident templates and code, and the booking core's messages.
 RESIDENT_SOURCES = (
-    "frontend/templates/frontend/", "frontend/templates/account/", "frontend/templates/allauth/",
-    "frontend/forms.py", "frontend/views.py", "frontend/bookings.py", "frontend/calendar.py",
-    "frontend/templatetags/", "frontend/adapters.py", "frontend/i18n.py", "scheduling/errors.py",
+    "frontend/templates/frontend/",
+    "frontend/templates/account/",
+    "frontend/templates/allauth/",
+    "frontend/forms.py",
+    "frontend/views.py",
+    "frontend/bookings.py",
+    "frontend/calendar.py",
+    "frontend/templatetags/",
+    "frontend/adapters.py",
+    "frontend/i18n.py",
+    "scheduling/errors.py",
 )
 
 
@@ -29,8 +45,9 @@ class Entry:
 
     @property
     def is_resident_facing(self) -> bool:
-        return any(ref.startswith(RESIDENT_SOURCES) and "/staff/" not in ref
-                   for ref in self.references)
+        return any(
+            ref.startswith(RESIDENT_SOURCES) and "/staff/" not in ref for ref in self.references
+        )
 
     @property
     def translated(self) -> bool:
@@ -54,8 +71,8 @@ def read_po(path: Path) -> list[Entry]:
             elif line.startswith("msgid "):
                 entry.msgid, target, seen_msgid = ast.literal_eval(line[6:]), "msgid", True
             elif line.startswith("msgstr["):
-                index = int(line[7:line.index("]")])
-                entry.msgstr[index] = ast.literal_eval(line[line.index("]") + 2:])
+                index = int(line[7 : line.index("]")])
+                entry.msgstr[index] = ast.literal_eval(line[line.index("]") + 2 :])
                 target = index
             elif line.startswith("msgstr "):
                 entry.msgstr[0], target = ast.literal_eval(line[7:]), 0

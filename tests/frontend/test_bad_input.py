@@ -15,9 +15,11 @@ from tests.frontend.helpers import DAY, START, FlowTestCase, details_data
 
 class BadInputTest(FlowTestCase):
     def post_details(self, hold: Booking, lang: str = "en", **overrides: object):  # type: ignore[no-untyped-def]
-        return self.client.post(f"/book/details/{hold.reference}/",
-                                details_data(hold.display_reference, **overrides),
-                                HTTP_ACCEPT_LANGUAGE=lang)
+        return self.client.post(
+            f"/book/details/{hold.reference}/",
+            details_data(hold.display_reference, **overrides),
+            HTTP_ACCEPT_LANGUAGE=lang,
+        )
 
     def assertNothingWritten(self, hold: Booking) -> None:
         self.assertEqual(Booking.objects.get(pk=hold.pk).status, Booking.Status.HELD)
@@ -28,8 +30,9 @@ class BadInputTest(FlowTestCase):
         hold = self.hold()
         response = self.post_details(hold, phone="12345")
         self.assertContains(response, "not a Japanese phone number", status_code=422)
-        self.assertContains(response, 'aria-describedby="id_phone_help id_phone_error"',
-                            status_code=422)
+        self.assertContains(
+            response, 'aria-describedby="id_phone_help id_phone_error"', status_code=422
+        )
         self.assertContains(response, 'value="12345"', status_code=422)
         self.assertContains(response, 'value="山田 花子"', status_code=422)
         self.assertNothingWritten(hold)
@@ -42,8 +45,9 @@ class BadInputTest(FlowTestCase):
 
     def test_a_landline_is_fine_with_email_reminders(self) -> None:
         hold = self.hold()
-        response = self.post_details(hold, phone="03-3602-1284", reminders="email",
-                                     email="yamada@example.jp")
+        response = self.post_details(
+            hold, phone="03-3602-1284", reminders="email", email="yamada@example.jp"
+        )
         self.assertEqual(response.status_code, 302)
         user = User.objects.get(email="yamada@example.jp")
         self.assertIsNone(user.phone)  # not a number a code can be texted to
@@ -97,11 +101,19 @@ class BadInputTest(FlowTestCase):
 
     def test_a_slot_taken_meanwhile_offers_other_times(self) -> None:
         for pregnancy in (self.w.hanako_pregnancy, self.w.mei_pregnancy):
-            booking_create(site=self.w.aoto, interview_type=self.w.itype, start=START,
-                           pregnancy=pregnancy)
-        response = self.client.post("/book/hold/", {
-            "site": self.w.aoto.id, "start": START.isoformat(), "mode": "in_person",
-            "site_code": "aoto"}, HTTP_ACCEPT_LANGUAGE="en")
+            booking_create(
+                site=self.w.aoto, interview_type=self.w.itype, start=START, pregnancy=pregnancy
+            )
+        response = self.client.post(
+            "/book/hold/",
+            {
+                "site": self.w.aoto.id,
+                "start": START.isoformat(),
+                "mode": "in_person",
+                "site_code": "aoto",
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         self.assertContains(response, "just been taken", status_code=409)
         self.assertContains(response, "These times are free", status_code=409)
         self.assertFalse(Booking.objects.filter(status=Booking.Status.HELD).exists())
@@ -122,12 +134,17 @@ class BadInputTest(FlowTestCase):
 
     def test_a_tampered_hidden_field_is_refused_and_nothing_is_written(self) -> None:
         hold = self.hold()
-        other = booking_create(site=self.w.aoto, interview_type=self.w.itype,
-                               start=START + dt.timedelta(hours=1),
-                               pregnancy=self.w.mei_pregnancy)
-        response = self.client.post(f"/book/details/{hold.reference}/",
-                                    details_data(other.display_reference),
-                                    HTTP_ACCEPT_LANGUAGE="en")
+        other = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=START + dt.timedelta(hours=1),
+            pregnancy=self.w.mei_pregnancy,
+        )
+        response = self.client.post(
+            f"/book/details/{hold.reference}/",
+            details_data(other.display_reference),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         self.assertContains(response, "Something in the form was changed", status_code=422)
         self.assertNothingWritten(hold)
         self.assertEqual(Booking.objects.get(pk=other.pk).pregnancy, self.w.mei_pregnancy)
@@ -136,16 +153,19 @@ class BadInputTest(FlowTestCase):
         hold = self.hold()
         stranger = self.client_class()
         self.assertEqual(stranger.get(f"/book/details/{hold.reference}/").status_code, 404)
-        response = stranger.post(f"/book/details/{hold.reference}/",
-                                 details_data(hold.display_reference))
+        response = stranger.post(
+            f"/book/details/{hold.reference}/", details_data(hold.display_reference)
+        )
         self.assertEqual(response.status_code, 404)
         self.assertNothingWritten(hold)
 
     def test_a_tampered_time_or_site_on_the_hold_form_is_explained(self) -> None:
-        for data in ({"site": "999999", "start": START.isoformat()},
-                     {"site": self.w.aoto.id, "start": "yesterday"},
-                     {"site": self.w.aoto.id, "start": "2026-12-03T10:00"},
-                     {"site": self.w.sakuragawa_site.id, "start": START.isoformat()}):
+        for data in (
+            {"site": "999999", "start": START.isoformat()},
+            {"site": self.w.aoto.id, "start": "yesterday"},
+            {"site": self.w.aoto.id, "start": "2026-12-03T10:00"},
+            {"site": self.w.sakuragawa_site.id, "start": START.isoformat()},
+        ):
             response = self.client.post("/book/hold/", data, HTTP_ACCEPT_LANGUAGE="en")
             self.assertEqual(response.status_code, 302, data)
         page = self.client.get("/book/", HTTP_ACCEPT_LANGUAGE="en")
@@ -153,9 +173,15 @@ class BadInputTest(FlowTestCase):
         self.assertFalse(Booking.objects.exists())
 
     def test_a_time_off_the_grid_is_refused_cleanly(self) -> None:
-        response = self.client.post("/book/hold/", {
-            "site": self.w.aoto.id, "start": START.replace(minute=7).isoformat(),
-            "site_code": "aoto"}, HTTP_ACCEPT_LANGUAGE="en")
+        response = self.client.post(
+            "/book/hold/",
+            {
+                "site": self.w.aoto.id,
+                "start": START.replace(minute=7).isoformat(),
+                "site_code": "aoto",
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         self.assertEqual(response.status_code, 409)
         self.assertFalse(Booking.objects.exists())
 

@@ -37,16 +37,18 @@ class BookingFlowTest(FlowTestCase):
         response = self.client.get(f"/book/details/{hold.reference}/")
         self.assertContains(response, "2026年12月3日(木)")
         self.assertContains(response, "9:10")  # kept for ten minutes from NOW (09:00)
-        response = self.client.post(f"/book/details/{hold.reference}/",
-                                    details_data(hold.display_reference))
+        response = self.client.post(
+            f"/book/details/{hold.reference}/", details_data(hold.display_reference)
+        )
         self.assertRedirects(response, f"/bookings/{hold.reference}/?new=1")
         booking = Booking.objects.get(pk=hold.pk)
         self.assertEqual(booking.status, Booking.Status.CONFIRMED)
         resident = Resident.objects.get(phone="+819055556666")
         self.assertEqual(resident.name_kana, "ヤマダ ハナコ")
         self.assertEqual(booking.pregnancy.resident, resident)
-        self.assertTrue(Message.objects.filter(booking=booking, purpose="confirmation",
-                                               channel="sms").exists())
+        self.assertTrue(
+            Message.objects.filter(booking=booking, purpose="confirmation", channel="sms").exists()
+        )
         page = self.client.get(f"/bookings/{hold.reference}/?new=1")
         self.assertContains(page, booking.display_reference)
         self.assertContains(page, "calendar.ics")
@@ -55,8 +57,10 @@ class BookingFlowTest(FlowTestCase):
 
     def test_weeks_of_pregnancy_give_a_due_date(self) -> None:
         hold = self.hold()
-        self.client.post(f"/book/details/{hold.reference}/",
-                         details_data(hold.display_reference, due_date="", weeks="10"))
+        self.client.post(
+            f"/book/details/{hold.reference}/",
+            details_data(hold.display_reference, due_date="", weeks="10"),
+        )
         pregnancy = Pregnancy.objects.get(resident__phone="+819055556666")
         self.assertEqual(pregnancy.gestational_week_on(pregnancy.created_at.date()), 10)
 
@@ -67,8 +71,10 @@ class BookingFlowTest(FlowTestCase):
         response = self.client.get(f"/book/details/{hold.reference}/")
         self.assertContains(response, 'value="山田 花子"')
         self.assertContains(response, 'value="090-1111-2222"')
-        response = self.client.post(f"/book/details/{hold.reference}/",
-                                    details_data(hold.display_reference, phone="090-1111-2222"))
+        response = self.client.post(
+            f"/book/details/{hold.reference}/",
+            details_data(hold.display_reference, phone="090-1111-2222"),
+        )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Booking.objects.get(pk=hold.pk).pregnancy, self.w.hanako_pregnancy)
         self.assertEqual(User.objects.filter(phone="+819011112222").count(), 1)

@@ -33,8 +33,9 @@ class LoginByCodeTest(BaseTestCase):
 
     def test_she_signs_in_with_a_code_sent_by_sms(self) -> None:
         response = self.client.post("/login/", {"login": "090-1111-2222"})
-        self.assertRedirects(response, "/accounts/login/code/confirm/",
-                             fetch_redirect_response=False)
+        self.assertRedirects(
+            response, "/accounts/login/code/confirm/", fetch_redirect_response=False
+        )
         self.assertEqual(len(self.twilio.sent), 1)
         sms = self.twilio.sent[0]
         self.assertEqual(sms.to, "+819011112222")
@@ -43,8 +44,9 @@ class LoginByCodeTest(BaseTestCase):
         self.assertEqual(row.channel, "sms")
         page = self.client.get("/accounts/login/code/confirm/")
         self.assertContains(page, 'autocomplete="one-time-code"')
-        response = self.client.post("/accounts/login/code/confirm/",
-                                    {"action": "verify", "code": code_in(sms.body)})
+        response = self.client.post(
+            "/accounts/login/code/confirm/", {"action": "verify", "code": code_in(sms.body)}
+        )
         self.assertRedirects(response, "/bookings/", fetch_redirect_response=False)
         self.w.hanako.user.refresh_from_db()
         self.assertTrue(self.w.hanako.user.phone_verified)
@@ -56,14 +58,16 @@ class LoginByCodeTest(BaseTestCase):
         message = mail.outbox[0]
         self.assertIn("葛飾区", message.subject)
         self.assertNotIn("妊", message.subject)
-        response = self.client.post("/accounts/login/code/confirm/",
-                                    {"action": "verify", "code": code_in(message.body)})
+        response = self.client.post(
+            "/accounts/login/code/confirm/", {"action": "verify", "code": code_in(message.body)}
+        )
         self.assertRedirects(response, "/bookings/", fetch_redirect_response=False)
 
     def test_a_wrong_code_is_refused_in_plain_words(self) -> None:
         self.client.post("/login/", {"login": "090-1111-2222"})
-        response = self.client.post("/accounts/login/code/confirm/",
-                                    {"action": "verify", "code": "000000"})
+        response = self.client.post(
+            "/accounts/login/code/confirm/", {"action": "verify", "code": "000000"}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'aria-invalid="true"')
         self.assertNotIn("_auth_user_id", self.client.session)
@@ -79,8 +83,10 @@ class LoginByCodeTest(BaseTestCase):
         self.assertContains(response, 'value="hanako"')
 
     def test_staff_still_sign_in_with_a_password_at_accounts_login(self) -> None:
-        response = self.client.post("/accounts/login/", {
-            "login": "mori@katsushika.example", "password": "correct horse battery staple"})
+        response = self.client.post(
+            "/accounts/login/",
+            {"login": "mori@katsushika.example", "password": "correct horse battery staple"},
+        )
         self.assertEqual(response.status_code, 302)
         self.assertIn("_auth_user_id", self.client.session)
 

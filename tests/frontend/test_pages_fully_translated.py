@@ -57,11 +57,14 @@ def _fixed_parts(message: str) -> list[str]:
 class PagesFullyTranslatedTest(FlowTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.booking = booking_create(site=self.w.aoto, interview_type=self.w.itype,
-                                      start=tokyo(2026, 12, 4, 10), pregnancy=self.w.mei_pregnancy)
+        self.booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 4, 10),
+            pregnancy=self.w.mei_pregnancy,
+        )
         self.hold_ref = self.hold().reference
-        ja = {e.msgid: e.msgstr.get(0, "") for e in read_po(po_path("ja"))
-              if e.is_resident_facing}
+        ja = {e.msgid: e.msgstr.get(0, "") for e in read_po(po_path("ja")) if e.is_resident_facing}
         self.japanese = ja
         self.mei = Client()
         self.mei.force_login(self.w.mei.user)
@@ -69,12 +72,19 @@ class PagesFullyTranslatedTest(FlowTestCase):
     def pages(self) -> list[tuple[str, bool]]:
         ref = self.booking.reference
         return [
-            ("/", False), ("/book/", False), ("/book/calendar/?site=aoto", False),
-            ("/book/calendar/?site=any", False), (f"/book/day/{DAY}/?site=aoto", False),
-            (f"/book/day/{DAY}/?site=any", False), (f"/book/details/{self.hold_ref}/", False),
+            ("/", False),
+            ("/book/", False),
+            ("/book/calendar/?site=aoto", False),
+            ("/book/calendar/?site=any", False),
+            (f"/book/day/{DAY}/?site=aoto", False),
+            (f"/book/day/{DAY}/?site=any", False),
+            (f"/book/details/{self.hold_ref}/", False),
             ("/login/", False),
-            ("/bookings/", True), (f"/bookings/{ref}/?new=1", True), (f"/bookings/{ref}/cancel/", True),
-            (f"/bookings/{ref}/change/", True), (f"/bookings/{ref}/change/2026-12-07/", True),
+            ("/bookings/", True),
+            (f"/bookings/{ref}/?new=1", True),
+            (f"/bookings/{ref}/cancel/", True),
+            (f"/bookings/{ref}/change/", True),
+            (f"/bookings/{ref}/change/2026-12-07/", True),
         ]
 
     def test_no_page_shows_an_untranslated_string_in_any_shipped_language(self) -> None:
@@ -82,11 +92,15 @@ class PagesFullyTranslatedTest(FlowTestCase):
         for code in SHIPPED:
             if code == "en":
                 continue
-            own = {e.msgid: e.msgstr.get(0, "") for e in read_po(po_path(code))
-                   if e.is_resident_facing}
+            own = {
+                e.msgid: e.msgstr.get(0, "") for e in read_po(po_path(code)) if e.is_resident_facing
+            }
             english = {m for m, t in own.items() if t != m and re.search("[A-Za-z]{3}", m)}
-            japanese = {t for m, t in self.japanese.items()
-                        if len(t) >= 4 and own.get(m) != t} if code != "ja" else set()
+            japanese = (
+                {t for m, t in self.japanese.items() if len(t) >= 4 and own.get(m) != t}
+                if code != "ja"
+                else set()
+            )
             self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
             self.mei.cookies[settings.LANGUAGE_COOKIE_NAME] = code
             for url, signed_in in self.pages():
@@ -99,16 +113,21 @@ class PagesFullyTranslatedTest(FlowTestCase):
                     if plain in nodes or any(part in page for part in _fixed_parts(message)):
                         problems.append((code, url, message))
                 for text in japanese:
-                    if any(part in page for part in [*_fixed_parts(text), text]
-                           if len(part) >= 6):
+                    if any(part in page for part in [*_fixed_parts(text), text] if len(part) >= 6):
                         problems.append((code, url, text))
         self.assertEqual(sorted(set(problems)), [])
 
     def test_each_language_shows_dates_its_own_way(self) -> None:
-        expected = {"ja": "2026年12月3日(木)", "en": "Thu 3 December 2026",
-                    "zh-hans": "2026年12月3日（周四）", "ko": "2026년 12월 3일 (목)",
-                    "vi": "Thứ Năm, 03/12/2026", "ne": "२०२६ डिसेम्बर ३, बिहिबार",
-                    "tl": "Huwebes, Disyembre 3, 2026", "ja-easy": "2026年12月3日(木)"}
+        expected = {
+            "ja": "2026年12月3日(木)",
+            "en": "Thu 3 December 2026",
+            "zh-hans": "2026年12月3日（周四）",
+            "ko": "2026년 12월 3일 (목)",
+            "vi": "Thứ Năm, 03/12/2026",
+            "ne": "२०२६ डिसेम्बर ३, बिहिबार",
+            "tl": "Huwebes, Disyembre 3, 2026",
+            "ja-easy": "2026年12月3日(木)",
+        }
         for code, text in expected.items():
             self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
             response = self.client.get(f"/book/details/{self.hold_ref}/")

@@ -34,15 +34,19 @@ class CataloguesTest(SimpleTestCase):
                     for index, text in entry.msgstr.items():
                         expected[(key, index)] = text
             compiled = {k: v for k, v in compiled.items() if k != ""}
-            self.assertEqual(compiled, expected,
-                             f"{path.with_suffix('.mo')} is stale: run compilemessages")
+            self.assertEqual(
+                compiled, expected, f"{path.with_suffix('.mo')} is stale: run compilemessages"
+            )
 
     def test_every_resident_string_is_translated_in_every_resident_language(self) -> None:
         for code in SHIPPED:
             if code == "en":
                 continue
-            missing = [e.msgid for e in read_po(po_path(code))
-                       if e.msgid and e.is_resident_facing and not e.translated]
+            missing = [
+                e.msgid
+                for e in read_po(po_path(code))
+                if e.msgid and e.is_resident_facing and not e.translated
+            ]
             self.assertEqual(missing, [], f"untranslated in {code}")
 
     def test_japanese_covers_everything_including_staff_and_admin(self) -> None:
@@ -57,6 +61,8 @@ class CataloguesTest(SimpleTestCase):
             for entry in read_po(po_path(code)):
                 for text in entry.msgstr.values():
                     if text:
-                        self.assertEqual(set(pattern.findall(text)),
-                                         set(pattern.findall(entry.msgid)),
-                                         f"{code}: {entry.msgid}")
+                        self.assertEqual(
+                            set(pattern.findall(text)),
+                            set(pattern.findall(entry.msgid)),
+                            f"{code}: {entry.msgid}",
+                        )
