@@ -25,8 +25,11 @@ run: install
 	DEBUG=True $(PY) manage.py seed_demo
 	@echo
 	@echo "Yurikago demo: http://$(HOST):$(PORT)/   (staff portal: /staff/, admin: /admin/)"
-	@echo "Messages are 'sent' to this console (SMS and email)."
+	@echo "Messages are 'sent' to this console (SMS and email); the dispatcher runs beside the"
+	@echo "server every minute, standing in for Celery beat (no broker needed)."
 	@echo
+	@DEBUG=True $(PY) manage.py dispatch_messages --loop & dispatcher=$$!; \
+	trap 'kill $$dispatcher 2>/dev/null' EXIT INT TERM; \
 	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collects no tests; that is not a failure of the suite.
