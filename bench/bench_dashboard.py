@@ -58,18 +58,33 @@ from tests.staff.helpers import sign_in_with_mfa  # noqa: E402
 TZ = dt.timezone(dt.timedelta(hours=9))
 YEAR_FIRST, YEAR_LAST = dt.date(2025, 12, 1), dt.date(2026, 11, 30)
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
-STATUSES = ([Booking.Status.ATTENDED] * 82 + [Booking.Status.NO_SHOW] * 6
-            + [Booking.Status.CANCELLED] * 12)
+STATUSES = (
+    [Booking.Status.ATTENDED] * 82 + [Booking.Status.NO_SHOW] * 6 + [Booking.Status.CANCELLED] * 12
+)
 CHANNELS = [Booking.Channel.ONLINE] * 6 + [Booking.Channel.STAFF] * 4
 
 
 def build(code: str, interviews: int, rng: random.Random) -> tuple[list[int], User]:
     muni = Municipality.objects.create(code=code, name=code, branding_name="ゆりかご面接")
-    itype = InterviewType.objects.create(municipality=muni, code="yurikago", name="ゆりかご面接",
-                                         modes=["in_person"], reminder_hours_before=[24])
-    sites = [Site.objects.create(municipality=muni, code=f"s{i}", name=f"会場{i}", address="-",
-                                 rooms=2, open_weekdays=[0, 1, 2, 3, 4], modes=["in_person"])
-             for i in range(12)]
+    itype = InterviewType.objects.create(
+        municipality=muni,
+        code="yurikago",
+        name="ゆりかご面接",
+        modes=["in_person"],
+        reminder_hours_before=[24],
+    )
+    sites = [
+        Site.objects.create(
+            municipality=muni,
+            code=f"s{i}",
+            name=f"会場{i}",
+            address="-",
+            rooms=2,
+            open_weekdays=[0, 1, 2, 3, 4],
+            modes=["in_person"],
+        )
+        for i in range(12)
+    ]
     nurses = []
     for i, site in enumerate(sites):
         for j in range(2):
@@ -77,11 +92,21 @@ def build(code: str, interviews: int, rng: random.Random) -> tuple[list[int], Us
             nurse = Nurse.objects.create(user=user, municipality=muni, name=f"n{i}-{j}")
             nurse.sites.set([site])
             nurses.append((nurse, site))
-    AvailabilityRule.objects.bulk_create([
-        AvailabilityRule(nurse=n, site=s, weekday=d, start_time=dt.time(h1),
-                         end_time=dt.time(h2), valid_from=dt.date(2025, 1, 1))
-        for n, s in nurses for d in range(5) for h1, h2 in ((9, 12), (13, 16))
-    ])
+    AvailabilityRule.objects.bulk_create(
+        [
+            AvailabilityRule(
+                nurse=n,
+                site=s,
+                weekday=d,
+                start_time=dt.time(h1),
+                end_time=dt.time(h2),
+                valid_from=dt.date(2025, 1, 1),
+            )
+            for n, s in nurses
+            for d in range(5)
+            for h1, h2 in ((9, 12), (13, 16))
+        ]
+    )
     residents = []
     for i in range(200):
         user = User.objects.create_user(email=f"r{i}@{code}.example")
@@ -92,28 +117,46 @@ def build(code: str, interviews: int, rng: random.Random) -> tuple[list[int], Us
     for _ in range(interviews):
         day = rng.choice(days)
         start = dt.datetime.combine(day, dt.time(9), tzinfo=TZ) + dt.timedelta(
-            minutes=30 * rng.randrange(12))
+            minutes=30 * rng.randrange(12)
+        )
         nurse, site = rng.choice(nurses)
-        pregnancies.append(Pregnancy(resident=rng.choice(residents),
-                                     due_date=day + dt.timedelta(days=rng.randint(100, 230))))
-        bookings.append(Booking(
-            municipality=muni, site=site, nurse=nurse, interview_type=itype, start=start,
-            end=start + dt.timedelta(minutes=30), blocked_until=start + dt.timedelta(minutes=30),
-            status=rng.choice(STATUSES), channel=rng.choice(CHANNELS), room=1,
-            confirmed_at=start - dt.timedelta(days=rng.randint(1, 40)),
-        ))
+        pregnancies.append(
+            Pregnancy(
+                resident=rng.choice(residents),
+                due_date=day + dt.timedelta(days=rng.randint(100, 230)),
+            )
+        )
+        bookings.append(
+            Booking(
+                municipality=muni,
+                site=site,
+                nurse=nurse,
+                interview_type=itype,
+                start=start,
+                end=start + dt.timedelta(minutes=30),
+                blocked_until=start + dt.timedelta(minutes=30),
+                status=rng.choice(STATUSES),
+                channel=rng.choice(CHANNELS),
+                room=1,
+                confirmed_at=start - dt.timedelta(days=rng.randint(1, 40)),
+            )
+        )
     Pregnancy.objects.bulk_create(pregnancies, batch_size=2000)
     for booking, pregnancy in zip(bookings, pregnancies, strict=True):
         booking.pregnancy = pregnancy
     Booking.objects.bulk_create(bookings, batch_size=2000)
-    BookingEvent.objects.bulk_create([
-        BookingEvent(booking=b, kind=BookingEvent.Kind.CANCELLED,
-                     data={"late": rng.random() < 0.3})
-        for b in bookings if b.status == Booking.Status.CANCELLED
-    ], batch_size=2000)
+    BookingEvent.objects.bulk_create(
+        [
+            BookingEvent(
+                booking=b, kind=BookingEvent.Kind.CANCELLED, data={"late": rng.random() < 0.3}
+            )
+            for b in bookings
+            if b.status == Booking.Status.CANCELLED
+        ],
+        batch_size=2000,
+    )
     admin = User.objects.create_user(email=f"admin@{code}.example")
-    StaffRole.objects.create(user=admin, municipality=muni,
-                             role=StaffRole.Role.MUNICIPALITY_ADMIN)
+    StaffRole.objects.create(user=admin, municipality=muni, role=StaffRole.Role.MUNICIPALITY_ADMIN)
     return [s.id for s in sites], admin
 
 
@@ -145,12 +188,18 @@ def main() -> None:
         for code, n in (("ward", 3_000), ("city", 30_000)):
             t0 = time.perf_counter()
             site_ids, admin = build(code, n, rng)
-            print(f"\n== {code}: 12 sites, {n:,} interviews in a year "
-                  f"(built in {time.perf_counter() - t0:.1f} s)")
+            print(
+                f"\n== {code}: 12 sites, {n:,} interviews in a year "
+                f"(built in {time.perf_counter() - t0:.1f} s)"
+            )
 
             def report(next_free: bool, ids: list[int] = site_ids) -> object:
-                return utilisation_report(site_ids=ids, date_from=YEAR_FIRST, date_to=YEAR_LAST,
-                                          include_next_free=next_free)
+                return utilisation_report(
+                    site_ids=ids,
+                    date_from=YEAR_FIRST,
+                    date_to=YEAR_LAST,
+                    include_next_free=next_free,
+                )
 
             ms, q = timed(lambda: report(False), args.runs)
             print(f"utilisation_report, 1 year × 12 sites:              {ms:7.1f} ms, {q} queries")

@@ -19,24 +19,53 @@ if TYPE_CHECKING:
     from .models import User
 
 log = logging.getLogger(__name__)
-SITE_FIELDS = frozenset({
-    "name", "name_en", "address", "access_note", "rooms", "open_weekdays",
-    "closed_on_public_holidays", "closed_nth_weekdays", "year_end_start", "year_end_end",
-    "last_start_time", "min_notice_days", "modes", "is_active",
-})
-INTERVIEW_TYPE_FIELDS = frozenset({
-    "name", "duration_minutes", "buffer_minutes", "slot_step_minutes", "modes",
-    "min_notice_hours", "max_days_ahead", "hold_minutes", "cancel_deadline_business_days",
-    "cancel_deadline_time", "reminder_hours_before", "is_active",
-})
+SITE_FIELDS = frozenset(
+    {
+        "name",
+        "name_en",
+        "address",
+        "access_note",
+        "rooms",
+        "open_weekdays",
+        "closed_on_public_holidays",
+        "closed_nth_weekdays",
+        "year_end_start",
+        "year_end_end",
+        "last_start_time",
+        "min_notice_days",
+        "modes",
+        "is_active",
+    }
+)
+INTERVIEW_TYPE_FIELDS = frozenset(
+    {
+        "name",
+        "duration_minutes",
+        "buffer_minutes",
+        "slot_step_minutes",
+        "modes",
+        "min_notice_hours",
+        "max_days_ahead",
+        "hold_minutes",
+        "cancel_deadline_business_days",
+        "cancel_deadline_time",
+        "reminder_hours_before",
+        "is_active",
+    }
+)
 
 
-def _update(obj: Site | InterviewType, changes: Mapping[str, object], allowed: frozenset[str],
-            actor: User | None) -> None:
+def _update(
+    obj: Site | InterviewType,
+    changes: Mapping[str, object],
+    allowed: frozenset[str],
+    actor: User | None,
+) -> None:
     unknown = set(changes) - allowed
     if unknown:
-        raise BookingError("invalid", _("These fields cannot be changed here."),
-                           field=sorted(unknown)[0])
+        raise BookingError(
+            "invalid", _("These fields cannot be changed here."), field=sorted(unknown)[0]
+        )
     for name, value in changes.items():
         setattr(obj, name, value)
     try:
@@ -62,8 +91,13 @@ def interview_type_update(
 
 
 def closure_create(
-    *, municipality: Municipality, site: Site | None, date_from: dt.date, date_to: dt.date,
-    reason: str = "", actor: User | None,
+    *,
+    municipality: Municipality,
+    site: Site | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    reason: str = "",
+    actor: User | None,
 ) -> SiteClosure:
     """A closure for one site, or (site None) every site of the municipality. Bookings already
     made on those days stay: staff see them and move them (the closure does not cancel)."""
@@ -72,9 +106,13 @@ def closure_create(
     if date_to < date_from:
         raise BookingError("invalid", _("“Until” must not be before “from”."), field="date_to")
     with transaction.atomic():
-        closure = SiteClosure.objects.create(municipality=municipality, site=site,
-                                             date_from=date_from, date_to=date_to,
-                                             reason=reason[:200])
+        closure = SiteClosure.objects.create(
+            municipality=municipality,
+            site=site,
+            date_from=date_from,
+            date_to=date_to,
+            reason=reason[:200],
+        )
     log.info("closure %s created by user %s", closure.pk, getattr(actor, "pk", None))
     return closure
 

@@ -173,21 +173,40 @@ class UtilisationReport:
     def to_csv_rows(self) -> list[list[str]]:
         """The per-site table (and a total line), headers first."""
         header = [
-            _("Site"), _("Slots offered"), _("Minutes offered"), _("Slots booked"),
-            _("Minutes booked"), _("Attended"), _("Minutes attended"), _("No-shows"),
-            _("Cancelled"), _("Late cancellations"), _("Utilisation %"), _("No-show %"),
-            _("Late cancellation %"), _("Booked online"), _("Booked by staff"),
-            _("Booked through the API"), _("Online share %"), _("Average lead time (days)"),
-            _("Average gestational week"), _("Failed messages"), _("Next free slot"),
+            _("Site"),
+            _("Slots offered"),
+            _("Minutes offered"),
+            _("Slots booked"),
+            _("Minutes booked"),
+            _("Attended"),
+            _("Minutes attended"),
+            _("No-shows"),
+            _("Cancelled"),
+            _("Late cancellations"),
+            _("Utilisation %"),
+            _("No-show %"),
+            _("Late cancellation %"),
+            _("Booked online"),
+            _("Booked by staff"),
+            _("Booked through the API"),
+            _("Online share %"),
+            _("Average lead time (days)"),
+            _("Average gestational week"),
+            _("Failed messages"),
+            _("Next free slot"),
         ]
         return [header] + [_csv_row(r) for r in [*self.rows, self.totals]]
 
     def days_csv_rows(self) -> list[list[str]]:
-        header = [_("Date"), _("Slots offered"), _("Slots booked"), _("Attended"),
-                  _("No-shows")]
+        header = [_("Date"), _("Slots offered"), _("Slots booked"), _("Attended"), _("No-shows")]
         return [header] + [
-            [d.day.isoformat(), str(d.offered_slots), str(d.booked_slots),
-             str(d.attended_slots), str(d.no_shows)]
+            [
+                d.day.isoformat(),
+                str(d.offered_slots),
+                str(d.booked_slots),
+                str(d.attended_slots),
+                str(d.no_shows),
+            ]
             for d in self.days
         ]
 
@@ -212,11 +231,25 @@ def _num(value: float | None) -> str:
 
 def _csv_row(r: SiteFigures) -> list[str]:
     return [
-        r.site_name, str(r.offered_slots), str(r.offered_minutes), str(r.booked_slots),
-        str(r.booked_minutes), str(r.attended_slots), str(r.attended_minutes), str(r.no_shows),
-        str(r.cancelled), str(r.late_cancellations), _pct(r.utilisation),
-        _pct(r.no_show_rate), _pct(r.late_cancellation_rate), str(r.online), str(r.staff),
-        str(r.api), _pct(r.online_share), _num(r.lead_time_days), _num(r.gestational_week),
+        r.site_name,
+        str(r.offered_slots),
+        str(r.offered_minutes),
+        str(r.booked_slots),
+        str(r.booked_minutes),
+        str(r.attended_slots),
+        str(r.attended_minutes),
+        str(r.no_shows),
+        str(r.cancelled),
+        str(r.late_cancellations),
+        _pct(r.utilisation),
+        _pct(r.no_show_rate),
+        _pct(r.late_cancellation_rate),
+        str(r.online),
+        str(r.staff),
+        str(r.api),
+        _pct(r.online_share),
+        _num(r.lead_time_days),
+        _num(r.gestational_week),
         str(r.failed_messages),
         r.next_free_slot.isoformat(timespec="minutes") if r.next_free_slot else "",
     ]
@@ -310,7 +343,10 @@ def _rule_starts(
 
 
 def _away_by_nurse_day(
-    nurse_ids: set[int], range_start: dt.datetime, range_end: dt.datetime, date_from: dt.date,
+    nurse_ids: set[int],
+    range_start: dt.datetime,
+    range_end: dt.datetime,
+    date_from: dt.date,
     tz: dt.tzinfo,
 ) -> dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]]:
     away: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
@@ -343,7 +379,10 @@ def _away_by_nurse_day(
 
 
 def _capacity(
-    sites: Sequence[Site], itype: InterviewType, date_from: dt.date, date_to: dt.date,
+    sites: Sequence[Site],
+    itype: InterviewType,
+    date_from: dt.date,
+    date_to: dt.date,
 ) -> tuple[dict[int, int], dict[dt.date, int]]:
     """Slots offered per site and per day: rules − closed days − time off − busy blocks, with
     at most as many in-person interviews at once as the site has rooms."""
@@ -351,8 +390,11 @@ def _capacity(
     tz = municipality.tz
     range_start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
     range_end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    closures = list(SiteClosure.objects.filter(
-        municipality=municipality, date_from__lte=date_to, date_to__gte=date_from))
+    closures = list(
+        SiteClosure.objects.filter(
+            municipality=municipality, date_from__lte=date_to, date_to__gte=date_from
+        )
+    )
     rules = list(
         AvailabilityRule.objects.filter(
             site__in=sites, nurse__is_active=True, valid_from__lte=date_to
@@ -380,7 +422,8 @@ def _capacity(
         no_holiday_check.closed_on_public_holidays = False
         for day in _day_range(date_from, date_to):
             day_rules = [
-                r for r in by_site_weekday.get((site.id, day.weekday()), ())
+                r
+                for r in by_site_weekday.get((site.id, day.weekday()), ())
                 if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
             ]
             if not day_rules or (site.closed_on_public_holidays and day in holidays):
@@ -392,8 +435,9 @@ def _capacity(
             if not anyone_away and key in day_cache:
                 offered = day_cache[key]
             else:
-                offered = _offered_on(site, day, day_rules, itype, away, starts_cache, tz,
-                                      uses_rooms)
+                offered = _offered_on(
+                    site, day, day_rules, itype, away, starts_cache, tz, uses_rooms
+                )
                 if not anyone_away:
                     day_cache[key] = offered
             per_site[site.id] += offered
@@ -402,9 +446,14 @@ def _capacity(
 
 
 def _offered_on(
-    site: Site, day: dt.date, day_rules: list[AvailabilityRule], itype: InterviewType,
+    site: Site,
+    day: dt.date,
+    day_rules: list[AvailabilityRule],
+    itype: InterviewType,
     away: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]],
-    starts_cache: dict[int, list[tuple[dt.time, dt.time]]], tz: dt.tzinfo, uses_rooms: bool,
+    starts_cache: dict[int, list[tuple[dt.time, dt.time]]],
+    tz: dt.tzinfo,
+    uses_rooms: bool,
 ) -> int:
     per_start: Counter[dt.time] = Counter()
     for rule in day_rules:
@@ -427,7 +476,10 @@ def _offered_on(
 
 
 def _booking_aggregates(
-    site_ids: list[int], range_start: dt.datetime, range_end: dt.datetime, tz: dt.tzinfo,
+    site_ids: list[int],
+    range_start: dt.datetime,
+    range_end: dt.datetime,
+    tz: dt.tzinfo,
 ) -> tuple[dict[int, dict[str, object]], dict[dt.date, dict[str, int]]]:
     late = BookingEvent.objects.filter(
         booking=OuterRef("pk"), kind=BookingEvent.Kind.CANCELLED, data__late=True
@@ -439,8 +491,9 @@ def _booking_aggregates(
         "booked": Count("id", filter=booked),
         "booked_minutes": Sum("interview_type__duration_minutes", filter=booked),
         "attended": Count("id", filter=Q(status=Booking.Status.ATTENDED)),
-        "attended_minutes": Sum("interview_type__duration_minutes",
-                                filter=Q(status=Booking.Status.ATTENDED)),
+        "attended_minutes": Sum(
+            "interview_type__duration_minutes", filter=Q(status=Booking.Status.ATTENDED)
+        ),
         "no_shows": Count("id", filter=Q(status=Booking.Status.NO_SHOW)),
         "cancelled": Count("id", filter=Q(status=Booking.Status.CANCELLED)),
         # status first: the EXISTS runs only for cancelled rows
@@ -477,7 +530,10 @@ def _booking_aggregates(
             is_late=Exists(late),
             lead_days=DaysBetween(F("start"), F("confirmed_at")),
             to_due=DaysUntil(F("pregnancy__due_date"), local_day),
-        ).values("site_id").annotate(**aggregates).order_by()  # type: ignore[arg-type]
+        )
+        .values("site_id")
+        .annotate(**aggregates)
+        .order_by()  # type: ignore[arg-type]
     }
     per_day = {
         _as_date(row["day"]): row
@@ -503,8 +559,10 @@ def _failed_messages(
 ) -> dict[int, int]:
     return dict(
         Message.objects.filter(
-            booking__site_id__in=site_ids, status=Message.Status.FAILED,
-            send_at__gte=range_start, send_at__lt=range_end,
+            booking__site_id__in=site_ids,
+            status=Message.Status.FAILED,
+            send_at__gte=range_start,
+            send_at__lt=range_end,
         )
         .values_list("booking__site_id")
         .annotate(n=Count("id"))
@@ -520,9 +578,13 @@ def _next_free(
     found: dict[int, dt.datetime] = {}
     for mode in itype.modes or [Mode.IN_PERSON]:
         for slot in open_slots(
-            municipality=municipality, interview_type=itype, date_from=today,
-            date_to=today + dt.timedelta(days=itype.max_days_ahead), site_ids=site_ids,
-            mode=mode, now=now,
+            municipality=municipality,
+            interview_type=itype,
+            date_from=today,
+            date_to=today + dt.timedelta(days=itype.max_days_ahead),
+            site_ids=site_ids,
+            mode=mode,
+            now=now,
         ):
             if slot.site_id not in found or slot.start < found[slot.site_id]:
                 found[slot.site_id] = slot.start
@@ -581,7 +643,8 @@ def utilisation_report(
         for site in muni_sites:
             agg = per_site.get(site.id, {})
             row = SiteFigures(
-                site_id=site.id, site_name=site.name,
+                site_id=site.id,
+                site_name=site.name,
                 offered_slots=offered.get(site.id, 0),
                 offered_minutes=offered.get(site.id, 0) * duration,
                 booked_slots=int(agg.get("booked", 0)),  # type: ignore[call-overload]
@@ -622,7 +685,10 @@ def utilisation_report(
     frees = [r.next_free_slot for r in rows if r.next_free_slot]
     totals.next_free_slot = min(frees) if frees else None
     return UtilisationReport(
-        date_from=date_from, date_to=date_to, rows=rows, totals=totals,
+        date_from=date_from,
+        date_to=date_to,
+        rows=rows,
+        totals=totals,
         days=list(days.values()),
         lead_time={label: lead[label] for label, *_b in LEAD_TIME_BUCKETS},
         gestation={label: gestation[label] for label, *_b in GESTATION_BUCKETS},

@@ -103,7 +103,8 @@ def _stranded_by_rules(
     """Bookings inside her hours before the change and outside them after it."""
     tz = nurse.municipality.tz
     return [
-        b for b in _future_bookings(nurse, now)
+        b
+        for b in _future_bookings(nurse, now)
         if _covered(b, before, tz) and not _covered(b, after, tz)
     ]
 
@@ -122,11 +123,18 @@ def _stranded_by_time_off(
 
 def _keep(bookings: Sequence[Booking], actor: User | None, **data: object) -> None:
     """She chose to keep these bookings although they now fall outside her hours: say so."""
-    BookingEvent.objects.bulk_create([
-        BookingEvent(booking=b, kind=BookingEvent.Kind.UPDATED, actor=actor, actor_is_staff=True,
-                     data={"kept_outside_hours": True, **data})
-        for b in bookings
-    ])
+    BookingEvent.objects.bulk_create(
+        [
+            BookingEvent(
+                booking=b,
+                kind=BookingEvent.Kind.UPDATED,
+                actor=actor,
+                actor_is_staff=True,
+                data={"kept_outside_hours": True, **data},
+            )
+            for b in bookings
+        ]
+    )
 
 
 def _lock_nurse_sites(nurse: Nurse) -> None:
@@ -148,8 +156,15 @@ def _check_or_keep(
 
 
 def _validate_rule(
-    *, nurse: Nurse, site: Site, weekday: int, start_time: dt.time, end_time: dt.time,
-    valid_from: dt.date, valid_to: dt.date | None, exclude_pk: int | None = None,
+    *,
+    nurse: Nurse,
+    site: Site,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    exclude_pk: int | None = None,
 ) -> None:
     if site.municipality_id != nurse.municipality_id or not nurse.sites.filter(pk=site.pk).exists():
         raise _invalid(_("The nurse does not work at this site."), "site")
@@ -167,37 +182,67 @@ def _validate_rule(
     clash = clash.exclude(valid_to__lt=valid_from).select_related("site").first()
     if clash is not None:
         raise _invalid(
-            _("This overlaps her hours %(start)s–%(end)s at %(site)s on the same day.") % {
+            _("This overlaps her hours %(start)s–%(end)s at %(site)s on the same day.")
+            % {
                 "start": clash.start_time.strftime("%H:%M"),
-                "end": clash.end_time.strftime("%H:%M"), "site": clash.site.name,
+                "end": clash.end_time.strftime("%H:%M"),
+                "site": clash.site.name,
             },
             "start_time",
         )
 
 
 def availability_rule_create(
-    *, nurse: Nurse, site: Site, weekday: int, start_time: dt.time, end_time: dt.time,
-    valid_from: dt.date, valid_to: dt.date | None = None, actor: User | None,
-    confirm_stranded: bool = False, now: dt.datetime | None = None,
+    *,
+    nurse: Nurse,
+    site: Site,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    actor: User | None,
+    confirm_stranded: bool = False,
+    now: dt.datetime | None = None,
 ) -> AvailabilityRule:
     """Add a weekly range. Adding hours strands nothing, so confirm_stranded is accepted for a
     uniform signature only."""
     del confirm_stranded, now
     with transaction.atomic():
         _lock_nurse_sites(nurse)
-        _validate_rule(nurse=nurse, site=site, weekday=weekday, start_time=start_time,
-                       end_time=end_time, valid_from=valid_from, valid_to=valid_to)
+        _validate_rule(
+            nurse=nurse,
+            site=site,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
         rule = AvailabilityRule.objects.create(
-            nurse=nurse, site=site, weekday=weekday, start_time=start_time, end_time=end_time,
-            valid_from=valid_from, valid_to=valid_to)
+            nurse=nurse,
+            site=site,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
     log.info("rule %s created for nurse %s by user %s", rule.pk, nurse.pk, _pk(actor))
     return rule
 
 
 def availability_rule_update(
-    *, rule: AvailabilityRule, weekday: int, start_time: dt.time, end_time: dt.time,
-    valid_from: dt.date, valid_to: dt.date | None = None, actor: User | None,
-    confirm_stranded: bool = False, now: dt.datetime | None = None,
+    *,
+    rule: AvailabilityRule,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    actor: User | None,
+    confirm_stranded: bool = False,
+    now: dt.datetime | None = None,
 ) -> AvailabilityRule:
     """Change a weekly range; returns the rule now in effect (a new one if history was kept)."""
     now = now or timezone.now()
@@ -206,28 +251,50 @@ def availability_rule_update(
     with transaction.atomic():
         _lock_nurse_sites(nurse)
         rule = AvailabilityRule.objects.select_for_update().select_related("site").get(pk=rule.pk)
-        _validate_rule(nurse=nurse, site=rule.site, weekday=weekday, start_time=start_time,
-                       end_time=end_time, valid_from=valid_from, valid_to=valid_to,
-                       exclude_pk=rule.pk)
+        _validate_rule(
+            nurse=nurse,
+            site=rule.site,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            exclude_pk=rule.pk,
+        )
         before = list(AvailabilityRule.objects.filter(nurse=nurse))
         shape_changed = (weekday, start_time, end_time) != (
-            rule.weekday, rule.start_time, rule.end_time
+            rule.weekday,
+            rule.start_time,
+            rule.end_time,
         ) or valid_from != rule.valid_from
         keep_history = shape_changed and rule.valid_from < today
         changed = AvailabilityRule(
-            pk=None if keep_history else rule.pk, nurse=nurse, site=rule.site, weekday=weekday,
-            start_time=start_time, end_time=end_time,
-            valid_from=max(valid_from, today) if keep_history else valid_from, valid_to=valid_to)
+            pk=None if keep_history else rule.pk,
+            nurse=nurse,
+            site=rule.site,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            valid_from=max(valid_from, today) if keep_history else valid_from,
+            valid_to=valid_to,
+        )
         if keep_history:
-            ended = AvailabilityRule(pk=rule.pk, nurse=nurse, site=rule.site,
-                                     weekday=rule.weekday, start_time=rule.start_time,
-                                     end_time=rule.end_time, valid_from=rule.valid_from,
-                                     valid_to=today - dt.timedelta(days=1))
+            ended = AvailabilityRule(
+                pk=rule.pk,
+                nurse=nurse,
+                site=rule.site,
+                weekday=rule.weekday,
+                start_time=rule.start_time,
+                end_time=rule.end_time,
+                valid_from=rule.valid_from,
+                valid_to=today - dt.timedelta(days=1),
+            )
             after = [r for r in before if r.pk != rule.pk] + [ended, changed]
         else:
             after = [r for r in before if r.pk != rule.pk] + [changed]
-        _check_or_keep(_stranded_by_rules(nurse, before, after, now), confirm_stranded, actor,
-                       rule=rule.pk)
+        _check_or_keep(
+            _stranded_by_rules(nurse, before, after, now), confirm_stranded, actor, rule=rule.pk
+        )
         if keep_history:
             rule.valid_to = today - dt.timedelta(days=1)
             rule.save(update_fields=["valid_to"])
@@ -239,7 +306,10 @@ def availability_rule_update(
 
 
 def availability_rule_delete(
-    *, rule: AvailabilityRule, actor: User | None, confirm_stranded: bool = False,
+    *,
+    rule: AvailabilityRule,
+    actor: User | None,
+    confirm_stranded: bool = False,
     now: dt.datetime | None = None,
 ) -> None:
     """Remove a weekly range from today on (a rule already in effect is ended yesterday)."""
@@ -251,8 +321,9 @@ def availability_rule_delete(
         rule = AvailabilityRule.objects.select_for_update().get(pk=rule.pk)
         before = list(AvailabilityRule.objects.filter(nurse=nurse))
         after = [r for r in before if r.pk != rule.pk]
-        _check_or_keep(_stranded_by_rules(nurse, before, after, now), confirm_stranded, actor,
-                       rule=rule.pk)
+        _check_or_keep(
+            _stranded_by_rules(nurse, before, after, now), confirm_stranded, actor, rule=rule.pk
+        )
         if rule.valid_from < today:
             if rule.valid_to is None or rule.valid_to >= today:
                 rule.valid_to = today - dt.timedelta(days=1)
@@ -265,14 +336,14 @@ def availability_rule_delete(
 # --- Time off -----------------------------------------------------------------------------------
 
 
-def _validate_time_off(start: dt.datetime, end: dt.datetime, weekly_until: dt.date | None,
-                       reason: str) -> None:
+def _validate_time_off(
+    start: dt.datetime, end: dt.datetime, weekly_until: dt.date | None, reason: str
+) -> None:
     if end <= start:
         raise _invalid(_("The end must be after the start."), "end")
     if weekly_until is not None:
         if weekly_until < start.date():
-            raise _invalid(_("“Repeat weekly until” must not be before the start."),
-                           "weekly_until")
+            raise _invalid(_("“Repeat weekly until” must not be before the start."), "weekly_until")
         if end - start > MAX_WEEKLY_TIME_OFF:
             raise _invalid(_("Time off that repeats weekly must be shorter than a week."), "end")
     if len(reason) > 200:
@@ -280,8 +351,14 @@ def _validate_time_off(start: dt.datetime, end: dt.datetime, weekly_until: dt.da
 
 
 def time_off_create(
-    *, nurse: Nurse, start: dt.datetime, end: dt.datetime, weekly_until: dt.date | None = None,
-    reason: str = "", actor: User | None, confirm_stranded: bool = False,
+    *,
+    nurse: Nurse,
+    start: dt.datetime,
+    end: dt.datetime,
+    weekly_until: dt.date | None = None,
+    reason: str = "",
+    actor: User | None,
+    confirm_stranded: bool = False,
     now: dt.datetime | None = None,
 ) -> TimeOff:
     """A day, a range, or the same hours every week until `weekly_until`."""
@@ -290,28 +367,48 @@ def time_off_create(
     off = TimeOff(nurse=nurse, start=start, end=end, weekly_until=weekly_until, reason=reason)
     with transaction.atomic():
         _lock_nurse_sites(nurse)
-        _check_or_keep(_stranded_by_time_off(nurse, off, None, now), confirm_stranded, actor,
-                       time_off=True)
+        _check_or_keep(
+            _stranded_by_time_off(nurse, off, None, now), confirm_stranded, actor, time_off=True
+        )
         off.save()
     log.info("time off %s created for nurse %s by user %s", off.pk, nurse.pk, _pk(actor))
     return off
 
 
 def time_off_update(
-    *, time_off: TimeOff, start: dt.datetime, end: dt.datetime,
-    weekly_until: dt.date | None = None, reason: str = "", actor: User | None,
-    confirm_stranded: bool = False, now: dt.datetime | None = None,
+    *,
+    time_off: TimeOff,
+    start: dt.datetime,
+    end: dt.datetime,
+    weekly_until: dt.date | None = None,
+    reason: str = "",
+    actor: User | None,
+    confirm_stranded: bool = False,
+    now: dt.datetime | None = None,
 ) -> TimeOff:
     now = now or timezone.now()
     _validate_time_off(start, end, weekly_until, reason)
     with transaction.atomic():
-        old = TimeOff.objects.select_for_update().select_related("nurse__municipality").get(
-            pk=time_off.pk)
+        old = (
+            TimeOff.objects.select_for_update()
+            .select_related("nurse__municipality")
+            .get(pk=time_off.pk)
+        )
         _lock_nurse_sites(old.nurse)
-        new = TimeOff(pk=old.pk, nurse=old.nurse, start=start, end=end,
-                      weekly_until=weekly_until, reason=reason)
-        _check_or_keep(_stranded_by_time_off(old.nurse, new, old, now), confirm_stranded, actor,
-                       time_off=old.pk)
+        new = TimeOff(
+            pk=old.pk,
+            nurse=old.nurse,
+            start=start,
+            end=end,
+            weekly_until=weekly_until,
+            reason=reason,
+        )
+        _check_or_keep(
+            _stranded_by_time_off(old.nurse, new, old, now),
+            confirm_stranded,
+            actor,
+            time_off=old.pk,
+        )
         new.save()
     log.info("time off %s changed by user %s", new.pk, _pk(actor))
     return new

@@ -20,7 +20,11 @@ HIDDEN = (Booking.Status.HELD, Booking.Status.EXPIRED)
 
 
 def staff_bookings(
-    *, site_ids: Iterable[int], date_from: dt.date, date_to: dt.date, tz: dt.tzinfo,
+    *,
+    site_ids: Iterable[int],
+    date_from: dt.date,
+    date_to: dt.date,
+    tz: dt.tzinfo,
     nurse_id: int | None = None,
 ) -> QuerySet[Booking]:
     """Interviews at these sites between two local dates (both included), earliest first;
@@ -54,9 +58,11 @@ class NurseSchedule:
 
 def nurse_schedule_for_editing(nurse: Nurse, today: dt.date) -> NurseSchedule:
     """Her current and future weekly ranges per site and weekday, and her time off to come."""
-    nurse = Nurse.objects.select_related("municipality").prefetch_related(
-        Prefetch("sites", queryset=Site.objects.order_by("ordering_key", "id"))
-    ).get(pk=nurse.pk)
+    nurse = (
+        Nurse.objects.select_related("municipality")
+        .prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("ordering_key", "id")))
+        .get(pk=nurse.pk)
+    )
     rules: dict[int, dict[int, list[AvailabilityRule]]] = defaultdict(lambda: defaultdict(list))
     for rule in nurse.rules.exclude(valid_to__lt=today).order_by("weekday", "start_time"):
         rules[rule.site_id][rule.weekday].append(rule)
@@ -66,8 +72,7 @@ def nurse_schedule_for_editing(nurse: Nurse, today: dt.date) -> NurseSchedule:
         | nurse.time_off.filter(weekly_until__gte=today)
     )
     time_off.sort(key=lambda off: off.start)
-    return NurseSchedule(nurse=nurse, sites=list(nurse.sites.all()), rules=rules,
-                         time_off=time_off)
+    return NurseSchedule(nurse=nurse, sites=list(nurse.sites.all()), rules=rules, time_off=time_off)
 
 
 @dataclass(frozen=True)
@@ -78,8 +83,13 @@ class PreviewDay:
 
 
 def nurse_slot_preview(
-    *, nurse: Nurse, interview_type: InterviewType, date_from: dt.date, date_to: dt.date,
-    now: dt.datetime | None = None, site_ids: list[int] | None = None,
+    *,
+    nurse: Nurse,
+    interview_type: InterviewType,
+    date_from: dt.date,
+    date_to: dt.date,
+    now: dt.datetime | None = None,
+    site_ids: list[int] | None = None,
 ) -> list[PreviewDay]:
     """The times residents could book with her, per day and site, as the booking page computes
     them (staff view: inside the minimum notice too)."""
@@ -90,12 +100,20 @@ def nurse_slot_preview(
     tz = nurse.municipality.tz
     for mode in interview_type.modes or ["in_person"]:
         for slot in open_slots(
-            municipality=nurse.municipality, interview_type=interview_type, date_from=date_from,
-            date_to=date_to, site_ids=site_ids, mode=mode, now=now, ignore_notice=True,
+            municipality=nurse.municipality,
+            interview_type=interview_type,
+            date_from=date_from,
+            date_to=date_to,
+            site_ids=site_ids,
+            mode=mode,
+            now=now,
+            ignore_notice=True,
         ):
             if nurse.pk in slot.nurse_ids:
                 key = (slot.start.astimezone(tz).date(), slot.site_id)
                 if slot.start not in by_day[key]:
                     by_day[key].append(slot.start)
-    return [PreviewDay(day=d, site_id=s, starts=tuple(sorted(v)))
-            for (d, s), v in sorted(by_day.items())]
+    return [
+        PreviewDay(day=d, site_id=s, starts=tuple(sorted(v)))
+        for (d, s), v in sorted(by_day.items())
+    ]

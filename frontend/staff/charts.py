@@ -32,15 +32,18 @@ def _svg(height: int, body: SafeString) -> SafeString:
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet"'
         ' aria-hidden="true" focusable="false">{body}</svg>',
-        w=WIDTH, h=height, body=body,
+        w=WIDTH,
+        h=height,
+        body=body,
     )
 
 
 def legend(series: Sequence[Series]) -> SafeString:
     return format_html(
         '<ul class="legend">{}</ul>',
-        format_html_join("", '<li><span class="swatch {}"></span>{}</li>',
-                         ((s.css, s.label) for s in series)),
+        format_html_join(
+            "", '<li><span class="swatch {}"></span>{}</li>', ((s.css, s.label) for s in series)
+        ),
     )
 
 
@@ -51,18 +54,32 @@ def grouped_bars(categories: Sequence[str], series: Sequence[Series]) -> SafeStr
     parts = []
     for i, name in enumerate(categories):
         y0 = i * group_h + GAP
-        parts.append(format_html(
-            '<text x="{x}" y="{y}" class="label" text-anchor="end">{name}</text>',
-            x=LABEL_W - 8, y=_n(y0 + BAR_H * len(series) / 2 + 4), name=name[:16]))
+        parts.append(
+            format_html(
+                '<text x="{x}" y="{y}" class="label" text-anchor="end">{name}</text>',
+                x=LABEL_W - 8,
+                y=_n(y0 + BAR_H * len(series) / 2 + 4),
+                name=name[:16],
+            )
+        )
         for j, s in enumerate(series):
             value = s.values[i]
             y = y0 + j * BAR_H
             w = max(value * scale, 0)
-            parts.append(format_html(
-                '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}"/>'
-                '<text x="{tx}" y="{ty}" class="value">{v}</text>',
-                x=LABEL_W, y=y, w=_n(w), h=BAR_H - 2, css=s.css, tx=_n(LABEL_W + w + 4),
-                ty=y + BAR_H - 4, v=_fmt(value)))
+            parts.append(
+                format_html(
+                    '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}"/>'
+                    '<text x="{tx}" y="{ty}" class="value">{v}</text>',
+                    x=LABEL_W,
+                    y=y,
+                    w=_n(w),
+                    h=BAR_H - 2,
+                    css=s.css,
+                    tx=_n(LABEL_W + w + 4),
+                    ty=y + BAR_H - 4,
+                    v=_fmt(value),
+                )
+            )
     height = len(categories) * group_h + GAP * 2
     return _svg(height, mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
 
@@ -79,15 +96,26 @@ def columns(labels: Sequence[str], series: Sequence[Series], height: int = 180) 
         shrink = col_w * (0.15 + 0.2 * j)
         for i, value in enumerate(s.values):
             h = plot_h * value / top
-            parts.append(format_html(
-                '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}"/>',
-                x=_n(40 + i * col_w + shrink / 2), y=_n(plot_h + 10 - h),
-                w=_n(max(col_w - shrink, 0.5)), h=_n(h), css=s.css))
+            parts.append(
+                format_html(
+                    '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}"/>',
+                    x=_n(40 + i * col_w + shrink / 2),
+                    y=_n(plot_h + 10 - h),
+                    w=_n(max(col_w - shrink, 0.5)),
+                    h=_n(h),
+                    css=s.css,
+                )
+            )
     step = max(1, n // 8)
     for i in range(0, n, step):
-        parts.append(format_html(
-            '<text x="{x}" y="{y}" class="label">{t}</text>',
-            x=_n(40 + i * col_w), y=height - 4, t=labels[i]))
+        parts.append(
+            format_html(
+                '<text x="{x}" y="{y}" class="label">{t}</text>',
+                x=_n(40 + i * col_w),
+                y=height - 4,
+                t=labels[i],
+            )
+        )
     return _svg(height, mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
 
 
@@ -98,13 +126,23 @@ def stacked_bar(parts_in: Sequence[tuple[str, str, float]]) -> SafeString:
     parts = []
     for label, css, value in parts_in:
         w = WIDTH * value / total
-        parts.append(format_html(
-            '<rect x="{x}" y="0" width="{w}" height="28" class="{css}"/>',
-            x=_n(x), w=_n(w), css=css))
+        parts.append(
+            format_html(
+                '<rect x="{x}" y="0" width="{w}" height="28" class="{css}"/>',
+                x=_n(x),
+                w=_n(w),
+                css=css,
+            )
+        )
         if w > 60:
-            parts.append(format_html(
-                '<text x="{tx}" y="19" class="inbar">{label} {pct}%</text>',
-                tx=_n(x + 6), label=label, pct=f"{100 * value / total:.0f}"))
+            parts.append(
+                format_html(
+                    '<text x="{tx}" y="19" class="inbar">{label} {pct}%</text>',
+                    tx=_n(x + 6),
+                    label=label,
+                    pct=f"{100 * value / total:.0f}",
+                )
+            )
         x += w
     return _svg(30, mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
 

@@ -19,7 +19,8 @@ from scheduling.models import Site
 def staff_sites(request: HttpRequest) -> list[Site]:
     ids = scope_for(request.user).site_ids
     return list(
-        Site.objects.filter(id__in=ids).select_related("municipality")
+        Site.objects.filter(id__in=ids)
+        .select_related("municipality")
         .order_by("municipality_id", "ordering_key", "id")
     )
 
@@ -32,21 +33,26 @@ def today_in(tz: dt.tzinfo) -> dt.date:
     return timezone.now().astimezone(tz).date()
 
 
-def render_staff(request: HttpRequest, template: str, context: dict[str, Any],
-                 status: int = 200) -> HttpResponse:
+def render_staff(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     scope = scope_for(request.user)
-    context.setdefault("nav", {
-        "is_nurse": scope.nurse_id is not None,
-        "is_manager": bool(manager_site_ids(request.user)),
-        "is_admin": bool(scope.admin_municipality_ids),
-    })
+    context.setdefault(
+        "nav",
+        {
+            "is_nurse": scope.nurse_id is not None,
+            "is_manager": bool(manager_site_ids(request.user)),
+            "is_admin": bool(scope.admin_municipality_ids),
+        },
+    )
     return render(request, template, context, status=status)
 
 
 def back(request: HttpRequest, default: str) -> HttpResponse:
     """Back where the form was (a list or a page), never to another host."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect(default)

@@ -13,8 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from scheduling.models import InterviewType, Language, Mode, Site, SiteClosure
 
 WEEKDAY_CHOICES = [
-    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
-    (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday")),
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
@@ -36,13 +41,16 @@ def phone_e164(value: str) -> str:
 def is_mobile(e164: str) -> bool:
     number = phonenumbers.parse(e164, "JP")
     return phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
 
 
 class SpanForm(forms.Form):
     date = forms.DateField(label=_("Date"), required=False, widget=DATE)
-    span = forms.ChoiceField(label=_("Show"), required=False,
-                             choices=[("day", _("Day")), ("week", _("Week"))])
+    span = forms.ChoiceField(
+        label=_("Show"), required=False, choices=[("day", _("Day")), ("week", _("Week"))]
+    )
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
@@ -51,16 +59,25 @@ class SpanForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    outcome = forms.ChoiceField(choices=[("attended", _("Attended")),
-                                         ("no_show", _("Did not come"))])
+    outcome = forms.ChoiceField(
+        choices=[("attended", _("Attended")), ("no_show", _("Did not come"))]
+    )
 
 
 class StaffDetailsForm(forms.Form):
-    staff_notes = forms.CharField(label=_("Private notes (staff only)"), required=False,
-                                  max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    video_url = forms.URLField(label=_("Video link"), required=False, max_length=200,
-                               assume_scheme="https",
-                               help_text=_("The link she will use to join (video interviews)."))
+    staff_notes = forms.CharField(
+        label=_("Private notes (staff only)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("The link she will use to join (video interviews)."),
+    )
 
     def clean_video_url(self) -> str:
         url: str = self.cleaned_data["video_url"]
@@ -87,27 +104,37 @@ class SlotChoiceForm(forms.Form):
     """A time picked from the list of free slots."""
 
     site = forms.IntegerField(widget=forms.HiddenInput)
-    start = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M:%S%z",
-                                                                         "%Y-%m-%dT%H:%M%z"])
+    start = forms.DateTimeField(
+        widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]
+    )
     mode = forms.ChoiceField(choices=Mode.choices, widget=forms.HiddenInput)
 
 
 class OnBehalfForm(SlotChoiceForm):
-    phone = forms.CharField(label=_("Phone number"), max_length=30,
-                            help_text=_("We look her up by this number; a mobile gets SMS."))
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=30,
+        help_text=_("We look her up by this number; a mobile gets SMS."),
+    )
     name = forms.CharField(label=_("Name"), max_length=100)
     name_kana = forms.CharField(label=_("Name in kana"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices,
-                                 initial=Language.JA)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.JA)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
     interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
     first_pregnancy = forms.TypedChoiceField(
-        label=_("First pregnancy"), required=False, empty_value=None,
+        label=_("First pregnancy"),
+        required=False,
+        empty_value=None,
         choices=[("", _("Not asked")), ("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda v: {"yes": True, "no": False}.get(v))
-    notes = forms.CharField(label=_("Notes from her"), required=False, max_length=1000,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+    )
+    notes = forms.CharField(
+        label=_("Notes from her"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     notify_email = forms.BooleanField(label=_("Also send messages by email"), required=False)
 
     def clean_phone(self) -> str:
@@ -116,23 +143,30 @@ class OnBehalfForm(SlotChoiceForm):
 
 class RuleForm(forms.Form):
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
-    weekdays = forms.TypedMultipleChoiceField(label=_("Days"), choices=WEEKDAY_CHOICES,
-                                              coerce=int, widget=forms.CheckboxSelectMultiple)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days"), choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
     start_time = forms.TimeField(label=_("From"), widget=TIME)
     end_time = forms.TimeField(label=_("Until"), widget=TIME)
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
-    valid_to = forms.DateField(label=_("Valid until"), required=False, widget=DATE,
-                               help_text=_("Leave empty for no end date."))
+    valid_to = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty for no end date."),
+    )
     confirm_stranded = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, sites: list[Site], single_day: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sites: list[Site], single_day: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = [(s.id, s.name) for s in sites]
         if single_day:
             # Editing one range: a rule has one weekday, and its site does not change.
             self.fields["weekdays"] = forms.TypedChoiceField(
-                label=_("Day"), choices=WEEKDAY_CHOICES, coerce=int)
+                label=_("Day"), choices=WEEKDAY_CHOICES, coerce=int
+            )
             self.fields["site"].disabled = True
 
     def clean(self) -> dict[str, Any]:
@@ -150,13 +184,20 @@ class TimeOffForm(forms.Form):
     """A whole day, a range of days, part of a day, or the same hours every week."""
 
     date_from = forms.DateField(label=_("From (date)"), widget=DATE)
-    start_time = forms.TimeField(label=_("From (time)"), required=False, widget=TIME,
-                                 help_text=_("Leave the times empty for whole days."))
-    date_to = forms.DateField(label=_("Until (date)"), required=False, widget=DATE,
-                              help_text=_("Leave empty for one day."))
+    start_time = forms.TimeField(
+        label=_("From (time)"),
+        required=False,
+        widget=TIME,
+        help_text=_("Leave the times empty for whole days."),
+    )
+    date_to = forms.DateField(
+        label=_("Until (date)"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty for one day."),
+    )
     end_time = forms.TimeField(label=_("Until (time)"), required=False, widget=TIME)
-    weekly_until = forms.DateField(label=_("Repeat every week until"), required=False,
-                                   widget=DATE)
+    weekly_until = forms.DateField(label=_("Repeat every week until"), required=False, widget=DATE)
     reason = forms.CharField(label=_("Reason (staff only)"), required=False, max_length=200)
     confirm_stranded = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -171,16 +212,20 @@ class TimeOffForm(forms.Form):
             return data
         last = data.get("date_to") or first
         if last < first or (last - first).days > MAX_RANGE_DAYS:
-            self.add_error("date_to", _("Choose an end date on or after the start date, "
-                                        "within a year."))
+            self.add_error(
+                "date_to", _("Choose an end date on or after the start date, within a year.")
+            )
             return data
         start_t, end_t = data.get("start_time"), data.get("end_time")
         if (start_t is None) != (end_t is None):
             self.add_error("end_time", _("Give both times, or neither for whole days."))
             return data
         start = dt.datetime.combine(first, start_t or dt.time(0), tzinfo=self.tz)
-        end = (dt.datetime.combine(last, end_t, tzinfo=self.tz) if end_t else
-               dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=self.tz))
+        end = (
+            dt.datetime.combine(last, end_t, tzinfo=self.tz)
+            if end_t
+            else dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=self.tz)
+        )
         if end <= start:
             self.add_error("end_time", _("The end must be after the start."))
         data["start"], data["end"] = start, end
@@ -188,8 +233,16 @@ class TimeOffForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"), required=False, choices=[
-        ("day", _("Day")), ("week", _("Week")), ("month", _("Month")), ("year", _("Year"))])
+    period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[
+            ("day", _("Day")),
+            ("week", _("Week")),
+            ("month", _("Month")),
+            ("year", _("Year")),
+        ],
+    )
     date = forms.DateField(label=_("Including"), required=False, widget=DATE)
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
 
@@ -201,9 +254,22 @@ class DashboardForm(forms.Form):
 class SiteConfigForm(forms.ModelForm):
     class Meta:
         model = Site
-        fields = ["name", "name_en", "address", "access_note", "rooms", "open_weekdays",
-                  "closed_on_public_holidays", "closed_nth_weekdays", "year_end_start",
-                  "year_end_end", "last_start_time", "min_notice_days", "modes", "is_active"]
+        fields = [
+            "name",
+            "name_en",
+            "address",
+            "access_note",
+            "rooms",
+            "open_weekdays",
+            "closed_on_public_holidays",
+            "closed_nth_weekdays",
+            "year_end_start",
+            "year_end_end",
+            "last_start_time",
+            "min_notice_days",
+            "modes",
+            "is_active",
+        ]
         widgets = {"last_start_time": TIME}
 
 
@@ -222,8 +288,18 @@ class ClosureForm(forms.ModelForm):
 class InterviewTypeConfigForm(forms.ModelForm):
     class Meta:
         model = InterviewType
-        fields = ["name", "duration_minutes", "buffer_minutes", "slot_step_minutes", "modes",
-                  "min_notice_hours", "max_days_ahead", "hold_minutes",
-                  "cancel_deadline_business_days", "cancel_deadline_time",
-                  "reminder_hours_before", "is_active"]
+        fields = [
+            "name",
+            "duration_minutes",
+            "buffer_minutes",
+            "slot_step_minutes",
+            "modes",
+            "min_notice_hours",
+            "max_days_ahead",
+            "hold_minutes",
+            "cancel_deadline_business_days",
+            "cancel_deadline_time",
+            "reminder_hours_before",
+            "is_active",
+        ]
         widgets = {"cancel_deadline_time": TIME}

@@ -92,21 +92,36 @@ def day(request: HttpRequest) -> HttpResponse:
     last = first + dt.timedelta(days=6 if span == "week" else 0)
     site_id = data.get("site")
     scope = scope_for(request.user)
-    bookings = list(staff_bookings(
-        site_ids=[site_id] if site_id else [s.id for s in sites], date_from=first, date_to=last,
-        tz=tz, nurse_id=scope.nurse_id if scope.nurse_id and not site_id else None,
-    ))
+    bookings = list(
+        staff_bookings(
+            site_ids=[site_id] if site_id else [s.id for s in sites],
+            date_from=first,
+            date_to=last,
+            tz=tz,
+            nurse_id=scope.nurse_id if scope.nurse_id and not site_id else None,
+        )
+    )
     access_log_record(user=request.user, bookings=bookings, action="list")
     days: dict[dt.date, list[dict[str, Any]]] = {}
     for booking in bookings:
-        days.setdefault(booking.start.astimezone(tz).date(), []).append(
-            _interview_row(booking, tz))
+        days.setdefault(booking.start.astimezone(tz).date(), []).append(_interview_row(booking, tz))
     step = dt.timedelta(days=7 if span == "week" else 1)
-    return render_staff(request, "frontend/staff/day.html", {
-        "form": form, "days": days, "first": first, "last": last, "span": span,
-        "site_id": site_id, "today": today_in(tz), "previous": first - step, "next": first + step,
-        "mine_only": bool(scope.nurse_id and not site_id),
-    })
+    return render_staff(
+        request,
+        "frontend/staff/day.html",
+        {
+            "form": form,
+            "days": days,
+            "first": first,
+            "last": last,
+            "span": span,
+            "site_id": site_id,
+            "today": today_in(tz),
+            "previous": first - step,
+            "next": first + step,
+            "mine_only": bool(scope.nurse_id and not site_id),
+        },
+    )
 
 
 # --- A booking ----------------------------------------------------------------------------------
@@ -126,20 +141,26 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
     tz = booking.municipality.tz
     events = list(booking.events.select_related("actor").order_by("at", "id"))
     local_day = booking.start.astimezone(tz).date()
-    return render_staff(request, "frontend/staff/booking_detail.html", {
-        "b": booking,
-        "row": _interview_row(booking, tz),
-        "events": events,
-        "event_kinds": BookingEvent.Kind,
-        "messages_list": list(messages_for_booking(booking)) if messages_for_booking else None,
-        "message_partial": _message_partial(),
-        "details_form": StaffDetailsForm(initial={"staff_notes": booking.staff_notes,
-                                                  "video_url": booking.video_url}),
-        "can_mark": booking.status in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED,
-                                       Booking.Status.NO_SHOW) and local_day <= today_in(tz),
-        "can_change": booking.status == Booking.Status.CONFIRMED,
-        "is_video": booking.mode == Mode.VIDEO,
-    })
+    return render_staff(
+        request,
+        "frontend/staff/booking_detail.html",
+        {
+            "b": booking,
+            "row": _interview_row(booking, tz),
+            "events": events,
+            "event_kinds": BookingEvent.Kind,
+            "messages_list": list(messages_for_booking(booking)) if messages_for_booking else None,
+            "message_partial": _message_partial(),
+            "details_form": StaffDetailsForm(
+                initial={"staff_notes": booking.staff_notes, "video_url": booking.video_url}
+            ),
+            "can_mark": booking.status
+            in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
+            and local_day <= today_in(tz),
+            "can_change": booking.status == Booking.Status.CONFIRMED,
+            "is_video": booking.mode == Mode.VIDEO,
+        },
+    )
 
 
 def _detail_url(booking: Booking) -> str:
@@ -155,14 +176,20 @@ def booking_attendance(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, _("Choose attended or did not come."))
         return back(request, _detail_url(booking))
     try:
-        booking_mark_attendance(booking=booking, attended=form.cleaned_data["outcome"] ==
-                                "attended", actor=request.user)  # type: ignore[arg-type]
+        booking_mark_attendance(
+            booking=booking, attended=form.cleaned_data["outcome"] == "attended", actor=request.user
+        )  # type: ignore[arg-type]
     except BookingError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Saved: %(ref)s %(outcome)s.") % {
-            "ref": booking.display_reference,
-            "outcome": dict(form.fields["outcome"].choices)[form.cleaned_data["outcome"]]})
+        messages.success(
+            request,
+            _("Saved: %(ref)s %(outcome)s.")
+            % {
+                "ref": booking.display_reference,
+                "outcome": dict(form.fields["outcome"].choices)[form.cleaned_data["outcome"]],
+            },
+        )
     return back(request, _detail_url(booking))
 
 
@@ -174,9 +201,12 @@ def booking_details(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(_detail_url(booking))
-    booking_update_staff_details(booking=booking, actor=request.user,  # type: ignore[arg-type]
-                                 staff_notes=form.cleaned_data["staff_notes"],
-                                 video_url=form.cleaned_data["video_url"])
+    booking_update_staff_details(
+        booking=booking,
+        actor=request.user,  # type: ignore[arg-type]
+        staff_notes=form.cleaned_data["staff_notes"],
+        video_url=form.cleaned_data["video_url"],
+    )
     messages.success(request, _("Notes saved."))
     return redirect(_detail_url(booking))
 
@@ -187,45 +217,74 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            booking_cancel(booking=booking, actor=request.user, staff=True,  # type: ignore[arg-type]
-                           reason=form.cleaned_data["reason"])
+            booking_cancel(
+                booking=booking,
+                actor=request.user,
+                staff=True,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
         except BookingError as exc:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Cancelled. She will get a message."))
         return redirect(_detail_url(booking))
-    return render_staff(request, "frontend/staff/booking_cancel.html",
-                        {"b": booking, "form": form})
+    return render_staff(request, "frontend/staff/booking_cancel.html", {"b": booking, "form": form})
 
 
 def _slot_search(
-    request: HttpRequest, *, default_site_id: int, default_date: dt.date, default_mode: str,
+    request: HttpRequest,
+    *,
+    default_site_id: int,
+    default_date: dt.date,
+    default_mode: str,
     exclude_booking_id: int | None = None,
 ) -> dict[str, Any]:
     """The search form and the free slots it finds (staff: inside the notice too)."""
     sites = staff_sites(request)
-    form = SlotSearchForm(request.GET if "site" in request.GET else None, sites=sites,
-                          initial={"site": default_site_id, "date": default_date,
-                                   "mode": default_mode})
+    form = SlotSearchForm(
+        request.GET if "site" in request.GET else None,
+        sites=sites,
+        initial={"site": default_site_id, "date": default_date, "mode": default_mode},
+    )
     if form.is_bound and form.is_valid():
-        site_id, first, mode = (form.cleaned_data["site"], form.cleaned_data["date"],
-                                form.cleaned_data["mode"])
+        site_id, first, mode = (
+            form.cleaned_data["site"],
+            form.cleaned_data["date"],
+            form.cleaned_data["mode"],
+        )
     else:
         site_id, first, mode = default_site_id, default_date, default_mode
     site = access_site_as_staff(request.user, site_id)
-    itype = (InterviewType.objects.filter(municipality=site.municipality, is_active=True)
-             .order_by("id").first())
-    slots = open_slots(
-        municipality=site.municipality, interview_type=itype, date_from=first,
-        date_to=first + dt.timedelta(days=SLOT_SEARCH_DAYS - 1), site_ids=[site.id], mode=mode,
-        ignore_notice=True, exclude_booking_id=exclude_booking_id,
-    ) if itype else []
+    itype = (
+        InterviewType.objects.filter(municipality=site.municipality, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    slots = (
+        open_slots(
+            municipality=site.municipality,
+            interview_type=itype,
+            date_from=first,
+            date_to=first + dt.timedelta(days=SLOT_SEARCH_DAYS - 1),
+            site_ids=[site.id],
+            mode=mode,
+            ignore_notice=True,
+            exclude_booking_id=exclude_booking_id,
+        )
+        if itype
+        else []
+    )
     tz = site.municipality.tz
     by_day: dict[dt.date, list[Any]] = {}
     for slot in slots:
         by_day.setdefault(slot.start.astimezone(tz).date(), []).append(slot)
-    return {"search": form, "site": site, "mode": mode, "slot_days": by_day,
-            "later": first + dt.timedelta(days=SLOT_SEARCH_DAYS)}
+    return {
+        "search": form,
+        "site": site,
+        "mode": mode,
+        "slot_days": by_day,
+        "later": first + dt.timedelta(days=SLOT_SEARCH_DAYS),
+    }
 
 
 @staff_required
@@ -237,9 +296,14 @@ def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpRespons
         if choice.is_valid():
             try:
                 site = access_site_as_staff(request.user, choice.cleaned_data["site"])
-                booking_reschedule(booking=booking, start=choice.cleaned_data["start"],
-                                   site=site, mode=choice.cleaned_data["mode"],
-                                   actor=request.user, staff=True)  # type: ignore[arg-type]
+                booking_reschedule(
+                    booking=booking,
+                    start=choice.cleaned_data["start"],
+                    site=site,
+                    mode=choice.cleaned_data["mode"],
+                    actor=request.user,
+                    staff=True,
+                )  # type: ignore[arg-type]
             except BookingError as exc:
                 error, alternatives = exc.message, exc.alternatives
             else:
@@ -249,13 +313,23 @@ def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpRespons
             error = _("Choose a time from the list.")
     tz = booking.municipality.tz
     context = _slot_search(
-        request, default_site_id=booking.site_id,
+        request,
+        default_site_id=booking.site_id,
         default_date=max(today_in(tz), booking.start.astimezone(tz).date()),
-        default_mode=booking.mode, exclude_booking_id=booking.pk)
-    context.update({"b": booking, "error": error, "alternatives": alternatives,
-                    "action": reverse("staff:reschedule", args=[booking.reference])})
-    return render_staff(request, "frontend/staff/booking_reschedule.html", context,
-                        status=409 if error else 200)
+        default_mode=booking.mode,
+        exclude_booking_id=booking.pk,
+    )
+    context.update(
+        {
+            "b": booking,
+            "error": error,
+            "alternatives": alternatives,
+            "action": reverse("staff:reschedule", args=[booking.reference]),
+        }
+    )
+    return render_staff(
+        request, "frontend/staff/booking_reschedule.html", context, status=409 if error else 200
+    )
 
 
 # --- Booking on her behalf ----------------------------------------------------------------------
@@ -268,8 +342,9 @@ def book(request: HttpRequest) -> HttpResponse:
     if not sites:
         return render_staff(request, "frontend/staff/book_slots.html", {"slot_days": {}})
     tz = tz_of(sites)
-    context = _slot_search(request, default_site_id=sites[0].id, default_date=today_in(tz),
-                           default_mode=Mode.IN_PERSON)
+    context = _slot_search(
+        request, default_site_id=sites[0].id, default_date=today_in(tz), default_mode=Mode.IN_PERSON
+    )
     return render_staff(request, "frontend/staff/book_slots.html", context)
 
 
@@ -277,8 +352,10 @@ def book(request: HttpRequest) -> HttpResponse:
 def book_details(request: HttpRequest) -> HttpResponse:
     """Step 2: who she is (found by phone, or new), then book as staff."""
     data = request.POST if request.method == "POST" else request.GET
-    form = OnBehalfForm(data if request.method == "POST" else None,
-                        initial={k: data.get(k) for k in ("site", "start", "mode")})
+    form = OnBehalfForm(
+        data if request.method == "POST" else None,
+        initial={k: data.get(k) for k in ("site", "start", "mode")},
+    )
     choice = SlotChoiceForm(data)
     if not choice.is_valid():
         return redirect("staff:book")
@@ -292,24 +369,46 @@ def book_details(request: HttpRequest) -> HttpResponse:
         cd = form.cleaned_data
         try:
             booking = booking_create_on_behalf(
-                site=site, interview_type=interview_type_default(site.municipality), start=start,
-                mode=mode, phone=cd["phone"], name=cd["name"], name_kana=cd["name_kana"],
-                email=cd["email"], language=cd["language"], due_date=cd["due_date"],
+                site=site,
+                interview_type=interview_type_default(site.municipality),
+                start=start,
+                mode=mode,
+                phone=cd["phone"],
+                name=cd["name"],
+                name_kana=cd["name_kana"],
+                email=cd["email"],
+                language=cd["language"],
+                due_date=cd["due_date"],
                 interpreter_needed=cd["interpreter_needed"],
-                first_pregnancy=cd["first_pregnancy"], notes=cd["notes"],
-                notify_sms=is_mobile(cd["phone"]), notify_email=cd["notify_email"],
+                first_pregnancy=cd["first_pregnancy"],
+                notes=cd["notes"],
+                notify_sms=is_mobile(cd["phone"]),
+                notify_email=cd["notify_email"],
                 actor=request.user,  # type: ignore[arg-type]
             )
         except BookingError as exc:
             error, alternatives = exc.message, exc.alternatives
         else:
-            messages.success(request, _("Booked: %(ref)s. She will get a confirmation.") % {
-                "ref": booking.display_reference})
+            messages.success(
+                request,
+                _("Booked: %(ref)s. She will get a confirmation.")
+                % {"ref": booking.display_reference},
+            )
             return redirect(_detail_url(booking))
-    return render_staff(request, "frontend/staff/book_details.html", {
-        "form": form, "site": site, "start": start, "mode": mode, "found": found,
-        "error": error, "alternatives": alternatives,
-    }, status=409 if error else 200)
+    return render_staff(
+        request,
+        "frontend/staff/book_details.html",
+        {
+            "form": form,
+            "site": site,
+            "start": start,
+            "mode": mode,
+            "found": found,
+            "error": error,
+            "alternatives": alternatives,
+        },
+        status=409 if error else 200,
+    )
 
 
 def _lookup(request: HttpRequest, site: Any, phone: str, form: OnBehalfForm) -> Resident | None:
@@ -318,18 +417,33 @@ def _lookup(request: HttpRequest, site: Any, phone: str, form: OnBehalfForm) -> 
         e164 = phone_e164(phone)
     except ValidationError:  # an unparseable number simply finds nobody
         return None
-    resident = (Resident.objects.filter(municipality=site.municipality, phone=e164)
-                .prefetch_related("pregnancies").first())
+    resident = (
+        Resident.objects.filter(municipality=site.municipality, phone=e164)
+        .prefetch_related("pregnancies")
+        .first()
+    )
     if resident is None:
         form.initial.update({"phone": phone})
         return None
     access_log_record(user=request.user, residents=[resident], action="lookup")
-    form.initial.update({"phone": phone, "name": resident.name, "name_kana": resident.name_kana,
-                         "email": resident.email, "language": resident.preferred_language})
+    form.initial.update(
+        {
+            "phone": phone,
+            "name": resident.name,
+            "name_kana": resident.name_kana,
+            "email": resident.email,
+            "language": resident.preferred_language,
+        }
+    )
     ongoing = [p for p in resident.pregnancies.all() if p.is_active]
     if ongoing:
         p = ongoing[-1]
-        form.initial.update({"due_date": p.due_date, "interpreter_needed": p.interpreter_needed,
-                             "first_pregnancy": {True: "yes", False: "no"}.get(
-                                 p.first_pregnancy, ""), "notes": p.notes})
+        form.initial.update(
+            {
+                "due_date": p.due_date,
+                "interpreter_needed": p.interpreter_needed,
+                "first_pregnancy": {True: "yes", False: "no"}.get(p.first_pregnancy, ""),
+                "notes": p.notes,
+            }
+        )
     return resident

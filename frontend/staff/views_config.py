@@ -39,18 +39,28 @@ def _admin_sites(request: HttpRequest) -> list[Site]:
 def config(request: HttpRequest) -> HttpResponse:
     ids = scope_for(request.user).admin_municipality_ids
     sites = _admin_sites(request)
-    return render_staff(request, "frontend/staff/config.html", {
-        "municipalities": _municipalities(request),
-        "sites": sites,
-        "closures": SiteClosure.objects.filter(municipality_id__in=ids)
-        .select_related("site").order_by("-date_from")[:100],
-        "types": InterviewType.objects.filter(municipality_id__in=ids).order_by("id"),
-        "closure_form": ClosureForm(sites=sites),
-    })
+    return render_staff(
+        request,
+        "frontend/staff/config.html",
+        {
+            "municipalities": _municipalities(request),
+            "sites": sites,
+            "closures": SiteClosure.objects.filter(municipality_id__in=ids)
+            .select_related("site")
+            .order_by("-date_from")[:100],
+            "types": InterviewType.objects.filter(municipality_id__in=ids).order_by("id"),
+            "closure_form": ClosureForm(sites=sites),
+        },
+    )
 
 
-def _save(request: HttpRequest, form: SiteConfigForm | InterviewTypeConfigForm,
-          service: object, obj: object, template: str) -> HttpResponse:
+def _save(
+    request: HttpRequest,
+    form: SiteConfigForm | InterviewTypeConfigForm,
+    service: object,
+    obj: object,
+    template: str,
+) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -60,8 +70,9 @@ def _save(request: HttpRequest, form: SiteConfigForm | InterviewTypeConfigForm,
         else:
             messages.success(request, _("Saved."))
             return redirect("staff:config")
-    return render_staff(request, template, {"form": form},
-                        status=422 if request.method == "POST" else 200)
+    return render_staff(
+        request, template, {"form": form}, status=422 if request.method == "POST" else 200
+    )
 
 
 @municipality_admin_required
@@ -80,10 +91,16 @@ def interview_type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
     itype = InterviewType.objects.filter(pk=type_id, municipality_id__in=ids).first()
     if itype is None:
         raise Http404
-    form = InterviewTypeConfigForm(request.POST or None,
-                                   instance=InterviewType.objects.get(pk=itype.pk))
-    return _save(request, form, interview_type_update, {"interview_type": itype},
-                 "frontend/staff/config_form.html")
+    form = InterviewTypeConfigForm(
+        request.POST or None, instance=InterviewType.objects.get(pk=itype.pk)
+    )
+    return _save(
+        request,
+        form,
+        interview_type_update,
+        {"interview_type": itype},
+        "frontend/staff/config_form.html",
+    )
 
 
 @require_POST
@@ -93,12 +110,16 @@ def closure_new(request: HttpRequest) -> HttpResponse:
     form = ClosureForm(request.POST, sites=_admin_sites(request))
     if form.is_valid():
         site = form.cleaned_data["site"]
-        municipality = (site.municipality if site else municipalities[0])
+        municipality = site.municipality if site else municipalities[0]
         try:
-            closure_create(municipality=municipality, site=site,
-                           date_from=form.cleaned_data["date_from"],
-                           date_to=form.cleaned_data["date_to"],
-                           reason=form.cleaned_data["reason"], actor=request.user)  # type: ignore[arg-type]
+            closure_create(
+                municipality=municipality,
+                site=site,
+                date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )  # type: ignore[arg-type]
         except BookingError as exc:
             messages.error(request, str(exc.message))
         else:

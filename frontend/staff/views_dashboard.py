@@ -32,8 +32,12 @@ def period_bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date, dt.date,
     """(first, last) of the period holding `day`, then (first, last) of the one before it."""
     if period == "week":
         first = day - dt.timedelta(days=day.weekday())
-        return first, first + dt.timedelta(days=6), first - dt.timedelta(days=7), \
-            first - dt.timedelta(days=1)
+        return (
+            first,
+            first + dt.timedelta(days=6),
+            first - dt.timedelta(days=7),
+            first - dt.timedelta(days=1),
+        )
     if period == "month":
         first = day.replace(day=1)
         last = day.replace(day=calendar.monthrange(day.year, day.month)[1])
@@ -59,24 +63,37 @@ def _selection(request: HttpRequest) -> tuple[DashboardForm, list[Site], str, dt
     return form, chosen, period, day
 
 
-def _reports(sites: list[Site], period: str, day: dt.date
-             ) -> tuple[UtilisationReport, UtilisationReport]:
+def _reports(
+    sites: list[Site], period: str, day: dt.date
+) -> tuple[UtilisationReport, UtilisationReport]:
     first, last, prev_first, prev_last = period_bounds(period, day)
     ids = [s.id for s in sites]
-    return (utilisation_report(site_ids=ids, date_from=first, date_to=last),
-            utilisation_report(site_ids=ids, date_from=prev_first, date_to=prev_last,
-                               include_next_free=False))
+    return (
+        utilisation_report(site_ids=ids, date_from=first, date_to=last),
+        utilisation_report(
+            site_ids=ids, date_from=prev_first, date_to=prev_last, include_next_free=False
+        ),
+    )
 
 
 def _kpis(now: SiteFigures, before: SiteFigures) -> list[dict[str, Any]]:
     """Headline figures with the previous period's value and which way is better."""
+
     def item(label: str, attr: str, kind: str, higher_is_better: bool | None) -> dict[str, Any]:
         a, b = getattr(now, attr), getattr(before, attr)
         delta = None if a is None or b is None else a - b
-        good = None if delta in (None, 0) or higher_is_better is None else (
-            (delta > 0) == higher_is_better)
-        return {"label": label, "value": _text(a, kind), "previous": _text(b, kind),
-                "delta": _text(delta, kind, signed=True), "good": good}
+        good = (
+            None
+            if delta in (None, 0) or higher_is_better is None
+            else ((delta > 0) == higher_is_better)
+        )
+        return {
+            "label": label,
+            "value": _text(a, kind),
+            "previous": _text(b, kind),
+            "delta": _text(delta, kind, signed=True),
+            "good": good,
+        }
 
     return [
         item(_("Utilisation"), "utilisation", "pct", True),
@@ -116,15 +133,19 @@ def _charts(report: UtilisationReport) -> dict[str, Any]:
         charts.Series(_("Attended"), "s3", [d.attended_slots for d in report.days]),
     ]
     t = report.totals
-    channel = [(_("Online"), "s2", t.online), (_("By staff"), "s4", t.staff),
-               (_("API"), "s3", t.api)]
+    channel = [
+        (_("Online"), "s2", t.online),
+        (_("By staff"), "s4", t.staff),
+        (_("API"), "s3", t.api),
+    ]
     one = [charts.Series(_("Interviews"), "s2", list(report.lead_time.values()))]
     weeks = [charts.Series(_("Interviews"), "s3", list(report.gestation.values()))]
     return {
         "capacity_svg": charts.grouped_bars(names, capacity),
         "capacity_legend": charts.legend(capacity),
         "daily_svg": charts.columns([d.day.strftime("%m/%d") for d in report.days], daily)
-        if len(report.days) > 1 else None,
+        if len(report.days) > 1
+        else None,
         "channel_svg": charts.stacked_bar(channel) if t.booked_slots else None,
         "lead_svg": charts.grouped_bars(list(report.lead_time), one),
         "gestation_svg": charts.grouped_bars(list(report.gestation), weeks),
@@ -136,11 +157,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, sites, period, day = _selection(request)
     report, previous = _reports(sites, period, day)
     query = request.GET.urlencode()
-    return render_staff(request, "frontend/staff/dashboard.html", {
-        "form": form, "report": report, "previous": previous, "period": period,
-        "kpis": _kpis(report.totals, previous.totals), "query": query,
-        "tz": tz_of(sites), **_charts(report),
-    })
+    return render_staff(
+        request,
+        "frontend/staff/dashboard.html",
+        {
+            "form": form,
+            "report": report,
+            "previous": previous,
+            "period": period,
+            "kpis": _kpis(report.totals, previous.totals),
+            "query": query,
+            "tz": tz_of(sites),
+            **_charts(report),
+        },
+    )
 
 
 CSV_TABLES = {
@@ -176,7 +206,12 @@ def failed_messages(request: HttpRequest) -> HttpResponse:
     since = today_in(tz_of(staff_sites(request))) - dt.timedelta(days=30)
     rows = None
     if failed_messages_for_sites is not None:
-        rows = list(failed_messages_for_sites(site_ids, since=dt.datetime.combine(
-            since, dt.time(0), tzinfo=tz_of(staff_sites(request)))))
-    return render_staff(request, "frontend/staff/failed_messages.html",
-                        {"messages_list": rows, "since": since})
+        rows = list(
+            failed_messages_for_sites(
+                site_ids,
+                since=dt.datetime.combine(since, dt.time(0), tzinfo=tz_of(staff_sites(request))),
+            )
+        )
+    return render_staff(
+        request, "frontend/staff/failed_messages.html", {"messages_list": rows, "since": since}
+    )

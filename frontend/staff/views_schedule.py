@@ -58,8 +58,9 @@ def _nurse_param(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _editable_sites(request: HttpRequest, nurse: Nurse, sites: list[Any] | None = None
-                    ) -> list[Any]:
+def _editable_sites(
+    request: HttpRequest, nurse: Nurse, sites: list[Any] | None = None
+) -> list[Any]:
     allowed = scope_for(request.user).site_ids
     if sites is None:
         sites = list(nurse.sites.all().order_by("ordering_key", "id"))
@@ -76,14 +77,27 @@ def _schedule_context(request: HttpRequest, nurse: Nurse, **extra: Any) -> dict[
     schedule = nurse_schedule_for_editing(nurse, today)
     sites = _editable_sites(request, nurse, schedule.sites)
     preview = nurse_slot_preview(
-        nurse=schedule.nurse, interview_type=interview_type_default(schedule.nurse.municipality),
-        date_from=today, date_to=today + dt.timedelta(weeks=PREVIEW_WEEKS) - dt.timedelta(days=1),
-        site_ids=[s.id for s in schedule.sites])
+        nurse=schedule.nurse,
+        interview_type=interview_type_default(schedule.nurse.municipality),
+        date_from=today,
+        date_to=today + dt.timedelta(weeks=PREVIEW_WEEKS) - dt.timedelta(days=1),
+        site_ids=[s.id for s in schedule.sites],
+    )
     site_names = {s.id: s.name for s in schedule.sites}
     context = {
-        "nurse": schedule.nurse, "schedule": schedule, "weekdays": WEEKDAY_CHOICES,
-        "site_rows": [(site, [(label, schedule.rules.get(site.id, {}).get(wd, []))
-                              for wd, label in WEEKDAY_CHOICES]) for site in schedule.sites],
+        "nurse": schedule.nurse,
+        "schedule": schedule,
+        "weekdays": WEEKDAY_CHOICES,
+        "site_rows": [
+            (
+                site,
+                [
+                    (label, schedule.rules.get(site.id, {}).get(wd, []))
+                    for wd, label in WEEKDAY_CHOICES
+                ],
+            )
+            for site in schedule.sites
+        ],
         "editable_site_ids": {s.id for s in sites},
         "preview": [(p, site_names.get(p.site_id, "")) for p in preview],
         "rule_form": RuleForm(sites=sites, initial={"valid_from": today}),
@@ -102,16 +116,18 @@ def availability(request: HttpRequest) -> HttpResponse:
         # A manager or administrator without a nurse profile picks a nurse first.
         nurses = nurses_at_sites(scope_for(request.user).site_ids)
         return render_staff(request, "frontend/staff/availability_pick.html", {"nurses": nurses})
-    return render_staff(request, "frontend/staff/availability.html",
-                        _schedule_context(request, nurse))
+    return render_staff(
+        request, "frontend/staff/availability.html", _schedule_context(request, nurse)
+    )
 
 
 def _stranded(exc: StrandedBookingsError) -> list[Any]:
     return exc.bookings
 
 
-def _handle(request: HttpRequest, nurse: Nurse, form: Any, template: str, action: Any,
-            **context: Any) -> HttpResponse:
+def _handle(
+    request: HttpRequest, nurse: Nurse, form: Any, template: str, action: Any, **context: Any
+) -> HttpResponse:
     """Run a service with the form's data; on stranded bookings, show them and ask."""
     try:
         action(form.cleaned_data.get("confirm_stranded", False))
@@ -119,12 +135,14 @@ def _handle(request: HttpRequest, nurse: Nurse, form: Any, template: str, action
         data = request.POST.copy()
         data["confirm_stranded"] = "on"
         context.update({"stranded": _stranded(exc), "confirm_data": data})
-        return render_staff(request, template, {"nurse": nurse, "form": form, **context},
-                            status=409)
+        return render_staff(
+            request, template, {"nurse": nurse, "form": form, **context}, status=409
+        )
     except BookingError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return render_staff(request, template, {"nurse": nurse, "form": form, **context},
-                            status=422)
+        return render_staff(
+            request, template, {"nurse": nurse, "form": form, **context}, status=422
+        )
     messages.success(request, _("Saved."))
     return redirect(_page_url(nurse, request))
 
@@ -137,8 +155,12 @@ def rule_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = RuleForm(request.POST, sites=_editable_sites(request, nurse))
     if not form.is_valid():
-        return render_staff(request, "frontend/staff/rule_form.html",
-                            {"nurse": nurse, "form": form, "creating": True}, status=422)
+        return render_staff(
+            request,
+            "frontend/staff/rule_form.html",
+            {"nurse": nurse, "form": form, "creating": True},
+            status=422,
+        )
     site = access_rule_site(request.user, nurse, form.cleaned_data["site"])
     cd = form.cleaned_data
 
@@ -146,13 +168,18 @@ def rule_create(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():  # several weekdays: all of them or none
             for weekday in cd["weekdays"]:
                 availability_rule_create(
-                    nurse=nurse, site=site, weekday=weekday, start_time=cd["start_time"],
-                    end_time=cd["end_time"], valid_from=cd["valid_from"],
-                    valid_to=cd["valid_to"], actor=request.user,  # type: ignore[arg-type]
-                    confirm_stranded=confirm)
+                    nurse=nurse,
+                    site=site,
+                    weekday=weekday,
+                    start_time=cd["start_time"],
+                    end_time=cd["end_time"],
+                    valid_from=cd["valid_from"],
+                    valid_to=cd["valid_to"],
+                    actor=request.user,  # type: ignore[arg-type]
+                    confirm_stranded=confirm,
+                )
 
-    return _handle(request, nurse, form, "frontend/staff/rule_form.html", create,
-                   creating=True)
+    return _handle(request, nurse, form, "frontend/staff/rule_form.html", create, creating=True)
 
 
 def _rule_for(request: HttpRequest, rule_id: int) -> tuple[AvailabilityRule, Nurse]:
@@ -168,24 +195,40 @@ def _rule_for(request: HttpRequest, rule_id: int) -> tuple[AvailabilityRule, Nur
 def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule, nurse = _rule_for(request, rule_id)
     sites = _editable_sites(request, nurse)
-    initial = {"site": rule.site_id, "weekdays": rule.weekday, "start_time": rule.start_time,
-               "end_time": rule.end_time, "valid_from": rule.valid_from,
-               "valid_to": rule.valid_to}
+    initial = {
+        "site": rule.site_id,
+        "weekdays": rule.weekday,
+        "start_time": rule.start_time,
+        "end_time": rule.end_time,
+        "valid_from": rule.valid_from,
+        "valid_to": rule.valid_to,
+    }
     if request.method != "POST":
         form = RuleForm(initial=initial, sites=sites, single_day=True)
-        return render_staff(request, "frontend/staff/rule_form.html",
-                            {"nurse": nurse, "form": form, "rule": rule})
+        return render_staff(
+            request, "frontend/staff/rule_form.html", {"nurse": nurse, "form": form, "rule": rule}
+        )
     form = RuleForm(request.POST, initial=initial, sites=sites, single_day=True)
     if not form.is_valid():
-        return render_staff(request, "frontend/staff/rule_form.html",
-                            {"nurse": nurse, "form": form, "rule": rule}, status=422)
+        return render_staff(
+            request,
+            "frontend/staff/rule_form.html",
+            {"nurse": nurse, "form": form, "rule": rule},
+            status=422,
+        )
     cd = form.cleaned_data
 
     def update(confirm: bool) -> None:
         availability_rule_update(
-            rule=rule, weekday=cd["weekdays"], start_time=cd["start_time"],
-            end_time=cd["end_time"], valid_from=cd["valid_from"], valid_to=cd["valid_to"],
-            actor=request.user, confirm_stranded=confirm)  # type: ignore[arg-type]
+            rule=rule,
+            weekday=cd["weekdays"],
+            start_time=cd["start_time"],
+            end_time=cd["end_time"],
+            valid_from=cd["valid_from"],
+            valid_to=cd["valid_to"],
+            actor=request.user,
+            confirm_stranded=confirm,
+        )  # type: ignore[arg-type]
 
     return _handle(request, nurse, form, "frontend/staff/rule_form.html", update, rule=rule)
 
@@ -194,14 +237,22 @@ def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
 def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule, nurse = _rule_for(request, rule_id)
     if request.method != "POST":
-        return render_staff(request, "frontend/staff/rule_delete.html",
-                            {"nurse": nurse, "rule": rule})
+        return render_staff(
+            request, "frontend/staff/rule_delete.html", {"nurse": nurse, "rule": rule}
+        )
     try:
-        availability_rule_delete(rule=rule, actor=request.user,  # type: ignore[arg-type]
-                                 confirm_stranded=request.POST.get("confirm_stranded") == "on")
+        availability_rule_delete(
+            rule=rule,
+            actor=request.user,  # type: ignore[arg-type]
+            confirm_stranded=request.POST.get("confirm_stranded") == "on",
+        )
     except StrandedBookingsError as exc:
-        return render_staff(request, "frontend/staff/rule_delete.html",
-                            {"nurse": nurse, "rule": rule, "stranded": exc.bookings}, status=409)
+        return render_staff(
+            request,
+            "frontend/staff/rule_delete.html",
+            {"nurse": nurse, "rule": rule, "stranded": exc.bookings},
+            status=409,
+        )
     messages.success(request, _("Removed."))
     return redirect(_page_url(nurse, request))
 
@@ -214,17 +265,26 @@ def time_off_create_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = TimeOffForm(request.POST, tz=nurse.municipality.tz)
     if not form.is_valid():
-        return render_staff(request, "frontend/staff/time_off_form.html",
-                            {"nurse": nurse, "form": form, "creating": True}, status=422)
+        return render_staff(
+            request,
+            "frontend/staff/time_off_form.html",
+            {"nurse": nurse, "form": form, "creating": True},
+            status=422,
+        )
     cd = form.cleaned_data
 
     def create(confirm: bool) -> None:
-        time_off_create(nurse=nurse, start=cd["start"], end=cd["end"],
-                        weekly_until=cd["weekly_until"], reason=cd["reason"],
-                        actor=request.user, confirm_stranded=confirm)  # type: ignore[arg-type]
+        time_off_create(
+            nurse=nurse,
+            start=cd["start"],
+            end=cd["end"],
+            weekly_until=cd["weekly_until"],
+            reason=cd["reason"],
+            actor=request.user,
+            confirm_stranded=confirm,
+        )  # type: ignore[arg-type]
 
-    return _handle(request, nurse, form, "frontend/staff/time_off_form.html", create,
-                   creating=True)
+    return _handle(request, nurse, form, "frontend/staff/time_off_form.html", create, creating=True)
 
 
 def _time_off_for(request: HttpRequest, off_id: int) -> tuple[TimeOff, Nurse]:
@@ -245,22 +305,34 @@ def time_off_edit(request: HttpRequest, off_id: int) -> HttpResponse:
         "date_to": (end - dt.timedelta(days=1)).date() if whole_days else end.date(),
         "start_time": None if whole_days else start.time(),
         "end_time": None if whole_days else end.time(),
-        "weekly_until": off.weekly_until, "reason": off.reason,
+        "weekly_until": off.weekly_until,
+        "reason": off.reason,
     }
     if request.method != "POST":
         form = TimeOffForm(initial=initial, tz=tz)
-        return render_staff(request, "frontend/staff/time_off_form.html",
-                            {"nurse": nurse, "form": form, "off": off})
+        return render_staff(
+            request, "frontend/staff/time_off_form.html", {"nurse": nurse, "form": form, "off": off}
+        )
     form = TimeOffForm(request.POST, tz=tz)
     if not form.is_valid():
-        return render_staff(request, "frontend/staff/time_off_form.html",
-                            {"nurse": nurse, "form": form, "off": off}, status=422)
+        return render_staff(
+            request,
+            "frontend/staff/time_off_form.html",
+            {"nurse": nurse, "form": form, "off": off},
+            status=422,
+        )
     cd = form.cleaned_data
 
     def update(confirm: bool) -> None:
-        time_off_update(time_off=off, start=cd["start"], end=cd["end"],
-                        weekly_until=cd["weekly_until"], reason=cd["reason"],
-                        actor=request.user, confirm_stranded=confirm)  # type: ignore[arg-type]
+        time_off_update(
+            time_off=off,
+            start=cd["start"],
+            end=cd["end"],
+            weekly_until=cd["weekly_until"],
+            reason=cd["reason"],
+            actor=request.user,
+            confirm_stranded=confirm,
+        )  # type: ignore[arg-type]
 
     return _handle(request, nurse, form, "frontend/staff/time_off_form.html", update, off=off)
 

@@ -16,8 +16,15 @@ from tests.base import NOW, tokyo
 from tests.staff.helpers import StaffTestCase
 
 OK, NOT_FOUND, LOGIN = 200, 404, "login"
-PERSONAS = ["nurse_sato", "nurse_ito", "manager_mori", "admin_abe", "admin_ogawa", "hanako",
-            "anonymous"]
+PERSONAS = [
+    "nurse_sato",
+    "nurse_ito",
+    "manager_mori",
+    "admin_abe",
+    "admin_ogawa",
+    "hanako",
+    "anonymous",
+]
 
 
 class AccessMatrixTest(StaffTestCase):
@@ -25,23 +32,36 @@ class AccessMatrixTest(StaffTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         w = cls.w
-        cls.booking = booking_create(site=w.aoto, interview_type=w.itype,
-                                     start=tokyo(2026, 12, 1, 13), pregnancy=w.hanako_pregnancy,
-                                     staff=True, channel=Booking.Channel.STAFF, now=NOW)
-        cls.closure = SiteClosure.objects.create(municipality=w.katsushika, site=w.aoto,
-                                                 date_from=tokyo(2026, 12, 24).date(),
-                                                 date_to=tokyo(2026, 12, 24).date())
+        cls.booking = booking_create(
+            site=w.aoto,
+            interview_type=w.itype,
+            start=tokyo(2026, 12, 1, 13),
+            pregnancy=w.hanako_pregnancy,
+            staff=True,
+            channel=Booking.Channel.STAFF,
+            now=NOW,
+        )
+        cls.closure = SiteClosure.objects.create(
+            municipality=w.katsushika,
+            site=w.aoto,
+            date_from=tokyo(2026, 12, 24).date(),
+            date_to=tokyo(2026, 12, 24).date(),
+        )
 
     def user(self, persona: str):  # type: ignore[no-untyped-def]
         w = self.w
         return {
-            "nurse_sato": w.nurse_sato.user, "nurse_ito": w.nurse_ito.user,
-            "manager_mori": w.manager_mori, "admin_abe": w.admin_abe,
-            "admin_ogawa": w.admin_ogawa, "hanako": w.hanako.user,
+            "nurse_sato": w.nurse_sato.user,
+            "nurse_ito": w.nurse_ito.user,
+            "manager_mori": w.manager_mori,
+            "admin_abe": w.admin_abe,
+            "admin_ogawa": w.admin_ogawa,
+            "hanako": w.hanako.user,
         }.get(persona)
 
-    def check(self, method: str, url: str, expected: dict[str, object],
-              data: dict[str, str] | None = None) -> None:
+    def check(
+        self, method: str, url: str, expected: dict[str, object], data: dict[str, str] | None = None
+    ) -> None:
         for persona in PERSONAS:
             with self.subTest(persona=persona, url=url):
                 self.client.logout()
@@ -59,10 +79,18 @@ class AccessMatrixTest(StaffTestCase):
                 else:
                     self.assertEqual(response.status_code, want)
 
-    def matrix(self, sato: object, ito: object, mori: object, abe: object,
-               ogawa: object) -> dict[str, object]:
-        return {"nurse_sato": sato, "nurse_ito": ito, "manager_mori": mori, "admin_abe": abe,
-                "admin_ogawa": ogawa, "hanako": NOT_FOUND, "anonymous": LOGIN}
+    def matrix(
+        self, sato: object, ito: object, mori: object, abe: object, ogawa: object
+    ) -> dict[str, object]:
+        return {
+            "nurse_sato": sato,
+            "nurse_ito": ito,
+            "manager_mori": mori,
+            "admin_abe": abe,
+            "admin_ogawa": ogawa,
+            "hanako": NOT_FOUND,
+            "anonymous": LOGIN,
+        }
 
     def test_pages_every_staff_member_has(self) -> None:
         for name in ["staff:day", "staff:book", "staff:failed_messages"]:
@@ -75,8 +103,11 @@ class AccessMatrixTest(StaffTestCase):
         url = reverse("staff:availability") + f"?nurse={self.w.nurse_sato.pk}"
         self.check("get", url, self.matrix(OK, NOT_FOUND, OK, OK, NOT_FOUND))
         rule = self.w.nurse_sato.rules.filter(site=self.w.aoto).first()
-        self.check("get", reverse("staff:rule_edit", args=[rule.pk]),
-                   self.matrix(OK, NOT_FOUND, OK, OK, NOT_FOUND))
+        self.check(
+            "get",
+            reverse("staff:rule_edit", args=[rule.pk]),
+            self.matrix(OK, NOT_FOUND, OK, OK, NOT_FOUND),
+        )
 
     def test_a_booking_is_seen_only_by_staff_of_its_site(self) -> None:
         ref = self.booking.reference
@@ -87,10 +118,15 @@ class AccessMatrixTest(StaffTestCase):
     def test_booking_actions_are_refused_to_staff_of_other_sites(self) -> None:
         ref = self.booking.reference
         expected = self.matrix(302, NOT_FOUND, 302, 302, NOT_FOUND)
-        self.check("post", reverse("staff:attendance", args=[ref]), expected,
-                   {"outcome": "attended"})
-        self.check("post", reverse("staff:details", args=[ref]), expected,
-                   {"staff_notes": "x", "video_url": ""})
+        self.check(
+            "post", reverse("staff:attendance", args=[ref]), expected, {"outcome": "attended"}
+        )
+        self.check(
+            "post",
+            reverse("staff:details", args=[ref]),
+            expected,
+            {"staff_notes": "x", "video_url": ""},
+        )
 
     def test_the_dashboard_is_for_managers_and_administrators(self) -> None:
         expected = self.matrix(NOT_FOUND, NOT_FOUND, OK, OK, OK)
@@ -101,15 +137,22 @@ class AccessMatrixTest(StaffTestCase):
         self.check("get", url, self.matrix(NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND))
 
     def test_configuration_is_for_administrators_of_that_municipality(self) -> None:
-        self.check("get", reverse("staff:config"),
-                   self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK))
-        for url in [reverse("staff:site_edit", args=[self.w.aoto.pk]),
-                    reverse("staff:type_edit", args=[self.w.itype.pk])]:
+        self.check(
+            "get", reverse("staff:config"), self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+        )
+        for url in [
+            reverse("staff:site_edit", args=[self.w.aoto.pk]),
+            reverse("staff:type_edit", args=[self.w.itype.pk]),
+        ]:
             self.check("get", url, self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND))
-        self.check("post", reverse("staff:closure_delete", args=[self.closure.pk]),
-                   self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, 302, NOT_FOUND))
+        self.check(
+            "post",
+            reverse("staff:closure_delete", args=[self.closure.pk]),
+            self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, 302, NOT_FOUND),
+        )
 
     def test_an_unknown_reference_is_a_plain_404(self) -> None:
         self.sign_in(self.w.admin_abe)
-        self.assertEqual(self.client.get(reverse("staff:booking", args=["ZZZZZZZZ"])).status_code,
-                         404)
+        self.assertEqual(
+            self.client.get(reverse("staff:booking", args=["ZZZZZZZZ"])).status_code, 404
+        )

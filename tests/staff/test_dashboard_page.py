@@ -20,12 +20,23 @@ class DashboardPageTest(StaffTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         w = cls.w
-        booking = booking_create(site=w.aoto, interview_type=w.itype,
-                                 start=tokyo(2026, 12, 1, 13), pregnancy=w.hanako_pregnancy,
-                                 staff=True, channel=Booking.Channel.STAFF, now=NOW)
+        booking = booking_create(
+            site=w.aoto,
+            interview_type=w.itype,
+            start=tokyo(2026, 12, 1, 13),
+            pregnancy=w.hanako_pregnancy,
+            staff=True,
+            channel=Booking.Channel.STAFF,
+            now=NOW,
+        )
         Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.ATTENDED)
-        booking_create(site=w.niccowa, interview_type=w.itype, start=tokyo(2026, 12, 2, 10),
-                       pregnancy=w.mei_pregnancy, now=NOW)
+        booking_create(
+            site=w.niccowa,
+            interview_type=w.itype,
+            start=tokyo(2026, 12, 2, 10),
+            pregnancy=w.mei_pregnancy,
+            now=NOW,
+        )
 
     def test_a_manager_sees_her_sites_only(self) -> None:
         self.sign_in(self.w.manager_mori)
@@ -44,17 +55,24 @@ class DashboardPageTest(StaffTestCase):
     def test_the_period_bounds_and_the_one_before(self) -> None:
         d = NOW.date()
         self.assertEqual(period_bounds("day", d)[::2], (d, d.replace(day=30, month=11)))
-        self.assertEqual([x.isoformat() for x in period_bounds("week", d)],
-                         ["2026-11-30", "2026-12-06", "2026-11-23", "2026-11-29"])
-        self.assertEqual([x.isoformat() for x in period_bounds("month", d)],
-                         ["2026-12-01", "2026-12-31", "2026-11-01", "2026-11-30"])
-        self.assertEqual([x.isoformat() for x in period_bounds("year", d)],
-                         ["2026-01-01", "2026-12-31", "2025-01-01", "2025-12-31"])
+        self.assertEqual(
+            [x.isoformat() for x in period_bounds("week", d)],
+            ["2026-11-30", "2026-12-06", "2026-11-23", "2026-11-29"],
+        )
+        self.assertEqual(
+            [x.isoformat() for x in period_bounds("month", d)],
+            ["2026-12-01", "2026-12-31", "2026-11-01", "2026-11-30"],
+        )
+        self.assertEqual(
+            [x.isoformat() for x in period_bounds("year", d)],
+            ["2026-01-01", "2026-12-31", "2025-01-01", "2025-12-31"],
+        )
 
     def test_csv_is_utf8_with_a_bom_and_the_same_numbers(self) -> None:
         self.sign_in(self.w.manager_mori)
-        response = self.client.get(reverse("staff:dashboard_csv"),
-                                   {"period": "day", "table": "sites"})
+        response = self.client.get(
+            reverse("staff:dashboard_csv"), {"period": "day", "table": "sites"}
+        )
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         body = response.content
         self.assertTrue(body.startswith("\ufeff".encode()))
@@ -65,13 +83,15 @@ class DashboardPageTest(StaffTestCase):
         for table in ["days", "lead_time", "gestation", "previous_sites"]:
             response = self.client.get(reverse("staff:dashboard_csv"), {"table": table})
             self.assertEqual(response.status_code, 200, table)
-        self.assertEqual(self.client.get(reverse("staff:dashboard_csv"),
-                                         {"table": "nope"}).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("staff:dashboard_csv"), {"table": "nope"}).status_code, 404
+        )
 
     def test_bad_parameters_fall_back_to_this_week(self) -> None:
         self.sign_in(self.w.admin_abe)
-        response = self.client.get(reverse("staff:dashboard"),
-                                   {"period": "century", "date": "tomorrow"})
+        response = self.client.get(
+            reverse("staff:dashboard"), {"period": "century", "date": "tomorrow"}
+        )
         self.assertEqual(response.status_code, 200)
 
     def test_the_dashboard_uses_a_fixed_number_of_queries(self) -> None:

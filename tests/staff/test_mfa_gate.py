@@ -18,8 +18,7 @@ class MfaGateTest(StaffTestCase):
     def test_staff_without_an_authenticator_are_sent_to_activate_totp(self) -> None:
         self.client.force_login(self.w.nurse_sato.user)
         response = self.client.get(reverse("staff:day"))
-        self.assertRedirects(response, reverse("mfa_activate_totp"),
-                             fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
 
     def test_a_session_that_skipped_the_code_is_asked_for_it(self) -> None:
         totp_activate(self.w.nurse_sato.user)
@@ -31,10 +30,11 @@ class MfaGateTest(StaffTestCase):
     def test_signing_in_with_password_and_a_totp_code_opens_the_portal(self) -> None:
         # The code comes from the same (frozen) clock allauth checks it against.
         secret = totp_activate(self.w.nurse_sato.user)
-        response = self.client.post(reverse("account_login"), {
-            "login": "sato@katsushika.example", "password": "correct horse battery staple"})
-        self.assertRedirects(response, reverse("mfa_authenticate"),
-                             fetch_redirect_response=False)
+        response = self.client.post(
+            reverse("account_login"),
+            {"login": "sato@katsushika.example", "password": "correct horse battery staple"},
+        )
+        self.assertRedirects(response, reverse("mfa_authenticate"), fetch_redirect_response=False)
         self.client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
         self.assertEqual(self.client.get(reverse("staff:day")).status_code, 200)
 

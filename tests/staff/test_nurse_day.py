@@ -21,12 +21,21 @@ class NurseDayTest(StaffTestCase):
         p.interpreter_needed, p.first_pregnancy, p.preferred_language = True, True, "zh-hans"
         p.notes = "つわりがつらいです"
         p.save()
-        cls.today = booking_create(site=w.aoto, interview_type=w.itype,
-                                   start=tokyo(2026, 12, 1, 13), pregnancy=p, staff=True,
-                                   now=NOW)
-        cls.friday = booking_create(site=w.aoto, interview_type=w.itype,
-                                    start=tokyo(2026, 12, 4, 10), pregnancy=w.mei_pregnancy,
-                                    now=NOW)
+        cls.today = booking_create(
+            site=w.aoto,
+            interview_type=w.itype,
+            start=tokyo(2026, 12, 1, 13),
+            pregnancy=p,
+            staff=True,
+            now=NOW,
+        )
+        cls.friday = booking_create(
+            site=w.aoto,
+            interview_type=w.itype,
+            start=tokyo(2026, 12, 4, 10),
+            pregnancy=w.mei_pregnancy,
+            now=NOW,
+        )
         # Both at 青戸; make them Sato's so her own list shows them.
         Booking.objects.filter(pk__in=[cls.today.pk, cls.friday.pk]).update(nurse=w.nurse_sato)
 
@@ -77,15 +86,18 @@ class NurseDayTest(StaffTestCase):
         self.assertContains(response, "山田 花子")
 
     def test_marking_attendance_from_the_list_returns_to_the_list(self) -> None:
-        response = self.client.post(reverse("staff:attendance", args=[self.today.reference]),
-                                    {"outcome": "no_show", "next": "/staff/day/"})
+        response = self.client.post(
+            reverse("staff:attendance", args=[self.today.reference]),
+            {"outcome": "no_show", "next": "/staff/day/"},
+        )
         self.assertRedirects(response, "/staff/day/", fetch_redirect_response=False)
         self.today.refresh_from_db()
         self.assertEqual(self.today.status, Booking.Status.NO_SHOW)
 
     def test_future_interviews_cannot_be_marked_yet(self) -> None:
-        self.client.post(reverse("staff:attendance", args=[self.friday.reference]),
-                         {"outcome": "attended"})
+        self.client.post(
+            reverse("staff:attendance", args=[self.friday.reference]), {"outcome": "attended"}
+        )
         self.friday.refresh_from_db()
         self.assertEqual(self.friday.status, Booking.Status.CONFIRMED)
         self.assertEqual(dt.date(2026, 12, 4), self.friday.start.date())

@@ -22,8 +22,15 @@ from tests.base import NOW, in_ci, make_world
 from tests.staff.helpers import sign_in_with_mfa
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_or_skip() -> None:
@@ -71,11 +78,15 @@ class StaffBrowserTestCase(StaticLiveServerTestCase):
     def sign_in(self, user: User) -> None:
         client = Client()
         sign_in_with_mfa(client, user)
-        self.context.add_cookies([{
-            "name": settings.SESSION_COOKIE_NAME,
-            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "url": self.live_server_url,
-        }])
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": self.live_server_url,
+                }
+            ]
+        )
 
     def open(self, path: str) -> None:
         self.page.goto(self.live_server_url + path)

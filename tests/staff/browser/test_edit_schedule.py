@@ -25,18 +25,27 @@ class EditScheduleBrowserTest(StaffBrowserTestCase):
         page.get_by_role("button", name="Add", exact=True).click()
         page.get_by_text("Saved.").wait_for()
         self.assertEqual(
-            sorted(AvailabilityRule.objects.filter(site=self.w.eki, start_time=dt.time(17),
-                                                   end_time=dt.time(19))
-                   .values_list("weekday", flat=True)), [0, 2])
+            sorted(
+                AvailabilityRule.objects.filter(
+                    site=self.w.eki, start_time=dt.time(17), end_time=dt.time(19)
+                ).values_list("weekday", flat=True)
+            ),
+            [0, 2],
+        )
         self.assertIn("17:00–19:00", page.content())
 
     def test_a_change_that_strands_a_booking_is_shown_and_she_keeps_it(self) -> None:
-        booking = booking_create(site=self.w.aoto, interview_type=self.w.itype,
-                                 start=tokyo(2026, 12, 3, 10), pregnancy=self.w.hanako_pregnancy,
-                                 now=NOW)
+        booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 3, 10),
+            pregnancy=self.w.hanako_pregnancy,
+            now=NOW,
+        )
         Booking.objects.filter(pk=booking.pk).update(nurse=self.w.nurse_sato)
-        rule = AvailabilityRule.objects.get(nurse=self.w.nurse_sato, site=self.w.aoto,
-                                            weekday=3, start_time=dt.time(9))
+        rule = AvailabilityRule.objects.get(
+            nurse=self.w.nurse_sato, site=self.w.aoto, weekday=3, start_time=dt.time(9)
+        )
         self.sign_in(self.w.nurse_sato.user)
         self.open(f"/staff/availability/rules/{rule.pk}/")
         page = self.page
@@ -49,6 +58,9 @@ class EditScheduleBrowserTest(StaffBrowserTestCase):
         self.assertEqual(rule.start_time, dt.time(9))
         page.get_by_role("button", name="Save and keep these bookings").click()
         page.get_by_text("Saved.").wait_for()
-        self.assertTrue(AvailabilityRule.objects.filter(
-            nurse=self.w.nurse_sato, weekday=3, start_time=dt.time(11)).exists())
+        self.assertTrue(
+            AvailabilityRule.objects.filter(
+                nurse=self.w.nurse_sato, weekday=3, start_time=dt.time(11)
+            ).exists()
+        )
         self.assertTrue(booking.events.filter(data__kept_outside_hours=True).exists())
