@@ -24,7 +24,7 @@ from .errors import SyncError
 Interval = tuple[dt.datetime, dt.datetime]
 
 # Expanded in slices so a runaway calendar is stopped after one slice, not after millions.
-SLICE = dt.timedelta(days=15)
+SLICE = dt.timedelta(days=30)
 _FINE_FREQUENCIES = {"SECONDLY": 1, "MINUTELY": 60}
 
 
