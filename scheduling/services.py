@@ -18,7 +18,7 @@ from django.utils import timezone
 from notifications import services as outbox
 
 from .availability import Slot, booking_window, cancel_deadline, open_slots, site_is_open
-from .errors import booking_error
+from .errors import BookingError, booking_error
 from .models import Booking, BookingEvent, InterviewType, Mode, Pregnancy, Site, SiteClosure
 
 if TYPE_CHECKING:
@@ -26,28 +26,48 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ALTERNATIVES = 5
+# How far alternatives are looked for: enough to offer a choice, small enough that a conflict
+# in the 09:00 rush stays cheap.
+ALTERNATIVE_DAYS_AT_SITE = 7
+ALTERNATIVE_DAYS_ELSEWHERE = 3
 
 
 def alternatives_for(
-    *, site: Site, interview_type: InterviewType, start: dt.datetime, mode: str,
-    now: dt.datetime | None = None, count: int = ALTERNATIVES, exclude_booking_id: int | None = None,
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    mode: str,
+    now: dt.datetime | None = None,
+    count: int = ALTERNATIVES,
+    exclude_booking_id: int | None = None,
 ) -> list[Slot]:
     """The next free slots from `start` on: at this site first, then anywhere in the municipality."""
     now = now or timezone.now()
     day = max(start, now).astimezone(site.municipality.tz).date()
-    horizon = day + dt.timedelta(days=14)
+    horizon = day + dt.timedelta(days=ALTERNATIVE_DAYS_AT_SITE)
     found = [
-        s for s in open_slots(
-            municipality=site.municipality, interview_type=interview_type, date_from=day,
-            date_to=horizon, site_ids=[site.id], mode=mode, now=now,
+        s
+        for s in open_slots(
+            municipality=site.municipality,
+            interview_type=interview_type,
+            date_from=day,
+            date_to=horizon,
+            site_ids=[site.id],
+            mode=mode,
+            now=now,
             exclude_booking_id=exclude_booking_id,
         )
         if s.start != start
     ][:count]
     if len(found) < count:
         others = open_slots(
-            municipality=site.municipality, interview_type=interview_type, date_from=day,
-            date_to=day + dt.timedelta(days=7), mode=mode, now=now,
+            municipality=site.municipality,
+            interview_type=interview_type,
+            date_from=day,
+            date_to=day + dt.timedelta(days=ALTERNATIVE_DAYS_ELSEWHERE),
+            mode=mode,
+            now=now,
             exclude_booking_id=exclude_booking_id,
         )
         found += [s for s in others if s.site_id != site.id][: count - len(found)]
@@ -61,12 +81,20 @@ def _lock_site(site: Site) -> None:
 
 
 def _find_slot(
-    *, site: Site, interview_type: InterviewType, start: dt.datetime, mode: str,
-    now: dt.datetime, staff: bool, exclude_booking_id: int | None = None,
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    mode: str,
+    now: dt.datetime,
+    staff: bool,
+    exclude_booking_id: int | None = None,
 ) -> Slot:
     """The open slot starting at `start`, or the precise reason there is none."""
-    if mode not in Mode.values or mode not in interview_type.modes or (
-        site.modes and mode not in site.modes
+    if (
+        mode not in Mode.values
+        or mode not in interview_type.modes
+        or (site.modes and mode not in site.modes)
     ):
         raise booking_error("mode_unavailable", field="mode")
     if start <= now:
@@ -82,77 +110,147 @@ def _find_slot(
     if not site_is_open(site, day, closures):
         raise booking_error("closed", field="start")
     slots = open_slots(
-        municipality=site.municipality, interview_type=interview_type, date_from=day,
-        date_to=day, site_ids=[site.id], mode=mode, now=now, ignore_notice=staff,
+        municipality=site.municipality,
+        interview_type=interview_type,
+        date_from=day,
+        date_to=day,
+        site_ids=[site.id],
+        mode=mode,
+        now=now,
+        ignore_notice=staff,
         exclude_booking_id=exclude_booking_id,
     )
     for slot in slots:
         if slot.start == start and slot.capacity > 0:
             return slot
-    raise _conflict(site, interview_type, start, mode, now, exclude_booking_id)
+    raise booking_error("slot_unavailable", field="start")
 
 
 def _conflict(
-    site: Site, interview_type: InterviewType, start: dt.datetime, mode: str, now: dt.datetime,
+    error: BookingError | None,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    mode: str,
+    now: dt.datetime,
     exclude_booking_id: int | None = None,
-) -> Exception:
-    alternatives = alternatives_for(site=site, interview_type=interview_type, start=start,
-                                    mode=mode, now=now, exclude_booking_id=exclude_booking_id)
-    return booking_error("slot_unavailable", field="start", alternatives=alternatives)
+) -> BookingError:
+    """The conflict with alternatives attached: computed after the transaction has ended, so
+    the search never runs while the site's row lock is held."""
+    error = error or booking_error("slot_unavailable", field="start")
+    if error.code == "slot_unavailable" and not error.alternatives:
+        error.alternatives = alternatives_for(
+            site=site,
+            interview_type=interview_type,
+            start=start,
+            mode=mode,
+            now=now,
+            exclude_booking_id=exclude_booking_id,
+        )
+    return error
 
 
 def _event(booking: Booking, kind: str, actor: User | None, staff: bool, **data: object) -> None:
-    BookingEvent.objects.create(booking=booking, kind=kind, actor=actor, actor_is_staff=staff,
-                                data=data)
+    BookingEvent.objects.create(
+        booking=booking, kind=kind, actor=actor, actor_is_staff=staff, data=data
+    )
 
 
 def _place(
-    *, site: Site, interview_type: InterviewType, start: dt.datetime, mode: str,
-    now: dt.datetime, staff: bool, actor: User | None, hold_owner: str,
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    mode: str,
+    now: dt.datetime,
+    staff: bool,
+    actor: User | None,
+    hold_owner: str,
     channel: str,
 ) -> Booking:
     """Inside a transaction: find the slot again and insert a held booking for its first nurse."""
     _lock_site(site)
-    slot = _find_slot(site=site, interview_type=interview_type, start=start, mode=mode, now=now,
-                      staff=staff)
+    slot = _find_slot(
+        site=site, interview_type=interview_type, start=start, mode=mode, now=now, staff=staff
+    )
     booking = Booking.objects.create(
-        municipality_id=site.municipality_id, site=site, nurse_id=slot.nurse_ids[0],
-        interview_type=interview_type, mode=mode,
+        municipality_id=site.municipality_id,
+        site=site,
+        nurse_id=slot.nurse_ids[0],
+        interview_type=interview_type,
+        mode=mode,
         room=slot.free_rooms[0] if mode == Mode.IN_PERSON else None,
-        start=slot.start, end=slot.end, blocked_until=slot.end + interview_type.buffer,
+        start=slot.start,
+        end=slot.end,
+        blocked_until=slot.end + interview_type.buffer,
         status=Booking.Status.HELD,
         expires_at=now + dt.timedelta(minutes=interview_type.hold_minutes),
         created_by=actor if actor and actor.is_authenticated else None,
-        hold_owner=hold_owner, channel=channel,
+        hold_owner=hold_owner,
+        channel=channel,
     )
-    _event(booking, BookingEvent.Kind.HELD, actor, staff, start=slot.start.isoformat(),
-           nurse=slot.nurse_ids[0], site=site.pk)
+    _event(
+        booking,
+        BookingEvent.Kind.HELD,
+        actor,
+        staff,
+        start=slot.start.isoformat(),
+        nurse=slot.nurse_ids[0],
+        site=site.pk,
+    )
     return booking
 
 
 def booking_hold(
-    *, site: Site, interview_type: InterviewType, start: dt.datetime, mode: str = Mode.IN_PERSON,
-    actor: User | None = None, hold_owner: str = "", staff: bool = False,
-    channel: str = Booking.Channel.ONLINE, now: dt.datetime | None = None,
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    mode: str = Mode.IN_PERSON,
+    actor: User | None = None,
+    hold_owner: str = "",
+    staff: bool = False,
+    channel: str = Booking.Channel.ONLINE,
+    now: dt.datetime | None = None,
 ) -> Booking:
     """Reserve one nurse (and room) for a few minutes while the resident types her details."""
     now = now or timezone.now()
     # Outside the booking transaction: a stale hold must not block the exclusion constraint, and
     # sweeping here keeps the booking transaction short.
     holds_sweep_expired(now=now)
+    error: BookingError | None = None
     try:
         with transaction.atomic():
-            return _place(site=site, interview_type=interview_type, start=start, mode=mode,
-                          now=now, staff=staff, actor=actor, hold_owner=hold_owner,
-                          channel=channel)
+            return _place(
+                site=site,
+                interview_type=interview_type,
+                start=start,
+                mode=mode,
+                now=now,
+                staff=staff,
+                actor=actor,
+                hold_owner=hold_owner,
+                channel=channel,
+            )
     except IntegrityError:
         log.info("hold conflict at site=%s start=%s", site.pk, start.isoformat())
-        raise _conflict(site, interview_type, start, mode, now) from None
+    except BookingError as exc:
+        if exc.code != "slot_unavailable":
+            raise
+        error = exc
+    raise _conflict(error, site, interview_type, start, mode, now)
 
 
 def _confirm(
-    booking: Booking, *, pregnancy: Pregnancy, notify_sms: bool, notify_email: bool,
-    language: str, actor: User | None, staff: bool, now: dt.datetime,
+    booking: Booking,
+    *,
+    pregnancy: Pregnancy,
+    notify_sms: bool,
+    notify_email: bool,
+    language: str,
+    actor: User | None,
+    staff: bool,
+    now: dt.datetime,
 ) -> Booking:
     if Booking.objects.active(now).filter(pregnancy=pregnancy).exclude(pk=booking.pk).exists():
         raise booking_error("already_booked")
@@ -169,20 +267,31 @@ def _confirm(
 
 
 def booking_confirm(
-    *, booking: Booking, pregnancy: Pregnancy, notify_sms: bool = True,
-    notify_email: bool = False, language: str = "ja", actor: User | None = None,
-    staff: bool = False, now: dt.datetime | None = None,
+    *,
+    booking: Booking,
+    pregnancy: Pregnancy,
+    notify_sms: bool = True,
+    notify_email: bool = False,
+    language: str = "ja",
+    actor: User | None = None,
+    staff: bool = False,
+    now: dt.datetime | None = None,
 ) -> Booking:
     """Turn a hold into a booking and queue its confirmation and reminders, all or nothing."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             # The booking row only (see _lock_for_change).
-            locked = Booking.objects.select_for_update(of=("self",)).select_related(
-                "site__municipality", "interview_type"
-            ).get(pk=booking.pk)
+            locked = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("site__municipality", "interview_type")
+                .get(pk=booking.pk)
+            )
             if locked.status != Booking.Status.HELD:
-                if locked.status == Booking.Status.CONFIRMED and locked.pregnancy_id == pregnancy.pk:
+                if (
+                    locked.status == Booking.Status.CONFIRMED
+                    and locked.pregnancy_id == pregnancy.pk
+                ):
                     return locked  # a double submit of the same form
                 raise booking_error("hold_expired")
             if locked.expires_at is not None and locked.expires_at <= now:
@@ -190,35 +299,72 @@ def booking_confirm(
                 locked.save(update_fields=["status", "updated_at"])
                 _event(locked, BookingEvent.Kind.EXPIRED, None, False)
                 raise booking_error("hold_expired")
-            return _confirm(locked, pregnancy=pregnancy, notify_sms=notify_sms,
-                            notify_email=notify_email, language=language, actor=actor,
-                            staff=staff, now=now)
+            return _confirm(
+                locked,
+                pregnancy=pregnancy,
+                notify_sms=notify_sms,
+                notify_email=notify_email,
+                language=language,
+                actor=actor,
+                staff=staff,
+                now=now,
+            )
     except IntegrityError:
         raise booking_error("already_booked") from None
 
 
 def booking_create(
-    *, site: Site, interview_type: InterviewType, start: dt.datetime, pregnancy: Pregnancy,
-    mode: str = Mode.IN_PERSON, notify_sms: bool = True, notify_email: bool = False,
-    language: str = "ja", actor: User | None = None, staff: bool = False,
-    channel: str = Booking.Channel.ONLINE, now: dt.datetime | None = None,
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    pregnancy: Pregnancy,
+    mode: str = Mode.IN_PERSON,
+    notify_sms: bool = True,
+    notify_email: bool = False,
+    language: str = "ja",
+    actor: User | None = None,
+    staff: bool = False,
+    channel: str = Booking.Channel.ONLINE,
+    now: dt.datetime | None = None,
 ) -> Booking:
     """Book directly (staff on the phone, an integration): hold and confirm in one transaction."""
     now = now or timezone.now()
     if Booking.objects.active(now).filter(pregnancy=pregnancy).exists():
         raise booking_error("already_booked")
     holds_sweep_expired(now=now)
+    error: BookingError | None = None
     try:
         with transaction.atomic():
-            booking = _place(site=site, interview_type=interview_type, start=start, mode=mode,
-                             now=now, staff=staff, actor=actor, hold_owner="", channel=channel)
-            return _confirm(booking, pregnancy=pregnancy, notify_sms=notify_sms,
-                            notify_email=notify_email, language=language, actor=actor,
-                            staff=staff, now=now)
+            booking = _place(
+                site=site,
+                interview_type=interview_type,
+                start=start,
+                mode=mode,
+                now=now,
+                staff=staff,
+                actor=actor,
+                hold_owner="",
+                channel=channel,
+            )
+            return _confirm(
+                booking,
+                pregnancy=pregnancy,
+                notify_sms=notify_sms,
+                notify_email=notify_email,
+                language=language,
+                actor=actor,
+                staff=staff,
+                now=now,
+            )
     except IntegrityError as exc:
         if "pregnancy" in str(exc) or "one_active_interview" in str(exc):
             raise booking_error("already_booked") from None
-        raise _conflict(site, interview_type, start, mode, now) from None
+    except BookingError as exc:
+        if exc.code != "slot_unavailable":
+            raise
+        error = exc
+    raise _conflict(error, site, interview_type, start, mode, now)
 
 
 def booking_release_hold(*, booking: Booking, actor: User | None = None) -> None:
@@ -244,13 +390,19 @@ def _lock_for_change(booking: Booking) -> Booking:
     # site and type rows, which blocks every booking insert in the municipality (its foreign
     # keys take key-share locks on them) and deadlocked a reschedule against a booking at the
     # same site: it held the municipality and waited for the site, the other the reverse.
-    return Booking.objects.select_for_update(of=("self",)).select_related(
-        "municipality", "site__municipality", "interview_type"
-    ).get(pk=booking.pk)
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("municipality", "site__municipality", "interview_type")
+        .get(pk=booking.pk)
+    )
 
 
 def booking_cancel(
-    *, booking: Booking, actor: User | None = None, reason: str = "", staff: bool = False,
+    *,
+    booking: Booking,
+    actor: User | None = None,
+    reason: str = "",
+    staff: bool = False,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Cancel, void her pending reminders and queue the notice, in one transaction."""
@@ -267,17 +419,27 @@ def booking_cancel(
         locked.cancel_reason = reason[:300]
         locked.sequence += 1
         locked.save()
-        _event(locked, BookingEvent.Kind.CANCELLED, actor, staff,
-               late=now > cancel_deadline(locked.municipality, locked.interview_type,
-                                          locked.start))
+        _event(
+            locked,
+            BookingEvent.Kind.CANCELLED,
+            actor,
+            staff,
+            late=now > cancel_deadline(locked.municipality, locked.interview_type, locked.start),
+        )
         outbox.messages_void_pending(booking=locked)
         outbox.messages_queue_for_booking(booking=locked, purpose="cancellation", now=now)
         return locked
 
 
 def booking_reschedule(
-    *, booking: Booking, start: dt.datetime, site: Site | None = None, mode: str | None = None,
-    actor: User | None = None, staff: bool = False, now: dt.datetime | None = None,
+    *,
+    booking: Booking,
+    start: dt.datetime,
+    site: Site | None = None,
+    mode: str | None = None,
+    actor: User | None = None,
+    staff: bool = False,
+    now: dt.datetime | None = None,
 ) -> Booking:
     """Move a booking. The new time is secured in the same transaction that releases the old,
     so she never ends up with neither; reference and calendar UID stay, SEQUENCE rises."""
@@ -294,12 +456,21 @@ def booking_reschedule(
             if new_site.municipality_id != locked.municipality_id:
                 raise booking_error("not_found", field="site")
             _lock_site(new_site)
-            slot = _find_slot(site=new_site, interview_type=locked.interview_type, start=start,
-                              mode=new_mode, now=now, staff=staff,
-                              exclude_booking_id=locked.pk)
+            slot = _find_slot(
+                site=new_site,
+                interview_type=locked.interview_type,
+                start=start,
+                mode=new_mode,
+                now=now,
+                staff=staff,
+                exclude_booking_id=locked.pk,
+            )
             tz = locked.municipality.tz
-            old = {"start": locked.start.astimezone(tz).isoformat(), "site": locked.site_id,
-                   "nurse": locked.nurse_id}
+            old = {
+                "start": locked.start.astimezone(tz).isoformat(),
+                "site": locked.site_id,
+                "nurse": locked.nurse_id,
+            }
             # Keep her nurse when she is free at the new time.
             nurse_id = locked.nurse_id if locked.nurse_id in slot.nurse_ids else slot.nurse_ids[0]
             locked.site, locked.nurse_id, locked.mode = new_site, nurse_id, new_mode
@@ -309,15 +480,36 @@ def booking_reschedule(
             locked.sequence += 1
             locked.calendar_conflict = False
             locked.save()
-            _event(locked, BookingEvent.Kind.RESCHEDULED, actor, staff, old=old,
-                   new={"start": slot.start.astimezone(tz).isoformat(), "site": new_site.pk,
-                        "nurse": nurse_id})
+            _event(
+                locked,
+                BookingEvent.Kind.RESCHEDULED,
+                actor,
+                staff,
+                old=old,
+                new={
+                    "start": slot.start.astimezone(tz).isoformat(),
+                    "site": new_site.pk,
+                    "nurse": nurse_id,
+                },
+            )
             outbox.messages_void_pending(booking=locked)
             outbox.messages_queue_for_booking(booking=locked, purpose="reschedule", now=now)
             return locked
     except IntegrityError:
-        raise _conflict(site or booking.site, booking.interview_type, start,
-                        mode or booking.mode, now, booking.pk) from None
+        error = None
+    except BookingError as exc:
+        if exc.code != "slot_unavailable":
+            raise
+        error = exc
+    raise _conflict(
+        error,
+        site or booking.site,
+        booking.interview_type,
+        start,
+        mode or booking.mode,
+        now,
+        booking.pk,
+    )
 
 
 def booking_mark_attendance(
@@ -326,17 +518,25 @@ def booking_mark_attendance(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_for_change(booking)
-        if locked.status not in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED,
-                                 Booking.Status.NO_SHOW):
+        if locked.status not in (
+            Booking.Status.CONFIRMED,
+            Booking.Status.ATTENDED,
+            Booking.Status.NO_SHOW,
+        ):
             raise booking_error("invalid_state")
-        if locked.start.astimezone(locked.municipality.tz).date() > now.astimezone(
-            locked.municipality.tz
-        ).date():
+        if (
+            locked.start.astimezone(locked.municipality.tz).date()
+            > now.astimezone(locked.municipality.tz).date()
+        ):
             raise booking_error("invalid_state")
         locked.status = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
         locked.save(update_fields=["status", "updated_at"])
-        _event(locked, BookingEvent.Kind.ATTENDED if attended else BookingEvent.Kind.NO_SHOW,
-               actor, True)
+        _event(
+            locked,
+            BookingEvent.Kind.ATTENDED if attended else BookingEvent.Kind.NO_SHOW,
+            actor,
+            True,
+        )
         outbox.messages_void_pending(booking=locked)
         return locked
 
