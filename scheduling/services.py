@@ -42,7 +42,7 @@ def alternatives_for(
     count: int = ALTERNATIVES,
     exclude_booking_id: int | None = None,
 ) -> list[Slot]:
-    """The next free slots from `start` on: at this site first, then anywhere in the municipality."""
+    """The next free slots from `start` on: at this site first, then elsewhere nearby."""
     now = now or timezone.now()
     day = max(start, now).astimezone(site.municipality.tz).date()
     horizon = day + dt.timedelta(days=ALTERNATIVE_DAYS_AT_SITE)
