@@ -67,7 +67,9 @@ def scope_for(user: User | AnonymousUser) -> Scope:
         else:
             manager_sites |= {s.id for s in role.sites.all()}
     if admin_ids:
-        site_ids |= set(Site.objects.filter(municipality_id__in=admin_ids).values_list("id", flat=True))
+        site_ids |= set(
+            Site.objects.filter(municipality_id__in=admin_ids).values_list("id", flat=True)
+        )
     site_ids |= manager_sites
     scope = Scope(
         resident_id=resident_id,
@@ -91,7 +93,9 @@ def bookings_visible_to(user: User | AnonymousUser) -> QuerySet[Booking]:
     return Booking.objects.filter(condition)
 
 
-def access_booking(user: User | AnonymousUser, reference: str, *, for_update: bool = False) -> Booking:
+def access_booking(
+    user: User | AnonymousUser, reference: str, *, for_update: bool = False
+) -> Booking:
     """The booking if she may see it; otherwise 404, whether it exists or not."""
     reference = reference.replace("-", "").upper()
     qs = bookings_visible_to(user).select_related(
@@ -167,8 +171,11 @@ def access_calendar(user: User | AnonymousUser, calendar_id: int) -> ExternalCal
     """An external calendar of a nurse whose record she may manage (access_nurse); else 404."""
     from .models import ExternalCalendar
 
-    calendar = (ExternalCalendar.objects.filter(pk=calendar_id)
-                .select_related("nurse__municipality").first())
+    calendar = (
+        ExternalCalendar.objects.filter(pk=calendar_id)
+        .select_related("nurse__municipality")
+        .first()
+    )
     if calendar is None:
         raise Http404
     access_nurse(user, calendar.nurse_id)
@@ -197,8 +204,11 @@ def scope_for_integration(user: User, municipality_id: int) -> Scope:
     site_ids = frozenset(
         Site.objects.filter(municipality_id=municipality_id).values_list("id", flat=True)
     )
-    scope = Scope(site_ids=site_ids, admin_municipality_ids=frozenset({municipality_id}),
-                  municipality_ids=frozenset({municipality_id}))
+    scope = Scope(
+        site_ids=site_ids,
+        admin_municipality_ids=frozenset({municipality_id}),
+        municipality_ids=frozenset({municipality_id}),
+    )
     user._yurikago_scope = scope  # type: ignore[attr-defined]
     return scope
 
@@ -224,9 +234,7 @@ def access_pregnancy_for_booking(user: User | AnonymousUser, pregnancy_id: int) 
     she works for. Staff book on a caller's behalf without seeing her other records."""
     scope = scope_for(user)
     pregnancy = (
-        Pregnancy.objects.filter(pk=pregnancy_id, is_active=True)
-        .select_related("resident")
-        .first()
+        Pregnancy.objects.filter(pk=pregnancy_id, is_active=True).select_related("resident").first()
     )
     if pregnancy is None:
         raise Http404

@@ -100,8 +100,9 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
-    phone = models.CharField(_("mobile phone (E.164)"), max_length=20, unique=True, null=True,
-                             blank=True)
+    phone = models.CharField(
+        _("mobile phone (E.164)"), max_length=20, unique=True, null=True, blank=True
+    )
     phone_verified = models.BooleanField(_("phone verified"), default=False)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
 
@@ -126,12 +127,13 @@ class Municipality(models.Model):
     code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
-    branding_name = models.CharField(_("programme name"), max_length=100,
-                                     help_text=_("e.g. ゆりかご面接"))
+    branding_name = models.CharField(
+        _("programme name"), max_length=100, help_text=_("e.g. ゆりかご面接")
+    )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Tokyo")
-    holiday_calendar = models.CharField(_("holidays"), max_length=8,
-                                        choices=HolidayCalendar.choices,
-                                        default=HolidayCalendar.JAPAN)
+    holiday_calendar = models.CharField(
+        _("holidays"), max_length=8, choices=HolidayCalendar.choices, default=HolidayCalendar.JAPAN
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -151,8 +153,9 @@ class Municipality(models.Model):
 class Site(models.Model):
     """A health centre or other venue, with its own days, hours, rooms and closures."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="sites",
-                                     verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="sites", verbose_name=_("municipality")
+    )
     code = models.SlugField(_("code"))
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
@@ -160,28 +163,38 @@ class Site(models.Model):
     access_note = models.CharField(_("how to get there"), max_length=200, blank=True)
     rooms = models.PositiveSmallIntegerField(_("interview rooms"), default=1)
     # Weekdays open, Monday=0 … Sunday=6.
-    open_weekdays = models.JSONField(_("open weekdays"), default=list,
-                                     help_text=_("Monday=0 … Sunday=6, e.g. [0,1,2,3,4]"))
+    open_weekdays = models.JSONField(
+        _("open weekdays"), default=list, help_text=_("Monday=0 … Sunday=6, e.g. [0,1,2,3,4]")
+    )
     closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=True)
     # Pairs [n, weekday]: [[2, 6]] means closed on the 2nd Sunday of every month.
-    closed_nth_weekdays = models.JSONField(_("closed on nth weekdays"), default=list, blank=True,
-                                           help_text=_("e.g. [[2, 6]] = the 2nd Sunday"))
-    year_end_start = models.CharField(_("year-end closure from (MM-DD)"), max_length=5,
-                                      default="12-29", blank=True)
-    year_end_end = models.CharField(_("year-end closure until (MM-DD)"), max_length=5,
-                                    default="01-03", blank=True)
+    closed_nth_weekdays = models.JSONField(
+        _("closed on nth weekdays"),
+        default=list,
+        blank=True,
+        help_text=_("e.g. [[2, 6]] = the 2nd Sunday"),
+    )
+    year_end_start = models.CharField(
+        _("year-end closure from (MM-DD)"), max_length=5, default="12-29", blank=True
+    )
+    year_end_end = models.CharField(
+        _("year-end closure until (MM-DD)"), max_length=5, default="01-03", blank=True
+    )
     last_start_time = models.TimeField(_("last interview starts at"), null=True, blank=True)
     min_notice_days = models.PositiveSmallIntegerField(
-        _("minimum notice for online booking (days)"), null=True, blank=True,
-        help_text=_("Overrides the interview type's minimum notice at this site."))
-    modes = models.JSONField(_("modes offered"), default=list, blank=True,
-                             help_text=_('e.g. ["in_person", "video"]'))
+        _("minimum notice for online booking (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Overrides the interview type's minimum notice at this site."),
+    )
+    modes = models.JSONField(
+        _("modes offered"), default=list, blank=True, help_text=_('e.g. ["in_person", "video"]')
+    )
     is_active = models.BooleanField(_("active"), default=True)
     ordering_key = models.PositiveSmallIntegerField(_("order"), default=0)
     # sha256 of the managers' secret calendar-feed token for this site; shown once, never stored.
     feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    feed_token_created_at = models.DateTimeField(_("calendar feed created"), null=True,
-                                                 blank=True)
+    feed_token_created_at = models.DateTimeField(_("calendar feed created"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("site")
@@ -199,10 +212,20 @@ class Site(models.Model):
 class SiteClosure(models.Model):
     """An ad-hoc closure: for one site, or (site empty) for every site of the municipality."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
-                                     related_name="closures", verbose_name=_("municipality"))
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="closures", verbose_name=_("site"))
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        verbose_name=_("municipality"),
+    )
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("site"),
+    )
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -211,8 +234,9 @@ class SiteClosure(models.Model):
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
         constraints = [
-            models.CheckConstraint(condition=Q(date_to__gte=models.F("date_from")),
-                                   name="closure_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(date_to__gte=models.F("date_from")), name="closure_dates_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -226,27 +250,30 @@ class Mode(models.TextChoices):
 
 
 class InterviewType(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="interview_types",
-                                     verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="interview_types",
+        verbose_name=_("municipality"),
+    )
     code = models.SlugField(_("code"))
     name = models.CharField(_("name"), max_length=100)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
     buffer_minutes = models.PositiveSmallIntegerField(_("buffer after (minutes)"), default=0)
-    slot_step_minutes = models.PositiveSmallIntegerField(_("start times every (minutes)"),
-                                                         default=30)
-    modes = models.JSONField(_("modes"), default=list,
-                             help_text=_('e.g. ["in_person", "video"]'))
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        _("start times every (minutes)"), default=30
+    )
+    modes = models.JSONField(_("modes"), default=list, help_text=_('e.g. ["in_person", "video"]'))
     min_notice_hours = models.PositiveSmallIntegerField(_("minimum notice (hours)"), default=24)
-    max_days_ahead = models.PositiveSmallIntegerField(_("bookable up to (days ahead)"),
-                                                      default=60)
+    max_days_ahead = models.PositiveSmallIntegerField(_("bookable up to (days ahead)"), default=60)
     hold_minutes = models.PositiveSmallIntegerField(_("hold kept for (minutes)"), default=10)
     cancel_deadline_business_days = models.PositiveSmallIntegerField(
-        _("cancel until N business days before"), default=1)
-    cancel_deadline_time = models.TimeField(_("cancel until (time of day)"),
-                                            default=dt.time(11, 0))
-    reminder_hours_before = models.JSONField(_("reminders (hours before)"), default=list,
-                                             blank=True, help_text=_("e.g. [72, 24]"))
+        _("cancel until N business days before"), default=1
+    )
+    cancel_deadline_time = models.TimeField(_("cancel until (time of day)"), default=dt.time(11, 0))
+    reminder_hours_before = models.JSONField(
+        _("reminders (hours before)"), default=list, blank=True, help_text=_("e.g. [72, 24]")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -290,20 +317,30 @@ class Nurse(models.Model):
         PUBLIC_HEALTH_NURSE = "phn", _("Public-health nurse (保健師)")
         MIDWIFE = "midwife", _("Midwife (助産師)")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="nurse", verbose_name=_("user"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="nurses", verbose_name=_("municipality"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="nurse",
+        verbose_name=_("user"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="nurses",
+        verbose_name=_("municipality"),
+    )
     name = models.CharField(_("name"), max_length=100)
-    qualification = models.CharField(_("qualification"), max_length=10,
-                                     choices=Qualification.choices,
-                                     default=Qualification.PUBLIC_HEALTH_NURSE)
+    qualification = models.CharField(
+        _("qualification"),
+        max_length=10,
+        choices=Qualification.choices,
+        default=Qualification.PUBLIC_HEALTH_NURSE,
+    )
     sites = models.ManyToManyField(Site, related_name="nurses", verbose_name=_("sites"))
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     # sha256 of the secret calendar-feed token; the token itself is shown once and never stored.
     feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    feed_token_created_at = models.DateTimeField(_("calendar feed created"), null=True,
-                                                 blank=True)
+    feed_token_created_at = models.DateTimeField(_("calendar feed created"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -322,20 +359,30 @@ class StaffRole(models.Model):
         SITE_MANAGER = "site_manager", _("Site manager")
         MUNICIPALITY_ADMIN = "municipality_admin", _("Municipality administrator")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="staff_roles", verbose_name=_("user"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
-                                     related_name="staff_roles", verbose_name=_("municipality"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("user"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("municipality"),
+    )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
-    sites = models.ManyToManyField(Site, blank=True, related_name="managers",
-                                   verbose_name=_("sites (for site managers)"))
+    sites = models.ManyToManyField(
+        Site, blank=True, related_name="managers", verbose_name=_("sites (for site managers)")
+    )
 
     class Meta:
         verbose_name = _("staff role")
         verbose_name_plural = _("staff roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "municipality", "role"],
-                                    name="staff_role_unique"),
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"], name="staff_role_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -348,10 +395,12 @@ class AvailabilityRule(models.Model):
     Several rows for the same weekday give several ranges a day (e.g. 09:00–12:00, 13:00–16:30).
     """
 
-    nurse = models.ForeignKey(Nurse, on_delete=models.CASCADE, related_name="rules",
-                              verbose_name=_("nurse"))
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="rules",
-                             verbose_name=_("site"))
+    nurse = models.ForeignKey(
+        Nurse, on_delete=models.CASCADE, related_name="rules", verbose_name=_("nurse")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="rules", verbose_name=_("site")
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday (Monday=0)"))
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
@@ -364,11 +413,13 @@ class AvailabilityRule(models.Model):
         ordering = ["nurse", "weekday", "start_time"]
         constraints = [
             models.CheckConstraint(condition=Q(weekday__lte=6), name="rule_weekday"),
-            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")),
-                                   name="rule_times_ordered"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="rule_times_ordered"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="rule_validity_ordered"),
+                name="rule_validity_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["site", "weekday"])]
 
@@ -379,8 +430,9 @@ class AvailabilityRule(models.Model):
 class TimeOff(models.Model):
     """A nurse is away; with `weekly_until` the same hours repeat every week until that date."""
 
-    nurse = models.ForeignKey(Nurse, on_delete=models.CASCADE, related_name="time_off",
-                              verbose_name=_("nurse"))
+    nurse = models.ForeignKey(
+        Nurse, on_delete=models.CASCADE, related_name="time_off", verbose_name=_("nurse")
+    )
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
     weekly_until = models.DateField(_("repeat weekly until"), null=True, blank=True)
@@ -390,17 +442,20 @@ class TimeOff(models.Model):
         verbose_name = _("time off")
         verbose_name_plural = _("time off")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")),
-                                   name="timeoff_ordered"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="timeoff_ordered"),
         ]
         indexes = [models.Index(fields=["nurse", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.nurse}: {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M}"
 
 
 class ExternalCalendar(models.Model):
     """An outside calendar (Google, Outlook, iCloud) whose events block bookings."""
 
-    nurse = models.ForeignKey(Nurse, on_delete=models.CASCADE, related_name="calendars",
-                              verbose_name=_("nurse"))
+    nurse = models.ForeignKey(
+        Nurse, on_delete=models.CASCADE, related_name="calendars", verbose_name=_("nurse")
+    )
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("ICS address"), max_length=2000, blank=True)
     uploaded_ics = models.TextField(_("uploaded file"), blank=True)
@@ -429,10 +484,17 @@ class ExternalCalendar(models.Model):
 class BusyBlock(models.Model):
     """A busy time imported from an external calendar; titles are never stored."""
 
-    nurse = models.ForeignKey(Nurse, on_delete=models.CASCADE, related_name="busy_blocks",
-                              verbose_name=_("nurse"))
-    calendar = models.ForeignKey(ExternalCalendar, on_delete=models.CASCADE, null=True,
-                                 blank=True, related_name="blocks", verbose_name=_("calendar"))
+    nurse = models.ForeignKey(
+        Nurse, on_delete=models.CASCADE, related_name="busy_blocks", verbose_name=_("nurse")
+    )
+    calendar = models.ForeignKey(
+        ExternalCalendar,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="blocks",
+        verbose_name=_("calendar"),
+    )
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
 
@@ -444,20 +506,32 @@ class BusyBlock(models.Model):
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="busy_ordered"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.nurse}: {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
 
 class Resident(models.Model):
     """The minimum a nurse needs to meet her. Never a My Number field."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="resident", verbose_name=_("user"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="residents", verbose_name=_("municipality"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="resident",
+        verbose_name=_("user"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="residents",
+        verbose_name=_("municipality"),
+    )
     name = models.CharField(_("name"), max_length=100)
     name_kana = models.CharField(_("name in kana"), max_length=100, blank=True)
     phone = models.CharField(_("mobile phone (E.164)"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    preferred_language = models.CharField(_("preferred language"), max_length=10,
-                                          choices=Language.choices, default=Language.JA)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language.choices, default=Language.JA
+    )
     sms_opt_out = models.BooleanField(_("SMS opted out"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -470,12 +544,14 @@ class Resident(models.Model):
 
 
 class Pregnancy(models.Model):
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="pregnancies",
-                                 verbose_name=_("resident"))
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="pregnancies", verbose_name=_("resident")
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     handbook_number = models.CharField(_("maternal handbook number"), max_length=30, blank=True)
-    preferred_language = models.CharField(_("preferred language"), max_length=10,
-                                          choices=Language.choices, default=Language.JA)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language.choices, default=Language.JA
+    )
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     first_pregnancy = models.BooleanField(_("first pregnancy"), null=True, blank=True)
     notes = models.TextField(_("notes from the resident"), blank=True, max_length=1000)
@@ -502,8 +578,7 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         """Confirmed bookings and holds that have not expired."""
         now = now or timezone.now()
         return self.filter(
-            Q(status=Booking.Status.CONFIRMED)
-            | Q(status=Booking.Status.HELD, expires_at__gt=now)
+            Q(status=Booking.Status.CONFIRMED) | Q(status=Booking.Status.HELD, expires_at__gt=now)
         )
 
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> BookingQuerySet:
@@ -532,45 +607,68 @@ class Booking(models.Model):
 
     ACTIVE_STATUSES = (Status.HELD, Status.CONFIRMED)
 
-    reference = models.CharField(_("reference"), max_length=REFERENCE_LENGTH, unique=True,
-                                 default=new_reference)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="bookings", verbose_name=_("municipality"))
-    pregnancy = models.ForeignKey(Pregnancy, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="bookings", verbose_name=_("pregnancy"))
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="bookings",
-                             verbose_name=_("site"))
-    nurse = models.ForeignKey(Nurse, on_delete=models.PROTECT, related_name="bookings",
-                              verbose_name=_("nurse"))
-    interview_type = models.ForeignKey(InterviewType, on_delete=models.PROTECT,
-                                       related_name="bookings", verbose_name=_("interview type"))
-    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices,
-                            default=Mode.IN_PERSON)
+    reference = models.CharField(
+        _("reference"), max_length=REFERENCE_LENGTH, unique=True, default=new_reference
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("municipality"),
+    )
+    pregnancy = models.ForeignKey(
+        Pregnancy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("pregnancy"),
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("site")
+    )
+    nurse = models.ForeignKey(
+        Nurse, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("nurse")
+    )
+    interview_type = models.ForeignKey(
+        InterviewType,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("interview type"),
+    )
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     room = models.PositiveSmallIntegerField(_("room"), null=True, blank=True)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     # end + the type's buffer: the nurse is not free again before this.
     blocked_until = models.DateTimeField()
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.HELD, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD, db_index=True
+    )
     expires_at = models.DateTimeField(_("hold expires"), null=True, blank=True)
-    channel = models.CharField(_("booked"), max_length=10, choices=Channel.choices,
-                               default=Channel.ONLINE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("created by"))
+    channel = models.CharField(
+        _("booked"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     # Who holds it before there is a pregnancy: the session or user that placed the hold.
     hold_owner = models.CharField(max_length=64, blank=True)
     notify_sms = models.BooleanField(_("remind by SMS"), default=True)
     notify_email = models.BooleanField(_("remind by email"), default=False)
-    language = models.CharField(_("message language"), max_length=10,
-                                choices=Language.choices, default=Language.JA)
+    language = models.CharField(
+        _("message language"), max_length=10, choices=Language.choices, default=Language.JA
+    )
     sequence = models.PositiveIntegerField(default=0)
     video_url = models.URLField(_("video link"), blank=True)
     staff_notes = models.TextField(_("private staff notes"), blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
-    calendar_conflict = models.BooleanField(_("overlaps an external calendar event"),
-                                            default=False)
+    calendar_conflict = models.BooleanField(_("overlaps an external calendar event"), default=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -588,17 +686,19 @@ class Booking(models.Model):
             models.Index(fields=["municipality", "start"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")),
-                                   name="booking_ordered"),
-            models.CheckConstraint(condition=Q(blocked_until__gte=models.F("end")),
-                                   name="booking_buffer_after_end"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="booking_ordered"),
+            models.CheckConstraint(
+                condition=Q(blocked_until__gte=models.F("end")), name="booking_buffer_after_end"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="held") | Q(expires_at__isnull=False),
-                name="booking_hold_expires"),
+                name="booking_hold_expires",
+            ),
             models.UniqueConstraint(
                 fields=["pregnancy"],
                 condition=Q(status__in=["held", "confirmed"]) & Q(pregnancy__isnull=False),
-                name="one_active_interview_per_pregnancy"),
+                name="one_active_interview_per_pregnancy",
+            ),
             # PostgreSQL only (ExclusionConstraint is skipped by other backends).
             PostgresExclusionConstraint(
                 name="no_nurse_double_booking",
@@ -650,11 +750,18 @@ class BookingEvent(models.Model):
         EXPIRED = "expired", _("Hold expired")
         UPDATED = "updated", _("Updated")
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events",
-                                verbose_name=_("booking"))
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     actor_is_staff = models.BooleanField(_("by staff"), default=False)
     kind = models.CharField(_("what"), max_length=12, choices=Kind.choices)
     data = models.JSONField(_("details"), default=dict, blank=True)
@@ -664,20 +771,39 @@ class BookingEvent(models.Model):
         verbose_name_plural = _("booking events")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
 
 class AccessLog(models.Model):
     """Every time staff open a resident's details (APPI: who saw which record, when)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name=_("booking"))
-    resident = models.ForeignKey(Resident, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+", verbose_name=_("resident"))
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booking"),
+    )
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
     action = models.CharField(_("action"), max_length=50, default="view")
 
     class Meta:
         verbose_name = _("access log")
         verbose_name_plural = _("access log")
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

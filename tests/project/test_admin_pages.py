@@ -26,14 +26,16 @@ class AdminPagesTest(BaseTestCase):
         for model, model_admin in admin.site._registry.items():
             info = (model._meta.app_label, model._meta.model_name)
             with self.subTest(model=model.__name__):
-                response = self.client.get(reverse("admin:%s_%s_changelist" % info))
+                response = self.client.get(reverse(f"admin:{info[0]}_{info[1]}_changelist"))
                 self.assertEqual(response.status_code, 200)
                 if model_admin.has_add_permission(response.wsgi_request):
-                    response = self.client.get(reverse("admin:%s_%s_add" % info))
+                    response = self.client.get(reverse(f"admin:{info[0]}_{info[1]}_add"))
                     self.assertEqual(response.status_code, 200)
                 obj = model._default_manager.first()
                 if obj is not None:
-                    response = self.client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+                    response = self.client.get(
+                        reverse(f"admin:{info[0]}_{info[1]}_change", args=[obj.pk])
+                    )
                     self.assertEqual(response.status_code, 200)
 
     def test_the_admin_speaks_japanese_by_default(self) -> None:
