@@ -7,6 +7,7 @@ bookings: six, whatever the range, the number of sites or nurses), then computed
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -149,6 +150,59 @@ class _Data:
     )
     # nurse -> {local date: bookings that day}; for balancing
     load: dict[int, dict[dt.date, int]] = field(default_factory=dict)
+    # Caches for one open_slots call (one buffer), filled on first use; see blocked_for_nurse.
+    _nurse_blocked: dict[tuple[int, dt.date], _Blocked] = field(default_factory=dict)
+    _room_blocked: dict[tuple[int, dt.date], dict[int, _Blocked]] = field(default_factory=dict)
+
+    def blocked_for_nurse(self, nurse_id: int, day: dt.date, buffer: dt.timedelta) -> _Blocked:
+        """Where an interview of hers may not lie that day: away, or a booking's time.
+
+        A booking's start moves back by the new interview's buffer, so one overlap test
+        answers both "is she away during it" and "does its buffer run into a booking".
+        """
+        key = (nurse_id, day)
+        if key not in self._nurse_blocked:
+            self._nurse_blocked[key] = _merge(
+                [*self.away.get(key, ()), *((s - buffer, e) for s, e in self.booked.get(key, ()))]
+            )
+        return self._nurse_blocked[key]
+
+    def blocked_rooms(self, site_id: int, day: dt.date, buffer: dt.timedelta
+                      ) -> dict[int, _Blocked]:
+        key = (site_id, day)
+        if key not in self._room_blocked:
+            by_room: dict[int, list[Interval]] = defaultdict(list)
+            for s, e, room in self.rooms_used.get(key, ()):
+                by_room[room].append((s - buffer, e))
+            self._room_blocked[key] = {room: _merge(v) for room, v in by_room.items()}
+        return self._room_blocked[key]
+
+
+# Merged, disjoint, sorted intervals as (starts, ends) in POSIX seconds, for a bisect per
+# candidate slot instead of a scan over every booking of the day (the engine's hot path, see
+# bench/README.md); floats because comparing datetimes of different zones is several times
+# slower.
+_Blocked = tuple[list[float], list[float]]
+
+
+def _merge(intervals: list[Interval]) -> _Blocked:
+    starts: list[float] = []
+    ends: list[float] = []
+    for s, e in sorted((s.timestamp(), e.timestamp()) for s, e in intervals):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
+def _is_free(blocked: _Blocked | None, start: float, end: float) -> bool:
+    if not blocked:
+        return True
+    starts, ends = blocked
+    i = bisect_right(ends, start)  # the first interval ending after `start`
+    return i == len(ends) or starts[i] >= end
 
 
 def _local_days(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> list[dt.date]:
@@ -172,7 +226,9 @@ def _load(
     sites_qs = Site.objects.filter(municipality=municipality, is_active=True)
     if site_ids is not None:
         sites_qs = sites_qs.filter(id__in=list(site_ids))
-    sites = list(sites_qs)
+    # No ORDER BY here or below: slots are sorted at the end, and sorting rows the engine
+    # reads once is a measurable share of a one-day call (bench/bench_availability.py).
+    sites = list(sites_qs.order_by())
     for site in sites:
         site.municipality = municipality  # avoid a query per site
     ids = [s.id for s in sites]
@@ -189,7 +245,7 @@ def _load(
             valid_from__lte=date_to,
         )
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date_from))
-        .order_by("site_id", "weekday", "start_time", "nurse_id")
+        .order_by()
     )
     nurse_ids = sorted({r.nurse_id for r in rules})
     data = _Data(sites=sites, closures=closures, rules=rules)
@@ -227,6 +283,7 @@ def _load(
         .filter(Q(nurse_id__in=nurse_ids) | Q(site_id__in=ids))
         .filter(start__lt=range_end, blocked_until__gt=range_start)
         .values_list("id", "nurse_id", "site_id", "start", "blocked_until", "room")
+        .order_by()
     )
     for booking_id, nurse_id, site_id, start, blocked_until, room in bookings:
         if booking_id == exclude_booking_id:
@@ -239,10 +296,6 @@ def _load(
 
     data.away, data.booked, data.rooms_used, data.load = away, booked, rooms_used, load
     return data
-
-
-def _overlaps(intervals: list[Interval] | None, start: dt.datetime, end: dt.datetime) -> bool:
-    return bool(intervals) and any(s < end and e > start for s, e in intervals)  # type: ignore[union-attr]
 
 
 # --- The engine -------------------------------------------------------------------------------
@@ -317,12 +370,14 @@ def _slots_for_site_day(
     earliest: dt.datetime,
 ) -> list[Slot]:
     tz = site.municipality.tz
+    seconds = duration.total_seconds()
     candidates: dict[dt.datetime, list[int]] = defaultdict(list)
     for rule in rules:
         if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
             continue
         start = dt.datetime.combine(day, rule.start_time, tzinfo=tz)
         rule_end = dt.datetime.combine(day, rule.end_time, tzinfo=tz)
+        blocked = data.blocked_for_nurse(rule.nurse_id, day, buffer)
         while start + duration <= rule_end:
             if site.last_start_time is not None and start.timetz().replace(
                 tzinfo=None
@@ -330,31 +385,26 @@ def _slots_for_site_day(
                 break
             if start >= earliest:
                 nurse = rule.nurse_id
-                end = start + duration
-                if not _overlaps(data.away.get((nurse, day)), start, end) and not _overlaps(
-                    data.booked.get((nurse, day)), start, end + buffer
-                ):
+                at = start.timestamp()
+                if _is_free(blocked, at, at + seconds):
                     if nurse not in candidates[start]:
                         candidates[start].append(nurse)
             start += step
 
     result = []
+    room_blocked = data.blocked_rooms(site.id, day, buffer) if mode == Mode.IN_PERSON else {}
     for start, nurses in sorted(candidates.items()):
         end = start + duration
         rooms: tuple[int, ...] = ()
         if mode == Mode.IN_PERSON:
-            used = {
-                room
-                for s, e, room in data.rooms_used.get((site.id, day), ())
-                if s < end + buffer and e > start
-            }
-            rooms = tuple(r for r in range(1, site.rooms + 1) if r not in used)
+            at = start.timestamp()
+            rooms = tuple(r for r in range(1, site.rooms + 1)
+                          if _is_free(room_blocked.get(r), at, at + seconds))
             if not rooms:
                 continue
-        ordered = sorted(
-            nurses,
-            key=lambda n: (data.load.get(n, {}).get(day, 0), sum(data.load.get(n, {}).values()), n),
-        )
+        # Her load that day, then her id: never her load over the dates asked for, which would
+        # make a month view and the booking itself (one day) put different nurses first.
+        ordered = sorted(nurses, key=lambda n: (data.load.get(n, {}).get(day, 0), n))
         result.append(
             Slot(site_id=site.id, start=start, end=end, mode=mode, nurse_ids=tuple(ordered),
                  free_rooms=rooms)

@@ -36,8 +36,8 @@ from scheduling.models import (
     TimeOff,
     User,
 )
-from scheduling.services import booking_hold
-from tests.base import NOW, TOKYO, BaseTestCase
+from scheduling.services import booking_create, booking_hold
+from tests.base import NOW, TOKYO, BaseTestCase, tokyo
 
 # Worlds span 2026-11-29 (a Sunday) to mid-January, so they cross the year-end closures, New
 # Year's Day, 成人の日 (2027-01-11) and two 2nd Sundays; NOW is Tuesday 2026-12-01 09:00.
@@ -725,3 +725,36 @@ class SlotStartingNowTest(BaseTestCase):
                 staff=staff,
                 now=NOW,
             )
+
+
+class NurseOrderTest(BaseTestCase):
+    """Found by the hold property: the first nurse of a slot, which the booking service assigns,
+    depended on the dates asked for (a tie-break on her load over the whole range), so a month
+    view and the booking itself (one day) could disagree."""
+
+    def test_the_first_nurse_of_a_slot_does_not_depend_on_the_dates_asked_for(self) -> None:
+        friday = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 4, 9),
+            pregnancy=self.w.mei_pregnancy,
+            now=NOW,
+        )
+        thursday_ten = tokyo(2026, 12, 3, 10)
+        firsts = set()
+        for date_to in (dt.date(2026, 12, 3), dt.date(2026, 12, 4), dt.date(2026, 12, 31)):
+            slots = open_slots(
+                municipality=self.w.katsushika,
+                interview_type=self.w.itype,
+                date_from=dt.date(2026, 12, 3),
+                date_to=date_to,
+                site_ids=[self.w.aoto.id],
+                now=NOW,
+            )
+            firsts.add(next(s for s in slots if s.start == thursday_ten).nurse_ids[0])
+        self.assertEqual(len(firsts), 1)
+        hold = booking_hold(
+            site=self.w.aoto, interview_type=self.w.itype, start=thursday_ten, now=NOW
+        )
+        self.assertEqual({hold.nurse_id}, firsts)
+        self.assertIn(friday.nurse_id, (self.w.nurse_sato.id, self.w.nurse_kato.id))

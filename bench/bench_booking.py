@@ -1,0 +1,157 @@
+"""Benchmark: scheduling.services.booking_create on SQLite and on PostgreSQL.
+
+On the dataset of bench_availability.py (12 sites, 24 nurses, 2,000 bookings in the next 30
+days), books --runs interviews one after another at free places spread over the month, each for
+a new pregnancy whose resident has a phone and an email (so each booking also writes its
+confirmation and reminder rows to the outbox), and times each call: wall-clock median and p95,
+CPU median, and the queries of one booking. Also times a refusal (the place was just taken:
+the loser's path, which looks up alternatives).
+
+SQLite always (var/bench_core.sqlite3); PostgreSQL too when DATABASE_URL is set (a throwaway
+database whose name starts with bench_, e.g. postgres://postgres@127.0.0.1:5432/bench_core).
+Each backend runs in its own process, since Django's settings pick one database at start-up.
+
+Usage: .venv/bin/python bench/bench_booking.py [--runs 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument(
+        "--backend",
+        choices=["sqlite", "postgresql"],
+        help="run one backend in this process (used by the parent run)",
+    )
+    args = parser.parse_args()
+    if args.backend:
+        run(args.runs)
+        return
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    backends = [("sqlite", env)]
+    if os.environ.get("DATABASE_URL"):
+        backends.append(("postgresql", dict(os.environ)))
+    else:
+        print("DATABASE_URL is not set: SQLite only")
+    for backend, backend_env in backends:
+        subprocess.run(
+            [sys.executable, __file__, "--backend", backend, "--runs", str(args.runs)],
+            env=backend_env,
+            check=True,
+        )
+
+
+def run(runs: int) -> None:
+    # In production the booking only nudges the dispatcher through the broker; sending runs in
+    # a worker. Without this, the embedded default would send inside the timed call.
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "False"
+    sys.path.insert(0, os.path.dirname(__file__))
+    import datetime as dt
+    import random
+    import statistics
+    import time
+
+    import bench_availability as dataset
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scheduling.availability import open_slots
+    from scheduling.errors import BookingError
+    from scheduling.models import Pregnancy, Resident, Site, User
+    from scheduling.services import booking_create
+
+    dataset.fresh_database()
+    rng = random.Random(11)
+    muni, itype, _ = dataset.build(rng)
+    now = dataset.NOW
+    slots = open_slots(
+        municipality=muni,
+        interview_type=itype,
+        date_from=dataset.TODAY,
+        date_to=dataset.TODAY + dt.timedelta(days=dataset.DAYS_AHEAD),
+        now=now,
+    )
+    # One booking per (site, start), so every attempt finds its place free.
+    chosen = rng.sample(slots, runs + 1)
+    sites = {s.pk: s for s in Site.objects.select_related("municipality")}
+    pregnancies = []
+    for i in range(runs + 1):
+        phone = f"+8190{20000000 + i:08d}"
+        user = User.objects.create(email=f"bench{i}@example.jp", phone=phone)
+        resident = Resident.objects.create(
+            user=user,
+            municipality=muni,
+            name=f"bench {i}",
+            phone=phone,
+            email=f"bench{i}@example.jp",
+        )
+        pregnancies.append(Pregnancy.objects.create(resident=resident))
+
+    def create(slot, pregnancy):  # type: ignore[no-untyped-def]
+        return booking_create(
+            site=sites[slot.site_id],
+            interview_type=itype,
+            start=slot.start,
+            pregnancy=pregnancy,
+            notify_email=True,
+            now=now,
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        create(chosen[0], pregnancies[0])
+    wall, cpu = [], []
+    for slot, pregnancy in zip(chosen[1:], pregnancies[1:], strict=False):
+        w0, c0 = time.perf_counter(), time.process_time()
+        create(slot, pregnancy)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
+
+    # The loser of a race: her place has just gone, so she is refused with alternatives.
+    taken = chosen[0]
+    resident = pregnancies[0].resident
+    while True:  # fill the rest of that place's capacity
+        try:
+            create(taken, Pregnancy.objects.create(resident=resident))
+        except BookingError:
+            break
+    refused_wall, refused_queries = [], 0
+    for _ in range(min(runs, 20)):
+        pregnancy = Pregnancy.objects.create(resident=resident)
+        with CaptureQueriesContext(connection) as refused:
+            w0 = time.perf_counter()
+            try:
+                create(taken, pregnancy)
+            except BookingError as exc:
+                assert exc.code == "slot_unavailable", exc.code
+            else:
+                raise SystemExit("a full place was booked")
+            refused_wall.append((time.perf_counter() - w0) * 1000)
+        refused_queries = len(refused)
+
+    def p95(values: list[float]) -> float:
+        return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+    print(
+        f"\n== booking_create on {connection.vendor}: {len(wall)} bookings, one at a time, "
+        f"load average (1 min) {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"  booked:  median {statistics.median(wall):6.1f} ms, p95 {p95(wall):6.1f} ms, "
+        f"CPU median {statistics.median(cpu):6.1f} ms, {len(queries)} queries"
+    )
+    print(
+        f"  refused: median {statistics.median(refused_wall):6.1f} ms, "
+        f"p95 {p95(refused_wall):6.1f} ms, {refused_queries} queries "
+        "(slot_unavailable with alternatives)"
+    )
+
+
+if __name__ == "__main__":
+    main()
