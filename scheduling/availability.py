@@ -167,8 +167,9 @@ class _Data:
             )
         return self._nurse_blocked[key]
 
-    def blocked_rooms(self, site_id: int, day: dt.date, buffer: dt.timedelta
-                      ) -> dict[int, _Blocked]:
+    def blocked_rooms(
+        self, site_id: int, day: dt.date, buffer: dt.timedelta
+    ) -> dict[int, _Blocked]:
         key = (site_id, day)
         if key not in self._room_blocked:
             by_room: dict[int, list[Interval]] = defaultdict(list)
@@ -398,8 +399,11 @@ def _slots_for_site_day(
         rooms: tuple[int, ...] = ()
         if mode == Mode.IN_PERSON:
             at = start.timestamp()
-            rooms = tuple(r for r in range(1, site.rooms + 1)
-                          if _is_free(room_blocked.get(r), at, at + seconds))
+            rooms = tuple(
+                r
+                for r in range(1, site.rooms + 1)
+                if _is_free(room_blocked.get(r), at, at + seconds)
+            )
             if not rooms:
                 continue
         # Her load that day, then her id: never her load over the dates asked for, which would
