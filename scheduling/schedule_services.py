@@ -140,7 +140,8 @@ def _keep(bookings: Sequence[Booking], actor: User | None, **data: object) -> No
 def _lock_nurse_sites(nurse: Nurse) -> None:
     # The booking service locks the site row before it books (services._lock_site): taking the
     # same locks here means no booking lands on hours that are being removed at this moment.
-    list(Site.objects.select_for_update().filter(nurses=nurse).values_list("pk"))
+    # In id order, so two edits for nurses sharing sites never wait on each other crosswise.
+    list(Site.objects.select_for_update().filter(nurses=nurse).order_by("pk").values_list("pk"))
 
 
 def _check_or_keep(
@@ -250,7 +251,12 @@ def availability_rule_update(
     today = now.astimezone(nurse.municipality.tz).date()
     with transaction.atomic():
         _lock_nurse_sites(nurse)
-        rule = AvailabilityRule.objects.select_for_update().select_related("site").get(pk=rule.pk)
+        # of=("self",): the rule row only; the joined site is already locked above.
+        rule = (
+            AvailabilityRule.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=rule.pk)
+        )
         _validate_rule(
             nurse=nurse,
             site=rule.site,
@@ -390,7 +396,9 @@ def time_off_update(
     _validate_time_off(start, end, weekly_until, reason)
     with transaction.atomic():
         old = (
-            TimeOff.objects.select_for_update()
+            # of=("self",): locking the joined municipality would block every booking insert
+            # there (their foreign keys take key-share locks on it).
+            TimeOff.objects.select_for_update(of=("self",))
             .select_related("nurse__municipality")
             .get(pk=time_off.pk)
         )
