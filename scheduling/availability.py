@@ -275,8 +275,8 @@ def _load(
         add_away(block.nurse_id, block.start, block.end)
 
     booked: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
-    rooms_used: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime, int]]] = (
-        defaultdict(list)
+    rooms_used: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(
+        list
     )
     load: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     bookings = (
@@ -348,8 +348,14 @@ def open_slots(
             if site_is_open(site, day, site_closures):
                 slots.extend(
                     _slots_for_site_day(
-                        site, day, rules_by_site_day[(site.id, day.weekday())], data,
-                        mode=mode, duration=duration, buffer=buffer, step=step,
+                        site,
+                        day,
+                        rules_by_site_day[(site.id, day.weekday())],
+                        data,
+                        mode=mode,
+                        duration=duration,
+                        buffer=buffer,
+                        step=step,
                         earliest=earliest,
                     )
                 )
@@ -380,9 +386,10 @@ def _slots_for_site_day(
         rule_end = dt.datetime.combine(day, rule.end_time, tzinfo=tz)
         blocked = data.blocked_for_nurse(rule.nurse_id, day, buffer)
         while start + duration <= rule_end:
-            if site.last_start_time is not None and start.timetz().replace(
-                tzinfo=None
-            ) > site.last_start_time:
+            if (
+                site.last_start_time is not None
+                and start.timetz().replace(tzinfo=None) > site.last_start_time
+            ):
                 break
             if start >= earliest:
                 nurse = rule.nurse_id
@@ -410,8 +417,14 @@ def _slots_for_site_day(
         # make a month view and the booking itself (one day) put different nurses first.
         ordered = sorted(nurses, key=lambda n: (data.load.get(n, {}).get(day, 0), n))
         result.append(
-            Slot(site_id=site.id, start=start, end=end, mode=mode, nurse_ids=tuple(ordered),
-                 free_rooms=rooms)
+            Slot(
+                site_id=site.id,
+                start=start,
+                end=end,
+                mode=mode,
+                nurse_ids=tuple(ordered),
+                free_rooms=rooms,
+            )
         )
     return result
 
