@@ -11,7 +11,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Message, SmsOptOut
@@ -78,49 +78,49 @@ def _channels(booking: Booking) -> list[tuple[str, str]]:
     return pairs
 
 
-def _create(
+def _row(
     booking: Booking,
     purpose: str,
     channel: str,
     recipient: str,
     occurrence: str,
     send_at: dt.datetime,
-) -> Message | None:
-    try:
-        with transaction.atomic():  # a savepoint: a duplicate must not spoil the booking
-            return Message.objects.create(
-                booking=booking,
-                municipality_id=booking.municipality_id,
-                purpose=purpose,
-                channel=channel,
-                recipient=recipient,
-                occurrence=occurrence,
-                language=booking.language,
-                send_at=send_at,
-            )
-    except IntegrityError:
-        return None  # already queued: exactly once per (booking, purpose, channel, occurrence)
+) -> Message:
+    return Message(
+        booking=booking,
+        municipality_id=booking.municipality_id,
+        purpose=purpose,
+        channel=channel,
+        recipient=recipient,
+        occurrence=occurrence,
+        language=booking.language,
+        send_at=send_at,
+    )
 
 
 def messages_queue_for_booking(
     *, booking: Booking, purpose: str, now: dt.datetime | None = None
-) -> list[Message]:
-    """Queue what a booking change owes her: the notice now, and reminders where they apply."""
+) -> int:
+    """Queue what a booking change owes her: the notice now, and reminders where they apply.
+
+    One INSERT for all rows; a row already queued for the same (booking, purpose, channel,
+    occurrence) is skipped by the unique constraint (ON CONFLICT DO NOTHING / INSERT OR
+    IGNORE), so a repeated call queues nothing twice. Returns how many rows were asked for.
+    """
     now = now or timezone.now()
-    created: list[Message] = []
+    rows: list[Message] = []
     occurrence = f"s{booking.sequence}" if purpose in ("reschedule", "cancellation") else ""
     for channel, recipient in _channels(booking):
-        msg = _create(booking, purpose, channel, recipient, occurrence, now)
-        if msg:
-            created.append(msg)
+        rows.append(_row(booking, purpose, channel, recipient, occurrence, now))
         if purpose in ("confirmation", "reschedule"):
             for occ, send_at in reminder_times(booking, now):
-                msg = _create(booking, Message.Purpose.REMINDER, channel, recipient, occ, send_at)
-                if msg:
-                    created.append(msg)
-    if created:
+                rows.append(
+                    _row(booking, Message.Purpose.REMINDER, channel, recipient, occ, send_at)
+                )
+    if rows:
+        Message.objects.bulk_create(rows, ignore_conflicts=True)
         wake_dispatcher_on_commit()
-    return created
+    return len(rows)
 
 
 def messages_void_pending(*, booking: Booking) -> int:

@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from notifications import services as outbox
 
-from .availability import Slot, booking_window, cancel_deadline, open_slots, site_is_open
+from .availability import (
+    Slot,
+    availability_changed,
+    booking_window,
+    cancel_deadline,
+    open_slots,
+    site_is_open,
+)
 from .errors import BookingError, booking_error
 from .models import Booking, BookingEvent, InterviewType, Mode, Pregnancy, Site, SiteClosure
 
@@ -104,11 +111,6 @@ def _find_slot(
     earliest, last_day = booking_window(site, interview_type, now)
     if day > last_day or (not staff and start < earliest):
         raise booking_error("outside_window", field="start")
-    closures = SiteClosure.objects.filter(
-        municipality=site.municipality, date_from__lte=day, date_to__gte=day
-    )
-    if not site_is_open(site, day, closures):
-        raise booking_error("closed", field="start")
     slots = open_slots(
         municipality=site.municipality,
         interview_type=interview_type,
@@ -123,6 +125,12 @@ def _find_slot(
     for slot in slots:
         if slot.start == start and slot.capacity > 0:
             return slot
+    # Only on the way out: a closed day deserves its own message, not "taken".
+    closures = SiteClosure.objects.filter(
+        municipality=site.municipality, date_from__lte=day, date_to__gte=day
+    )
+    if not site_is_open(site, day, closures):
+        raise booking_error("closed", field="start")
     raise booking_error("slot_unavailable", field="start")
 
 
@@ -174,7 +182,7 @@ def _place(
         site=site, interview_type=interview_type, start=start, mode=mode, now=now, staff=staff
     )
     booking = Booking.objects.create(
-        municipality_id=site.municipality_id,
+        municipality=site.municipality,
         site=site,
         nurse_id=slot.nurse_ids[0],
         interview_type=interview_type,
@@ -198,6 +206,7 @@ def _place(
         nurse=slot.nurse_ids[0],
         site=site.pk,
     )
+    availability_changed()
     return booking
 
 
@@ -262,6 +271,8 @@ def _confirm(
     booking.language = language
     booking.save()
     _event(booking, BookingEvent.Kind.CONFIRMED, actor, staff, channel=booking.channel)
+    # A confirmed place no longer frees itself when the hold would have expired.
+    availability_changed()
     outbox.messages_queue_for_booking(booking=booking, purpose="confirmation", now=now)
     return booking
 
@@ -375,6 +386,7 @@ def booking_release_hold(*, booking: Booking, actor: User | None = None) -> None
         )
         if updated:
             _event(booking, BookingEvent.Kind.RELEASED, actor, False)
+            availability_changed()
 
 
 def _check_deadline(booking: Booking, staff: bool, now: dt.datetime) -> None:
@@ -419,6 +431,7 @@ def booking_cancel(
         locked.cancel_reason = reason[:300]
         locked.sequence += 1
         locked.save()
+        availability_changed()
         _event(
             locked,
             BookingEvent.Kind.CANCELLED,
@@ -480,6 +493,7 @@ def booking_reschedule(
             locked.sequence += 1
             locked.calendar_conflict = False
             locked.save()
+            availability_changed()
             _event(
                 locked,
                 BookingEvent.Kind.RESCHEDULED,
@@ -531,6 +545,7 @@ def booking_mark_attendance(
             raise booking_error("invalid_state")
         locked.status = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
         locked.save(update_fields=["status", "updated_at"])
+        availability_changed()  # attended and no-show no longer occupy the time
         _event(
             locked,
             BookingEvent.Kind.ATTENDED if attended else BookingEvent.Kind.NO_SHOW,
@@ -544,6 +559,11 @@ def booking_mark_attendance(
 def holds_sweep_expired(*, now: dt.datetime | None = None) -> int:
     """Mark expired holds so they stop counting anywhere; returns how many."""
     now = now or timezone.now()
-    return Booking.objects.filter(status=Booking.Status.HELD, expires_at__lte=now).update(
+    swept = Booking.objects.filter(status=Booking.Status.HELD, expires_at__lte=now).update(
         status=Booking.Status.EXPIRED, updated_at=now
     )
+    if swept:
+        # Reads already ignore expired holds; this only ends a cached entry computed before
+        # the expiry sooner than its TTL would.
+        availability_changed()
+    return swept
