@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scheduling.access import access_hold
-from scheduling.availability import Slot, booking_window, days_with_slots, open_slots
+from scheduling.availability import Slot, booking_window, days_with_slots, open_slots_cached
 from scheduling.errors import BookingError
 from scheduling.models import Booking, InterviewType, Language, Mode, Municipality, Site
 from scheduling.selectors import interview_type_default, municipality_get, sites_for
@@ -163,7 +163,7 @@ def _first_free_by_site(
         if not wanted:
             break
         date_to = today + dt.timedelta(days=days)
-        for slot in open_slots(
+        for slot in open_slots_cached(
             municipality=municipality,
             interview_type=itype,
             date_from=date_from,
@@ -192,7 +192,7 @@ def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     first, last = _window(chosen, itype, now)
     shown = cal.month_of(request.GET.get("month"), first, last)
     month_end = cal.add_months(shown, 1) - dt.timedelta(days=1)
-    slots = open_slots(
+    slots = open_slots_cached(
         municipality=municipality,
         interview_type=itype,
         date_from=max(shown, first),
@@ -259,7 +259,7 @@ def _render_day(
     error: BookingError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    slots = open_slots(
+    slots = open_slots_cached(
         municipality=municipality,
         interview_type=itype,
         date_from=chosen_day,

@@ -2,17 +2,27 @@
 
 Everything is loaded in a fixed number of queries (sites, closures, rules, time off, busy blocks,
 bookings: six, whatever the range, the number of sites or nurses), then computed in Python.
+
+Read paths (the API, the resident month and day pages) go through `open_slots_cached`, a
+micro-cache of a few seconds; the booking services always call `open_slots` inside their
+transaction, so a stale entry can at worst show a place that was just taken.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import jpholiday
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,6 +39,7 @@ from .models import (
 )
 
 Interval = tuple[dt.datetime, dt.datetime]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,8 +87,15 @@ def nth_weekday_of_month(day: dt.date) -> int:
 
 def is_public_holiday(municipality: Municipality, day: dt.date) -> bool:
     if municipality.holiday_calendar == Municipality.HolidayCalendar.JAPAN:
-        return jpholiday.is_holiday(day)
+        return _japanese_holiday(day)
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _japanese_holiday(day: dt.date) -> bool:
+    # jpholiday recomputes the year's holidays on every call (≈50 µs), and the engine and the
+    # reports ask once per site and day. Its table is fixed by law per release: safe to keep.
+    return jpholiday.is_holiday(day)
 
 
 def site_is_open(site: Site, day: dt.date, closures: Iterable[SiteClosure] = ()) -> bool:
@@ -313,12 +331,14 @@ def open_slots(
     now: dt.datetime | None = None,
     ignore_notice: bool = False,
     exclude_booking_id: int | None = None,
+    first_day_only: bool = False,
 ) -> list[Slot]:
     """Bookable slots with at least one free nurse (and room), ordered by start then site.
 
     `ignore_notice` lets staff book inside the minimum notice (never in the past, never outside
     the horizon). `exclude_booking_id` ignores one booking, so a reschedule can move within its
-    own time.
+    own time. `first_day_only` stops each site at its first day with a slot ("next free slot"
+    on the dashboard): the same queries, but not sixty days of slots to find one.
     """
     now = now or timezone.now()
     if date_to < date_from or mode not in interview_type.modes:
@@ -346,19 +366,20 @@ def open_slots(
         site_closures = [c for c in data.closures if c.site_id in (None, site.id)]
         while day <= min(date_to, last_day):
             if site_is_open(site, day, site_closures):
-                slots.extend(
-                    _slots_for_site_day(
-                        site,
-                        day,
-                        rules_by_site_day[(site.id, day.weekday())],
-                        data,
-                        mode=mode,
-                        duration=duration,
-                        buffer=buffer,
-                        step=step,
-                        earliest=earliest,
-                    )
+                day_slots = _slots_for_site_day(
+                    site,
+                    day,
+                    rules_by_site_day[(site.id, day.weekday())],
+                    data,
+                    mode=mode,
+                    duration=duration,
+                    buffer=buffer,
+                    step=step,
+                    earliest=earliest,
                 )
+                slots.extend(day_slots)
+                if first_day_only and day_slots:
+                    break
             day += dt.timedelta(days=1)
     slots.sort(key=lambda s: (s.start, s.site_id))
     return slots
@@ -435,3 +456,105 @@ def days_with_slots(slots: Iterable[Slot], tz: dt.tzinfo) -> dict[dt.date, int]:
     for slot in slots:
         counts[slot.start.astimezone(tz).date()] += slot.capacity
     return dict(counts)
+
+
+# --- Micro-cache for read paths ------------------------------------------------------------------
+
+# Bumped after every committed write that can change availability. Entries store the generation
+# they were computed under and are ignored once it has moved on, so one round trip (get_many)
+# reads both; the entry's TTL bounds what no write announces (a hold expiring, an admin edit).
+_GENERATION_KEY = "availability:generation"
+
+
+def availability_changed() -> None:
+    """Announce a write that changes open slots: the cache is invalidated when (and only if)
+    the surrounding transaction commits, so a reader can never cache the data before it."""
+    transaction.on_commit(_bump_generation, robust=True)
+
+
+def _bump_generation() -> None:
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # never bumped (or evicted): start it; add() is atomic, set() is not
+        cache.add(_GENERATION_KEY, 0, timeout=None)
+        cache.incr(_GENERATION_KEY)
+
+
+def _cache_key(form: str, query: dict[str, Any]) -> str:
+    site_ids = query["site_ids"]
+    sites = "all" if site_ids is None else ",".join(map(str, sorted(site_ids)))
+    # The minute of `now`: slot starts are whole minutes, so within one minute the notice and
+    # "not in the past" bounds select the same slots.
+    minute = query["now"].astimezone(dt.UTC).strftime("%Y%m%d%H%M")
+    return (
+        f"availability:{form}:{query['municipality'].pk}:{query['interview_type'].pk}:"
+        f"{query['date_from']}:{query['date_to']}:{sites}:{query['mode']}:{minute}:"
+        f"{int(query['ignore_notice'])}:{query['exclude_booking_id'] or ''}"
+    )
+
+
+def open_slots_cached(
+    *,
+    municipality: Municipality,
+    interview_type: InterviewType,
+    date_from: dt.date,
+    date_to: dt.date,
+    site_ids: Sequence[int] | None = None,
+    mode: str = Mode.IN_PERSON,
+    now: dt.datetime | None = None,
+    ignore_notice: bool = False,
+    exclude_booking_id: int | None = None,
+) -> list[Slot]:
+    """`open_slots` through a cache of AVAILABILITY_CACHE_SECONDS (0: off), for pages and the
+    API only. Never inside a booking transaction: services must see the rows they lock."""
+    return open_slots_cached_as(
+        _as_list,
+        municipality=municipality,
+        interview_type=interview_type,
+        date_from=date_from,
+        date_to=date_to,
+        site_ids=site_ids,
+        mode=mode,
+        now=now,
+        ignore_notice=ignore_notice,
+        exclude_booking_id=exclude_booking_id,
+    )
+
+
+def _as_list(slots: list[Slot]) -> list[Slot]:
+    return slots
+
+
+def open_slots_cached_as[T](render: Callable[[list[Slot]], T], /, **query: Any) -> T:
+    """`open_slots(**query)` rendered by `render`, through the same cache: what is stored is
+    the rendering, so a hit skips it too (the API keeps JSON bytes, which also unpickle far
+    faster than Slot objects). `render` is part of the key by its qualified name, so it must be
+    a module-level function."""
+    query = {
+        "site_ids": None,
+        "mode": Mode.IN_PERSON,
+        "ignore_notice": False,
+        "exclude_booking_id": None,
+        **query,
+        "now": query.get("now") or timezone.now(),
+    }
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:
+        return render(open_slots(**query))
+    key = _cache_key(f"{render.__module__}.{render.__qualname__}", query)
+    try:
+        found = cache.get_many([_GENERATION_KEY, key])
+    except Exception:  # a cache outage must not take the booking pages down with it
+        log.warning("availability cache unreachable", exc_info=True)
+        return render(open_slots(**query))
+    # Read before computing: a write committing meanwhile bumps past it, so what we store
+    # under this generation is never served after that write's bump.
+    generation = found.get(_GENERATION_KEY, 0)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    rendered = render(open_slots(**query))
+    try:
+        cache.set(key, (generation, rendered), timeout=settings.AVAILABILITY_CACHE_SECONDS)
+    except Exception:
+        log.warning("availability cache unreachable", exc_info=True)
+    return rendered

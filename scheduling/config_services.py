@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from .availability import availability_changed
 from .errors import BookingError
 from .models import InterviewType, Municipality, Site, SiteClosure
 
@@ -75,6 +76,7 @@ def _update(
         raise BookingError("invalid", "; ".join(exc.messages), field=field) from None
     with transaction.atomic():
         obj.save()
+        availability_changed()
     log.info("%s %s updated by user %s", type(obj).__name__, obj.pk, getattr(actor, "pk", None))
 
 
@@ -113,6 +115,7 @@ def closure_create(
             date_to=date_to,
             reason=reason[:200],
         )
+        availability_changed()
     log.info("closure %s created by user %s", closure.pk, getattr(actor, "pk", None))
     return closure
 
@@ -120,4 +123,5 @@ def closure_create(
 def closure_delete(*, closure: SiteClosure, actor: User | None) -> None:
     pk = closure.pk
     SiteClosure.objects.filter(pk=pk).delete()
+    availability_changed()
     log.info("closure %s removed by user %s", pk, getattr(actor, "pk", None))

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .availability import availability_changed
 from .errors import BookingError
 from .models import AvailabilityRule, Booking, BookingEvent, Nurse, Site, TimeOff
 
@@ -229,6 +230,7 @@ def availability_rule_create(
             valid_from=valid_from,
             valid_to=valid_to,
         )
+        availability_changed()
     log.info("rule %s created for nurse %s by user %s", rule.pk, nurse.pk, _pk(actor))
     return rule
 
@@ -301,6 +303,7 @@ def availability_rule_update(
         _check_or_keep(
             _stranded_by_rules(nurse, before, after, now), confirm_stranded, actor, rule=rule.pk
         )
+        availability_changed()
         if keep_history:
             rule.valid_to = today - dt.timedelta(days=1)
             rule.save(update_fields=["valid_to"])
@@ -336,6 +339,7 @@ def availability_rule_delete(
                 rule.save(update_fields=["valid_to"])
         else:
             rule.delete()
+        availability_changed()
     log.info("rule %s removed by user %s", rule.pk, _pk(actor))
 
 
@@ -377,6 +381,7 @@ def time_off_create(
             _stranded_by_time_off(nurse, off, None, now), confirm_stranded, actor, time_off=True
         )
         off.save()
+        availability_changed()
     log.info("time off %s created for nurse %s by user %s", off.pk, nurse.pk, _pk(actor))
     return off
 
@@ -418,6 +423,7 @@ def time_off_update(
             time_off=old.pk,
         )
         new.save()
+        availability_changed()
     log.info("time off %s changed by user %s", new.pk, _pk(actor))
     return new
 
@@ -426,6 +432,7 @@ def time_off_delete(*, time_off: TimeOff, actor: User | None) -> None:
     """Coming back to work strands nothing."""
     pk = time_off.pk
     TimeOff.objects.filter(pk=pk).delete()
+    availability_changed()
     log.info("time off %s removed by user %s", pk, _pk(actor))
 
 

@@ -41,6 +41,23 @@ def interview_type_default(municipality: Municipality) -> InterviewType:
     return itype
 
 
+def municipality_and_default_type(code: str | None = None) -> tuple[Municipality, InterviewType]:
+    """`municipality_get` then `interview_type_default`, in one query when both exist (the
+    availability API's hot path); otherwise the two steps, so the errors are theirs."""
+    code = code or settings.DEFAULT_MUNICIPALITY
+    if code:
+        itype = (
+            InterviewType.objects.select_related("municipality")
+            .filter(municipality__code=code, municipality__is_active=True, is_active=True)
+            .order_by("id")
+            .first()
+        )
+        if itype is not None:
+            return itype.municipality, itype
+    municipality = municipality_get(code)
+    return municipality, interview_type_default(municipality)
+
+
 def bookings_for_resident(resident: Resident) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(pregnancy__resident=resident)

@@ -336,6 +336,11 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Open slots computed for the API and the resident pages are reused for this many seconds (0:
+# never), unless a booking or schedule change commits first. Booking services never use it.
+# Without a shared cache each web process keeps its own copy, and another process's write ends
+# it only by this TTL.
+AVAILABILITY_CACHE_SECONDS = envint("AVAILABILITY_CACHE_SECONDS", 5)
 
 # --- Logging ------------------------------------------------------------------------------------
 # Logs carry ids and references, never names, phone numbers or anything about health.

@@ -13,6 +13,9 @@ from .settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Off, so every test (and every assertNumQueries) sees the database; the cache's own tests
+# switch it on (tests/scheduling/test_availability_cache.py).
+AVAILABILITY_CACHE_SECONDS = 0
 
 # WhiteNoise warns when STATIC_ROOT is missing; tests serve static files through the finders.
 WHITENOISE_USE_FINDERS = True

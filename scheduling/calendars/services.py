@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scheduling.availability import availability_changed
 from scheduling.errors import BookingError
 from scheduling.models import (
     Booking,
@@ -148,6 +149,7 @@ def calendar_remove(*, calendar: ExternalCalendar, now: dt.datetime | None = Non
         nurse_id = calendar.nurse_id
         calendar.delete()
         _flag_conflicts(nurse_id, _today_start(calendar.nurse.municipality, now))
+        availability_changed()
 
 
 def calendar_request_sync(*, calendar: ExternalCalendar, force: bool = False) -> None:
@@ -307,6 +309,7 @@ def _replace_blocks(
             block_count=len(intervals),
         )
         _flag_conflicts(nurse.pk, start)
+        availability_changed()
     return len(intervals)
 
 
