@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
@@ -85,7 +85,12 @@ def grouped_bars(categories: Sequence[str], series: Sequence[Series]) -> SafeStr
 
 
 def columns(labels: Sequence[str], series: Sequence[Series], height: int = 180) -> SafeString:
-    """Vertical columns over time (days); overlapping series, widest first."""
+    """Vertical columns over time (days); overlapping series, widest first.
+
+    A year is over a thousand rectangles: they are written with plain string formatting (every
+    interpolated value is a number formatted here or a class name escaped once), not one
+    format_html call each, which cost more than the figures themselves.
+    """
     n = max(len(labels), 1)
     plot_w = WIDTH - 50
     col_w = plot_w / n
@@ -94,29 +99,23 @@ def columns(labels: Sequence[str], series: Sequence[Series], height: int = 180) 
     parts = [format_html('<text x="0" y="12" class="value">{}</text>', _fmt(top))]
     for j, s in enumerate(series):
         shrink = col_w * (0.15 + 0.2 * j)
+        w = _n(max(col_w - shrink, 0.5))
+        css = conditional_escape(s.css)
         for i, value in enumerate(s.values):
             h = plot_h * value / top
-            parts.append(
-                format_html(
-                    '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}"/>',
-                    x=_n(40 + i * col_w + shrink / 2),
-                    y=_n(plot_h + 10 - h),
-                    w=_n(max(col_w - shrink, 0.5)),
-                    h=_n(h),
-                    css=s.css,
-                )
-            )
+            x, y = _n(40 + i * col_w + shrink / 2), _n(plot_h + 10 - h)
+            parts.append(f'<rect x="{x}" y="{y}" width="{w}" height="{_n(h)}" class="{css}"/>')
     step = max(1, n // 8)
-    for i in range(0, n, step):
-        parts.append(
-            format_html(
-                '<text x="{x}" y="{y}" class="label">{t}</text>',
-                x=_n(40 + i * col_w),
-                y=height - 4,
-                t=labels[i],
-            )
+    parts.extend(
+        format_html(
+            '<text x="{x}" y="{y}" class="label">{t}</text>',
+            x=_n(40 + i * col_w),
+            y=height - 4,
+            t=labels[i],
         )
-    return _svg(height, mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
+        for i in range(0, n, step)
+    )
+    return _svg(height, mark_safe("".join(parts)))  # noqa: S308 - numbers, or escaped above
 
 
 def stacked_bar(parts_in: Sequence[tuple[str, str, float]]) -> SafeString:

