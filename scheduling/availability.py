@@ -481,16 +481,19 @@ def _bump_generation() -> None:
 
 
 def _cache_key(form: str, query: dict[str, Any]) -> str:
-    site_ids = query["site_ids"]
-    sites = "all" if site_ids is None else ",".join(map(str, sorted(site_ids)))
-    # The minute of `now`: slot starts are whole minutes, so within one minute the notice and
-    # "not in the past" bounds select the same slots.
-    minute = query["now"].astimezone(dt.UTC).strftime("%Y%m%d%H%M")
-    return (
-        f"availability:{form}:{query['municipality'].pk}:{query['interview_type'].pk}:"
-        f"{query['date_from']}:{query['date_to']}:{sites}:{query['mode']}:{minute}:"
-        f"{int(query['ignore_notice'])}:{query['exclude_booking_id'] or ''}"
-    )
+    """Every argument, by name, so one added to open_slots later cannot share an entry."""
+    parts = [f"availability:{form}"]
+    for name, value in sorted(query.items()):
+        if name == "now":
+            # The minute: slot starts are whole minutes, so within one minute the notice and
+            # "not in the past" bounds select the same slots.
+            value = value.astimezone(dt.UTC).strftime("%Y%m%d%H%M")
+        elif name in ("municipality", "interview_type"):
+            value = value.pk
+        elif name == "site_ids" and value is not None:
+            value = ",".join(map(str, sorted(value)))
+        parts.append(f"{name}={value}")
+    return ":".join(parts)
 
 
 def open_slots_cached(

@@ -13,7 +13,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 
-from scheduling.availability import Slot, availability_changed, open_slots, open_slots_cached
+from scheduling.availability import (
+    Slot,
+    availability_changed,
+    open_slots,
+    open_slots_cached,
+    open_slots_cached_as,
+)
 from scheduling.calendars.services import calendar_add_upload
 from scheduling.config_services import closure_create
 from scheduling.errors import BookingError
@@ -82,6 +88,24 @@ class AvailabilityCacheTest(BaseTestCase):
             self.cached(date_to=THURSDAY + dt.timedelta(days=1))
         with self.assertNumQueries(ENGINE_QUERIES):
             self.cached(ignore_notice=True)
+
+    def test_every_engine_argument_is_part_of_the_key(self) -> None:
+        friday = THURSDAY + dt.timedelta(days=1)
+
+        def read(**extra: object) -> list[Slot]:
+            return open_slots_cached_as(
+                list,
+                municipality=self.w.katsushika,
+                interview_type=self.w.itype,
+                date_from=THURSDAY,
+                date_to=friday,
+                site_ids=[self.w.aoto.id],
+                **extra,
+            )
+
+        self.assertEqual({s.start.date() for s in read(first_day_only=True)}, {THURSDAY})
+        with self.assertNumQueries(ENGINE_QUERIES):
+            self.assertEqual({s.start.date() for s in read()}, {THURSDAY, friday})
 
     def test_a_new_minute_is_computed_afresh(self) -> None:
         self.cached()
