@@ -212,6 +212,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- SMS (Twilio) -------------------------------------------------------------------------------
 # SMS_BACKEND: "console" (log only, the default) or "twilio".
 SMS_BACKEND = os.getenv("SMS_BACKEND", "console")
+# The console transport prints the text itself only for a developer at her own machine (the
+# demo's residents need their sign-in code); never in the logs, never with DEBUG off by default.
+SMS_CONSOLE_SHOW_TEXT = envbool("SMS_CONSOLE_SHOW_TEXT", "True" if DEBUG else "False")
 TWILIO_ACCOUNT_SID = os.getenv("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.getenv("TWILIO_AUTH_TOKEN", "")
 TWILIO_MESSAGING_SERVICE_SID = os.getenv("TWILIO_MESSAGING_SERVICE_SID", "")

@@ -1,13 +1,18 @@
 """SMS to the console: the embedded default, so `make run` shows messages without a provider.
 
 It logs the masked number and the purpose, never the text: the text names her appointment, and
-logs are kept and read by people who need not know.
+logs are kept and read by people who need not know. With SMS_CONSOLE_SHOW_TEXT (on by default
+only when DEBUG is on, as in `make run`) it also prints the text to standard output, so a demo
+resident can read her sign-in code.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
+
+from django.conf import settings
 
 from ..masking import mask_phone
 from .base import Outgoing, Sent, Transport
@@ -26,4 +31,8 @@ class ConsoleSmsTransport(Transport):
             outgoing.message_id,
             len(outgoing.text),
         )
+        if settings.SMS_CONSOLE_SHOW_TEXT:
+            # To the developer's terminal, not to the log handlers (see the module docstring).
+            sys.stdout.write(f"[SMS to {outgoing.recipient}] {outgoing.text}\n")
+            sys.stdout.flush()
         return Sent(provider_id=f"console-{uuid.uuid4().hex[:16]}")
