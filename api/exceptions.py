@@ -121,6 +121,9 @@ def _from_booking_error(exc: BookingError) -> Response:
         extra["errors"] = [{"field": f"/{exc.field}", "code": exc.code, "detail": str(exc.message)}]
     if exc.code == "slot_unavailable":
         extra["alternatives"] = [slot_json(a) for a in exc.alternatives]
+    if exc.code == "stranded_bookings":
+        # References only: enough to find them in the staff portal, nothing about her.
+        extra["bookings"] = [b.display_reference for b in getattr(exc, "bookings", [])]
     return problem_response(exc.status, exc.code, str(exc.message), **extra)
 
 

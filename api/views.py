@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scheduling import access, selectors, services
+from scheduling import access, schedule_services, selectors, services
 from scheduling.availability import Slot, open_slots_cached_as
 from scheduling.calendars.ics import booking_ics
 from scheduling.models import (
@@ -524,7 +524,95 @@ class _NurseOwned(generics.GenericAPIView):
         instance.delete()
 
 
-class RuleList(_NurseOwned, generics.ListCreateAPIView):
+def _confirm_stranded(request: Request) -> bool:
+    """`?confirm_stranded=true`: she has seen which bookings fall outside and keeps them."""
+    return request.query_params.get("confirm_stranded", "").lower() in ("1", "true", "yes")
+
+
+class _RuleWrites(_NurseOwned):
+    """Rule writes go through the schedule services: the same validation, site locks and
+    stranded-bookings check (409 `stranded_bookings` unless confirmed) as the staff pages."""
+
+    def perform_create(self, serializer: Any) -> None:
+        self.check_write()
+        data = serializer.validated_data
+        nurse = self.nurse()
+        serializer.instance = schedule_services.availability_rule_create(
+            nurse=nurse,
+            site=next(site for site in nurse.sites.all() if site.id == data["site_id"]),
+            weekday=data["weekday"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            valid_from=data["valid_from"],
+            valid_to=data.get("valid_to"),
+            actor=self.request.user,  # type: ignore[arg-type]
+            confirm_stranded=_confirm_stranded(self.request),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        self.check_write()
+        rule: AvailabilityRule = serializer.instance
+        data = {
+            "weekday": rule.weekday,
+            "start_time": rule.start_time,
+            "end_time": rule.end_time,
+            "valid_from": rule.valid_from,
+            "valid_to": rule.valid_to,
+            **{k: v for k, v in serializer.validated_data.items() if k != "site_id"},
+        }
+        serializer.instance = schedule_services.availability_rule_update(
+            rule=rule,
+            actor=self.request.user,  # type: ignore[arg-type]
+            confirm_stranded=_confirm_stranded(self.request),
+            **data,
+        )
+
+    def perform_destroy(self, instance: Any) -> None:
+        self.check_write()
+        schedule_services.availability_rule_delete(
+            rule=instance,
+            actor=self.request.user,  # type: ignore[arg-type]
+            confirm_stranded=_confirm_stranded(self.request),
+        )
+
+
+class _TimeOffWrites(_NurseOwned):
+    def perform_create(self, serializer: Any) -> None:
+        self.check_write()
+        data = serializer.validated_data
+        serializer.instance = schedule_services.time_off_create(
+            nurse=self.nurse(),
+            start=data["start"],
+            end=data["end"],
+            weekly_until=data.get("weekly_until"),
+            reason=data.get("reason", ""),
+            actor=self.request.user,  # type: ignore[arg-type]
+            confirm_stranded=_confirm_stranded(self.request),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        self.check_write()
+        off: TimeOff = serializer.instance
+        data = {
+            "start": off.start,
+            "end": off.end,
+            "weekly_until": off.weekly_until,
+            "reason": off.reason,
+            **serializer.validated_data,
+        }
+        serializer.instance = schedule_services.time_off_update(
+            time_off=off,
+            actor=self.request.user,  # type: ignore[arg-type]
+            confirm_stranded=_confirm_stranded(self.request),
+            **data,
+        )
+
+    def perform_destroy(self, instance: Any) -> None:
+        self.check_write()
+        schedule_services.time_off_delete(time_off=instance, actor=self.request.user)  # type: ignore[arg-type]
+
+
+class RuleList(_RuleWrites, generics.ListCreateAPIView):
     serializer_class = s.AvailabilityRuleSerializer
     manager_only_writes = True
 
@@ -536,7 +624,7 @@ class RuleList(_NurseOwned, generics.ListCreateAPIView):
         )
 
 
-class RuleDetail(_NurseOwned, generics.RetrieveUpdateDestroyAPIView):
+class RuleDetail(_RuleWrites, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = s.AvailabilityRuleSerializer
     manager_only_writes = True
     lookup_url_kwarg = "rule_id"
@@ -547,7 +635,7 @@ class RuleDetail(_NurseOwned, generics.RetrieveUpdateDestroyAPIView):
         return AvailabilityRule.objects.filter(nurse=self.nurse())
 
 
-class TimeOffList(_NurseOwned, generics.ListCreateAPIView):
+class TimeOffList(_TimeOffWrites, generics.ListCreateAPIView):
     serializer_class = s.TimeOffSerializer
 
     def get_queryset(self) -> QuerySet[TimeOff]:
@@ -556,7 +644,7 @@ class TimeOffList(_NurseOwned, generics.ListCreateAPIView):
         return TimeOff.objects.filter(nurse=self.nurse()).order_by("start", "pk")
 
 
-class TimeOffDetail(_NurseOwned, generics.RetrieveUpdateDestroyAPIView):
+class TimeOffDetail(_TimeOffWrites, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = s.TimeOffSerializer
     lookup_url_kwarg = "time_off_id"
 
