@@ -96,7 +96,9 @@ class TimeOffAdmin(admin.ModelAdmin):
 @admin.register(models.ExternalCalendar)
 class ExternalCalendarAdmin(admin.ModelAdmin):
     list_display = ["name", "nurse", "last_synced_at", "last_error"]
-    exclude = ["uploaded_ics"]
+    # The address is a secret (anyone holding it reads her calendar); nurses manage it on
+    # /calendar/settings/, where it is never shown back.
+    exclude = ["uploaded_ics", "url"]
 
 
 @admin.register(models.BusyBlock)
