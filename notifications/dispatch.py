@@ -2,9 +2,10 @@
 
 The rows are the source of truth; Celery only carries `(message_id, claim)` pairs.
 
-A row's life: PENDING → (claimed by the dispatcher, `claim` += 1) SENDING → one send task per
-claim → SENT (→ DELIVERED by Twilio's callback) or FAILED, or CANCELLED/SKIPPED when it is no
-longer worth sending. Three rules keep "nothing lost, nothing sent twice":
+A row's life: PENDING → (claimed by the dispatcher, `claim` += 1) SENDING → one send per claim
+(rows travel to the workers in batches, each row on its own claim) → SENT (→ DELIVERED by
+Twilio's callback) or FAILED, or CANCELLED/SKIPPED when it is no longer worth sending.
+Three rules keep "nothing lost, nothing sent twice":
 
 1. Claims are conditional updates (`status=PENDING` → SENDING), so one row is claimed once.
 2. A send task acts only while the row is SENDING under the claim it was given, and it takes
@@ -113,22 +114,28 @@ def messages_claim_due(*, now: dt.datetime, limit: int = 500) -> list[tuple[int,
     return [(message_id, claim + 1) for message_id, claim in rows]
 
 
-def messages_enqueue(claims: list[tuple[int, int]]) -> int:
-    """One send task per claimed row. If the broker is unreachable the rest go back to pending."""
-    from .tasks import send_message
+SEND_BATCH_SIZE = 20
 
-    for index, (message_id, claim) in enumerate(claims):
+
+def messages_enqueue(claims: list[tuple[int, int]]) -> int:
+    """One send task per batch of up to SEND_BATCH_SIZE claimed rows (one broker round trip
+    and one task per batch, not per row); each row keeps its own claim inside the batch.
+    If the broker is unreachable the rest go back to pending."""
+    from .tasks import send_messages
+
+    for start in range(0, len(claims), SEND_BATCH_SIZE):
+        batch = claims[start : start + SEND_BATCH_SIZE]
         try:
-            send_message.apply_async((message_id, claim), retry=False)
+            send_messages.apply_async(([list(pair) for pair in batch],), retry=False)
         except Exception:  # kombu raises several types for "broker unreachable"
-            rest = [m for m, _ in claims[index:]]
+            rest = [m for m, _ in claims[start:]]
             Message.objects.filter(
                 id__in=rest, status=S.SENDING, attempt_started_at__isnull=True
             ).update(status=S.PENDING, lease_until=None, updated_at=timezone.now())
             log.warning(
                 "broker unreachable: %d messages stay pending for the next dispatch", len(rest)
             )
-            return index
+            return start
     return len(claims)
 
 

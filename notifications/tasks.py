@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
 from .dispatch import RetryLater, dispatch_due_messages, message_send
@@ -36,6 +38,52 @@ def send_message(self, message_id: int, claim: int) -> str:  # type: ignore[no-u
     return message_send(
         message_id=message_id, claim=claim, final_attempt=self.request.retries >= self.max_retries
     )
+
+
+@shared_task(
+    name="notifications.send_messages",
+    # Safe to redeliver: each row's attempt is taken per (id, claim), so a second delivery of
+    # the batch sends only the rows the first one never reached.
+    acks_late=True,
+    # A provider timeout on a few rows fits; a batch cut short leaves its unsent rows to the
+    # reconciler once their lease ends, its row in flight to the in-flight check.
+    soft_time_limit=90,
+    time_limit=100,
+)
+def send_messages(claims: list[list[int]]) -> list[str]:
+    """Send a batch of claimed rows, each exactly as `send_message` would send it alone.
+
+    A transient failure hands that row to `send_message`, which retries it with backoff as its
+    second attempt; the other rows go on.
+    """
+    outcomes = []
+    for message_id, claim in claims:
+        try:
+            outcomes.append(message_send(message_id=message_id, claim=claim, final_attempt=False))
+        except RetryLater:
+            outcomes.append(_retry_alone(message_id, claim))
+        except SoftTimeLimitExceeded:
+            raise  # out of time: the rows not reached wait for their lease, nothing is lost
+        except Exception:  # one row's bug must not hold back the others; its lease settles it
+            log.exception("message %s: send failed unexpectedly", message_id)
+            outcomes.append("error")
+    return outcomes
+
+
+def _retry_alone(message_id: int, claim: int) -> str:
+    countdown = get_exponential_backoff_interval(
+        factor=send_message.retry_backoff,
+        retries=0,
+        maximum=send_message.retry_backoff_max,
+        full_jitter=send_message.retry_jitter,
+    )
+    try:
+        send_message.apply_async((message_id, claim), countdown=countdown, retries=1, retry=False)
+    except Exception:  # broker down: the row's lease runs out and the reconciler claims it again
+        log.warning(
+            "message %s: could not queue its retry; it waits for its lease to end", message_id
+        )
+    return "retry"
 
 
 # A booking must not wait on a broker that is down: connect once, quickly, then give up.

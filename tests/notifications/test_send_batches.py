@@ -1,0 +1,97 @@
+"""The dispatcher hands claimed rows to the workers in batches; inside a batch every row keeps
+its own claim, so a batch delivered twice, cut short, or holding a row that is no longer worth
+sending still sends each message once."""
+
+from __future__ import annotations
+
+import time_machine
+
+from notifications.dispatch import SEND_BATCH_SIZE, message_send, messages_claim_due
+from notifications.models import Message
+from notifications.tasks import send_messages
+from scheduling.services import booking_cancel
+from tests.base import tokyo
+from tests.notifications.base import FakeTwilioTestCase
+
+WEDNESDAY_10 = tokyo(2026, 12, 2, 10)
+
+
+class SendBatchesTest(FakeTwilioTestCase):
+    def make_due(self, count: int) -> list[Message]:
+        return [
+            Message.objects.create(
+                municipality=self.w.katsushika,
+                purpose="login_code",
+                channel="sms",
+                recipient=f"+8190000{i:05d}",
+                context={"code": "123456"},
+                send_at=WEDNESDAY_10,
+            )
+            for i in range(count)
+        ]
+
+    def claims(self) -> list[list[int]]:
+        return [list(pair) for pair in messages_claim_due(now=WEDNESDAY_10)]
+
+    def recipients(self) -> list[str]:
+        return [request.form["To"] for request in self.twilio.requests]
+
+    def test_every_row_of_a_dispatch_larger_than_a_batch_is_sent_once(self) -> None:
+        self.make_due(SEND_BATCH_SIZE + 5)
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            result = self.dispatch()
+        self.assertEqual(result.enqueued, SEND_BATCH_SIZE + 5)
+        self.assertEqual(len(self.recipients()), SEND_BATCH_SIZE + 5)
+        self.assertEqual(len(set(self.recipients())), SEND_BATCH_SIZE + 5)
+        self.assertFalse(Message.objects.exclude(status="sent", attempts=1).exists())
+
+    def test_a_batch_delivered_twice_sends_nothing_twice(self) -> None:
+        self.make_due(5)
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            claims = self.claims()
+            self.assertEqual(send_messages.apply(args=(claims,)).get(), ["sent"] * 5)
+            self.assertEqual(send_messages.apply(args=(claims,)).get(), ["ignored"] * 5)
+        self.assertEqual(len(self.recipients()), 5)
+
+    def test_a_batch_redelivered_after_a_crash_sends_only_the_rows_it_never_reached(self) -> None:
+        self.make_due(4)
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            claims = self.claims()
+            for message_id, claim in claims[:2]:  # the worker got this far, then died
+                message_send(message_id=message_id, claim=claim)
+            outcomes = send_messages.apply(args=(claims,)).get()
+        self.assertEqual(outcomes, ["ignored", "ignored", "sent", "sent"])
+        self.assertEqual(len(self.recipients()), 4)
+        self.assertEqual(len(set(self.recipients())), 4)
+
+    def test_a_row_cancelled_between_claim_and_send_is_not_sent_and_the_rest_are(self) -> None:
+        booking = self.book()
+        self.make_due(2)
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            self.dispatch(limit=0)  # skip what is stale, claim nothing yet
+            claims = self.claims()
+            booking_cancel(booking=booking, staff=True)
+            send_messages.apply(args=(claims,))
+        reminder = self.row(booking, "reminder", occurrence="24h-s0")
+        self.assertIn([reminder.pk, reminder.claim], claims)
+        self.assertEqual(reminder.status, Message.Status.CANCELLED)
+        self.assertNotIn(reminder.recipient, self.recipients())  # nor her confirmation
+        self.assertEqual(Message.objects.filter(purpose="login_code", status="sent").count(), 2)
+
+    def test_one_rows_permanent_failure_does_not_stop_the_others(self) -> None:
+        rows = self.make_due(3)
+        self.twilio.fail_for[rows[0].recipient] = (400, 21211)
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            outcomes = send_messages.apply(args=(self.claims(),)).get()
+        self.assertEqual(outcomes, ["failed", "sent", "sent"])
+        rows[0].refresh_from_db()
+        self.assertEqual(rows[0].error_code, "21211")
+
+    def test_a_transient_failure_in_a_batch_is_retried_alone(self) -> None:
+        self.make_due(3)
+        self.twilio.script(("error", 500, 20500))
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            outcomes = send_messages.apply(args=(self.claims(),)).get()
+        self.assertEqual(outcomes, ["retry", "sent", "sent"])
+        self.assertEqual(Message.objects.filter(status="sent").count(), 3)
+        self.assertEqual(sorted(Message.objects.values_list("attempts", flat=True)), [1, 1, 2])
