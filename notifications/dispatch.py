@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from .models import Message, SmsOptOut
+from .models import Message, MessageText, SmsOptOut
 from .texts import render_message
 from .transports import Outgoing, Sent, TransportError, transport_for
 from .transports.base import Attachment
@@ -235,11 +235,24 @@ def _outgoing(message: Message) -> Outgoing:
     )
 
 
+_own_text = MessageText.objects.filter(
+    municipality_id=OuterRef("municipality_id"),
+    channel=OuterRef("channel"),
+    purpose=OuterRef("purpose"),
+    language=OuterRef("language"),
+)
+
+
 def _load(message_id: int) -> Message:
     # The opt-out check rides along in the same query (one round trip less per send).
     return (
         Message.objects.select_related("booking__site", "booking__municipality", "municipality")
-        .annotate(opted_out=Exists(SmsOptOut.objects.filter(phone=OuterRef("recipient"))))
+        .annotate(
+            opted_out=Exists(SmsOptOut.objects.filter(phone=OuterRef("recipient"))),
+            # The municipality's own wording, if any, rides along too (texts.override_for).
+            override_body=Subquery(_own_text.values("body")[:1]),
+            override_subject=Subquery(_own_text.values("subject")[:1]),
+        )
         .get(id=message_id)
     )
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from scheduling.models import Language
 
 
 class Message(models.Model):
@@ -133,3 +136,45 @@ class SmsOptOut(models.Model):
         from .masking import mask_phone
 
         return mask_phone(self.phone)
+
+
+class MessageText(models.Model):
+    """A municipality's own wording of one message, replacing the shipped template for one
+    channel, purpose and language. The body is Django template text with the shipped templates'
+    variables ({{ municipality }}, {{ site }}, {{ when }}, {{ reference }}…), rendered without
+    HTML escaping like the shipped .txt templates. Written through services.message_text_save,
+    which checks it compiles and, for SMS, fits two segments with no health words and no link."""
+
+    municipality = models.ForeignKey(
+        "scheduling.Municipality",
+        on_delete=models.CASCADE,
+        related_name="message_texts",
+        verbose_name=_("municipality"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Message.Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Message.Purpose.choices)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("message text")
+        verbose_name_plural = _("message texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "channel", "purpose", "language"],
+                name="message_text_once_per_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.channel}/{self.purpose}/{self.language}"

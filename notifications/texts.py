@@ -6,21 +6,27 @@ without its own template falls back to English, then Japanese (やさしい日�
 SMS texts carry no health detail and make sense without a link: carriers filter links on some
 routes and a phone may be shared. Japanese SMS is UCS-2, 70 characters per single message and
 67 per part when split, so each text is written to fit one segment, at most two.
+
+A municipality may replace a text for one channel, purpose and language (models.MessageText,
+written through services.message_text_save). Its own text wins for messages in exactly that
+language; everything else keeps the shipped chain above.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.template import Context, Template
 from django.template.loader import render_to_string, select_template
 
 if TYPE_CHECKING:
     from scheduling.models import Booking, Municipality
 
-    from .models import Message
+    from .models import Message, MessageText
 
 JAPANESE = ("ja", "ja-easy")
 WEEKDAYS = {
@@ -33,6 +39,45 @@ WEEKDAYS = {
     "ne": ["सोम", "मंगल", "बुध", "बिही", "शुक्र", "शनि", "आइत"],
     "tl": ["Lun", "Mar", "Miy", "Huw", "Biy", "Sab", "Lin"],
 }
+# Lock screens and shared phones: none of these may appear in an SMS (checked for the shipped
+# texts by tests/notifications/test_sms_texts.py and for a municipality's own by
+# services.message_text_save). Matched case-insensitively.
+HEALTH_WORDS = (
+    "妊",
+    "産",
+    "母子",
+    "胎",
+    "ゆりかご",
+    "赤ちゃん",
+    "保健師",
+    "助産",
+    "健診",
+    "病",
+    "pregnan",
+    "baby",
+    "birth",
+    "matern",
+    "midwife",
+    "health",
+    "due date",
+    "week",
+    "孕",
+    "婴",
+    "임신",
+    "아기",
+    "출산",
+    "mang thai",
+    "em bé",
+    "thai kỳ",
+    "गर्भ",
+    "बच्चा",
+    "सुत्केरी",
+    "buntis",
+    "sanggol",
+    "panganganak",
+)
+LINK = re.compile(r"https?://|www\.|\b[\w-]+(\.[\w-]+)*\.(com|net|org|jp|io|info|app)\b", re.I)
+_WRAPPER = re.compile(r"^\s*\{% autoescape off %\}(.*)\{% endautoescape %\}\s*$", re.S)
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHS_TL = ["Ene", "Peb", "Mar", "Abr", "May", "Hun", "Hul", "Ago", "Set", "Okt", "Nob", "Dis"]
 
@@ -136,14 +181,41 @@ def _render(kind: str, language: str, name: str, context: dict[str, object]) -> 
     return _plain(text).strip()
 
 
-def render_sms(purpose: str, language: str, context: dict[str, object]) -> Rendered:
-    """`language` must have a template (see template_language)."""
-    return Rendered(text=" ".join(_render("sms", language, purpose, context).split()))
+def shipped_source(kind: str, purpose: str, language: str) -> str:
+    """The shipped template text for her language's chain, without its autoescape wrapper (the
+    starting value when a municipality writes her own)."""
+    lang = template_language(kind, purpose, language)
+    source = select_template([f"notifications/{kind}/{lang}/{purpose}.txt"]).template.source
+    match = _WRAPPER.match(source)
+    return (match.group(1) if match else source).strip()
 
 
-def render_email(purpose: str, language: str, context: dict[str, object]) -> Rendered:
-    body = _render("email", language, purpose, context)
-    subject = " ".join(_render("email", language, f"{purpose}.subject", context).split())
+def render_text(source: str, context: dict[str, object]) -> str:
+    """A municipality's own text: like the shipped .txt templates, not HTML-escaped."""
+    return Template(source).render(Context(context, autoescape=False)).strip()
+
+
+def render_sms(
+    purpose: str, language: str, context: dict[str, object], *, override: MessageText | None = None
+) -> Rendered:
+    """`language` must have a template (see template_language) unless `override` is given."""
+    text = (
+        render_text(override.body, context)
+        if override
+        else _render("sms", language, purpose, context)
+    )
+    return Rendered(text=" ".join(text.split()))
+
+
+def render_email(
+    purpose: str, language: str, context: dict[str, object], *, override: MessageText | None = None
+) -> Rendered:
+    if override is not None:
+        body = render_text(override.body, context)
+        subject = " ".join(render_text(override.subject, context).split())
+    else:
+        body = _render("email", language, purpose, context)
+        subject = " ".join(_render("email", language, f"{purpose}.subject", context).split())
     html = render_to_string(
         "notifications/email/message.html",
         {
@@ -155,14 +227,43 @@ def render_email(purpose: str, language: str, context: dict[str, object]) -> Ren
     return Rendered(text=body, subject=subject, html=html)
 
 
+def override_for(message: Message) -> MessageText | None:
+    """The municipality's own text for this message, if any. The dispatcher loads it with the row
+    (dispatch._load annotates `override_body`/`override_subject`), so a send costs no query more;
+    a message loaded otherwise asks once."""
+    from .models import MessageText
+
+    if hasattr(message, "override_body"):
+        if message.override_body is None:
+            return None
+        return MessageText(
+            municipality_id=message.municipality_id,
+            channel=message.channel,
+            purpose=message.purpose,
+            language=message.language,
+            body=message.override_body,
+            subject=message.override_subject or "",
+        )
+    return MessageText.objects.filter(
+        municipality_id=message.municipality_id,
+        channel=message.channel,
+        purpose=message.purpose,
+        language=message.language,
+    ).first()
+
+
 def render_message(message: Message) -> Rendered:
     kind = "sms" if message.channel == "sms" else "email"
-    language = template_language(kind, message.purpose, message.language)
+    override = override_for(message)
+    if override is not None:
+        language = message.language
+    else:
+        language = template_language(kind, message.purpose, message.language)
     if message.booking_id is not None:
         context = booking_context(message.booking, language)
     else:
         context = {"municipality": municipality_name(message.municipality, language)}
     context.update(message.context)
     if kind == "sms":
-        return render_sms(message.purpose, language, context)
-    return render_email(message.purpose, language, context)
+        return render_sms(message.purpose, language, context, override=override)
+    return render_email(message.purpose, language, context, override=override)

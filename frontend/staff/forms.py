@@ -303,3 +303,29 @@ class InterviewTypeConfigForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"cancel_deadline_time": TIME}
+
+
+class MessageTextForm(forms.Form):
+    """Her municipality's own wording of one message; the service checks it (see
+    notifications.services.message_text_check)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "You may use {{ municipality }}, {{ site }}, {{ address }}, {{ when }}, "
+            "{{ when_long }}, {{ reference }}, {{ url }}, {{ contact_phone }} and, for sign-in "
+            "codes, {{ code }}."
+        ),
+    )
+
+    def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if channel != "email":
+            del self.fields["subject"]
+            self.fields["body"].help_text = _(
+                "You may use {{ municipality }}, {{ site }}, {{ when }}, {{ reference }} and, for "
+                "sign-in codes, {{ code }}. An SMS may take at most 2 parts, says nothing about "
+                "pregnancy or health and has no link."
+            )

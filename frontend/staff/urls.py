@@ -34,6 +34,12 @@ urlpatterns = [
     path("config/", views_config.config, name="config"),
     path("config/sites/<int:site_id>/", views_config.site_edit, name="site_edit"),
     path("config/types/<int:type_id>/", views_config.interview_type_edit, name="type_edit"),
+    path("config/messages/", views_config.message_texts, name="message_texts"),
+    path(
+        "config/messages/<int:municipality_id>/<str:channel>/<str:purpose>/<str:language>/",
+        views_config.message_text_edit,
+        name="message_text_edit",
+    ),
     path("config/closures/new/", views_config.closure_new, name="closure_create"),
     path(
         "config/closures/<int:closure_id>/delete/",

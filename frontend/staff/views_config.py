@@ -1,6 +1,6 @@
-"""A municipality administrator's configuration: sites, closures and interview types of her
-municipality only. (Message texts are the notifications app's; nurses and roles stay in the
-Django admin, which is for system operators.)"""
+"""A municipality administrator's configuration: sites, closures, interview types and message
+texts of her municipality only. (Nurses and roles stay in the Django admin, which is for system
+operators.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scheduling.access import scope_for
+from notifications.models import Message, MessageText
+from notifications.services import message_text_check, message_text_reset, message_text_save
+from notifications.texts import shipped_source
+from scheduling.access import access_municipality_admin, scope_for
 from scheduling.config_services import (
     closure_create,
     closure_delete,
@@ -18,11 +21,11 @@ from scheduling.config_services import (
     site_update,
 )
 from scheduling.errors import BookingError
-from scheduling.models import InterviewType, Municipality, Site, SiteClosure
+from scheduling.models import InterviewType, Language, Municipality, Site, SiteClosure
 
 from .common import render_staff
 from .decorators import municipality_admin_required
-from .forms import ClosureForm, InterviewTypeConfigForm, SiteConfigForm
+from .forms import ClosureForm, InterviewTypeConfigForm, MessageTextForm, SiteConfigForm
 
 
 def _municipalities(request: HttpRequest) -> list[Municipality]:
@@ -139,3 +142,105 @@ def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
     closure_delete(closure=closure, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("Closure removed."))
     return redirect("staff:config")
+
+
+def _message_key(channel: str, purpose: str, language: str) -> tuple[str, str, str]:
+    if (
+        channel not in Message.Channel.values
+        or purpose not in Message.Purpose.values
+        or language not in Language.values
+    ):
+        raise Http404
+    return channel, purpose, language
+
+
+@municipality_admin_required
+def message_texts(request: HttpRequest) -> HttpResponse:
+    """Every message × channel × language of her municipalities: shipped or her own."""
+    municipalities = _municipalities(request)
+    own = {
+        (t.municipality_id, t.channel, t.purpose, t.language): t
+        for t in MessageText.objects.filter(municipality__in=municipalities)
+    }
+    tables = []
+    for municipality in municipalities:
+        rows = []
+        for purpose, purpose_label in Message.Purpose.choices:
+            for channel, channel_label in Message.Channel.choices:
+                cells = [
+                    (language, label, own.get((municipality.pk, channel, purpose, language)))
+                    for language, label in Language.choices
+                ]
+                rows.append((purpose, purpose_label, channel, channel_label, cells))
+        tables.append((municipality, rows))
+    return render_staff(
+        request,
+        "frontend/staff/message_texts.html",
+        {"tables": tables, "languages": Language.choices},
+    )
+
+
+@municipality_admin_required
+def message_text_edit(
+    request: HttpRequest, municipality_id: int, channel: str, purpose: str, language: str
+) -> HttpResponse:
+    municipality = access_municipality_admin(request.user, municipality_id)
+    channel, purpose, language = _message_key(channel, purpose, language)
+    own = MessageText.objects.filter(
+        municipality=municipality, channel=channel, purpose=purpose, language=language
+    ).first()
+    if own is not None:
+        initial = {"subject": own.subject, "body": own.body}
+    else:
+        initial = {"body": shipped_source(channel, purpose, language)}
+        if channel == Message.Channel.EMAIL:
+            initial["subject"] = shipped_source(channel, f"{purpose}.subject", language)
+    form = MessageTextForm(request.POST or None, initial=initial, channel=channel)
+    key = {"municipality": municipality, "channel": channel, "purpose": purpose}
+    if request.method == "POST" and "reset" in request.POST:
+        message_text_reset(**key, language=language, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The shipped text is back."))
+        return redirect("staff:message_texts")
+    preview: list[str] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        values = {
+            "subject": form.cleaned_data.get("subject", ""),
+            "body": form.cleaned_data["body"],
+        }
+        try:
+            if "preview" in request.POST:
+                preview = message_text_check(**key, language=language, **values)[:1]
+            else:
+                message_text_save(**key, language=language, **values, actor=request.user)  # type: ignore[arg-type]
+                messages.success(request, _("Saved."))
+                return redirect("staff:message_texts")
+        except BookingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    else:
+        try:
+            preview = message_text_check(
+                **key,
+                language=language,
+                subject=initial.get("subject", ""),
+                body=initial["body"],
+            )[:1]
+        except BookingError:
+            preview = []
+    return render_staff(
+        request,
+        "frontend/staff/message_text_form.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "channel_label": Message.Channel(channel).label,
+            "purpose_label": Message.Purpose(purpose).label,
+            "language_label": Language(language).label,
+            "own": own,
+            "preview": preview[0] if preview else "",
+        },
+        status=status,
+    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import SimpleTestCase
 
 from notifications.texts import (
+    HEALTH_WORDS,
     format_when,
     language_chain,
     render_sms,
@@ -22,40 +23,7 @@ LANGUAGES = ["ja", "ja-easy", "en", "zh-hans", "ko", "vi", "ne", "tl"]
 BOOKING_PURPOSES = ["confirmation", "reminder", "reschedule", "cancellation"]
 PURPOSES = [*BOOKING_PURPOSES, "login_code", "opted_out", "opted_in"]
 # Lock screens and shared phones: none of these may appear in an SMS we write.
-FORBIDDEN = [
-    "妊",
-    "産",
-    "母子",
-    "胎",
-    "ゆりかご",
-    "赤ちゃん",
-    "保健師",
-    "助産",
-    "健診",
-    "病",
-    "pregnan",
-    "baby",
-    "birth",
-    "matern",
-    "midwife",
-    "health",
-    "due date",
-    "week",
-    "孕",
-    "婴",
-    "임신",
-    "아기",
-    "출산",
-    "mang thai",
-    "em bé",
-    "thai kỳ",
-    "गर्भ",
-    "बच्चा",
-    "सुत्केरी",
-    "buntis",
-    "sanggol",
-    "panganganak",
-]
+FORBIDDEN = list(HEALTH_WORDS)
 LONGEST_SITE = ("子ども未来プラザ東四つ木", "Kodomo Mirai Plaza Higashi-Yotsugi")
 TYPICAL_SITE = ("青戸保健センター", "Aoto Health Center")
 

@@ -140,9 +140,17 @@ class AccessMatrixTest(StaffTestCase):
         self.check(
             "get", reverse("staff:config"), self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
         )
+        self.check(
+            "get",
+            reverse("staff:message_texts"),
+            self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK),
+        )
         for url in [
             reverse("staff:site_edit", args=[self.w.aoto.pk]),
             reverse("staff:type_edit", args=[self.w.itype.pk]),
+            reverse(
+                "staff:message_text_edit", args=[self.w.katsushika.pk, "sms", "reminder", "en"]
+            ),
         ]:
             self.check("get", url, self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND))
         self.check(
