@@ -6,6 +6,7 @@ their own payload to the JSON renderer.
 
 from __future__ import annotations
 
+import abc
 import csv
 import io
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from rest_framework import renderers
 
 
-class _PassErrorsToJson(renderers.BaseRenderer):
+class _PassErrorsToJson(renderers.BaseRenderer, abc.ABC):
     def render(
         self,
         data: Any,
@@ -25,8 +26,8 @@ class _PassErrorsToJson(renderers.BaseRenderer):
             return renderers.JSONRenderer().render(data)
         return self.render_payload(data)
 
-    def render_payload(self, data: Any) -> bytes:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def render_payload(self, data: Any) -> bytes: ...
 
 
 class CsvRenderer(_PassErrorsToJson):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
 
 
@@ -50,8 +51,10 @@ class TransportError(Exception):
         return not self.permanent
 
 
-class Transport:
+class Transport(abc.ABC):
+    """One per channel; `send` returns what the provider accepted or raises TransportError."""
+
     channel: str = ""
 
-    def send(self, outgoing: Outgoing) -> Sent:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, outgoing: Outgoing) -> Sent: ...
