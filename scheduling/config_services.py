@@ -20,49 +20,46 @@ if TYPE_CHECKING:
     from .models import User
 
 log = logging.getLogger(__name__)
-SITE_FIELDS = frozenset(
-    {
-        "name",
-        "name_en",
-        "address",
-        "access_note",
-        "rooms",
-        "open_weekdays",
-        "closed_on_public_holidays",
-        "closed_nth_weekdays",
-        "year_end_start",
-        "year_end_end",
-        "last_start_time",
-        "min_notice_days",
-        "modes",
-        "is_active",
-    }
+# In display order; the staff configuration forms show exactly these fields.
+SITE_FIELDS = (
+    "name",
+    "name_en",
+    "address",
+    "access_note",
+    "rooms",
+    "open_weekdays",
+    "closed_on_public_holidays",
+    "closed_nth_weekdays",
+    "year_end_start",
+    "year_end_end",
+    "last_start_time",
+    "min_notice_days",
+    "modes",
+    "is_active",
 )
-INTERVIEW_TYPE_FIELDS = frozenset(
-    {
-        "name",
-        "duration_minutes",
-        "buffer_minutes",
-        "slot_step_minutes",
-        "modes",
-        "min_notice_hours",
-        "max_days_ahead",
-        "hold_minutes",
-        "cancel_deadline_business_days",
-        "cancel_deadline_time",
-        "reminder_hours_before",
-        "is_active",
-    }
+INTERVIEW_TYPE_FIELDS = (
+    "name",
+    "duration_minutes",
+    "buffer_minutes",
+    "slot_step_minutes",
+    "modes",
+    "min_notice_hours",
+    "max_days_ahead",
+    "hold_minutes",
+    "cancel_deadline_business_days",
+    "cancel_deadline_time",
+    "reminder_hours_before",
+    "is_active",
 )
 
 
 def _update(
     obj: Site | InterviewType,
     changes: Mapping[str, object],
-    allowed: frozenset[str],
+    allowed: tuple[str, ...],
     actor: User | None,
 ) -> None:
-    unknown = set(changes) - allowed
+    unknown = set(changes).difference(allowed)
     if unknown:
         raise BookingError(
             "invalid", _("These fields cannot be changed here."), field=sorted(unknown)[0]

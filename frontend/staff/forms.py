@@ -10,6 +10,7 @@ import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scheduling import config_services
 from scheduling.models import InterviewType, Language, Mode, Site, SiteClosure
 
 WEEKDAY_CHOICES = [
@@ -254,22 +255,7 @@ class DashboardForm(forms.Form):
 class SiteConfigForm(forms.ModelForm):
     class Meta:
         model = Site
-        fields = [
-            "name",
-            "name_en",
-            "address",
-            "access_note",
-            "rooms",
-            "open_weekdays",
-            "closed_on_public_holidays",
-            "closed_nth_weekdays",
-            "year_end_start",
-            "year_end_end",
-            "last_start_time",
-            "min_notice_days",
-            "modes",
-            "is_active",
-        ]
+        fields = list(config_services.SITE_FIELDS)
         widgets = {"last_start_time": TIME}
 
 
@@ -288,20 +274,7 @@ class ClosureForm(forms.ModelForm):
 class InterviewTypeConfigForm(forms.ModelForm):
     class Meta:
         model = InterviewType
-        fields = [
-            "name",
-            "duration_minutes",
-            "buffer_minutes",
-            "slot_step_minutes",
-            "modes",
-            "min_notice_hours",
-            "max_days_ahead",
-            "hold_minutes",
-            "cancel_deadline_business_days",
-            "cancel_deadline_time",
-            "reminder_hours_before",
-            "is_active",
-        ]
+        fields = list(config_services.INTERVIEW_TYPE_FIELDS)
         widgets = {"cancel_deadline_time": TIME}
 
 
