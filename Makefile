@@ -9,6 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# This machine sets PYTHONDONTWRITEBYTECODE=1, so without bytecode compiled at install time every
+# new process (each Celery pool child, each test subprocess) recompiles what it imports.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: install run test test-postgres lint format check bench clean
 
