@@ -9,7 +9,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from .dispatch import RetryLater, dispatch_due_messages, message_send
+from .dispatch import RetryLater, SendBatch, dispatch_due_messages, message_send
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +56,21 @@ def send_messages(claims: list[list[int]]) -> list[str]:
     A transient failure hands that row to `send_message`, which retries it with backoff as its
     second attempt; the other rows go on.
     """
+    batch = SendBatch.prepare([(message_id, claim) for message_id, claim in claims])
     outcomes = []
-    for message_id, claim in claims:
-        try:
-            outcomes.append(message_send(message_id=message_id, claim=claim, final_attempt=False))
-        except RetryLater:
-            outcomes.append(_retry_alone(message_id, claim))
-        except SoftTimeLimitExceeded:
-            raise  # out of time: the rows not reached wait for their lease, nothing is lost
-        except Exception:  # one row's bug must not hold back the others; its lease settles it
-            log.exception("message %s: send failed unexpectedly", message_id)
-            outcomes.append("error")
+    try:
+        for message_id, claim in claims:
+            try:
+                outcomes.append(batch.send(message_id, claim))
+            except RetryLater:
+                outcomes.append(_retry_alone(message_id, claim))
+            except SoftTimeLimitExceeded:
+                raise  # out of time: the rows not reached wait for their lease, nothing is lost
+            except Exception:  # one row's bug must not hold back the others; its lease settles it
+                log.exception("message %s: send failed unexpectedly", message_id)
+                outcomes.append("error")
+    finally:
+        batch.record()
     return outcomes
 
 

@@ -1,16 +1,20 @@
 """The dispatcher hands claimed rows to the workers in batches; inside a batch every row keeps
 its own claim, so a batch delivered twice, cut short, or holding a row that is no longer worth
-sending still sends each message once."""
+sending still sends each message once. A batch reads its rows once and takes their attempts in
+one statement; what changes between that read and the take is still seen."""
 
 from __future__ import annotations
 
 import time_machine
+from django.conf import settings
+from django.test import override_settings
 
-from notifications.dispatch import SEND_BATCH_SIZE, message_send, messages_claim_due
-from notifications.models import Message
+from notifications.dispatch import SEND_BATCH_SIZE, SendBatch, message_send, messages_claim_due
+from notifications.models import Message, SmsOptOut
 from notifications.tasks import send_messages
-from scheduling.services import booking_cancel
+from scheduling.services import booking_cancel, booking_reschedule
 from tests.base import tokyo
+from tests.fakes.twilio import signed_post
 from tests.notifications.base import FakeTwilioTestCase
 
 WEDNESDAY_10 = tokyo(2026, 12, 2, 10)
@@ -95,3 +99,84 @@ class SendBatchesTest(FakeTwilioTestCase):
         self.assertEqual(outcomes, ["retry", "sent", "sent"])
         self.assertEqual(Message.objects.filter(status="sent").count(), 3)
         self.assertEqual(sorted(Message.objects.values_list("attempts", flat=True)), [1, 1, 2])
+
+    def send_batch(self, batch: SendBatch, claims: list[list[int]]) -> list[str]:
+        try:
+            return [batch.send(message_id, claim) for message_id, claim in claims]
+        finally:
+            batch.record()
+
+    def test_a_booking_cancelled_between_the_read_and_the_take_is_not_sent(self) -> None:
+        booking = self.book()
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            self.dispatch(limit=0)
+            claims = self.claims()
+            batch = SendBatch.read([(m, c) for m, c in claims])
+            booking_cancel(booking=booking, staff=True)
+            batch.take()
+            self.send_batch(batch, claims)
+        reminder = self.row(booking, "reminder", occurrence="24h-s0")
+        self.assertIn([reminder.pk, reminder.claim], claims)
+        self.assertEqual(reminder.status, Message.Status.CANCELLED)
+        self.assertEqual(reminder.attempts, 1)  # taken once, by the one-row path
+        self.assertNotIn(reminder.recipient, self.recipients())
+
+    def test_a_booking_moved_between_the_read_and_the_take_is_not_reminded_of_the_old_time(
+        self,
+    ) -> None:
+        booking = self.book()
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            self.dispatch(limit=0)
+            claims = self.claims()
+            batch = SendBatch.read([(m, c) for m, c in claims])
+            booking_reschedule(booking=booking, start=tokyo(2026, 12, 3, 14), staff=True)
+            batch.take()
+            self.send_batch(batch, claims)
+        reminder = self.row(booking, "reminder", occurrence="24h-s0")
+        self.assertEqual(reminder.status, Message.Status.CANCELLED)
+        self.assertEqual(reminder.error_code, "booking_changed")
+
+    def test_a_stop_between_the_read_and_the_take_skips_her_sms(self) -> None:
+        rows = self.make_due(2)
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            claims = self.claims()
+            batch = SendBatch.read([(m, c) for m, c in claims])
+            SmsOptOut.objects.create(phone=rows[0].recipient, keyword="STOP")
+            batch.take()
+            outcomes = self.send_batch(batch, claims)
+        self.assertEqual(outcomes, ["skipped", "sent"])
+        self.assertEqual(self.recipients(), [rows[1].recipient])
+
+    def test_sends_are_recorded_with_their_provider_ids_and_codes_wiped(self) -> None:
+        rows = self.make_due(3)
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            claims = self.claims()
+            self.send_batch(SendBatch.prepare([(m, c) for m, c in claims]), claims)
+        sids = {message.to: message.sid for message in self.twilio.sent}
+        for row in rows:
+            row.refresh_from_db()
+            self.assertEqual((row.status, row.attempts), (Message.Status.SENT, 1))
+            self.assertEqual(row.provider_id, sids[row.recipient])
+            self.assertEqual(row.context, {})
+            self.assertIsNone(row.attempt_started_at)
+            self.assertIsNone(row.lease_until)
+
+    @override_settings(SITE_ROOT="http://testserver")
+    def test_a_delivery_report_that_beats_the_record_keeps_its_status(self) -> None:
+        [row] = self.make_due(1)
+        with time_machine.travel(WEDNESDAY_10, tick=False):
+            claims = self.claims()
+            batch = SendBatch.prepare([(m, c) for m, c in claims])
+            self.assertEqual(batch.send(*claims[0]), "sent")
+            sid = self.twilio.sent[0].sid
+            params = {"MessageSid": sid, "MessageStatus": "delivered"}
+            response = signed_post(self.client, f"/notifications/twilio/status/?m={row.pk}", params)
+            self.assertEqual(response.status_code, 200)
+            batch.record()
+        row.refresh_from_db()
+        self.assertEqual((row.status, row.provider_id), (Message.Status.DELIVERED, sid))
+
+    def test_a_row_outlives_its_batch_before_the_reconciler_may_touch_it(self) -> None:
+        # The batch takes every row's attempt at its start; the lease must outlast the whole
+        # batch, which the worker kills at its hard time limit.
+        self.assertGreater(settings.MESSAGE_LEASE_SECONDS, send_messages.time_limit)
