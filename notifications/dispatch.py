@@ -37,6 +37,7 @@ from .transports.base import Attachment
 log = logging.getLogger(__name__)
 
 LOGIN_CODE_TTL = dt.timedelta(minutes=15)
+DISPATCH_PAGE = 500  # rows one dispatcher run claims; a full page queues the next run at once
 S = Message.Status
 
 
@@ -54,6 +55,7 @@ class DispatchResult:
     skipped: int = 0
     reconciled: int = 0
     enqueued: int = 0
+    more: bool = False  # a full page was claimed and sent on: more rows may be due
 
 
 def _lease(now: dt.datetime, extra: float = 0) -> dt.datetime:
@@ -90,7 +92,7 @@ def messages_skip_stale(*, now: dt.datetime) -> int:
     return skipped
 
 
-def messages_claim_due(*, now: dt.datetime, limit: int = 500) -> list[tuple[int, int]]:
+def messages_claim_due(*, now: dt.datetime, limit: int = DISPATCH_PAGE) -> list[tuple[int, int]]:
     """Claim up to `limit` due rows; returns (id, claim) pairs for the send tasks.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so two dispatchers never wait on or
@@ -141,7 +143,9 @@ def messages_enqueue(claims: list[tuple[int, int]]) -> int:
     return len(claims)
 
 
-def dispatch_due_messages(*, now: dt.datetime | None = None, limit: int = 500) -> DispatchResult:
+def dispatch_due_messages(
+    *, now: dt.datetime | None = None, limit: int = DISPATCH_PAGE
+) -> DispatchResult:
     """One dispatcher run: skip the stale, settle the stuck, claim the due, enqueue them."""
     now = now or timezone.now()
     result = DispatchResult()
@@ -149,6 +153,7 @@ def dispatch_due_messages(*, now: dt.datetime | None = None, limit: int = 500) -
     result.reconciled = messages_reconcile_stuck(now=now)
     result.claimed = messages_claim_due(now=now, limit=limit)
     result.enqueued = messages_enqueue(result.claimed)
+    result.more = limit > 0 and len(result.claimed) == limit == result.enqueued
     if result.claimed or result.skipped or result.reconciled:
         log.info(
             "dispatch: claimed=%d enqueued=%d skipped=%d reconciled=%d",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from notifications.dispatch import message_send, messages_claim_due
+from notifications.dispatch import dispatch_due_messages, message_send, messages_claim_due
 from notifications.models import Message
-from notifications.tasks import send_message
+from notifications.tasks import dispatch_due, send_message
 from tests.base import NOW
 from tests.notifications.base import NotificationsTestCase
 
@@ -81,3 +81,15 @@ class DispatcherClaimsTest(NotificationsTestCase):
         message = self.make_due(1)[0]
         self.assertEqual(message_send(message_id=message.pk, claim=0), "ignored")
         self.assertEqual(Message.objects.get(pk=message.pk).status, "pending")
+
+    def test_a_wave_larger_than_a_page_is_drained_by_one_tick(self) -> None:
+        self.make_due(7)
+        # 3 + 3 + 1: each full page queues the next run at once, not a minute later
+        self.assertEqual(dispatch_due.apply(kwargs={"limit": 3}).get(), 3)
+        self.assertEqual(Message.objects.filter(status="sent").count(), 7)
+
+    def test_a_page_that_is_not_full_does_not_ask_for_another_run(self) -> None:
+        self.make_due(2)
+        self.assertFalse(dispatch_due_messages(limit=3).more)
+        self.make_due(3)
+        self.assertTrue(dispatch_due_messages(limit=3).more)

@@ -34,4 +34,6 @@ class Command(BaseCommand):
             max_runs = int(options["max_runs"])  # type: ignore[call-overload]
             if not options["loop"] or (max_runs and runs >= max_runs):
                 return
+            if result.more:
+                continue  # a wave larger than one page: go on at once
             time.sleep(float(options["interval"]))  # type: ignore[arg-type]
