@@ -7,10 +7,14 @@ full, queues the next page behind them; one worker sends each batch (one read, o
 record per batch) through the real `twilio` client, pointed at tests/fakes/twilio.py.
 
 Prints messages/s (first due → last provider call) and the delay from send_at to the provider
-call (p50/p95). Needs PostgreSQL (database bench_notifications, created if missing) and Redis
-(DB 6) on 127.0.0.1.
+call (p50/p95) across the wave, which is mostly waiting in line behind the rest of the wave.
+Then, with the workers idle, single messages made due one at a time and nudged as a booking's
+commit nudges the dispatcher: their send_at → provider call is what a confirmation waits.
 
-    .venv/bin/python bench/bench_dispatch.py [--messages 2000] [--concurrency 4]
+Needs PostgreSQL (database bench_notifications, created if missing) and Redis (DB 6) on
+127.0.0.1.
+
+    .venv/bin/python bench/bench_dispatch.py [--messages 2000] [--concurrency 4] [--singles 30]
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -122,6 +127,34 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
+def message_id_of(request: Any) -> int:
+    """Our row id, from the status callback address the sender gave Twilio."""
+    query = urllib.parse.urlsplit(request.form.get("StatusCallback", "")).query
+    return int(dict(urllib.parse.parse_qsl(query)).get("m", 0))
+
+
+def send_singles(fake: Any, ids: list[int], deadline: float) -> list[float]:
+    """Make each row due alone, nudge the dispatcher, wait for its provider call."""
+    from django.utils import timezone
+
+    from notifications.models import Message
+    from notifications.tasks import wake_dispatcher
+
+    delays = []
+    for message_id in ids:
+        due = timezone.now()
+        Message.objects.filter(id=message_id).update(send_at=due)
+        wake_dispatcher()
+        until = min(deadline, time.monotonic() + 10)
+        while time.monotonic() < until:
+            arrived = [r for r in fake.requests[-5:] if message_id_of(r) == message_id]
+            if arrived:
+                delays.append(arrived[0].at - due.timestamp())
+                break
+            time.sleep(0.002)
+    return delays
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -131,6 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--singles", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=300)
     options = parser.parse_args()
 
@@ -143,7 +177,8 @@ def main() -> None:
     from tests.fakes.twilio import FakeTwilio
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    ids = make_wave(options.messages)
+    ids = make_wave(options.messages + options.singles)
+    ids, singles = ids[: options.messages], ids[options.messages :]
     tmp = Path(tempfile.mkdtemp(prefix="bench-dispatch-"))
     with FakeTwilio() as fake:
         env = {
@@ -179,18 +214,16 @@ def main() -> None:
                 and time.monotonic() < deadline
             ):
                 time.sleep(0.5)
+            single_delays = send_singles(fake, singles, deadline)
         finally:
             stop(beat)
             stop(worker)
-        requests = fake.requests
-        sent_rows = Message.objects.filter(status="sent").count()
+        requests = [r for r in fake.requests if message_id_of(r) in set(ids)]
+        sent_rows = Message.objects.filter(status="sent", id__in=ids).count()
     send_at = {i: t_due for i in ids}
     delays = []
     for request in requests:
-        query = urllib.parse.urlsplit(request.form.get("StatusCallback", "")).query
-        message_id = int(dict(urllib.parse.parse_qsl(query)).get("m", 0))
-        if message_id in send_at:
-            delays.append(request.at - send_at[message_id])
+        delays.append(request.at - send_at[message_id_of(request)])
     if not delays:
         print("no message reached the fake Twilio; see", tmp)
         sys.exit(1)
@@ -205,7 +238,13 @@ def main() -> None:
     )
     duplicates = len(requests) - len({r.form.get("To") for r in requests})
     print(f"duplicates: {duplicates}")
-    if sent_rows < options.messages or duplicates:
+    if single_delays:
+        print(
+            f"single messages, workers idle ({len(single_delays)}): send_at → provider call "
+            f"p50 {statistics.median(single_delays) * 1000:.0f} ms, "
+            f"p95 {percentile(single_delays, 95) * 1000:.0f} ms"
+        )
+    if sent_rows < options.messages or duplicates or len(single_delays) < len(singles):
         sys.exit(1)
 
 
