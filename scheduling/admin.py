@@ -7,6 +7,29 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import models
+from .availability import availability_changed
+
+
+class ChangesAvailability(admin.ModelAdmin):
+    """For models whose edits change open slots: an admin edit ends the availability cache on
+    commit, as the services do, instead of leaving residents up to AVAILABILITY_CACHE_SECONDS
+    of the old answer."""
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        availability_changed()
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)  # inlines, a nurse's sites
+        availability_changed()
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        availability_changed()
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)
+        availability_changed()
 
 
 @admin.register(models.User)
@@ -33,26 +56,26 @@ class SiteInline(admin.TabularInline):
 
 
 @admin.register(models.Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ChangesAvailability):
     list_display = ["code", "name", "branding_name", "time_zone", "is_active"]
     inlines = [SiteInline]
 
 
 @admin.register(models.Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(ChangesAvailability):
     list_display = ["name", "municipality", "address", "rooms", "is_active"]
     list_filter = ["municipality", "is_active"]
     search_fields = ["name", "address"]
 
 
 @admin.register(models.SiteClosure)
-class SiteClosureAdmin(admin.ModelAdmin):
+class SiteClosureAdmin(ChangesAvailability):
     list_display = ["municipality", "site", "date_from", "date_to", "reason"]
     list_filter = ["municipality", "site"]
 
 
 @admin.register(models.InterviewType)
-class InterviewTypeAdmin(admin.ModelAdmin):
+class InterviewTypeAdmin(ChangesAvailability):
     list_display = [
         "name",
         "municipality",
@@ -68,7 +91,7 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(models.Nurse)
-class NurseAdmin(admin.ModelAdmin):
+class NurseAdmin(ChangesAvailability):
     list_display = ["name", "municipality", "qualification", "is_active"]
     list_filter = ["municipality", "qualification", "sites"]
     filter_horizontal = ["sites"]
@@ -83,18 +106,18 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.AvailabilityRule)
-class AvailabilityRuleAdmin(admin.ModelAdmin):
+class AvailabilityRuleAdmin(ChangesAvailability):
     list_display = ["nurse", "site", "weekday", "start_time", "end_time", "valid_from", "valid_to"]
     list_filter = ["site", "weekday"]
 
 
 @admin.register(models.TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(ChangesAvailability):
     list_display = ["nurse", "start", "end", "weekly_until"]
 
 
 @admin.register(models.ExternalCalendar)
-class ExternalCalendarAdmin(admin.ModelAdmin):
+class ExternalCalendarAdmin(ChangesAvailability):
     list_display = ["name", "nurse", "last_synced_at", "last_error"]
     # The address is a secret (anyone holding it reads her calendar); nurses manage it on
     # /calendar/settings/, where it is never shown back.
@@ -102,7 +125,7 @@ class ExternalCalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.BusyBlock)
-class BusyBlockAdmin(admin.ModelAdmin):
+class BusyBlockAdmin(ChangesAvailability):
     list_display = ["nurse", "start", "end", "calendar"]
 
 
@@ -125,7 +148,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(models.Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ChangesAvailability):
     list_display = ["display_reference", "site", "nurse", "start", "status", "channel"]
     list_filter = ["status", "channel", "site", "municipality"]
     search_fields = ["reference"]
