@@ -115,7 +115,7 @@ class SmsTextsTest(SimpleTestCase):
         self.assertEqual(language_chain("pt"), ["pt", "en", "ja"])
         self.assertEqual(language_chain("ja-easy"), ["ja-easy", "ja", "en"])
         self.assertEqual(template_language("sms", "confirmation", "pt"), "en")
-        self.assertEqual(template_language("email", "confirmation", "ja-easy"), "ja")
+        self.assertEqual(template_language("email", "confirmation", "pt"), "en")
 
     def test_segment_counting_follows_gsm_and_ucs2_rules(self) -> None:
         self.assertEqual(sms_segments("a" * 160), 1)
