@@ -10,7 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", include("notifications.urls")),
-    path("calendar/", include("scheduling.calendars.urls")),
+    path("calendar/", include("frontend.staff.calendar_urls")),
     path("staff/", include("frontend.staff.urls")),
     path("", include("frontend.urls")),
 ]

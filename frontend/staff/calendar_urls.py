@@ -1,11 +1,16 @@
+"""Everything under /calendar/: the secret feeds (scheduling.calendars.views) and the settings
+page that manages them (a staff page)."""
+
 from django.urls import path
 
-from . import views
+from scheduling.calendars import views as feeds
+
+from . import views_calendars as views
 
 app_name = "calendars"
 urlpatterns = [
-    path("nurse/<slug:token>.ics", views.nurse_feed, name="nurse_feed"),
-    path("site/<slug:token>.ics", views.site_feed, name="site_feed"),
+    path("nurse/<slug:token>.ics", feeds.nurse_feed, name="nurse_feed"),
+    path("site/<slug:token>.ics", feeds.site_feed, name="site_feed"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/feed/rotate/", views.feed_rotate, name="feed_rotate"),
     path("settings/feed/revoke/", views.feed_revoke, name="feed_revoke"),
