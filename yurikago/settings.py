@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -348,7 +349,8 @@ AVAILABILITY_CACHE_SECONDS = envint("AVAILABILITY_CACHE_SECONDS", 5)
 # --- Logging ------------------------------------------------------------------------------------
 # Logs carry ids and references, never names, phone numbers or anything about health.
 LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")
-LOGGING = {
+# dictConfig's schema: nested dicts of mixed values (test_settings changes the root level).
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
