@@ -79,8 +79,21 @@ def scope_for(user: User | AnonymousUser) -> Scope:
         manager_site_ids=frozenset(manager_sites),
         municipality_ids=frozenset(municipality_ids),
     )
-    user._yurikago_scope = scope  # type: ignore[union-attr]
+    _remember_scope(user, scope)
     return scope
+
+
+def _remember_scope(user: User, scope: Scope) -> None:
+    """Keep the scope on this user object for the rest of the request; scope_for reads it back.
+    A plain attribute of the instance, not a model field, hence set through its __dict__."""
+    vars(user)["_yurikago_scope"] = scope
+
+
+def signed_in(user: User | AnonymousUser) -> User:
+    """The user of a page behind a sign-in gate (staff_required, resident_login_required): the
+    gate has sent anyone not signed in away before the page runs."""
+    assert user.is_authenticated, "a page that needs a signed-in user ran without its gate"
+    return user
 
 
 def bookings_visible_to(user: User | AnonymousUser) -> QuerySet[Booking]:
@@ -209,7 +222,7 @@ def scope_for_integration(user: User, municipality_id: int) -> Scope:
         admin_municipality_ids=frozenset({municipality_id}),
         municipality_ids=frozenset({municipality_id}),
     )
-    user._yurikago_scope = scope  # type: ignore[attr-defined]
+    _remember_scope(user, scope)
     return scope
 
 

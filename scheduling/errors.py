@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from django.utils.functional import Promise
+    # str | a gettext_lazy() string; django-stubs' helper package, for the type checker only.
+    from django_stubs_ext import StrOrPromise
 
     from .availability import Slot
 
@@ -31,7 +32,7 @@ class BookingError(Exception):
     def __init__(
         self,
         code: str,
-        message: str | Promise,
+        message: StrOrPromise,
         *,
         field: str | None = None,
         alternatives: list[Slot] | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -99,7 +100,11 @@ class User(AbstractUser):
     """
 
     username = None  # type: ignore[assignment]
-    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    # Nullable where AbstractUser's is not (residents may sign in by phone only): Django lets a
+    # subclass redeclare an abstract model's field; the stubs type the inherited one as str.
+    email = models.EmailField(  # type: ignore[assignment]
+        _("email address"), unique=True, null=True, blank=True
+    )
     phone = models.CharField(
         _("mobile phone (E.164)"), max_length=20, unique=True, null=True, blank=True
     )
@@ -107,7 +112,7 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     objects = YurikagoUserManager()  # type: ignore[misc]
 

@@ -19,6 +19,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from typing import TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -646,9 +647,17 @@ def _booking_groups(
     return figures
 
 
+class _DayCounts(TypedDict):
+    """One day's booked interviews (the rows also carry their `day`)."""
+
+    booked: int
+    attended: int
+    no_shows: int
+
+
 def _bookings_per_day(
     site_ids: list[int], range_start: dt.datetime, range_end: dt.datetime, tz: dt.tzinfo
-) -> dict[dt.date, dict[str, int]]:
+) -> dict[dt.date, _DayCounts]:
     return {
         _as_date(row["day"]): row
         for row in Booking.objects.filter(

@@ -176,12 +176,14 @@ def _validate_rule(
         raise _invalid(_("The end time must be after the start time."), "end_time")
     if valid_to is not None and valid_to < valid_from:
         raise _invalid(_("“Valid until” must not be before “valid from”."), "valid_to")
-    clash = AvailabilityRule.objects.filter(
+    others = AvailabilityRule.objects.filter(
         nurse=nurse, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
-    ).exclude(pk=exclude_pk)
+    )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if valid_to is not None:
-        clash = clash.filter(valid_from__lte=valid_to)
-    clash = clash.exclude(valid_to__lt=valid_from).select_related("site").first()
+        others = others.filter(valid_from__lte=valid_to)
+    clash = others.exclude(valid_to__lt=valid_from).select_related("site").first()
     if clash is not None:
         raise _invalid(
             _("This overlaps her hours %(start)s–%(end)s at %(site)s on the same day.")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,9 +29,6 @@ from .models import (
     User,
 )
 from .services import booking_create
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
 
 
 def resident_find_or_create(
@@ -196,7 +192,7 @@ def booking_update_staff_details(
 
 def access_log_record(
     *,
-    user: User | AnonymousUser,
+    user: User,
     bookings: Iterable[Booking] = (),
     residents: Iterable[Resident] = (),
     action: str = "view",

@@ -59,8 +59,12 @@ def _checked_socket(
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     addresses = [info[4][0] for info in infos]
     for address in addresses:
-        if not address_allowed(ipaddress.ip_address(address.split("%")[0])):
-            raise UnsafeAddress(address)
+        # A host string for IPv4 and IPv6; only a Python built without IPv6 support gives
+        # (int, bytes) for an IPv6 result, an address we cannot check, so refused too.
+        if not isinstance(address, str) or not address_allowed(
+            ipaddress.ip_address(address.split("%")[0])
+        ):
+            raise UnsafeAddress(str(address))
     last_error: OSError | None = None
     for family, kind, proto, _name, sockaddr in infos:
         sock = socket.socket(family, kind, proto)
