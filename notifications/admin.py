@@ -50,7 +50,8 @@ class MessageTextAdminForm(forms.ModelForm):
 
         from .services import message_text_check
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:

@@ -441,9 +441,14 @@ class SendBatch:
                 _record_sent(message, message.claim, result)
 
 
+def _cleared_context(message: Message) -> dict[str, object]:
+    """The fields to update with a login code's outcome: its code is not kept once settled."""
+    return {"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}
+
+
 def _record_sent(message: Message, claim: int, sent: Sent) -> None:
     now = timezone.now()
-    clear = {"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}
+    clear = _cleared_context(message)
     if _settle(
         message.pk,
         claim,
@@ -479,7 +484,7 @@ def _failed(message: Message, claim: int, error: TransportError, *, final_attemp
             lease_until=_lease(now, backoff_cap),
         )
         raise RetryLater(error)
-    clear = {"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}
+    clear = _cleared_context(message)
     _settle(message.pk, claim, status=S.FAILED, error_code=code, last_error=text, **clear)
     log.warning("message %s failed for good (%s, %s)", message.pk, message.channel, code)
     if message.channel == Message.Channel.SMS:
@@ -494,7 +499,7 @@ def message_fall_back_to_email(*, message: Message) -> Message | None:
     uniqueness rule still holds: if she already gets this message by email, nothing is added.
     """
     booking = message.booking
-    if booking is None or booking.pregnancy_id is None:
+    if booking is None or booking.pregnancy is None:
         return None
     email = booking.pregnancy.resident.email
     if not email:

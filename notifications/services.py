@@ -69,7 +69,7 @@ def _channels(booking: Booking) -> list[tuple[str, str]]:
     resident = booking.pregnancy.resident if booking.pregnancy else None
     if resident is None:
         return []
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     if booking.notify_sms and resident.phone and not resident.sms_opt_out:
         if not SmsOptOut.objects.filter(phone=resident.phone).exists():
             pairs.append((Message.Channel.SMS, resident.phone))
@@ -250,7 +250,7 @@ PROVIDER_STATUSES = {
     "failed": Message.Status.FAILED,
 }
 # A later callback may not undo what an earlier, more final one said.
-RANK = {
+RANK: dict[str, int] = {
     Message.Status.SENDING: 0,
     Message.Status.SENT: 1,
     Message.Status.FAILED: 2,
