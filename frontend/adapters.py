@@ -76,18 +76,20 @@ class AccountAdapter(DefaultAccountAdapter):
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
         return JapanesePhoneField(**kwargs)
 
-    def get_phone(self, user: AbstractBaseUser) -> tuple[str, bool] | None:
-        phone = getattr(user, "phone", None)
-        return (phone, bool(user.phone_verified)) if phone else None  # type: ignore[attr-defined]
+    # allauth hands these the AUTH_USER_MODEL, our User.
 
-    def set_phone(self, user: AbstractBaseUser, phone: str, verified: bool) -> None:
-        user.phone = phone  # type: ignore[attr-defined]
-        user.phone_verified = verified  # type: ignore[attr-defined]
+    def get_phone(self, user: User) -> tuple[str, bool] | None:
+        phone = getattr(user, "phone", None)
+        return (phone, bool(user.phone_verified)) if phone else None
+
+    def set_phone(self, user: User, phone: str, verified: bool) -> None:
+        user.phone = phone
+        user.phone_verified = verified
         user.save(update_fields=["phone", "phone_verified"])
 
-    def set_phone_verified(self, user: AbstractBaseUser, phone: str) -> None:
-        if getattr(user, "phone", None) == phone and not user.phone_verified:  # type: ignore[attr-defined]
-            user.phone_verified = True  # type: ignore[attr-defined]
+    def set_phone_verified(self, user: User, phone: str) -> None:
+        if getattr(user, "phone", None) == phone and not user.phone_verified:
+            user.phone_verified = True
             user.save(update_fields=["phone_verified"])
 
     def get_user_by_phone(self, phone: str) -> AbstractBaseUser | None:

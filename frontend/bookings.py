@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scheduling.access import access_booking
+from scheduling.access import access_booking, signed_in
 from scheduling.availability import booking_window, cancel_deadline, days_with_slots, open_slots
 from scheduling.calendars.ics import booking_ics
 from scheduling.errors import BookingError
@@ -142,7 +142,9 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            booking_cancel(booking=booking, actor=request.user, reason=form.cleaned_data["reason"])
+            booking_cancel(
+                booking=booking, actor=signed_in(request.user), reason=form.cleaned_data["reason"]
+            )
         except BookingError as exc:
             error = exc.message
         else:
@@ -307,7 +309,7 @@ def change(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, _("We could not read the time you chose. Please choose again."))
         return redirect("frontend:change", booking.reference)
     try:
-        booking_reschedule(booking=booking, start=start, site=site, actor=request.user)
+        booking_reschedule(booking=booking, start=start, site=site, actor=signed_in(request.user))
     except BookingError as exc:
         if exc.code == "deadline_passed":
             return _too_late(request, booking)

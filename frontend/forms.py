@@ -210,7 +210,8 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
         return due
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         reminders = data.get("reminders")
         if reminders in ("sms", "both") and self.phone_number is not None:
             if not is_mobile(self.phone_number):

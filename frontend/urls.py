@@ -3,14 +3,17 @@ municipality at "/m/<code>/" (names prefixed "m_"); templates reverse through {%
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from allauth.account.views import RequestLoginCodeView
+from django.http import HttpResponse
 from django.urls import URLPattern, path
 
 from . import bookings, views
 
 app_name = "frontend"
 
-FLOW = [
+FLOW: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("", views.landing, "landing"),
     ("book/", views.where, "where"),
     ("book/calendar/", views.month, "month"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -32,6 +32,9 @@ from . import calendar as cal
 from .forms import DetailsForm, national
 from .services import AccountExists, ResidentDetails, resident_booking_confirm
 from .templatetags.resident import municipality_url
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # for the type checker only
 
 ANY_SITE = "any"
 # The where page looks this many days ahead for each site's first free time, in two steps.
@@ -177,7 +180,7 @@ def _first_free_by_site(
     return found
 
 
-def _mode_choices(itype: InterviewType) -> list[tuple[str, str]]:
+def _mode_choices(itype: InterviewType) -> list[tuple[str, StrOrPromise]]:
     labels = dict(Mode.choices)
     return [(m, labels[m]) for m in itype.modes if m in labels]
 
@@ -402,7 +405,7 @@ def details(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
             response = _confirm(request, municipality, booking, form)
             if response is not None:
                 return response
-            error = form.non_field_errors()[0] if form.non_field_errors() else None
+            error = str(form.non_field_errors()[0]) if form.non_field_errors() else None
         live = _hold_is_live(Booking.objects.get(pk=booking.pk)) if live else False
     else:
         initial = _initial_details(request)

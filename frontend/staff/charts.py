@@ -96,7 +96,7 @@ def columns(labels: Sequence[str], series: Sequence[Series], height: int = 180) 
     col_w = plot_w / n
     top = max([v for s in series for v in s.values if v] or [1])
     plot_h = height - 30
-    parts = [format_html('<text x="0" y="12" class="value">{}</text>', _fmt(top))]
+    parts: list[str] = [format_html('<text x="0" y="12" class="value">{}</text>', _fmt(top))]
     for j, s in enumerate(series):
         shrink = col_w * (0.15 + 0.2 * j)
         w = _n(max(col_w - shrink, 0.5))

@@ -47,6 +47,14 @@ def is_mobile(e164: str) -> bool:
     )
 
 
+def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """form.fields[name] as the kind of field the form declares under that name (the stubs know
+    form.fields only as a dict of Field)."""
+    field = form.fields[name]
+    assert isinstance(field, kind), f"{type(form).__name__}.{name} is a {type(field).__name__}"
+    return field
+
+
 class SpanForm(forms.Form):
     date = forms.DateField(label=_("Date"), required=False, widget=DATE)
     span = forms.ChoiceField(
@@ -56,13 +64,16 @@ class SpanForm(forms.Form):
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [("", _("All my sites"))] + [(s.id, s.name) for s in sites]
+        form_field(self, "site", forms.ChoiceField).choices = [("", _("All my sites"))] + [
+            (s.id, s.name) for s in sites
+        ]
+
+
+ATTENDANCE_OUTCOMES = [("attended", _("Attended")), ("no_show", _("Did not come"))]
 
 
 class AttendanceForm(forms.Form):
-    outcome = forms.ChoiceField(
-        choices=[("attended", _("Attended")), ("no_show", _("Did not come"))]
-    )
+    outcome = forms.ChoiceField(choices=ATTENDANCE_OUTCOMES)
 
 
 class StaffDetailsForm(forms.Form):
@@ -98,7 +109,7 @@ class SlotSearchForm(forms.Form):
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(s.id, s.name) for s in sites]
+        form_field(self, "site", forms.ChoiceField).choices = [(s.id, s.name) for s in sites]
 
 
 class SlotChoiceForm(forms.Form):
@@ -162,7 +173,7 @@ class RuleForm(forms.Form):
         self, *args: Any, sites: list[Site], single_day: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(s.id, s.name) for s in sites]
+        form_field(self, "site", forms.ChoiceField).choices = [(s.id, s.name) for s in sites]
         if single_day:
             # Editing one range: a rule has one weekday, and its site does not change.
             self.fields["weekdays"] = forms.TypedChoiceField(
@@ -171,7 +182,8 @@ class RuleForm(forms.Form):
             self.fields["site"].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The end time must be after the start time."))
@@ -207,7 +219,8 @@ class TimeOffForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first = data.get("date_from")
         if not first:
             return data
@@ -249,7 +262,9 @@ class DashboardForm(forms.Form):
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [("", _("All my sites"))] + [(s.id, s.name) for s in sites]
+        form_field(self, "site", forms.ChoiceField).choices = [("", _("All my sites"))] + [
+            (s.id, s.name) for s in sites
+        ]
 
 
 class SiteConfigForm(forms.ModelForm):
@@ -267,8 +282,9 @@ class ClosureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(pk__in=[s.pk for s in sites])
-        self.fields["site"].empty_label = _("Every site")
+        site = form_field(self, "site", forms.ModelChoiceField)
+        site.queryset = Site.objects.filter(pk__in=[s.pk for s in sites])
+        site.empty_label = _("Every site")
 
 
 class InterviewTypeConfigForm(forms.ModelForm):

@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.selectors import messages_for_booking
 from scheduling.access import (
     access_booking_as_staff,
     access_site_as_staff,
     manager_site_ids,
     scope_for,
+    signed_in,
 )
 from scheduling.availability import open_slots
 from scheduling.errors import BookingError
@@ -37,6 +39,7 @@ from scheduling.staff_services import (
 from .common import back, render_staff, staff_sites, today_in, tz_of
 from .decorators import staff_required
 from .forms import (
+    ATTENDANCE_OUTCOMES,
     AttendanceForm,
     CancelForm,
     OnBehalfForm,
@@ -47,11 +50,6 @@ from .forms import (
     is_mobile,
     phone_e164,
 )
-
-try:  # provided by the notifications engineer; the pages work without it
-    from notifications.selectors import messages_for_booking
-except ImportError:  # pragma: no cover - until notifications/selectors.py exists
-    messages_for_booking = None
 
 SLOT_SEARCH_DAYS = 14
 
@@ -101,7 +99,7 @@ def day(request: HttpRequest) -> HttpResponse:
             nurse_id=scope.nurse_id if scope.nurse_id and not site_id else None,
         )
     )
-    access_log_record(user=request.user, bookings=bookings, action="list")
+    access_log_record(user=signed_in(request.user), bookings=bookings, action="list")
     days: dict[dt.date, list[dict[str, Any]]] = {}
     for booking in bookings:
         days.setdefault(booking.start.astimezone(tz).date(), []).append(_interview_row(booking, tz))
@@ -137,7 +135,7 @@ def _message_partial() -> str | None:
 @staff_required
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
     booking = access_booking_as_staff(request.user, reference)
-    access_log_record(user=request.user, bookings=[booking], action="view")
+    access_log_record(user=signed_in(request.user), bookings=[booking], action="view")
     tz = booking.municipality.tz
     events = list(booking.events.select_related("actor").order_by("at", "id"))
     local_day = booking.start.astimezone(tz).date()
@@ -149,7 +147,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "row": _interview_row(booking, tz),
             "events": events,
             "event_kinds": BookingEvent.Kind,
-            "messages_list": list(messages_for_booking(booking)) if messages_for_booking else None,
+            "messages_list": list(messages_for_booking(booking)),
             "message_partial": _message_partial(),
             "details_form": StaffDetailsForm(
                 initial={"staff_notes": booking.staff_notes, "video_url": booking.video_url}
@@ -177,8 +175,10 @@ def booking_attendance(request: HttpRequest, reference: str) -> HttpResponse:
         return back(request, _detail_url(booking))
     try:
         booking_mark_attendance(
-            booking=booking, attended=form.cleaned_data["outcome"] == "attended", actor=request.user
-        )  # type: ignore[arg-type]
+            booking=booking,
+            attended=form.cleaned_data["outcome"] == "attended",
+            actor=signed_in(request.user),
+        )
     except BookingError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -187,7 +187,7 @@ def booking_attendance(request: HttpRequest, reference: str) -> HttpResponse:
             _("Saved: %(ref)s %(outcome)s.")
             % {
                 "ref": booking.display_reference,
-                "outcome": dict(form.fields["outcome"].choices)[form.cleaned_data["outcome"]],
+                "outcome": dict(ATTENDANCE_OUTCOMES)[form.cleaned_data["outcome"]],
             },
         )
     return back(request, _detail_url(booking))
@@ -199,11 +199,11 @@ def booking_details(request: HttpRequest, reference: str) -> HttpResponse:
     booking = access_booking_as_staff(request.user, reference)
     form = StaffDetailsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(_detail_url(booking))
     booking_update_staff_details(
         booking=booking,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=signed_in(request.user),
         staff_notes=form.cleaned_data["staff_notes"],
         video_url=form.cleaned_data["video_url"],
     )
@@ -219,8 +219,8 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             booking_cancel(
                 booking=booking,
-                actor=request.user,
-                staff=True,  # type: ignore[arg-type]
+                actor=signed_in(request.user),
+                staff=True,
                 reason=form.cleaned_data["reason"],
             )
         except BookingError as exc:
@@ -301,9 +301,9 @@ def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpRespons
                     start=choice.cleaned_data["start"],
                     site=site,
                     mode=choice.cleaned_data["mode"],
-                    actor=request.user,
+                    actor=signed_in(request.user),
                     staff=True,
-                )  # type: ignore[arg-type]
+                )
             except BookingError as exc:
                 error, alternatives = exc.message, exc.alternatives
             else:
@@ -384,7 +384,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
                 notes=cd["notes"],
                 notify_sms=is_mobile(cd["phone"]),
                 notify_email=cd["notify_email"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in(request.user),
             )
         except BookingError as exc:
             error, alternatives = exc.message, exc.alternatives
@@ -425,7 +425,7 @@ def _lookup(request: HttpRequest, site: Any, phone: str, form: OnBehalfForm) -> 
     if resident is None:
         form.initial.update({"phone": phone})
         return None
-    access_log_record(user=request.user, residents=[resident], action="lookup")
+    access_log_record(user=signed_in(request.user), residents=[resident], action="lookup")
     form.initial.update(
         {
             "phone": phone,
@@ -442,7 +442,9 @@ def _lookup(request: HttpRequest, site: Any, phone: str, form: OnBehalfForm) -> 
             {
                 "due_date": p.due_date,
                 "interpreter_needed": p.interpreter_needed,
-                "first_pregnancy": {True: "yes", False: "no"}.get(p.first_pregnancy, ""),
+                "first_pregnancy": (
+                    "" if p.first_pregnancy is None else "yes" if p.first_pregnancy else "no"
+                ),
                 "notes": p.notes,
             }
         )

@@ -4,6 +4,9 @@ operators.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import TypedDict
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,7 +16,7 @@ from django.views.decorators.http import require_POST
 from notifications.models import Message, MessageText
 from notifications.services import message_text_check, message_text_reset, message_text_save
 from notifications.texts import shipped_source
-from scheduling.access import access_municipality_admin, scope_for
+from scheduling.access import access_municipality_admin, scope_for, signed_in
 from scheduling.config_services import (
     closure_create,
     closure_delete,
@@ -21,7 +24,7 @@ from scheduling.config_services import (
     site_update,
 )
 from scheduling.errors import BookingError
-from scheduling.models import InterviewType, Language, Municipality, Site, SiteClosure
+from scheduling.models import InterviewType, Language, Municipality, Site, SiteClosure, User
 
 from .common import render_staff
 from .decorators import municipality_admin_required
@@ -60,14 +63,14 @@ def config(request: HttpRequest) -> HttpResponse:
 def _save(
     request: HttpRequest,
     form: SiteConfigForm | InterviewTypeConfigForm,
-    service: object,
-    obj: object,
+    save: Callable[[Mapping[str, object], User], object],
     template: str,
 ) -> HttpResponse:
+    """`save(changes, actor)` calls the update service for the one object the form edits."""
     if request.method == "POST" and form.is_valid():
         try:
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            service(changes=changes, actor=request.user, **obj)  # type: ignore[operator]
+            save(changes, signed_in(request.user))
         except BookingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
@@ -85,7 +88,12 @@ def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
     if site is None:
         raise Http404
     form = SiteConfigForm(request.POST or None, instance=Site.objects.get(pk=site.pk))
-    return _save(request, form, site_update, {"site": site}, "frontend/staff/config_form.html")
+    return _save(
+        request,
+        form,
+        lambda changes, actor: site_update(site=site, changes=changes, actor=actor),
+        "frontend/staff/config_form.html",
+    )
 
 
 @municipality_admin_required
@@ -100,8 +108,9 @@ def interview_type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
     return _save(
         request,
         form,
-        interview_type_update,
-        {"interview_type": itype},
+        lambda changes, actor: interview_type_update(
+            interview_type=itype, changes=changes, actor=actor
+        ),
         "frontend/staff/config_form.html",
     )
 
@@ -121,14 +130,14 @@ def closure_new(request: HttpRequest) -> HttpResponse:
                 date_from=form.cleaned_data["date_from"],
                 date_to=form.cleaned_data["date_to"],
                 reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )  # type: ignore[arg-type]
+                actor=signed_in(request.user),
+            )
         except BookingError as exc:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Closure added."))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("staff:config")
 
 
@@ -139,9 +148,17 @@ def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
     closure = SiteClosure.objects.filter(pk=closure_id, municipality_id__in=ids).first()
     if closure is None:
         raise Http404
-    closure_delete(closure=closure, actor=request.user)  # type: ignore[arg-type]
+    closure_delete(closure=closure, actor=signed_in(request.user))
     messages.success(request, _("Closure removed."))
     return redirect("staff:config")
+
+
+class _MessageKey(TypedDict):
+    """Which message text: the keyword arguments the message_text_* services share."""
+
+    municipality: Municipality
+    channel: str
+    purpose: str
 
 
 def _message_key(channel: str, purpose: str, language: str) -> tuple[str, str, str]:
@@ -196,9 +213,9 @@ def message_text_edit(
         if channel == Message.Channel.EMAIL:
             initial["subject"] = shipped_source(channel, f"{purpose}.subject", language)
     form = MessageTextForm(request.POST or None, initial=initial, channel=channel)
-    key = {"municipality": municipality, "channel": channel, "purpose": purpose}
+    key = _MessageKey(municipality=municipality, channel=channel, purpose=purpose)
     if request.method == "POST" and "reset" in request.POST:
-        message_text_reset(**key, language=language, actor=request.user)  # type: ignore[arg-type]
+        message_text_reset(**key, language=language, actor=signed_in(request.user))
         messages.success(request, _("The shipped text is back."))
         return redirect("staff:message_texts")
     preview: list[str] = []
@@ -212,7 +229,7 @@ def message_text_edit(
             if "preview" in request.POST:
                 preview = message_text_check(**key, language=language, **values)[:1]
             else:
-                message_text_save(**key, language=language, **values, actor=request.user)  # type: ignore[arg-type]
+                message_text_save(**key, language=language, **values, actor=signed_in(request.user))
                 messages.success(request, _("Saved."))
                 return redirect("staff:message_texts")
         except BookingError as exc:

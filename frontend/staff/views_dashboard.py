@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from notifications.selectors import failed_messages_for_sites
 from scheduling.access import manager_site_ids, scope_for
 from scheduling.models import Site
 from scheduling.reports import SiteFigures, UtilisationReport, utilisation_report
@@ -19,11 +20,6 @@ from . import charts
 from .common import render_staff, staff_sites, today_in, tz_of
 from .decorators import manager_required, staff_required
 from .forms import DashboardForm
-
-try:  # provided by the notifications engineer
-    from notifications.selectors import failed_messages_for_sites
-except ImportError:  # pragma: no cover - until notifications/selectors.py exists
-    failed_messages_for_sites = None
 
 PERIODS = ("day", "week", "month", "year")
 
@@ -204,14 +200,12 @@ def failed_messages(request: HttpRequest) -> HttpResponse:
     """Messages that could not be delivered for bookings at her sites: she may call instead."""
     site_ids = sorted(scope_for(request.user).site_ids)
     since = today_in(tz_of(staff_sites(request))) - dt.timedelta(days=30)
-    rows = None
-    if failed_messages_for_sites is not None:
-        rows = list(
-            failed_messages_for_sites(
-                site_ids,
-                since=dt.datetime.combine(since, dt.time(0), tzinfo=tz_of(staff_sites(request))),
-            )
+    rows = list(
+        failed_messages_for_sites(
+            site_ids,
+            since=dt.datetime.combine(since, dt.time(0), tzinfo=tz_of(staff_sites(request))),
         )
+    )
     return render_staff(
         request, "frontend/staff/failed_messages.html", {"messages_list": rows, "since": since}
     )

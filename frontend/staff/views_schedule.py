@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scheduling.access import access_nurse, access_rule_site, scope_for
+from scheduling.access import access_nurse, access_rule_site, scope_for, signed_in
 from scheduling.errors import BookingError
 from scheduling.models import AvailabilityRule, Nurse, TimeOff
 from scheduling.schedule_services import (
@@ -175,7 +175,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
                     end_time=cd["end_time"],
                     valid_from=cd["valid_from"],
                     valid_to=cd["valid_to"],
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=signed_in(request.user),
                     confirm_stranded=confirm,
                 )
 
@@ -226,9 +226,9 @@ def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
             end_time=cd["end_time"],
             valid_from=cd["valid_from"],
             valid_to=cd["valid_to"],
-            actor=request.user,
+            actor=signed_in(request.user),
             confirm_stranded=confirm,
-        )  # type: ignore[arg-type]
+        )
 
     return _handle(request, nurse, form, "frontend/staff/rule_form.html", update, rule=rule)
 
@@ -243,7 +243,7 @@ def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
     try:
         availability_rule_delete(
             rule=rule,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=signed_in(request.user),
             confirm_stranded=request.POST.get("confirm_stranded") == "on",
         )
     except StrandedBookingsError as exc:
@@ -280,9 +280,9 @@ def time_off_create_view(request: HttpRequest) -> HttpResponse:
             end=cd["end"],
             weekly_until=cd["weekly_until"],
             reason=cd["reason"],
-            actor=request.user,
+            actor=signed_in(request.user),
             confirm_stranded=confirm,
-        )  # type: ignore[arg-type]
+        )
 
     return _handle(request, nurse, form, "frontend/staff/time_off_form.html", create, creating=True)
 
@@ -330,9 +330,9 @@ def time_off_edit(request: HttpRequest, off_id: int) -> HttpResponse:
             end=cd["end"],
             weekly_until=cd["weekly_until"],
             reason=cd["reason"],
-            actor=request.user,
+            actor=signed_in(request.user),
             confirm_stranded=confirm,
-        )  # type: ignore[arg-type]
+        )
 
     return _handle(request, nurse, form, "frontend/staff/time_off_form.html", update, off=off)
 
@@ -341,6 +341,6 @@ def time_off_edit(request: HttpRequest, off_id: int) -> HttpResponse:
 @staff_required
 def time_off_delete_view(request: HttpRequest, off_id: int) -> HttpResponse:
     off, nurse = _time_off_for(request, off_id)
-    time_off_delete(time_off=off, actor=request.user)  # type: ignore[arg-type]
+    time_off_delete(time_off=off, actor=signed_in(request.user))
     messages.success(request, _("Removed."))
     return redirect(_page_url(nurse, request))
