@@ -46,6 +46,7 @@ test-postgres: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=typecheck $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
