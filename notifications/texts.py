@@ -234,15 +234,17 @@ def override_for(message: Message) -> MessageText | None:
     from .models import MessageText
 
     if hasattr(message, "override_body"):
-        if message.override_body is None:
+        body: str | None = message.override_body
+        if body is None:
             return None
+        subject: str | None = getattr(message, "override_subject", None)
         return MessageText(
             municipality_id=message.municipality_id,
             channel=message.channel,
             purpose=message.purpose,
             language=message.language,
-            body=message.override_body,
-            subject=message.override_subject or "",
+            body=body,
+            subject=subject or "",
         )
     return MessageText.objects.filter(
         municipality_id=message.municipality_id,
@@ -259,7 +261,7 @@ def render_message(message: Message) -> Rendered:
         language = message.language
     else:
         language = template_language(kind, message.purpose, message.language)
-    if message.booking_id is not None:
+    if message.booking is not None:
         context = booking_context(message.booking, language)
     else:
         context = {"municipality": municipality_name(message.municipality, language)}
