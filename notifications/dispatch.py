@@ -37,7 +37,6 @@ from .transports.base import Attachment
 log = logging.getLogger(__name__)
 
 LOGIN_CODE_TTL = dt.timedelta(minutes=15)
-DISPATCH_PAGE = 500  # rows one dispatcher run claims; a full page queues the next run at once
 S = Message.Status
 
 
@@ -92,13 +91,14 @@ def messages_skip_stale(*, now: dt.datetime) -> int:
     return skipped
 
 
-def messages_claim_due(*, now: dt.datetime, limit: int = DISPATCH_PAGE) -> list[tuple[int, int]]:
+def messages_claim_due(*, now: dt.datetime, limit: int | None = None) -> list[tuple[int, int]]:
     """Claim up to `limit` due rows; returns (id, claim) pairs for the send tasks.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so two dispatchers never wait on or
     claim each other's rows; on SQLite the IMMEDIATE transaction serialises dispatchers. The
     update is conditional on PENDING either way.
     """
+    limit = settings.MESSAGE_DISPATCH_PAGE if limit is None else limit
     with transaction.atomic():
         rows = list(
             Message.objects.select_for_update(skip_locked=True)
@@ -144,10 +144,11 @@ def messages_enqueue(claims: list[tuple[int, int]]) -> int:
 
 
 def dispatch_due_messages(
-    *, now: dt.datetime | None = None, limit: int = DISPATCH_PAGE
+    *, now: dt.datetime | None = None, limit: int | None = None
 ) -> DispatchResult:
     """One dispatcher run: skip the stale, settle the stuck, claim the due, enqueue them."""
     now = now or timezone.now()
+    limit = settings.MESSAGE_DISPATCH_PAGE if limit is None else limit
     result = DispatchResult()
     result.skipped = messages_skip_stale(now=now)
     result.reconciled = messages_reconcile_stuck(now=now)

@@ -9,23 +9,25 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from .dispatch import DISPATCH_PAGE, RetryLater, SendBatch, dispatch_due_messages, message_send
+from .dispatch import RetryLater, SendBatch, dispatch_due_messages, message_send
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="notifications.dispatch_due", time_limit=55, soft_time_limit=50)
-def dispatch_due(limit: int = DISPATCH_PAGE) -> int:
+@shared_task(bind=True, name="notifications.dispatch_due", time_limit=55, soft_time_limit=50)
+def dispatch_due(self, limit: int | None = None) -> int:  # type: ignore[no-untyped-def]
     """Beat runs this every minute; bookings nudge it after they commit.
 
-    A morning wave is larger than one page: when a run claims a full page it queues the next
-    run at once, behind the batches it just queued, so the dispatcher keeps pace with the
-    workers instead of claiming one page a minute, and never runs far ahead of them.
+    A morning wave is larger than one page (MESSAGE_DISPATCH_PAGE): in a worker, a run that
+    claims a full page queues the next run at once, behind the batches it just queued, so the
+    dispatcher keeps pace with the workers instead of claiming one page a minute, and never runs
+    far ahead of them. Run eagerly (no broker: inside the web request that nudged it) it sends
+    one page and leaves the rest to `dispatch_messages --loop`, which goes on at once itself.
     """
     result = dispatch_due_messages(limit=limit)
-    if result.more:
+    if result.more and not self.request.is_eager:
         try:
-            dispatch_due.apply_async(kwargs={"limit": limit}, retry=False)
+            self.apply_async(kwargs={"limit": limit}, retry=False)
         except Exception:  # broker gone since: the rest waits for the next beat
             log.warning("could not queue the next dispatch; the rest waits for beat")
     return len(result.claimed)

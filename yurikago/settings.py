@@ -236,6 +236,8 @@ MESSAGE_RETRY_BACKOFF_MAX_SECONDS = envint("MESSAGE_RETRY_BACKOFF_MAX_SECONDS", 
 MESSAGE_LEASE_SECONDS = envint("MESSAGE_LEASE_SECONDS", 300)
 # How often beat (or `manage.py dispatch_messages --loop`) runs the dispatcher.
 MESSAGE_DISPATCH_INTERVAL_SECONDS = envint("MESSAGE_DISPATCH_INTERVAL_SECONDS", 60)
+# Rows one dispatcher run claims; a full page queues the next run at once (in a worker).
+MESSAGE_DISPATCH_PAGE = envint("MESSAGE_DISPATCH_PAGE", 500)
 
 # --- Celery -------------------------------------------------------------------------------------
 REDIS_URL = os.getenv("REDIS_URL", "")

@@ -262,3 +262,23 @@ class CeleryWorkerTest(TransactionTestCase):
         self.assertEqual(len(self.twilio.sent), 1)
         self.assertEqual(len(self.twilio.requests), 2)
         self.assertEqual(row.provider_id, self.twilio.sent[0].sid)
+
+    def test_one_tick_drains_a_wave_larger_than_a_page(self) -> None:
+        from notifications.tasks import wake_dispatcher
+
+        self.start("worker", MESSAGE_DISPATCH_PAGE="3")  # no beat: only the tick we give
+        for i in range(7):
+            Message.objects.create(
+                municipality=self.w.katsushika,
+                purpose="login_code",
+                channel="sms",
+                recipient=f"+8190000{i:05d}",
+                context={"code": "123456"},
+            )
+        with celery_publishing_to(REDIS_URL):
+            wake_dispatcher()
+        # 3 + 3 + 1: each full page queued the next run itself
+        self.assert_within(lambda: len(self.twilio.sent) >= 7, 60, "all seven were sent")
+        time.sleep(1)
+        self.assertEqual(len(self.twilio.requests), 7)
+        self.assertEqual(Message.objects.filter(status="sent").count(), 7)

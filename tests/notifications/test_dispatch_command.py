@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from io import StringIO
 
 from django.core.management import call_command
+from django.test import override_settings
 
+from notifications.models import Message
 from tests.notifications.base import NotificationsTestCase
 
 
@@ -23,3 +26,21 @@ class DispatchCommandTest(NotificationsTestCase):
             "dispatch_messages", "--loop", "--interval", "0", "--max-runs", "3", stdout=out
         )
         self.assertEqual(out.getvalue().count("claimed"), 3)
+
+    @override_settings(MESSAGE_DISPATCH_PAGE=2)
+    def test_the_loop_goes_on_at_once_while_pages_are_full(self) -> None:
+        for i in range(5):
+            Message.objects.create(
+                municipality=self.w.katsushika,
+                purpose="login_code",
+                channel="sms",
+                recipient=f"+8190000{i:05d}",
+                context={"code": "123456"},
+            )
+        out = StringIO()
+        started = time.monotonic()
+        call_command(
+            "dispatch_messages", "--loop", "--interval", "5", "--max-runs", "3", stdout=out
+        )
+        self.assertEqual(Message.objects.filter(status="sent").count(), 5)  # 2 + 2 + 1
+        self.assertLess(time.monotonic() - started, 5, "it waited an interval between full pages")

@@ -9,6 +9,7 @@ import time_machine
 from django.conf import settings
 from django.test import override_settings
 
+from notifications.checks import lease_outlasts_the_send_tasks
 from notifications.dispatch import SEND_BATCH_SIZE, SendBatch, message_send, messages_claim_due
 from notifications.models import Message, SmsOptOut
 from notifications.tasks import send_messages
@@ -180,3 +181,10 @@ class SendBatchesTest(FakeTwilioTestCase):
         # The batch takes every row's attempt at its start; the lease must outlast the whole
         # batch, which the worker kills at its hard time limit.
         self.assertGreater(settings.MESSAGE_LEASE_SECONDS, send_messages.time_limit)
+        self.assertEqual(lease_outlasts_the_send_tasks(), [])
+
+    def test_a_lease_shorter_than_a_batch_is_reported_by_the_system_checks(self) -> None:
+        with override_settings(MESSAGE_LEASE_SECONDS=60):
+            [warning] = lease_outlasts_the_send_tasks()
+        self.assertEqual(warning.id, "notifications.W001")
+        self.assertIn("MESSAGE_LEASE_SECONDS (60)", warning.msg)
