@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from scheduling.availability import Slot
 from scheduling.models import Site
-
-from . import dates
+from yurikago import dates
 
 
 @dataclass(frozen=True)

@@ -23,22 +23,14 @@ from django.conf import settings
 from django.template import Context, Template
 from django.template.loader import render_to_string, select_template
 
+from yurikago import dates
+
 if TYPE_CHECKING:
     from scheduling.models import Booking, Municipality
 
     from .models import Message, MessageText
 
 JAPANESE = ("ja", "ja-easy")
-WEEKDAYS = {
-    "ja": "月火水木金土日",
-    "ja-easy": "月火水木金土日",
-    "zh-hans": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
-    "ko": "월화수목금토일",
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    "vi": ["T2", "T3", "T4", "T5", "T6", "T7", "CN"],
-    "ne": ["सोम", "मंगल", "बुध", "बिही", "शुक्र", "शनि", "आइत"],
-    "tl": ["Lun", "Mar", "Miy", "Huw", "Biy", "Sab", "Lin"],
-}
 # Lock screens and shared phones: none of these may appear in an SMS (checked for the shipped
 # texts by tests/notifications/test_sms_texts.py and for a municipality's own by
 # services.message_text_save). Matched case-insensitively.
@@ -78,8 +70,6 @@ HEALTH_WORDS = (
 )
 LINK = re.compile(r"https?://|www\.|\b[\w-]+(\.[\w-]+)*\.(com|net|org|jp|io|info|app)\b", re.I)
 _WRAPPER = re.compile(r"^\s*\{% autoescape off %\}(.*)\{% endautoescape %\}\s*$", re.S)
-MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-MONTHS_TL = ["Ene", "Peb", "Mar", "Abr", "May", "Hun", "Hul", "Ago", "Set", "Okt", "Nob", "Dis"]
 
 # GSM 03.38 basic set: texts of only these characters go as 7-bit (160 / 153 per part).
 GSM7 = set(
@@ -109,29 +99,28 @@ def language_chain(language: str) -> list[str]:
 
 
 def format_when(start: dt.datetime, tz: dt.tzinfo, language: str, *, long: bool = False) -> str:
+    """When, in her language. Long (emails): the date as her booking pages write it, then the
+    time. Short (SMS): month, day, weekday and time only, since 70 UCS-2 characters leave no
+    room for the year."""
     local = start.astimezone(tz)
     hm = local.strftime("%H:%M")
-    wd = WEEKDAYS.get(language, WEEKDAYS["en"])[local.weekday()]
-    m, d, y = local.month, local.day, local.year
-    if language in JAPANESE:
-        return f"{y}年{m}月{d}日({wd}) {hm}" if long else f"{m}/{d}({wd}){hm}"
-    if language == "zh-hans":
-        return f"{y}年{m}月{d}日({wd}) {hm}" if long else f"{m}月{d}日({wd}){hm}"
-    if language == "ko":
-        return f"{y}년 {m}월 {d}일({wd}) {hm}" if long else f"{m}/{d}({wd}) {hm}"
-    if language == "vi":
-        return f"{hm} {wd} {d:02d}/{m:02d}/{y}" if long else f"{hm} {wd} {d:02d}/{m:02d}"
-    if language == "ne":
-        return f"{y}/{m}/{d} ({wd}) {hm}" if long else f"{m}/{d} ({wd}) {hm}"
-    if language == "tl":
-        return (
-            f"{wd}, {MONTHS_TL[m - 1]} {d} {y}, {hm}"
-            if long
-            else (f"{wd} {MONTHS_TL[m - 1]} {d} {hm}")
-        )
-    return (
-        f"{wd} {d} {MONTHS_EN[m - 1]} {y}, {hm}" if long else (f"{wd} {d} {MONTHS_EN[m - 1]} {hm}")
-    )
+    if long:
+        return f"{dates.format_date(local.date(), language)} {hm}"
+    lang = dates.language_for(language)
+    wd = dates.WEEKDAYS_SHORT[lang][local.weekday()]
+    m, d = local.month, local.day
+    if lang == "ja":
+        return f"{m}/{d}({wd}){hm}"
+    if lang == "zh-hans":
+        return f"{m}月{d}日({wd}){hm}"
+    if lang == "ko":
+        return f"{m}/{d}({wd}) {hm}"
+    if lang == "vi":
+        return f"{hm} {wd} {d:02d}/{m:02d}"
+    if lang == "ne":
+        return f"{m}/{d} ({wd}) {hm}"
+    month = dates.MONTHS["tl" if lang == "tl" else "en"][m - 1][:3]
+    return f"{wd} {month} {d} {hm}" if lang == "tl" else f"{wd} {d} {month} {hm}"
 
 
 def municipality_name(municipality: Municipality, language: str) -> str:

@@ -9,7 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from frontend import dates
+from yurikago import dates
 
 register = template.Library()
 

@@ -29,15 +29,16 @@ TEMPLATES = [f"{purpose}{part}" for purpose in PURPOSES for part in ("", ".subje
 THURSDAY_14 = tokyo(2026, 12, 3, 14)
 REMINDER_DUE = tokyo(2026, 12, 2, 10, 1)  # the 24-hour reminder of Thursday 10:00
 CODE = "482913"
-# Thursday 3 December 2026 at 10:00 as each language's emails write it (notifications.texts).
+# Thursday 3 December 2026 at 10:00 as each language's emails write it: the date as her booking
+# pages write it (yurikago.dates, docs/i18n.md), then the time.
 DATES = {
     "ja": "2026年12月3日(木) 10:00",
-    "en": "Thu 3 Dec 2026, 10:00",
-    "zh-hans": "2026年12月3日(周四) 10:00",
-    "ko": "2026년 12월 3일(목) 10:00",
-    "vi": "10:00 T5 03/12/2026",
-    "ne": "2026/12/3 (बिही) 10:00",
-    "tl": "Huw, Dis 3 2026, 10:00",
+    "en": "Thu 3 December 2026 10:00",
+    "zh-hans": "2026年12月3日（周四） 10:00",
+    "ko": "2026년 12월 3일 (목) 10:00",
+    "vi": "Thứ Năm, 03/12/2026 10:00",
+    "ne": "२०२६ डिसेम्बर ३, बिहिबार 10:00",
+    "tl": "Huwebes, Disyembre 3, 2026 10:00",
     "ja-easy": "2026年12月3日(木) 10:00",
 }
 HTML_LANG = {code: code for code in LANGUAGES} | {"ja-easy": "ja"}

@@ -54,7 +54,7 @@ class EmailMessagesTest(NotificationsTestCase):
         self.dispatch()
         [message] = mail.outbox
         self.assertIn("booking confirmed", message.subject)
-        self.assertIn("Thu 3 Dec 2026, 10:00", message.body)
+        self.assertIn("Thu 3 December 2026 10:00", message.body)
         self.assertIn('lang="en"', message.alternatives[0][0])
 
     def test_a_language_code_without_email_texts_falls_back_to_english(self) -> None:
@@ -64,7 +64,7 @@ class EmailMessagesTest(NotificationsTestCase):
         self.dispatch()
         [message] = mail.outbox
         self.assertIn("booking confirmed", message.subject)
-        self.assertIn("Thu 3 Dec 2026, 10:00", message.body)  # dates in the text's language
+        self.assertIn("Thu 3 December 2026 10:00", message.body)  # dates in the text's language
         self.assertIn('lang="en"', message.alternatives[0][0])
 
     def test_subjects_never_mention_pregnancy_or_health(self) -> None:

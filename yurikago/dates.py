@@ -1,4 +1,5 @@
-"""Dates and times in each language's own convention.
+"""Dates and times in each language's own convention, for the pages and the messages alike
+(an email says the date the way her booking page does).
 
 Data, not translations: gettext cannot express "2026年12月3日(木)" versus "Thu 3 December 2026",
 and translators should not have to. Times are 24-hour everywhere (what Japanese offices use).
@@ -73,7 +74,8 @@ MONTHS = {
 DEVANAGARI_DIGITS = str.maketrans("0123456789", "०१२३४५६७८९")
 
 
-def _lang(language: str | None) -> str:
+def language_for(language: str | None) -> str:
+    """The key of the tables here: ja-easy writes dates as ja does; unknown codes as en."""
     code = (language or get_language() or "ja").lower()
     if code.startswith("ja"):
         return "ja"
@@ -86,7 +88,7 @@ def _ne(text: str) -> str:
 
 def format_date(day: dt.date, language: str | None = None) -> str:
     """The full date with weekday: 2026年12月3日(木), Thu 3 December 2026, …"""
-    lang = _lang(language)
+    lang = language_for(language)
     wd = day.weekday()
     if lang == "ja":
         return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS_SHORT['ja'][wd]})"
@@ -105,7 +107,7 @@ def format_date(day: dt.date, language: str | None = None) -> str:
 
 def format_day_short(day: dt.date, language: str | None = None) -> str:
     """Month, day and weekday without the year: 12月3日(木), Thu 3 Dec, …"""
-    lang = _lang(language)
+    lang = language_for(language)
     wd = day.weekday()
     if lang == "ja":
         return f"{day.month}月{day.day}日({WEEKDAYS_SHORT['ja'][wd]})"
@@ -123,7 +125,7 @@ def format_day_short(day: dt.date, language: str | None = None) -> str:
 
 
 def format_month(day: dt.date, language: str | None = None) -> str:
-    lang = _lang(language)
+    lang = language_for(language)
     if lang in ("ja", "zh-hans"):
         return f"{day.year}年{day.month}月"
     if lang == "ko":
@@ -144,7 +146,7 @@ def format_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
 
 def weekday_headers(language: str | None = None) -> list[tuple[str, str]]:
     """(short, long) weekday names for the calendar's column headers, Monday first."""
-    lang = _lang(language)
+    lang = language_for(language)
     short = WEEKDAYS_SHORT[lang]
     long = WEEKDAYS_LONG.get(lang, short)
     if lang == "ja":
@@ -154,7 +156,7 @@ def weekday_headers(language: str | None = None) -> list[tuple[str, str]]:
 
 def format_nth_weekday(n: int, weekday: int, language: str | None = None) -> str:
     """The 2nd Sunday of a month: 第2日曜日, the 2nd Sunday, 每月第2个周日, …"""
-    lang = _lang(language)
+    lang = language_for(language)
     if lang == "ja":
         return f"第{n}{WEEKDAYS_SHORT['ja'][weekday]}曜日"
     if lang == "zh-hans":
