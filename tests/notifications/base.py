@@ -7,15 +7,34 @@ from typing import Any
 
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from notifications.dispatch import DispatchResult, dispatch_due_messages
 from notifications.models import Message
-from scheduling.models import Booking
+from scheduling.models import Booking, Municipality
 from scheduling.services import booking_create
 from tests.base import BaseTestCase, tokyo
 from tests.fakes.twilio import FakeTwilio
 
 THURSDAY_10 = tokyo(2026, 12, 3, 10)
+
+
+def login_codes_due(
+    municipality: Municipality, count: int, *, send_at: dt.datetime | None = None
+) -> list[Message]:
+    """`count` sign-in code SMS to distinct numbers, due at `send_at` (now): the smallest rows
+    the dispatcher sends, with no booking behind them."""
+    return [
+        Message.objects.create(
+            municipality=municipality,
+            purpose="login_code",
+            channel="sms",
+            recipient=f"+8190000{i:05d}",
+            context={"code": "123456"},
+            send_at=send_at or timezone.now(),
+        )
+        for i in range(count)
+    ]
 
 
 class NotificationsTestCase(BaseTestCase):

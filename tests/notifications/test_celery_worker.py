@@ -31,6 +31,7 @@ from scheduling.models import Booking
 from scheduling.services import booking_create
 from tests.base import TOKYO, World, in_ci, make_world, require_postgres
 from tests.fakes.twilio import FakeTwilio
+from tests.notifications.base import login_codes_due
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -267,14 +268,7 @@ class CeleryWorkerTest(TransactionTestCase):
         from notifications.tasks import wake_dispatcher
 
         self.start("worker", MESSAGE_DISPATCH_PAGE="3")  # no beat: only the tick we give
-        for i in range(7):
-            Message.objects.create(
-                municipality=self.w.katsushika,
-                purpose="login_code",
-                channel="sms",
-                recipient=f"+8190000{i:05d}",
-                context={"code": "123456"},
-            )
+        login_codes_due(self.w.katsushika, 7)
         with celery_publishing_to(REDIS_URL):
             wake_dispatcher()
         # 3 + 3 + 1: each full page queued the next run itself

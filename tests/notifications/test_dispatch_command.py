@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from notifications.models import Message
-from tests.notifications.base import NotificationsTestCase
+from tests.notifications.base import NotificationsTestCase, login_codes_due
 
 
 class DispatchCommandTest(NotificationsTestCase):
@@ -29,14 +29,7 @@ class DispatchCommandTest(NotificationsTestCase):
 
     @override_settings(MESSAGE_DISPATCH_PAGE=2)
     def test_the_loop_goes_on_at_once_while_pages_are_full(self) -> None:
-        for i in range(5):
-            Message.objects.create(
-                municipality=self.w.katsushika,
-                purpose="login_code",
-                channel="sms",
-                recipient=f"+8190000{i:05d}",
-                context={"code": "123456"},
-            )
+        login_codes_due(self.w.katsushika, 5)
         out = StringIO()
         started = time.monotonic()
         call_command(

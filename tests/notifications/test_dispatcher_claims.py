@@ -9,22 +9,12 @@ from notifications.dispatch import dispatch_due_messages, message_send, messages
 from notifications.models import Message
 from notifications.tasks import dispatch_due, send_message
 from tests.base import NOW
-from tests.notifications.base import NotificationsTestCase
+from tests.notifications.base import NotificationsTestCase, login_codes_due
 
 
 class DispatcherClaimsTest(NotificationsTestCase):
     def make_due(self, count: int) -> list[Message]:
-        return [
-            Message.objects.create(
-                municipality=self.w.katsushika,
-                purpose="login_code",
-                channel="sms",
-                recipient=f"+8190000{i:05d}",
-                context={"code": "123456"},
-                send_at=NOW,
-            )
-            for i in range(count)
-        ]
+        return login_codes_due(self.w.katsushika, count, send_at=NOW)
 
     def test_claiming_takes_the_same_number_of_queries_for_one_row_or_fifty(self) -> None:
         self.make_due(1)

@@ -16,24 +16,14 @@ from notifications.tasks import send_messages
 from scheduling.services import booking_cancel, booking_reschedule
 from tests.base import tokyo
 from tests.fakes.twilio import signed_post
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.base import FakeTwilioTestCase, login_codes_due
 
 WEDNESDAY_10 = tokyo(2026, 12, 2, 10)
 
 
 class SendBatchesTest(FakeTwilioTestCase):
     def make_due(self, count: int) -> list[Message]:
-        return [
-            Message.objects.create(
-                municipality=self.w.katsushika,
-                purpose="login_code",
-                channel="sms",
-                recipient=f"+8190000{i:05d}",
-                context={"code": "123456"},
-                send_at=WEDNESDAY_10,
-            )
-            for i in range(count)
-        ]
+        return login_codes_due(self.w.katsushika, count, send_at=WEDNESDAY_10)
 
     def claims(self) -> list[list[int]]:
         return [list(pair) for pair in messages_claim_due(now=WEDNESDAY_10)]
