@@ -177,7 +177,7 @@ def _settle(message_id: int, claim: int, **fields: object) -> int:
     return Message.objects.filter(id=message_id, claim=claim, status=S.SENDING).update(**fields)
 
 
-def _not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, str] | None:
+def not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, str] | None:
     """(status, code, reason) when the row must not go out any more."""
     booking = message.booking
     if message.purpose == Message.Purpose.LOGIN_CODE:
@@ -268,7 +268,7 @@ def _load(message_id: int) -> Message:
 
 
 def _stop_reason(message: Message, now: dt.datetime) -> tuple[str, str, str] | None:
-    stop = _not_worth_sending(message, now)
+    stop = not_worth_sending(message, now)
     if stop is None and message.channel == Message.Channel.SMS and message.opted_out:  # type: ignore[attr-defined]
         stop = (S.SKIPPED, "opted_out", "she answered STOP to our SMS")
     return stop

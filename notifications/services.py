@@ -143,6 +143,77 @@ def wake_dispatcher_on_commit() -> None:
     transaction.on_commit(wake_dispatcher, robust=True)
 
 
+# --- staff: send a failed message again -----------------------------------------------------------
+
+
+def message_resend(*, message_id: int, actor: User, now: dt.datetime | None = None) -> Message:
+    """Staff send a failed message again: after a provider outage outlasted the retries, or once
+    her number or address has been corrected. The same row goes back to the outbox (so the
+    uniqueness rule still holds), to her contact as it is now, and the booking's log says who
+    asked. Raises BookingError when it would be wrong to send it."""
+    from scheduling.errors import BookingError
+    from scheduling.models import BookingEvent
+
+    from .dispatch import not_worth_sending
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("booking__pregnancy__resident")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None or message.booking is None:
+            raise BookingError("not_found", _("Not found."))
+        if message.status != Message.Status.FAILED:
+            raise BookingError("invalid_state", _("Only a message that failed can be sent again."))
+        if message.purpose == Message.Purpose.LOGIN_CODE:
+            raise BookingError(
+                "invalid_state", _("A sign-in code is not sent again: she can ask for a new one.")
+            )
+        message.send_at = now
+        if not_worth_sending(message, now) is not None:
+            raise BookingError(
+                "invalid_state",
+                _("This message no longer fits the booking: it was moved, cancelled or is over."),
+            )
+        message.recipient = _current_contact(message)
+        message.status = Message.Status.PENDING
+        message.error_code = message.last_error = message.provider_id = ""
+        message.attempt_started_at = message.lease_until = None
+        message.sent_at = message.delivered_at = None
+        message.save()
+        BookingEvent.objects.create(
+            booking=message.booking,
+            kind=BookingEvent.Kind.UPDATED,
+            actor=actor,
+            actor_is_staff=True,
+            data={"message_resent": message.pk, "purpose": message.purpose},
+        )
+        wake_dispatcher_on_commit()
+    return message
+
+
+def _current_contact(message: Message) -> str:
+    from scheduling.errors import BookingError
+
+    assert message.booking is not None
+    pregnancy = message.booking.pregnancy
+    resident = pregnancy.resident if pregnancy else None
+    if message.channel == Message.Channel.EMAIL:
+        if resident is None or not resident.email:
+            raise BookingError("invalid", _("There is no email address on file for her."))
+        return resident.email
+    if resident is None or not resident.phone:
+        raise BookingError("invalid", _("There is no mobile number on file for her."))
+    if resident.sms_opt_out or SmsOptOut.objects.filter(phone=resident.phone).exists():
+        raise BookingError(
+            "invalid", _("She has stopped our SMS (STOP): please call her or use email.")
+        )
+    return resident.phone
+
+
 # --- login codes ---------------------------------------------------------------------------------
 
 

@@ -21,6 +21,8 @@ from .models import Booking, Municipality, Nurse, Pregnancy, Site, StaffRole
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from notifications.models import Message
+
     from .models import ExternalCalendar, User
 
 
@@ -131,6 +133,25 @@ def access_booking_as_staff(user: User | AnonymousUser, reference: str) -> Booki
     if not is_staff_for_booking(user, booking):
         raise Http404
     return booking
+
+
+def access_message_as_staff(user: User | AnonymousUser, message_id: int) -> Message:
+    """A message about a booking at one of her sites; 404 otherwise (a sign-in code belongs to
+    no booking and to no member of staff)."""
+    from notifications.models import Message
+
+    message = (
+        Message.objects.select_related("booking")
+        .filter(pk=message_id, booking__isnull=False)
+        .first()
+    )
+    if (
+        message is None
+        or message.booking is None
+        or not is_staff_for_booking(user, message.booking)
+    ):
+        raise Http404
+    return message
 
 
 def access_rule_site(user: User | AnonymousUser, nurse: Nurse, site_id: int) -> Site:

@@ -31,6 +31,7 @@ urlpatterns = [
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/csv/", views_dashboard.dashboard_csv, name="dashboard_csv"),
     path("messages/failed/", views_dashboard.failed_messages, name="failed_messages"),
+    path("messages/<int:message_id>/resend/", views.message_resend_view, name="message_resend"),
     path("config/", views_config.config, name="config"),
     path("config/sites/<int:site_id>/", views_config.site_edit, name="site_edit"),
     path("config/types/<int:type_id>/", views_config.interview_type_edit, name="type_edit"),

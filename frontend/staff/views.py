@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.selectors import messages_for_booking
+from notifications.services import message_resend
 from scheduling.access import (
     access_booking_as_staff,
+    access_message_as_staff,
     access_site_as_staff,
     manager_site_ids,
     scope_for,
@@ -209,6 +211,25 @@ def booking_details(request: HttpRequest, reference: str) -> HttpResponse:
     )
     messages.success(request, _("Notes saved."))
     return redirect(_detail_url(booking))
+
+
+@require_POST
+@staff_required
+def message_resend_view(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Send a failed message again (the button on the booking page and the failed list)."""
+    message = access_message_as_staff(request.user, message_id)
+    assert message.booking is not None  # access_message_as_staff guarantees it
+    try:
+        message_resend(message_id=message.pk, actor=signed_in(request.user))
+    except BookingError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("It goes out again in a moment: %(ref)s.")
+            % {"ref": message.booking.display_reference},
+        )
+    return back(request, _detail_url(message.booking))
 
 
 @staff_required

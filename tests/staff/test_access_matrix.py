@@ -128,6 +128,13 @@ class AccessMatrixTest(StaffTestCase):
             {"staff_notes": "x", "video_url": ""},
         )
 
+    def test_sending_a_message_again_is_for_staff_of_its_bookings_site(self) -> None:
+        message = self.booking.messages.first()
+        assert message is not None
+        url = reverse("staff:message_resend", args=[message.pk])
+        self.check("post", url, self.matrix(302, NOT_FOUND, 302, 302, NOT_FOUND))
+        self.check("get", url, dict.fromkeys(PERSONAS, 405))
+
     def test_the_dashboard_is_for_managers_and_administrators(self) -> None:
         expected = self.matrix(NOT_FOUND, NOT_FOUND, OK, OK, OK)
         self.check("get", reverse("staff:dashboard"), expected)
