@@ -131,9 +131,9 @@ def _from_api_exception(exc: exceptions.APIException) -> Response:
     status_code = exc.status_code
     headers: dict[str, str] = {}
     if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+        headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None) is not None:
-        headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))  # type: ignore[attr-defined]
+        headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
     if isinstance(exc, ApiError):
         extra: dict[str, Any] = {}
         if exc.field:

@@ -126,7 +126,7 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 class AlternativeSerializer(SlotSerializer):
-    site = serializers.IntegerField()  # type: ignore[assignment]
+    site = serializers.IntegerField()
 
 
 class ProblemFieldSerializer(serializers.Serializer):

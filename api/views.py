@@ -545,7 +545,7 @@ class _RuleWrites(_NurseOwned):
             end_time=data["end_time"],
             valid_from=data["valid_from"],
             valid_to=data.get("valid_to"),
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             confirm_stranded=_confirm_stranded(self.request),
         )
 
@@ -562,7 +562,7 @@ class _RuleWrites(_NurseOwned):
         }
         serializer.instance = schedule_services.availability_rule_update(
             rule=rule,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             confirm_stranded=_confirm_stranded(self.request),
             **data,
         )
@@ -571,7 +571,7 @@ class _RuleWrites(_NurseOwned):
         self.check_write()
         schedule_services.availability_rule_delete(
             rule=instance,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             confirm_stranded=_confirm_stranded(self.request),
         )
 
@@ -586,7 +586,7 @@ class _TimeOffWrites(_NurseOwned):
             end=data["end"],
             weekly_until=data.get("weekly_until"),
             reason=data.get("reason", ""),
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             confirm_stranded=_confirm_stranded(self.request),
         )
 
@@ -602,14 +602,14 @@ class _TimeOffWrites(_NurseOwned):
         }
         serializer.instance = schedule_services.time_off_update(
             time_off=off,
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.request.user,
             confirm_stranded=_confirm_stranded(self.request),
             **data,
         )
 
     def perform_destroy(self, instance: Any) -> None:
         self.check_write()
-        schedule_services.time_off_delete(time_off=instance, actor=self.request.user)  # type: ignore[arg-type]
+        schedule_services.time_off_delete(time_off=instance, actor=self.request.user)
 
 
 class RuleList(_RuleWrites, generics.ListCreateAPIView):

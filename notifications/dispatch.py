@@ -251,7 +251,7 @@ _own_text = MessageText.objects.filter(
 )
 
 
-def _with_send_context(queryset):  # type: ignore[no-untyped-def]
+def _with_send_context(queryset):
     # Her opt-out and the municipality's own wording (texts.override_for) ride along in the
     # same query: one round trip per row, or per batch.
     return queryset.select_related(

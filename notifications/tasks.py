@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, name="notifications.dispatch_due", time_limit=55, soft_time_limit=50)
-def dispatch_due(self, limit: int | None = None) -> int:  # type: ignore[no-untyped-def]
+def dispatch_due(self, limit: int | None = None) -> int:
     """Beat runs this every minute; bookings nudge it after they commit.
 
     A morning wave is larger than one page (MESSAGE_DISPATCH_PAGE): in a worker, a run that
@@ -47,7 +47,7 @@ def dispatch_due(self, limit: int | None = None) -> int:  # type: ignore[no-unty
     soft_time_limit=30,
     time_limit=40,
 )
-def send_message(self, message_id: int, claim: int) -> str:  # type: ignore[no-untyped-def]
+def send_message(self, message_id: int, claim: int) -> str:
     return message_send(
         message_id=message_id, claim=claim, final_attempt=self.request.retries >= self.max_retries
     )

@@ -43,22 +43,22 @@ class PostgresExclusionConstraint(ExclusionConstraint):
     transaction is IMMEDIATE (serialised) and the booking service checks before it inserts.
     """
 
-    def constraint_sql(self, model, schema_editor):  # type: ignore[no-untyped-def]
+    def constraint_sql(self, model, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return None
         return super().constraint_sql(model, schema_editor)
 
-    def create_sql(self, model, schema_editor):  # type: ignore[no-untyped-def]
+    def create_sql(self, model, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return None
         return super().create_sql(model, schema_editor)
 
-    def remove_sql(self, model, schema_editor):  # type: ignore[no-untyped-def]
+    def remove_sql(self, model, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return None
         return super().remove_sql(model, schema_editor)
 
-    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):  # type: ignore[no-untyped-def]
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
         if connections[using].vendor != "postgresql":
             return
         super().validate(model, instance, exclude=exclude, using=using)
@@ -72,7 +72,7 @@ class TsTzRange(Func):
 class YurikagoUserManager(UserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def]
+    def _create_user(self, username, email, password, **extra_fields):
         # None, not "": email is unique but optional (residents may sign in by phone only).
         email = self.normalize_email(email) if email else None
         user = self.model(email=email, **extra_fields)
@@ -80,12 +80,12 @@ class YurikagoUserManager(UserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def create_user(self, email=None, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(None, email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def create_superuser(self, email=None, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(None, email, password, **extra_fields)

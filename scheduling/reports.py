@@ -270,16 +270,16 @@ class DaysBetween(Func):
 
     output_field = FloatField()
 
-    def _parts(self, compiler, connection):  # type: ignore[no-untyped-def]
+    def _parts(self, compiler, connection):
         later, p1 = compiler.compile(self.source_expressions[0])
         earlier, p2 = compiler.compile(self.source_expressions[1])
         return later, earlier, (*p1, *p2)
 
-    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+    def as_sqlite(self, compiler, connection, **extra):
         later, earlier, params = self._parts(compiler, connection)
         return f"(julianday({later}) - julianday({earlier}))", params
 
-    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+    def as_sql(self, compiler, connection, **extra):
         later, earlier, params = self._parts(compiler, connection)
         return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)", params
 
@@ -296,11 +296,11 @@ class LocalDate(Func):
         offset = at.astimezone(tz).utcoffset() or dt.timedelta(0)
         self.offset_minutes = int(offset.total_seconds() // 60)
 
-    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+    def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"date({sql}, %s)", (*params, f"{self.offset_minutes:+d} minutes")
 
-    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+    def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(({sql}) AT TIME ZONE %s)::date", (*params, self.tz_name)
 
@@ -310,12 +310,12 @@ class DaysUntil(Func):
 
     output_field = FloatField()
 
-    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+    def as_sqlite(self, compiler, connection, **extra):
         later, p1 = compiler.compile(self.source_expressions[0])
         earlier, p2 = compiler.compile(self.source_expressions[1])
         return f"(julianday({later}) - julianday({earlier}))", (*p1, *p2)
 
-    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+    def as_sql(self, compiler, connection, **extra):
         later, p1 = compiler.compile(self.source_expressions[0])
         earlier, p2 = compiler.compile(self.source_expressions[1])
         return f"(({later}) - ({earlier}))::float", (*p1, *p2)

@@ -30,7 +30,7 @@ def session_passed_mfa(request: HttpRequest) -> bool:
     """True when this session's sign-in included a TOTP (or recovery) code for this user."""
     return any(
         record.get("method") == "mfa"
-        for record in get_authentication_records(request, request.user)  # type: ignore[arg-type]
+        for record in get_authentication_records(request, request.user)
     )
 
 

@@ -48,15 +48,15 @@ class RebasedTwilioHttpClient(TwilioHttpClient):
     """The stock client, sending to another base URL (the loopback fake in tests and benches)."""
 
     def __init__(self, base_url: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.base = urlsplit(base_url)
 
-    def request(self, method: str, url: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def,override]
+    def request(self, method: str, url: str, *args: object, **kwargs: object):
         parts = urlsplit(url)
         url = urlunsplit(
             (self.base.scheme, self.base.netloc, parts.path, parts.query, parts.fragment)
         )
-        return super().request(method, url, *args, **kwargs)  # type: ignore[arg-type]
+        return super().request(method, url, *args, **kwargs)
 
 
 def _scrub(text: str) -> str:

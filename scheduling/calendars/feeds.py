@@ -109,7 +109,7 @@ def _labels() -> dict[str, str]:
     }
 
 
-def _event_lines(row: tuple, stamp: str, labels: dict[str, str]) -> list[str]:  # type: ignore[type-arg]
+def _event_lines(row: tuple, stamp: str, labels: dict[str, str]) -> list[str]:
     (
         reference,
         start,
@@ -153,7 +153,7 @@ def _event_lines(row: tuple, stamp: str, labels: dict[str, str]) -> list[str]:  
     ]
 
 
-def feed_ics(rows: Iterable[tuple], *, name: str, now: dt.datetime) -> bytes:  # type: ignore[type-arg]
+def feed_ics(rows: Iterable[tuple], *, name: str, now: dt.datetime) -> bytes:
     """The calendar text from `selectors.feed_rows`. Written directly rather than through
     icalendar's object model, which took about 230 ms for 500 events here (the target for the
     whole response is 100 ms); the round-trip tests parse the result with icalendar and with

@@ -99,7 +99,7 @@ def _connect(conn: HTTPConnection) -> socket.socket:
         return _checked_socket(
             conn._dns_host,
             conn.port,
-            conn.timeout,  # type: ignore[arg-type]
+            conn.timeout,
             conn.source_address,
         )
     except socket.gaierror as exc:
@@ -119,7 +119,7 @@ class _CheckedHTTPSPool(HTTPSConnectionPool):
 
 
 class _CheckedAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
             "http": _CheckedHTTPPool,
