@@ -728,6 +728,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def healthz_messages(request: HttpRequest) -> JsonResponse:
+    """For uptime monitors: 503 when due messages are not going out (beat, the broker or every
+    worker is down), so a stalled outbox raises an alarm instead of reminders stopping silently.
+    Counts only: no recipient, no booking."""
+    from notifications.selectors import outbox_health
+
+    now = timezone.now()
+    health = outbox_health(
+        now=now, late_after=dt.timedelta(seconds=settings.MESSAGE_LATE_AFTER_SECONDS)
+    )
+    waiting = int((now - health.oldest_due).total_seconds() // 60) if health.oldest_due else None
+    response = JsonResponse(
+        {
+            "status": "ok" if health.healthy else "late",
+            "late": health.late,
+            "stuck": health.stuck,
+            "oldest_late_minutes": waiting,
+            "late_after_seconds": settings.MESSAGE_LATE_AFTER_SECONDS,
+        },
+        status=200 if health.healthy else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _broker_check(url: str) -> str:
     import redis
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from .models import Message
 
@@ -36,3 +37,34 @@ def failed_messages_for_sites(
     if since is not None:
         qs = qs.filter(updated_at__gte=since)
     return qs.order_by("-updated_at", "-id")
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    late: int  # due longer than the allowed wait and still pending
+    stuck: int  # claimed, and the claim's lease ran out longer than the allowed wait ago
+    oldest_due: dt.datetime | None  # of the late ones
+
+    @property
+    def healthy(self) -> bool:
+        return not self.late and not self.stuck
+
+
+def outbox_health(*, now: dt.datetime, late_after: dt.timedelta) -> OutboxHealth:
+    """Is the outbox moving? One aggregate query over the two indexed states; counts only.
+
+    Beat runs the dispatcher every minute and the reconciler settles expired leases, so a row
+    still waiting `late_after` past its moment means beat, the broker or every worker is down:
+    exactly when reminders would otherwise stop without anyone noticing.
+    """
+    cutoff = now - late_after
+    late = Q(status=Message.Status.PENDING, send_at__lt=cutoff)
+    stuck = Q(status=Message.Status.SENDING, lease_until__lt=cutoff)
+    figures = Message.objects.filter(late | stuck).aggregate(
+        late=Count("id", filter=late),
+        stuck=Count("id", filter=stuck),
+        oldest_due=Min("send_at", filter=late),
+    )
+    return OutboxHealth(
+        late=figures["late"], stuck=figures["stuck"], oldest_due=figures["oldest_due"]
+    )

@@ -238,6 +238,9 @@ MESSAGE_LEASE_SECONDS = envint("MESSAGE_LEASE_SECONDS", 300)
 MESSAGE_DISPATCH_INTERVAL_SECONDS = envint("MESSAGE_DISPATCH_INTERVAL_SECONDS", 60)
 # Rows one dispatcher run claims; a full page queues the next run at once (in a worker).
 MESSAGE_DISPATCH_PAGE = envint("MESSAGE_DISPATCH_PAGE", 500)
+# /healthz/messages answers 503 when a due message has waited this long (beat or the workers
+# are down): reminders must not stop silently.
+MESSAGE_LATE_AFTER_SECONDS = envint("MESSAGE_LATE_AFTER_SECONDS", 600)
 
 # --- Celery -------------------------------------------------------------------------------------
 REDIS_URL = os.getenv("REDIS_URL", "")

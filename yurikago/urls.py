@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from api.views import healthz
+from api.views import healthz, healthz_messages
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/messages", healthz_messages, name="healthz_messages"),
     path("notifications/", include("notifications.urls")),
     path("calendar/", include("frontend.staff.calendar_urls")),
     path("staff/", include("frontend.staff.urls")),
