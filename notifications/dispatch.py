@@ -26,7 +26,18 @@ from operator import or_
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, JSONField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from .models import Message, MessageText, SmsOptOut
@@ -251,7 +262,7 @@ _own_text = MessageText.objects.filter(
 )
 
 
-def _with_send_context(queryset):
+def _with_send_context(queryset: QuerySet[Message]) -> QuerySet[Message]:
     # Her opt-out and the municipality's own wording (texts.override_for) ride along in the
     # same query: one round trip per row, or per batch.
     return queryset.select_related(

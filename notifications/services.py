@@ -151,7 +151,7 @@ def message_resend(*, message_id: int, actor: User, now: dt.datetime | None = No
     her number or address has been corrected. The same row goes back to the outbox (so the
     uniqueness rule still holds), to her contact as it is now, and the booking's log says who
     asked. Raises BookingError when it would be wrong to send it."""
-    from scheduling.errors import BookingError
+    from scheduling.errors import BookingError, booking_error
     from scheduling.models import BookingEvent
 
     from .dispatch import not_worth_sending
@@ -165,7 +165,7 @@ def message_resend(*, message_id: int, actor: User, now: dt.datetime | None = No
             .first()
         )
         if message is None or message.booking is None:
-            raise BookingError("not_found", _("Not found."))
+            raise booking_error("not_found")
         if message.status != Message.Status.FAILED:
             raise BookingError("invalid_state", _("Only a message that failed can be sent again."))
         if message.purpose == Message.Purpose.LOGIN_CODE:
