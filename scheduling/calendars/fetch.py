@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import ipaddress
+import re
 import socket
 import time
 from dataclasses import dataclass
@@ -42,15 +43,50 @@ class UnsafeAddress(Exception):
     pass
 
 
+# IPv6 forms that carry an IPv4 address inside. NAT64's well-known prefix is how an IPv6-only
+# network reaches IPv4 hosts (DNS64 answers with it), so its embedded address decides; the rest
+# are deprecated or local to an operator and never a calendar server: refused whatever they carry.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_REFUSED_V6 = (
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # NAT64 local use (RFC 8215)
+    ipaddress.IPv6Network("2002::/16"),  # 6to4 (deprecated, RFC 7526)
+    ipaddress.IPv6Network("2001::/32"),  # Teredo
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # IPv4-translated (SIIT)
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible (deprecated), ::, ::1
+)
+
+
 def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Public unicast only; loopback too when the test setting allows it."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip in _NAT64:
+            return _public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     if ip.is_loopback:
         return bool(settings.CALENDAR_FETCH_ALLOW_LOOPBACK)
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in net for net in _REFUSED_V6):
+        return False
+    return _public(ip)
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     # is_global is False for private, link-local (169.254.169.254, the cloud metadata address),
     # shared (100.64/10), reserved and unspecified ranges; multicast is refused separately.
     return ip.is_global and not ip.is_multicast
+
+
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+
+
+def host_name_valid(host: str) -> bool:
+    """A name a resolver can take: IDNA-encodable, at most 253 octets, labels of 1-63 LDH
+    characters. Checked before any lookup (a 300-character name made the codec raise)."""
+    try:
+        ascii_host = host.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return False
+    return 0 < len(ascii_host) <= 253 and all(_LABEL.fullmatch(x) for x in ascii_host.split("."))
 
 
 def _checked_socket(
@@ -64,7 +100,8 @@ def _checked_socket(
         if not isinstance(address, str) or not address_allowed(
             ipaddress.ip_address(address.split("%")[0])
         ):
-            raise UnsafeAddress(str(address))
+            # Never the address itself: a nurse must not learn what our DNS says about a name.
+            raise UnsafeAddress("resolved")
     last_error: OSError | None = None
     for family, kind, proto, _name, sockaddr in infos:
         sock = socket.socket(family, kind, proto)
@@ -153,8 +190,10 @@ def check_url(url: str) -> str:
         literal = ipaddress.ip_address(parts.hostname)
     except ValueError:
         literal = None
+    if literal is None and not host_name_valid(parts.hostname):
+        raise SyncError("bad_address", "host name")
     if literal is not None and not address_allowed(literal):
-        raise SyncError("unsafe_address", str(literal))
+        raise SyncError("unsafe_address", "literal")
     return urlunsplit(parts._replace(fragment=""))
 
 
@@ -199,7 +238,7 @@ def _get(
         raise SyncError("unsafe_address", str(exc)) from None
     except requests.Timeout:
         raise SyncError("timeout", f"{timeout:g}s") from None
-    except requests.exceptions.InvalidURL:
+    except (requests.exceptions.InvalidURL, UnicodeError):
         raise SyncError("bad_address", "invalid") from None
     except requests.RequestException as exc:
         raise SyncError("connection", type(exc).__name__) from None
