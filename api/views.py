@@ -436,7 +436,7 @@ class BookingAttendance(APIView):
     @extend_schema(
         request=s.AttendanceRequest,
         responses=s.StaffBookingSerializer,
-        summary="Mark attended or no-show (staff of the site, on or after the day)",
+        summary="Mark attended (on or after the day) or no-show (after the start time)",
     )
     def post(self, request: Request, reference: str) -> Response:
         body = s.AttendanceRequest(data=request.data)

@@ -21,6 +21,7 @@ class BookingError(Exception):
         "hold_expired": 410,
         "deadline_passed": 422,
         "invalid_state": 409,
+        "not_started": 422,
         "in_past": 422,
         "outside_window": 422,
         "closed": 422,
@@ -59,6 +60,9 @@ MESSAGES = {
         "The deadline to change or cancel online has passed. Please call the health centre."
     ),
     "invalid_state": _("This booking can no longer be changed."),
+    "not_started": _(
+        "A no-show can be recorded only after the interview's start time. She may still come."
+    ),
     "in_past": _("This time has already passed."),
     "outside_window": _("This time cannot be booked online yet, or is too far ahead."),
     "closed": _("The site is closed on that day."),

@@ -543,6 +543,8 @@ def booking_mark_attendance(
             > now.astimezone(locked.municipality.tz).date()
         ):
             raise booking_error("invalid_state")
+        if not attended and now < locked.start:  # until it starts she may still come
+            raise booking_error("not_started")
         locked.status = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
         locked.save(update_fields=["status", "updated_at"])
         availability_changed()  # attended and no-show no longer occupy the time

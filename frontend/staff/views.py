@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,6 +76,8 @@ def _interview_row(booking: Booking, tz: dt.tzinfo) -> dict[str, Any]:
         "resident": pregnancy.resident if pregnancy else None,
         "pregnancy": pregnancy,
         "week": pregnancy.gestational_week_on(local_day) if pregnancy else None,
+        # 欠席 only once the start time has passed: until then she may still come.
+        "started": booking.start <= timezone.now(),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import time_machine
 from django.urls import reverse
 
 from scheduling.models import AccessLog, Booking
@@ -86,10 +87,11 @@ class NurseDayTest(StaffTestCase):
         self.assertContains(response, "山田 花子")
 
     def test_marking_attendance_from_the_list_returns_to_the_list(self) -> None:
-        response = self.client.post(
-            reverse("staff:attendance", args=[self.today.reference]),
-            {"outcome": "no_show", "next": "/staff/day/"},
-        )
+        with time_machine.travel(tokyo(2026, 12, 1, 13, 5), tick=False):  # after its start
+            response = self.client.post(
+                reverse("staff:attendance", args=[self.today.reference]),
+                {"outcome": "no_show", "next": "/staff/day/"},
+            )
         self.assertRedirects(response, "/staff/day/", fetch_redirect_response=False)
         self.today.refresh_from_db()
         self.assertEqual(self.today.status, Booking.Status.NO_SHOW)
