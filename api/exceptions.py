@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -50,6 +50,7 @@ def _titles() -> dict[int, str]:
         406: _("Not acceptable"),
         409: _("Conflict"),
         410: _("Gone"),
+        413: _("Request too large"),
         415: _("Unsupported media type"),
         422: _("Unprocessable request"),
         429: _("Too many requests"),
@@ -171,6 +172,14 @@ def problem_details_handler(exc: Exception, context: dict[str, Any]) -> Response
     if isinstance(exc, exceptions.APIException):
         set_rollback()
         return _from_api_exception(exc)
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE: her request, not our bug.
+        set_rollback()
+        return problem_response(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            "request_too_large",
+            _("The request is too large."),
+        )
     # A bug: keep the shape, log it for us (ids only, never the request body).
     view = context.get("view")
     log.exception("unhandled API error in %s", type(view).__name__ if view else "?")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -52,13 +53,32 @@ class DateRangeQuery(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         first, last = attrs.get("from"), attrs.get("to")
         if first and last:
-            if last < first:
-                raise serializers.ValidationError({"to": _("Must not be before 'from'.")})
-            if (last - first).days >= MAX_RANGE_DAYS:
-                raise serializers.ValidationError(
-                    {"to": _("At most %(days)d days at a time.") % {"days": MAX_RANGE_DAYS}}
-                )
+            check_range(first, last)
         return attrs
+
+
+def check_range(first: dt.date, last: dt.date) -> None:
+    if last < first:
+        raise serializers.ValidationError({"to": _("Must not be before 'from'.")})
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise serializers.ValidationError(
+            {"to": _("At most %(days)d days at a time.") % {"days": MAX_RANGE_DAYS}}
+        )
+
+
+def date_range(
+    query: dict[str, Any],
+    *,
+    default_from: Callable[[dt.date | None], dt.date],
+    default_to: Callable[[dt.date], dt.date],
+) -> tuple[dt.date, dt.date]:
+    """The range asked for, defaults filled in, then capped: the cap holds whichever of `from`
+    and `to` were given (a lone far `to` once made a report of 174 years). `default_from` gets
+    the `to` given, if any."""
+    first = query.get("from") or default_from(query.get("to"))
+    last = query.get("to") or default_to(first)
+    check_range(first, last)
+    return first, last
 
 
 class MunicipalityQuery(serializers.Serializer):

@@ -153,8 +153,11 @@ class AvailabilityView(APIView):
         municipality, itype = _municipality_and_type(request, query)
         site_ids = None if query.get("site") is None else [query["site"]]
         today = timezone.now().astimezone(municipality.tz).date()
-        date_from = query.get("from") or today
-        date_to = query.get("to") or date_from + dt.timedelta(days=DEFAULT_RANGE_DAYS)
+        date_from, date_to = s.date_range(
+            query,
+            default_from=lambda _to: today,
+            default_to=lambda first: first + dt.timedelta(days=DEFAULT_RANGE_DAYS),
+        )
         mode = query.get("mode") or (itype.modes[0] if itype.modes else "in_person")
         slots = open_slots_cached_as(
             _slots_json,
@@ -479,8 +482,11 @@ class NurseSchedule(APIView):
         nurse = access.access_nurse(request.user, nurse_id)
         _use_municipality_tz(nurse.municipality)
         today = timezone.now().astimezone(nurse.municipality.tz).date()
-        date_from = query.get("from") or today
-        date_to = query.get("to") or date_from + dt.timedelta(days=14)
+        date_from, date_to = s.date_range(
+            query,
+            default_from=lambda _to: today,
+            default_to=lambda first: first + dt.timedelta(days=14),
+        )
         bookings = selectors.nurse_schedule(nurse, date_from, date_to).select_related(
             "municipality", "nurse"
         )
@@ -675,10 +681,14 @@ class UtilisationView(APIView):
                 raise ApiError("not_found", _("No such site."), 404, field="site")
             site_ids = frozenset({query["site"]})
         today = timezone.localdate()
-        date_from = query.get("from") or today.replace(day=1)
-        date_to = query.get("to") or (date_from.replace(day=28) + dt.timedelta(days=4)).replace(
-            day=1
-        ) - dt.timedelta(days=1)
+        # A lone `to` reports its own month; a lone `from`, the rest of its month.
+        date_from, date_to = s.date_range(
+            query,
+            default_from=lambda to: (to or today).replace(day=1),
+            default_to=lambda first: (
+                (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            ),
+        )
         report = utilisation_report(site_ids=site_ids, date_from=date_from, date_to=date_to)
         if isinstance(request.accepted_renderer, CsvRenderer):
             filename = f"utilisation-{date_from.isoformat()}-{date_to.isoformat()}.csv"
