@@ -340,13 +340,7 @@ class BookingListCreate(APIView):
         if pregnancy_id is not None:
             return access.access_pregnancy_for_booking(request.user, pregnancy_id)
         resident_id = access.scope_for(request.user).resident_id
-        pregnancy = (
-            Pregnancy.objects.filter(resident_id=resident_id, is_active=True)
-            .order_by("-created_at")
-            .first()
-            if resident_id is not None
-            else None
-        )
+        pregnancy = selectors.pregnancy_current(resident_id) if resident_id is not None else None
         if pregnancy is None:
             raise ApiError(
                 "invalid", _("Say which pregnancy the interview is for."), 400, field="pregnancy"

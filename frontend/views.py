@@ -22,15 +22,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scheduling.access import access_hold
-from scheduling.availability import Slot, booking_window, days_with_slots, open_slots_cached
+from scheduling.availability import (
+    Slot,
+    booking_window,
+    cancel_deadline,
+    days_with_slots,
+    open_slots_cached,
+    open_slots_cached_as,
+)
 from scheduling.errors import BookingError
 from scheduling.models import Booking, InterviewType, Language, Mode, Municipality, Site
-from scheduling.selectors import interview_type_default, municipality_get, sites_for
+from scheduling.resident_services import AccountExists, ResidentDetails, resident_booking_confirm
+from scheduling.selectors import (
+    interview_type_default,
+    municipality_get,
+    pregnancy_current,
+    sites_for,
+)
 from scheduling.services import booking_hold, booking_release_hold
 
 from . import calendar as cal
 from .forms import DetailsForm, national
-from .services import AccountExists, ResidentDetails, resident_booking_confirm
 from .templatetags.resident import municipality_url
 
 if TYPE_CHECKING:
@@ -372,7 +384,7 @@ def _initial_details(request: HttpRequest) -> dict[str, Any]:
             email=resident.email,
             preferred_language=resident.preferred_language,
         )
-        pregnancy = resident.pregnancies.filter(is_active=True).order_by("-created_at").first()
+        pregnancy = pregnancy_current(resident)
         if pregnancy is not None:
             initial.update(
                 due_date=pregnancy.due_date,

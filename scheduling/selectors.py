@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Booking, InterviewType, Municipality, Nurse, Resident, Site
+from .models import Booking, InterviewType, Municipality, Nurse, Pregnancy, Resident, Site
 
 
 def municipality_get(code: str | None = None) -> Municipality:
@@ -56,6 +56,16 @@ def municipality_and_default_type(code: str | None = None) -> tuple[Municipality
             return itype.municipality, itype
     municipality = municipality_get(code)
     return municipality, interview_type_default(municipality)
+
+
+def pregnancy_current(resident: Resident | int) -> Pregnancy | None:
+    """Her ongoing pregnancy: the newest one not closed (a resident or her id)."""
+    resident_id = resident if isinstance(resident, int) else resident.pk
+    return (
+        Pregnancy.objects.filter(resident_id=resident_id, is_active=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def bookings_for_resident(resident: Resident) -> QuerySet[Booking]:

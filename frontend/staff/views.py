@@ -30,7 +30,8 @@ from scheduling.access import (
 from scheduling.availability import open_slots
 from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent, InterviewType, Mode, Resident
-from scheduling.selectors import interview_type_default
+from scheduling.resident_services import booking_create_on_behalf
+from scheduling.selectors import interview_type_default, pregnancy_current
 from scheduling.services import booking_cancel, booking_mark_attendance, booking_reschedule
 from scheduling.staff_selectors import staff_bookings
 from scheduling.staff_services import (
@@ -398,6 +399,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
                 start=start,
                 mode=mode,
                 phone=cd["phone"],
+                phone_is_mobile=is_mobile(cd["phone"]),
                 name=cd["name"],
                 name_kana=cd["name_kana"],
                 email=cd["email"],
@@ -441,11 +443,7 @@ def _lookup(request: HttpRequest, site: Any, phone: str, form: OnBehalfForm) -> 
         e164 = phone_e164(phone)
     except ValidationError:  # an unparseable number simply finds nobody
         return None
-    resident = (
-        Resident.objects.filter(municipality=site.municipality, phone=e164)
-        .prefetch_related("pregnancies")
-        .first()
-    )
+    resident = Resident.objects.filter(municipality=site.municipality, phone=e164).first()
     if resident is None:
         form.initial.update({"phone": phone})
         return None
@@ -459,9 +457,8 @@ def _lookup(request: HttpRequest, site: Any, phone: str, form: OnBehalfForm) -> 
             "language": resident.preferred_language,
         }
     )
-    ongoing = [p for p in resident.pregnancies.all() if p.is_active]
-    if ongoing:
-        p = ongoing[-1]
+    p = pregnancy_current(resident)
+    if p is not None:
         form.initial.update(
             {
                 "due_date": p.due_date,

@@ -7,8 +7,8 @@ from django.urls import reverse
 from notifications.models import Message
 from scheduling.errors import BookingError
 from scheduling.models import Booking, Resident
+from scheduling.resident_services import booking_create_on_behalf
 from scheduling.services import booking_create
-from scheduling.staff_services import booking_create_on_behalf
 from tests.base import NOW, tokyo
 from tests.staff.helpers import StaffTestCase
 
@@ -116,6 +116,7 @@ class BookOnBehalfTest(StaffTestCase):
                 interview_type=self.w.itype,
                 start=tokyo(2026, 12, 1, 8),
                 phone="+819055556666",
+                phone_is_mobile=True,
                 name="x",
                 actor=self.w.nurse_sato.user,
                 now=NOW,
