@@ -6,10 +6,16 @@ Not found and not allowed look the same to the caller (Http404), so nothing leak
 - a site manager: bookings at the sites she manages;
 - a municipality administrator: everything in her municipality;
 - nobody: another municipality's data.
+
+Staff scope needs a staff session: a sign-in that passed a password and a TOTP (or recovery)
+code in this session, or an integration token. A staff account signed in any other way (password
+only, before TOTP is set up; a one-time code) holds no staff scope at all, on pages, the API,
+resident pages of bookings at her sites and the admin alike (`staff_session_mark`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -46,10 +52,71 @@ class Scope:
     def is_manager(self) -> bool:
         return bool(self.manager_site_ids or self.admin_municipality_ids)
 
+    def without_staff(self) -> Scope:
+        """What is left of her scope in a session that did not pass staff sign-in: her own
+        bookings as a resident, nothing as staff."""
+        return Scope(resident_id=self.resident_id)
+
+
+# --- Staff sessions: the one policy --------------------------------------------------------------
+
+# How a session signed in, as allauth records it ("authentication records"): staff need both.
+STAFF_SIGN_IN_METHODS = frozenset({"password", "mfa"})
+_STAFF_SESSION = "_yurikago_staff_session"
+
+
+def staff_sign_in_passed(methods: Iterable[str]) -> bool:
+    """True when this session's sign-in included a password and a TOTP (or recovery) code."""
+    return STAFF_SIGN_IN_METHODS <= set(methods)
+
+
+def staff_session_mark(user: User | AnonymousUser, passed: bool) -> None:
+    """Record, for this request's user object, whether her session passed staff sign-in.
+    Set by the web layer (yurikago.staff_sessions middleware) from the session, and by the API's
+    token authentication. A user object nobody marked holds no staff scope: fail closed."""
+    if user.is_authenticated:
+        setattr(user, _STAFF_SESSION, passed)  # on the user itself, also through a lazy proxy
+
+
+def staff_session_passed(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and getattr(user, _STAFF_SESSION, None) is True)
+
+
+def is_staff_account(user: User | AnonymousUser) -> bool:
+    """A nurse, manager or administrator, however this session signed in. Only for choosing
+    where to send her (TOTP set-up rather than 404); never for showing or changing data."""
+    return user.is_authenticated and _account_scope(user).is_staff
+
+
+def is_staff_or_superuser_account(user: User | AnonymousUser) -> bool:
+    """Accounts that must sign in with password and TOTP, never with a one-time code."""
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "is_staff", False)) or (
+        is_staff_account(user)
+    )
+
+
+def may_use_admin(user: User | AnonymousUser) -> bool:
+    """The Django admin: an active superuser whose session passed password + TOTP."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and getattr(user, "is_superuser", False)
+        and staff_session_passed(user)
+    )
+
 
 def scope_for(user: User | AnonymousUser) -> Scope:
+    """What she may reach in this request: her account's scope, less all staff scope unless the
+    session passed staff sign-in (password + TOTP) or is an integration token."""
     if not user.is_authenticated:
         return Scope()
+    scope = _account_scope(user)
+    if scope.is_staff and not staff_session_passed(user):
+        return scope.without_staff()
+    return scope
+
+
+def _account_scope(user: User) -> Scope:
     cached = getattr(user, "_yurikago_scope", None)
     if cached is not None:
         return cached
@@ -244,6 +311,7 @@ def scope_for_integration(user: User, municipality_id: int) -> Scope:
         municipality_ids=frozenset({municipality_id}),
     )
     _remember_scope(user, scope)
+    staff_session_mark(user, True)
     return scope
 
 

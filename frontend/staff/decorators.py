@@ -1,10 +1,13 @@
-"""The gate in front of every staff page: signed in, staff, and through TOTP in this session.
+"""The gate in front of every staff page. Whether a session holds staff scope is decided in one
+place, scheduling.access.scope_for (password + TOTP in this sign-in); this gate only chooses
+where to send someone who does not hold it:
 
 - anonymous: to the login page (and back here afterwards);
-- signed in but not staff (a resident): 404, as if the page did not exist;
-- staff without a TOTP authenticator: to allauth's TOTP activation page;
-- staff with one, whose session was not confirmed with a code (a login that skipped the MFA stage,
-  e.g. right after activating): to allauth's MFA re-authentication, then back here.
+- signed in but not a staff account (a resident): 404, as if the page did not exist;
+- a staff account without a TOTP authenticator: to allauth's TOTP activation page;
+- a staff account with one, signed in by password but not through the TOTP step: to allauth's
+  MFA re-authentication, then back here;
+- a staff account signed in without a password (a one-time code): 404.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,29 +23,23 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from scheduling.access import manager_site_ids, scope_for
+from scheduling.access import is_staff_account, manager_site_ids, scope_for
+from yurikago.staff_sessions import session_sign_in_methods
 
 View = Callable[..., HttpResponse]
 
 
-def session_passed_mfa(request: HttpRequest) -> bool:
-    """True when this session's sign-in included a TOTP (or recovery) code for this user."""
-    return any(
-        record.get("method") == "mfa"
-        for record in get_authentication_records(request, request.user)
-    )
-
-
-def _mfa_redirect(request: HttpRequest) -> HttpResponse | None:
+def staff_sign_in_redirect(request: HttpRequest) -> HttpResponse:
+    """Where a staff account goes whose session has not passed password + TOTP."""
     has_totp = Authenticator.objects.filter(
         user_id=request.user.pk, type=Authenticator.Type.TOTP
     ).exists()
     if not has_totp:
         return redirect(reverse("mfa_activate_totp"))
-    if not session_passed_mfa(request):
-        query = urlencode({"next": request.get_full_path()})
-        return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
-    return None
+    if "password" not in session_sign_in_methods(request, request.user):
+        raise Http404
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
 
 
 def staff_required(view: View) -> View:
@@ -53,11 +49,10 @@ def staff_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not scope_for(request.user).is_staff:
+        if not is_staff_account(request.user):
             raise Http404
-        response = _mfa_redirect(request)
-        if response is not None:
-            return response
+        if not scope_for(request.user).is_staff:
+            return staff_sign_in_redirect(request)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from api.tokens import api_token_create
 from scheduling.models import Municipality, User
 from tests.base import BaseTestCase
+from tests.staff.helpers import sign_in_with_mfa
 
 API = "/api/v1"
 # Generous limits so only the throttling tests meet a 429.
@@ -33,7 +34,8 @@ class ApiTestCase(BaseTestCase):
         if isinstance(who, str):
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {who}")
         elif who is not None:
-            client.force_login(who)
+            # As each would really sign in: staff with password + TOTP, residents by code.
+            sign_in_with_mfa(client, who)
         return client
 
     def assertProblem(self, response: Any, status: int, code: str | None = None) -> dict:

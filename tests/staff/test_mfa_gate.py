@@ -21,8 +21,10 @@ class MfaGateTest(StaffTestCase):
         self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
 
     def test_a_session_that_skipped_the_code_is_asked_for_it(self) -> None:
+        from tests.security.sessions import sign_in_password_only
+
         totp_activate(self.w.nurse_sato.user)
-        self.client.force_login(self.w.nurse_sato.user)
+        sign_in_password_only(self.client, self.w.nurse_sato.user)
         response = self.client.get(reverse("staff:day"))
         self.assertEqual(response.status_code, 302)
         self.assertTrue(response["Location"].startswith(reverse("mfa_reauthenticate")))

@@ -69,9 +69,9 @@ class NurseDayTest(StaffTestCase):
         self.client.get(reverse("staff:day"))  # warm the session
         # session, user, resident profile, scope (nurse, her sites, roles), TOTP check, sites,
         # bookings, access log: the same for one interview or a week of them.
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(9):
             self.client.get(reverse("staff:day"), {"span": "week"})
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(9):
             self.client.get(reverse("staff:day"))
 
     def test_a_nurse_of_another_site_sees_none_of_it(self) -> None:

@@ -135,5 +135,5 @@ class SchedulePagesTest(StaffTestCase):
 
     def test_the_editor_page_uses_a_fixed_number_of_queries(self) -> None:
         self.client.get(reverse("staff:availability"))
-        with self.assertNumQueries(21):
+        with self.assertNumQueries(20):
             self.client.get(reverse("staff:availability"))
