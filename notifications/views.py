@@ -20,14 +20,18 @@ from .texts import render_sms, template_language
 
 def _signed_by_twilio(request: HttpRequest) -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
-    token = settings.TWILIO_AUTH_TOKEN
-    if not signature or not token:
+    # Both tokens count while one is being rotated (docs/deployment.md, secret rotation).
+    tokens = [t for t in (settings.TWILIO_AUTH_TOKEN, settings.TWILIO_SECONDARY_AUTH_TOKEN) if t]
+    if not signature or not tokens:
         return False
-    validator = RequestValidator(token)
     params = {key: request.POST.get(key, "") for key in request.POST}
     # Behind a proxy the URL Twilio signed is the public one (SITE_ROOT), not what we see.
     candidates = {settings.SITE_ROOT + request.get_full_path(), request.build_absolute_uri()}
-    return any(validator.validate(url, params, signature) for url in candidates)
+    return any(
+        RequestValidator(token).validate(url, params, signature)
+        for token in tokens
+        for url in candidates
+    )
 
 
 def _message_id(request: HttpRequest) -> int | None:

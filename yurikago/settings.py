@@ -43,6 +43,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+# During a SECRET_KEY rotation the previous keys (comma-separated) still verify sessions, password
+# reset links and signed values; remove them once those have expired (docs/deployment.md).
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -220,6 +223,8 @@ SMS_BACKEND = os.getenv("SMS_BACKEND", "console")
 SMS_CONSOLE_SHOW_TEXT = envbool("SMS_CONSOLE_SHOW_TEXT", "True" if DEBUG else "False")
 TWILIO_ACCOUNT_SID = os.getenv("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.getenv("TWILIO_AUTH_TOKEN", "")
+# During a token rotation (Twilio's "secondary token"): status callbacks signed with either count.
+TWILIO_SECONDARY_AUTH_TOKEN = os.getenv("TWILIO_SECONDARY_AUTH_TOKEN", "")
 TWILIO_MESSAGING_SERVICE_SID = os.getenv("TWILIO_MESSAGING_SERVICE_SID", "")
 TWILIO_FROM_NUMBER = os.getenv("TWILIO_FROM_NUMBER", "")
 # Only for tests and benchmarks: where the twilio client sends its requests (a fake on loopback).
