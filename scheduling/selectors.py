@@ -86,6 +86,14 @@ def upcoming_for_resident(resident: Resident, now: dt.datetime | None = None) ->
     )
 
 
+def modes_offered(site: Site, interview_type: InterviewType | None) -> list[str]:
+    """The modes one can book at this site for this type: the type's, narrowed by the site's
+    list (an empty site list means every mode of the type), in the type's order."""
+    if interview_type is None:
+        return []
+    return [m for m in interview_type.modes if not site.modes or m in site.modes]
+
+
 def nurse_schedule(nurse: Nurse, date_from: dt.date, date_to: dt.date) -> QuerySet[Booking]:
     tz = nurse.municipality.tz
     start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)

@@ -107,9 +107,15 @@ class SlotSearchForm(forms.Form):
     date = forms.DateField(label=_("From"), widget=DATE)
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.IN_PERSON)
 
-    def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sites: list[Site], modes: list[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "site", forms.ChoiceField).choices = [(s.id, s.name) for s in sites]
+        if modes:  # only what the chosen site and interview type offer
+            form_field(self, "mode", forms.ChoiceField).choices = [
+                (m, Mode(m).label) for m in modes
+            ]
 
 
 class SlotChoiceForm(forms.Form):

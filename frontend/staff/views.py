@@ -31,7 +31,7 @@ from scheduling.availability import open_slots
 from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent, InterviewType, Mode, Resident
 from scheduling.resident_services import booking_create_on_behalf
-from scheduling.selectors import interview_type_default, pregnancy_current
+from scheduling.selectors import interview_type_default, modes_offered, pregnancy_current
 from scheduling.services import booking_cancel, booking_mark_attendance, booking_reschedule
 from scheduling.staff_selectors import staff_bookings
 from scheduling.staff_services import (
@@ -266,25 +266,36 @@ def _slot_search(
 ) -> dict[str, Any]:
     """The search form and the free slots it finds (staff: inside the notice too)."""
     sites = staff_sites(request)
-    form = SlotSearchForm(
-        request.GET if "site" in request.GET else None,
-        sites=sites,
-        initial={"site": default_site_id, "date": default_date, "mode": default_mode},
+    data = request.GET.copy() if "site" in request.GET else None
+    wanted = data.get("site", "") if data is not None else ""
+    site_ids = {s.id for s in sites}
+    site = access_site_as_staff(
+        request.user,
+        int(wanted) if wanted.isdigit() and int(wanted) in site_ids else default_site_id,
     )
-    if form.is_bound and form.is_valid():
-        site_id, first, mode = (
-            form.cleaned_data["site"],
-            form.cleaned_data["date"],
-            form.cleaned_data["mode"],
-        )
-    else:
-        site_id, first, mode = default_site_id, default_date, default_mode
-    site = access_site_as_staff(request.user, site_id)
     itype = (
         InterviewType.objects.filter(municipality=site.municipality, is_active=True)
         .order_by("id")
         .first()
     )
+    modes = modes_offered(site, itype) or [Mode.IN_PERSON]
+    if data is not None and data.get("mode") not in modes:
+        data["mode"] = modes[0]  # she switched to a site without that mode: its first one
+    form = SlotSearchForm(
+        data,
+        sites=sites,
+        modes=modes,
+        initial={
+            "site": site.id,
+            "date": default_date,
+            "mode": default_mode if default_mode in modes else modes[0],
+        },
+    )
+    if form.is_bound and form.is_valid():
+        first, mode = form.cleaned_data["date"], form.cleaned_data["mode"]
+    else:
+        first = default_date
+        mode = default_mode if default_mode in modes else modes[0]
     slots = (
         open_slots(
             municipality=site.municipality,
