@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from scheduling.access import is_staff_or_superuser_account
 from scheduling.models import Language
 
 MAX_WEEKS_TO_DUE_DATE = 42
@@ -306,6 +307,10 @@ class LoginCodeRequestForm(AccessibleFormMixin, RequestLoginCodeForm):
             key = e164(number)
             self._user = adapter.get_user_by_phone(key)
             self.cleaned_data["phone"] = key
+        if self._user is not None and is_staff_or_superuser_account(self._user):
+            # Staff sign in with password + TOTP only: no code, and the answer of an unknown
+            # address, so the form does not tell who works here.
+            self._user = None
         if not ratelimit.consume(context.request, action="request_login_code", key=key):
             raise adapter.validation_error("too_many_login_attempts")
         return value
