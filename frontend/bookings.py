@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.models import Message
 from scheduling.access import access_booking, signed_in
 from scheduling.availability import booking_window, cancel_deadline, days_with_slots, open_slots
 from scheduling.calendars.ics import booking_ics
@@ -104,6 +105,29 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _messages_owed(booking: Booking) -> tuple[bool, list[tuple[dt.datetime, str]]]:
+    """Whether a confirmation went out, and each reminder still to come with its channels
+    ("sms", "email" or "both"): what the page promises is what the outbox holds."""
+    rows = Message.objects.filter(
+        booking=booking,
+        purpose__in=[Message.Purpose.CONFIRMATION, Message.Purpose.REMINDER],
+    ).exclude(status__in=[Message.Status.CANCELLED, Message.Status.SKIPPED])
+    confirmed = False
+    reminders: dict[dt.datetime, set[str]] = {}
+    now = timezone.now()
+    for purpose, channel, send_at, status in rows.values_list(
+        "purpose", "channel", "send_at", "status"
+    ):
+        if purpose == Message.Purpose.CONFIRMATION:
+            confirmed = True
+        elif status == Message.Status.PENDING and send_at > now:
+            reminders.setdefault(send_at, set()).add(channel)
+    return confirmed, [
+        (when, "both" if len(channels) > 1 else next(iter(channels)))
+        for when, channels in sorted(reminders.items())
+    ]
+
+
 @resident_login_required
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _booking(request, reference)
@@ -112,6 +136,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "reference": booking.display_reference,
     }
     page_url = request.build_absolute_uri(reverse("frontend:booking", args=[booking.reference]))
+    confirmation_sent, reminders = _messages_owed(booking)
     return render(
         request,
         "frontend/booking.html",
@@ -123,6 +148,8 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "can_change": _can_change(booking),
             "google_url": google_calendar_url(booking, title, page_url),
             "map_url": map_url(booking.site),
+            "confirmation_sent": confirmation_sent,
+            "reminders": reminders,
         },
     )
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from scheduling.availability import Slot
-from scheduling.models import Site
+from scheduling.availability import Slot, cancel_deadline
+from scheduling.models import InterviewType, Municipality, Site
 from yurikago import dates
 
 
@@ -86,3 +86,22 @@ def group_by_site(slots: Iterable[Slot], sites: dict[int, Site]) -> list[SiteTim
 
 def part_of_day(slot: Slot, tz: dt.tzinfo) -> str:
     return "morning" if slot.start.astimezone(tz).hour < 12 else "afternoon"
+
+
+def starts_past_change_deadline(
+    municipality: Municipality,
+    interview_type: InterviewType,
+    slots: Iterable[Slot],
+    now: dt.datetime,
+) -> set[dt.datetime]:
+    """Starts she may still book but, once booked, no longer change or cancel online: the
+    deadline (e.g. 11:00 the business day before) has already passed. One deadline per day."""
+    deadlines: dict[dt.date, dt.datetime] = {}
+    late = set()
+    for slot in slots:
+        day = slot.start.astimezone(municipality.tz).date()
+        if day not in deadlines:
+            deadlines[day] = cancel_deadline(municipality, interview_type, slot.start)
+        if deadlines[day] < now:
+            late.add(slot.start)
+    return late

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 ANY_SITE = "any"
 # The where page looks this many days ahead for each site's first free time, in two steps.
 EARLIEST_SEARCH_DAYS = (6, 20)
+# A day with nothing free offers what comes next within this many days.
+ELSEWHERE_SEARCH_DAYS = 20
 SESSION_HOLD_OWNER = "hold_owner"
 SESSION_DRAFT = "details_draft"
 DRAFT_FIELDS = (
@@ -287,6 +289,15 @@ def _render_day(
     month_url = municipality_url(municipality.code, "month") + _query(
         code, mode, itype, month=f"{chosen_day:%Y-%m}"
     )
+    alternatives = [
+        (s, by_id[s.site_id]) for s in (error.alternatives if error else []) if s.site_id in by_id
+    ]
+    shown = [*slots, *(s for s, _site in alternatives)]
+    next_here, elsewhere = (
+        _next_free(municipality, itype, sites, code, chosen, mode, chosen_day)
+        if not slots and error is None
+        else (None, [])
+    )
     return render(
         request,
         template,
@@ -301,14 +312,68 @@ def _render_day(
             month_url=month_url,
             hold_url=municipality_url(municipality.code, "hold"),
             error=error,
-            alternatives=[
-                (s, by_id[s.site_id])
-                for s in (error.alternatives if error else [])
-                if s.site_id in by_id
+            alternatives=alternatives,
+            late_starts=cal.starts_past_change_deadline(municipality, itype, shown, timezone.now()),
+            searched=not slots and error is None,
+            next_here=next_here,
+            next_here_url=_day_url(municipality, next_here, code, mode, itype),
+            elsewhere=[
+                (
+                    slot,
+                    by_id[slot.site_id],
+                    _day_url(municipality, slot, by_id[slot.site_id].code, mode, itype),
+                )
+                for slot in elsewhere
             ],
         ),
         status=status,
     )
+
+
+def _first_days(slots: list[Slot]) -> list[Slot]:
+    return slots
+
+
+def _next_free(
+    municipality: Municipality,
+    itype: InterviewType,
+    sites: list[Site],
+    code: str,
+    chosen: list[Site],
+    mode: str,
+    chosen_day: dt.date,
+) -> tuple[Slot | None, list[Slot]]:
+    """For a day with nothing free: the next free time at the place she chose (or at any
+    place), and the earliest at each other place. One availability load for all sites, which
+    stops each site at its first day with a free time."""
+    slots = open_slots_cached_as(
+        _first_days,
+        municipality=municipality,
+        interview_type=itype,
+        date_from=chosen_day,
+        date_to=chosen_day + dt.timedelta(days=ELSEWHERE_SEARCH_DAYS),
+        site_ids=[s.id for s in sites],
+        mode=mode,
+        first_day_only=True,
+    )
+    chosen_ids = {s.id for s in chosen}
+    here = next((s for s in slots if s.site_id in chosen_ids), None)
+    elsewhere: dict[int, Slot] = {}
+    if code != ANY_SITE:
+        for slot in slots:
+            if slot.site_id not in chosen_ids:
+                elsewhere.setdefault(slot.site_id, slot)
+    return here, sorted(elsewhere.values(), key=lambda s: (s.start, s.site_id))
+
+
+def _day_url(
+    municipality: Municipality, slot: Slot | None, code: str, mode: str, itype: InterviewType
+) -> str:
+    """The day page of a slot's day, for the place `code` (a site's code or "any")."""
+    if slot is None:
+        return ""
+    day = slot.start.astimezone(municipality.tz).date()
+    return municipality_url(municipality.code, "day", day.isoformat()) + _query(code, mode, itype)
 
 
 @require_POST
@@ -424,6 +489,7 @@ def details(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
         initial["hold"] = booking.display_reference
         form = DetailsForm(initial=initial)
     day_url = municipality_url(municipality.code, "day", f"{timezone.localdate(booking.start)}")
+    deadline = cancel_deadline(municipality, booking.interview_type, booking.start)
     return render(
         request,
         "frontend/details.html",
@@ -436,6 +502,8 @@ def details(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
             day_url=day_url + f"?site={booking.site.code}",
             release_url=municipality_url(municipality.code, "release", booking.reference),
             minutes=booking.interview_type.hold_minutes,
+            # Booked now, it could no longer be changed or cancelled online: say so first.
+            deadline_passed=deadline if deadline < timezone.now() else None,
         ),
         status=410 if not live else (422 if request.method == "POST" else 200),
     )

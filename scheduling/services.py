@@ -48,8 +48,11 @@ def alternatives_for(
     now: dt.datetime | None = None,
     count: int = ALTERNATIVES,
     exclude_booking_id: int | None = None,
+    own: tuple[int, dt.datetime] | None = None,
 ) -> list[Slot]:
-    """The next free slots from `start` on: at this site first, then elsewhere nearby."""
+    """The next free slots from `start` on: at this site first, then elsewhere nearby.
+
+    `own` is the (site id, start) of the booking being moved: never offered back to her."""
     now = now or timezone.now()
     day = max(start, now).astimezone(site.municipality.tz).date()
     horizon = day + dt.timedelta(days=ALTERNATIVE_DAYS_AT_SITE)
@@ -65,7 +68,7 @@ def alternatives_for(
             now=now,
             exclude_booking_id=exclude_booking_id,
         )
-        if s.start != start
+        if s.start != start and (s.site_id, s.start) != own
     ][:count]
     if len(found) < count:
         others = open_slots(
@@ -77,7 +80,9 @@ def alternatives_for(
             now=now,
             exclude_booking_id=exclude_booking_id,
         )
-        found += [s for s in others if s.site_id != site.id][: count - len(found)]
+        found += [s for s in others if s.site_id != site.id and (s.site_id, s.start) != own][
+            : count - len(found)
+        ]
     return found
 
 
@@ -142,6 +147,7 @@ def _conflict(
     mode: str,
     now: dt.datetime,
     exclude_booking_id: int | None = None,
+    own: tuple[int, dt.datetime] | None = None,
 ) -> BookingError:
     """The conflict with alternatives attached: computed after the transaction has ended, so
     the search never runs while the site's row lock is held."""
@@ -154,6 +160,7 @@ def _conflict(
             mode=mode,
             now=now,
             exclude_booking_id=exclude_booking_id,
+            own=own,
         )
     return error
 
@@ -523,6 +530,7 @@ def booking_reschedule(
         mode or booking.mode,
         now,
         booking.pk,
+        own=(booking.site_id, booking.start),
     )
 
 
