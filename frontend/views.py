@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,10 +31,11 @@ from scheduling.availability import (
     open_slots_cached,
     open_slots_cached_as,
 )
-from scheduling.errors import BookingError
+from scheduling.errors import BookingError, booking_error
 from scheduling.models import Booking, InterviewType, Language, Mode, Municipality, Site
 from scheduling.resident_services import AccountExists, ResidentDetails, resident_booking_confirm
 from scheduling.selectors import (
+    booking_active_for,
     interview_type_default,
     municipality_get,
     pregnancy_current,
@@ -275,6 +277,7 @@ def _render_day(
     chosen_day: dt.date,
     error: BookingError | None = None,
     status: int = 200,
+    existing: Booking | None = None,
 ) -> HttpResponse:
     slots = open_slots_cached(
         municipality=municipality,
@@ -313,6 +316,7 @@ def _render_day(
             hold_url=municipality_url(municipality.code, "hold"),
             error=error,
             alternatives=alternatives,
+            existing_url=reverse("frontend:booking", args=[existing.reference]) if existing else "",
             late_starts=cal.starts_past_change_deadline(municipality, itype, shown, timezone.now()),
             searched=not slots and error is None,
             next_here=next_here,
@@ -390,6 +394,25 @@ def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     if site is None or start is None or start.tzinfo is None:
         messages.error(request, _("We could not read the time you chose. Please choose again."))
         return redirect(municipality_url(municipality.code, "where"))
+    code = request.POST.get("site_code") or ANY_SITE
+    chosen = [s for s in sites if s.code == code] or sites
+    code = code if len(chosen) == 1 else ANY_SITE
+    existing = booking_active_for(request.user)
+    if existing is not None:
+        # Before any hold: a time she cannot book must not be blocked for ten minutes.
+        return _render_day(
+            request,
+            municipality,
+            itype,
+            sites,
+            code,
+            chosen,
+            mode,
+            timezone.localdate(start),
+            error=booking_error("already_booked"),
+            status=409,
+            existing=existing,
+        )
     owner = _hold_owner(request)
     _release_previous(request, owner)
     try:
@@ -402,9 +425,6 @@ def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
             hold_owner=owner,
         )
     except BookingError as exc:
-        code = request.POST.get("site_code") or ANY_SITE
-        chosen = [s for s in sites if s.code == code] or sites
-        code = code if len(chosen) == 1 else ANY_SITE
         return _render_day(
             request,
             municipality,
@@ -505,7 +525,11 @@ def details(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
             # Booked now, it could no longer be changed or cancelled online: say so first.
             deadline_passed=deadline if deadline < timezone.now() else None,
         ),
-        status=410 if not live else (422 if request.method == "POST" else 200),
+        status=409
+        if getattr(form, "existing_booking_url", None) is not None
+        else 410
+        if not live
+        else (422 if request.method == "POST" else 200),
     )
 
 
@@ -549,6 +573,14 @@ def _confirm(
     except BookingError as exc:
         request.session[SESSION_DRAFT] = {k: form.data.get(k, "") for k in DRAFT_FIELDS}
         form.add_error(None, exc.message)
+        if exc.code == "already_booked":
+            # The time she held is of no use to her: give it back now, not in ten minutes.
+            booking_release_hold(booking=booking, actor=user)
+            request.session.pop("hold_ref", None)
+            existing = booking_active_for(request.user)
+            form.existing_booking_url = (  # type: ignore[attr-defined]
+                reverse("frontend:booking", args=[existing.reference]) if existing else ""
+            )
         return None
     request.session.pop(SESSION_DRAFT, None)
     request.session.pop("hold_ref", None)

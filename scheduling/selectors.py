@@ -68,6 +68,20 @@ def pregnancy_current(resident: Resident | int) -> Pregnancy | None:
     )
 
 
+def booking_active_for(user: object) -> Booking | None:
+    """The interview a signed-in resident already has for her ongoing pregnancy (the one a new
+    booking would be refused for as "already_booked"), or None."""
+    resident = getattr(user, "resident", None) if getattr(user, "is_authenticated", False) else None
+    if resident is None:
+        return None
+    return (
+        Booking.objects.active()
+        .filter(pregnancy__resident=resident, pregnancy__is_active=True)
+        .order_by("start")
+        .first()
+    )
+
+
 def bookings_for_resident(resident: Resident) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(pregnancy__resident=resident)
