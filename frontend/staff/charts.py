@@ -4,6 +4,8 @@ numbers for screen readers, so the SVG itself is hidden from them (aria-hidden).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,8 +14,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
 LABEL_W = 170
+MAX_LABEL_W = 260  # longer names wrap onto more lines rather than squeeze the bars
 BAR_H = 14
+LINE_H = 13
 GAP = 10
+LABEL_PX = 11  # svg.chart .label's font size in staff.css
 
 
 @dataclass(frozen=True)
@@ -23,9 +28,45 @@ class Series:
     values: Sequence[float]
 
 
-def _scale(values: Sequence[float]) -> float:
+def _scale(values: Sequence[float], label_w: int = LABEL_W) -> float:
     top = max([v for v in values if v] or [1])
-    return (WIDTH - LABEL_W - 60) / top
+    return (WIDTH - label_w - 60) / top
+
+
+def text_width(text: str) -> float:
+    """A generous estimate of the label's width in px: full-width (CJK) characters are square,
+    Latin ones about 0.6 of the font size."""
+    return sum(
+        LABEL_PX if unicodedata.east_asian_width(c) in "WF" else LABEL_PX * 0.62 for c in text
+    )
+
+
+def wrap_label(text: str, width: float) -> list[str]:
+    """The whole label in lines no wider than `width`: Latin breaks between words, CJK between
+    any two characters; a word longer than a line breaks inside. Never cut."""
+    tokens = re.findall(
+        r"[^\W\u3000-\u9fff\uff00-\uffef]+\s*|[（(「『【［]\S\s*|\S\s*|\s+", text.strip()
+    )
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        while text_width(token.rstrip()) > width:  # a word wider than a line
+            cut = len(token)
+            while cut > 1 and text_width(token[:cut]) > width - text_width(line):
+                cut -= 1
+            if line and text_width(token[:cut]) > width - text_width(line):
+                lines.append(line.rstrip())
+                line = ""
+                continue
+            lines.append((line + token[:cut]).rstrip())
+            line, token = "", token[cut:]
+        if line and text_width((line + token).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
 
 
 def _svg(height: int, body: SafeString) -> SafeString:
@@ -48,40 +89,52 @@ def legend(series: Sequence[Series]) -> SafeString:
 
 
 def grouped_bars(categories: Sequence[str], series: Sequence[Series]) -> SafeString:
-    """Horizontal bars, one group per category (e.g. per site), one bar per series."""
-    scale = _scale([v for s in series for v in s.values])
-    group_h = BAR_H * len(series) + GAP
+    """Horizontal bars, one group per category (e.g. per site), one bar per series. Each
+    category's name is shown whole, right-aligned before its bars, wrapped onto as many lines as
+    it needs; the label column widens for long names up to MAX_LABEL_W."""
+    widest = max([text_width(str(name)) for name in categories] or [0])
+    label_w = int(min(max(widest + 16, 60), MAX_LABEL_W))
+    scale = _scale([v for s in series for v in s.values], label_w)
+    bars_h = BAR_H * len(series)
     parts = []
+    y0 = GAP
     for i, name in enumerate(categories):
-        y0 = i * group_h + GAP
+        lines = wrap_label(str(name), label_w - 8)
+        group_h = max(bars_h, len(lines) * LINE_H)
+        first_line = y0 + group_h / 2 - (len(lines) - 1) * LINE_H / 2 + 4
         parts.append(
             format_html(
-                '<text x="{x}" y="{y}" class="label" text-anchor="end">{name}</text>',
-                x=LABEL_W - 8,
-                y=_n(y0 + BAR_H * len(series) / 2 + 4),
-                name=name[:16],
+                '<text x="{x}" y="{y}" class="label" text-anchor="end">{lines}</text>',
+                x=label_w - 8,
+                y=_n(first_line),
+                lines=format_html_join(
+                    "",
+                    '<tspan x="{}" dy="{}">{}</tspan>',
+                    ((label_w - 8, 0 if k == 0 else LINE_H, line) for k, line in enumerate(lines)),
+                ),
             )
         )
+        bars_y0 = y0 + (group_h - bars_h) / 2
         for j, s in enumerate(series):
             value = s.values[i]
-            y = y0 + j * BAR_H
+            y = bars_y0 + j * BAR_H
             w = max(value * scale, 0)
             parts.append(
                 format_html(
                     '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}"/>'
                     '<text x="{tx}" y="{ty}" class="value">{v}</text>',
-                    x=LABEL_W,
-                    y=y,
+                    x=label_w,
+                    y=_n(y),
                     w=_n(w),
                     h=BAR_H - 2,
                     css=s.css,
-                    tx=_n(LABEL_W + w + 4),
-                    ty=y + BAR_H - 4,
+                    tx=_n(label_w + w + 4),
+                    ty=_n(y + BAR_H - 4),
                     v=_fmt(value),
                 )
             )
-    height = len(categories) * group_h + GAP * 2
-    return _svg(height, mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
+        y0 += group_h + GAP
+    return _svg(int(y0 + GAP), mark_safe("".join(parts)))  # noqa: S308 - every part is format_html
 
 
 def columns(labels: Sequence[str], series: Sequence[Series], height: int = 180) -> SafeString:
