@@ -13,7 +13,7 @@ export UV_LINK_MODE := copy
 # new process (each Celery pool child, each test subprocess) recompiles what it imports.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install run test test-postgres lint format check bench clean
+.PHONY: install run test test-fast test-postgres lint format check bench clean
 
 # Installs exactly what uv.lock pins (uv itself comes from PyPI into .tools/).
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -39,6 +39,13 @@ run: install
 test: install
 	@mkdir -p var
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# The edit-run loop: no browser, no Redis/Celery, no PostgreSQL-only tests, and 10 examples per
+# property test. `make test-fast PYTEST_ARGS=--lf` reruns only what failed last time.
+test-fast: install
+	@mkdir -p var
+	HYPOTHESIS_PROFILE=fast $(PY) -m pytest -m "not browser and not services and not postgres" \
+		$(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) test

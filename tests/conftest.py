@@ -10,4 +10,8 @@ from hypothesis import settings
 # reproducible and never a coin toss; locally they keep searching new examples.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None, print_blob=True)
-settings.load_profile("ci" if os.getenv("CI") == "true" else "dev")
+# `make test-fast`: the edit-run loop, a few examples per property (HYPOTHESIS_PROFILE=fast).
+settings.register_profile("fast", max_examples=10, deadline=None, print_blob=True)
+settings.load_profile(
+    os.getenv("HYPOTHESIS_PROFILE") or ("ci" if os.getenv("CI") == "true" else "dev")
+)

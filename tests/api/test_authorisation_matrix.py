@@ -17,7 +17,7 @@ from scheduling.models import Booking, InterviewType
 from scheduling.services import booking_create, booking_hold
 from tests.base import NOW, tokyo
 
-from .base import API, ApiTestCase, token_for
+from .helpers import API, ApiTestCase, token_for
 
 PERSONAS = ["hanako", "mei", "sato", "ito", "mori", "token", "other_token", "anonymous"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import override_settings
 
-from tests.api.base import API, ApiTestCase
+from tests.api.helpers import API, ApiTestCase
 from tests.base import tokyo
 
 THURSDAY = {"from": "2026-12-03", "to": "2026-12-03"}

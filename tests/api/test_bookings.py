@@ -6,7 +6,7 @@ from scheduling.models import Booking
 from scheduling.services import booking_create
 from tests.base import NOW, tokyo
 
-from .base import API, ApiTestCase
+from .helpers import API, ApiTestCase
 
 THURSDAY_10 = "2026-12-03T10:00:00+09:00"
 

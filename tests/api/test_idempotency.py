@@ -12,7 +12,7 @@ from api.models import IdempotencyKey
 from scheduling.models import Booking
 from tests.base import NOW, make_world, require_postgres
 
-from .base import API, RELAXED_RATES, ApiTestCase, token_for
+from .helpers import API, RELAXED_RATES, ApiTestCase, token_for
 
 BODY = {"site": 0, "start": "2026-12-03T10:00:00+09:00"}
 

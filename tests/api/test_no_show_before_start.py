@@ -7,7 +7,7 @@ import time_machine
 from scheduling.services import booking_create
 from tests.base import NOW, tokyo
 
-from .base import API, ApiTestCase
+from .helpers import API, ApiTestCase
 
 
 class NoShowBeforeStartApiTest(ApiTestCase):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import API, ApiTestCase, token_for
+from .helpers import API, ApiTestCase, token_for
 
 
 class ProblemDetailsTest(ApiTestCase):

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 from scheduling.services import booking_create
 from tests.base import NOW, require_postgres, tokyo
 
-from .base import ApiTestCase, token_for
+from .helpers import ApiTestCase, token_for
 
 CHECKS = [
     not_a_server_error,

@@ -6,7 +6,7 @@ from unittest import mock
 
 from django.test import override_settings
 
-from .base import API, ApiTestCase
+from .helpers import API, ApiTestCase
 
 
 class ServingTest(ApiTestCase):

@@ -8,7 +8,7 @@ from scheduling.models import AvailabilityRule, TimeOff
 from scheduling.services import booking_create
 from tests.base import NOW, tokyo
 
-from .base import API, ApiTestCase
+from .helpers import API, ApiTestCase
 
 
 class StaffEndpointsTest(ApiTestCase):

@@ -7,7 +7,7 @@ from scheduling.models import AvailabilityRule, BookingEvent, TimeOff
 from scheduling.services import booking_create
 from tests.base import tokyo
 
-from .base import API, ApiTestCase
+from .helpers import API, ApiTestCase
 
 
 class StrandedBookingsTest(ApiTestCase):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import override_settings
 
-from .base import API, RELAXED_RATES, ApiTestCase
+from .helpers import API, RELAXED_RATES, ApiTestCase
 
 
 class ThrottlingTest(ApiTestCase):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from api.models import ApiToken, hash_token
 from api.tokens import api_token_revoke
 
-from .base import API, ApiTestCase, token_for
+from .helpers import API, ApiTestCase, token_for
 
 
 class TokenTest(ApiTestCase):

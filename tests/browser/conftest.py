@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.base import SCREENSHOTS
+from tests.browser.helpers import SCREENSHOTS
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

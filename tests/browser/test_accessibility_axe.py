@@ -7,7 +7,7 @@ import json
 
 from scheduling.services import booking_create
 from tests.base import tokyo
-from tests.browser.base import AXE, BrowserTestCase, need
+from tests.browser.helpers import AXE, BrowserTestCase, need
 
 IMPACTS = {"serious", "critical"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scheduling.models import Booking, Resident
-from tests.browser.base import BrowserTestCase
+from tests.browser.helpers import BrowserTestCase
 
 
 class BookingFlowTest(BrowserTestCase):

@@ -9,7 +9,7 @@ from django.test import override_settings
 from scheduling.models import Booking
 from scheduling.services import booking_create
 from tests.base import tokyo
-from tests.browser.base import BrowserTestCase
+from tests.browser.helpers import BrowserTestCase
 from tests.fakes.twilio import FakeTwilio
 
 

@@ -14,8 +14,7 @@ from django.test import Client
 
 from scheduling.services import booking_create
 from tests.base import tokyo
-from tests.frontend.helpers import DAY, FlowTestCase
-from tests.frontend.po import SHIPPED, po_path, read_po
+from tests.frontend.helpers import DAY, SHIPPED, FlowTestCase, po_path, read_po
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import SimpleTestCase
 from django.utils.translation import to_locale
 
-from tests.frontend.po import SHIPPED, po_path, read_po
+from tests.frontend.helpers import SHIPPED, po_path, read_po
 
 
 class CataloguesTest(SimpleTestCase):

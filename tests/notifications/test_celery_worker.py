@@ -31,7 +31,7 @@ from scheduling.models import Booking
 from scheduling.services import booking_create
 from tests.base import TOKYO, World, in_ci, make_world, require_postgres
 from tests.fakes.twilio import FakeTwilio
-from tests.notifications.base import login_codes_due
+from tests.notifications.helpers import login_codes_due
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
 CELERY = str(Path(sys.executable).with_name("celery"))

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from notifications.models import Message
-from tests.notifications.base import NotificationsTestCase, login_codes_due
+from tests.notifications.helpers import NotificationsTestCase, login_codes_due
 
 
 class DispatchCommandTest(NotificationsTestCase):

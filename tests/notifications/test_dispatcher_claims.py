@@ -9,7 +9,7 @@ from notifications.dispatch import dispatch_due_messages, message_send, messages
 from notifications.models import Message
 from notifications.tasks import dispatch_due, send_message
 from tests.base import NOW
-from tests.notifications.base import NotificationsTestCase, login_codes_due
+from tests.notifications.helpers import NotificationsTestCase, login_codes_due
 
 
 class DispatcherClaimsTest(NotificationsTestCase):

@@ -19,7 +19,7 @@ from notifications.services import message_send_login_code
 from notifications.texts import template_language
 from scheduling.services import booking_cancel, booking_reschedule
 from tests.base import tokyo
-from tests.notifications.base import NotificationsTestCase
+from tests.notifications.helpers import NotificationsTestCase
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 BOOKING_PURPOSES = ["confirmation", "reminder", "reschedule", "cancellation"]

@@ -7,7 +7,7 @@ from django.core import mail
 from icalendar import Calendar
 
 from scheduling.services import booking_cancel
-from tests.notifications.base import NotificationsTestCase
+from tests.notifications.helpers import NotificationsTestCase
 
 
 def ics_of(message):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from notifications.models import Message, SmsOptOut
 from tests.fakes.twilio import signed_post
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.helpers import FakeTwilioTestCase
 
 URL = "/notifications/twilio/inbound/"
 HANAKO = "+819011112222"

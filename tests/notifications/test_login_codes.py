@@ -9,7 +9,7 @@ from django.core import mail
 
 from notifications.models import Message
 from notifications.services import message_send_login_code
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.helpers import FakeTwilioTestCase
 
 
 class LoginCodesTest(FakeTwilioTestCase):

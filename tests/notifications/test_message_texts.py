@@ -9,7 +9,7 @@ from notifications.models import Message, MessageText
 from notifications.services import message_text_reset, message_text_save
 from notifications.texts import render_message
 from scheduling.errors import BookingError
-from tests.notifications.base import NotificationsTestCase
+from tests.notifications.helpers import NotificationsTestCase
 
 OWN_SMS = "{{ municipality }}より: {{ when }} {{ site }}でお待ちしています。番号 {{ reference }}"
 

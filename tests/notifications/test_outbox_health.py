@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.models import Message
 from notifications.selectors import outbox_health
-from tests.notifications.base import NotificationsTestCase, login_codes_due
+from tests.notifications.helpers import NotificationsTestCase, login_codes_due
 
 URL = "/healthz/messages"
 

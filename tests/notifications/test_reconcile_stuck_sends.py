@@ -11,7 +11,7 @@ from django.test import override_settings
 from notifications.dispatch import messages_claim_due
 from notifications.models import Message
 from tests.base import NOW
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.helpers import FakeTwilioTestCase
 
 LATER = NOW + dt.timedelta(seconds=301)  # past the default 300 s lease
 

@@ -8,7 +8,7 @@ import time_machine
 from notifications.models import Message
 from scheduling.services import booking_cancel, booking_reschedule
 from tests.base import TOKYO, tokyo
-from tests.notifications.base import NotificationsTestCase
+from tests.notifications.helpers import NotificationsTestCase
 
 FRIDAY_14 = tokyo(2026, 12, 4, 14)
 TUESDAY_09 = tokyo(2026, 12, 8, 9)

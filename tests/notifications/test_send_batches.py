@@ -16,7 +16,7 @@ from notifications.tasks import send_messages
 from scheduling.services import booking_cancel, booking_reschedule
 from tests.base import tokyo
 from tests.fakes.twilio import signed_post
-from tests.notifications.base import FakeTwilioTestCase, login_codes_due
+from tests.notifications.helpers import FakeTwilioTestCase, login_codes_due
 
 WEDNESDAY_10 = tokyo(2026, 12, 2, 10)
 

@@ -7,7 +7,7 @@ from django.core import mail
 
 from notifications.models import Message
 from notifications.tasks import send_message
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.helpers import FakeTwilioTestCase
 
 
 class SmsProviderFaultsTest(FakeTwilioTestCase):

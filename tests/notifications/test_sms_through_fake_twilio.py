@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from notifications.models import Message
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.helpers import FakeTwilioTestCase
 
 
 class SmsThroughTwilioTest(FakeTwilioTestCase):

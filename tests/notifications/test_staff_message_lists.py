@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from notifications.models import Message
 from notifications.selectors import failed_messages_for_sites, messages_for_booking
 from tests.base import NOW
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.helpers import FakeTwilioTestCase
 
 
 class StaffMessageListsTest(FakeTwilioTestCase):

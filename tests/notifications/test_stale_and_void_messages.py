@@ -9,7 +9,7 @@ from notifications.models import Message
 from notifications.tasks import send_message
 from scheduling.services import booking_cancel, booking_reschedule
 from tests.base import tokyo
-from tests.notifications.base import NotificationsTestCase
+from tests.notifications.helpers import NotificationsTestCase
 
 
 class StaleAndVoidMessagesTest(NotificationsTestCase):

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from notifications.models import Message
 from tests.fakes.twilio import signed_post
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.helpers import FakeTwilioTestCase
 
 URL = "/notifications/twilio/status/"
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from notifications.models import Message
 from tests.fakes.twilio import AUTH_TOKEN, signed_post
-from tests.notifications.base import FakeTwilioTestCase
+from tests.notifications.helpers import FakeTwilioTestCase
 
 URL = "/notifications/twilio/status/"
 NEW_TOKEN = "the-new-twilio-auth-token"

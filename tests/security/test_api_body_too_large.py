@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.base import API, ApiTestCase, token_for
+from tests.api.helpers import API, ApiTestCase, token_for
 
 TEN_MB = 10 * 1024 * 1024
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
-from tests.api.base import API, ApiTestCase
+from tests.api.helpers import API, ApiTestCase
 from tests.staff.helpers import sign_in_with_mfa
 
 FAR = "2200-12-31"

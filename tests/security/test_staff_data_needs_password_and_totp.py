@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from scheduling.models import Booking, TimeOff, User
 from scheduling.services import booking_create
-from tests.api.base import API, RELAXED_RATES
+from tests.api.helpers import API, RELAXED_RATES
 from tests.base import NOW, BaseTestCase, tokyo
 
 from .sessions import sign_in_by_code, sign_in_password_only, sign_in_with_mfa, totp_activate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from notifications.models import Message
 from scheduling.models import Booking
-from tests.staff.browser.support import StaffBrowserTestCase
+from tests.browser.staff.helpers import StaffBrowserTestCase
 
 
 class BookOnBehalfBrowserTest(StaffBrowserTestCase):

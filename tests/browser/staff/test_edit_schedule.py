@@ -7,7 +7,7 @@ import datetime as dt
 from scheduling.models import AvailabilityRule, Booking
 from scheduling.services import booking_create
 from tests.base import NOW, tokyo
-from tests.staff.browser.support import StaffBrowserTestCase
+from tests.browser.staff.helpers import StaffBrowserTestCase
 
 
 class EditScheduleBrowserTest(StaffBrowserTestCase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scheduling.models import Booking
 from scheduling.services import booking_create
 from tests.base import NOW, tokyo
-from tests.staff.browser.support import StaffBrowserTestCase
+from tests.browser.staff.helpers import StaffBrowserTestCase
 
 
 class MarkAttendanceBrowserTest(StaffBrowserTestCase):

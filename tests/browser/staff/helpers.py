@@ -18,27 +18,9 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import Client
 
 from scheduling.models import User
-from tests.base import NOW, in_ci, make_world
+from tests.base import NOW, make_world
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, need
 from tests.staff.helpers import sign_in_with_mfa
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_or_skip() -> None:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return
-    if in_ci():
-        pytest.fail("Chromium is missing in CI: apt-get install chromium")
-    pytest.skip("Chromium is not installed (apt-get install chromium)")
 
 
 @pytest.mark.browser
@@ -49,12 +31,15 @@ class StaffBrowserTestCase(StaticLiveServerTestCase):
 
     @classmethod
     def setUpClass(cls) -> None:
-        chromium_or_skip()
+        need(
+            shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM),
+            f"Chromium not found at {CHROMIUM}: apt-get install chromium",
+        )
         super().setUpClass()
         from playwright.sync_api import sync_playwright
 
         cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
     @classmethod
     def tearDownClass(cls) -> None:
