@@ -6,9 +6,14 @@ reminders (the console in the embedded default) and leave the same audit trail.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.http import Http404
 from django.urls import reverse
@@ -16,6 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from notifications import services as outbox
+from scheduling.access import is_staff_account, is_staff_or_superuser_account
 from scheduling.models import Municipality, User
 from scheduling.selectors import municipality_get
 
@@ -29,6 +35,17 @@ LOGIN_CODE_MAIL = "account/email/login_code"
 # With enumeration prevention allauth mails "no account with this address" to whatever address
 # was typed in. A resident without an account simply books; such mail only confuses.
 SILENT_MAILS = {"account/email/unknown_account", "account/email/account_already_exists"}
+
+
+def _recent_password_sign_in(request: HttpRequest) -> bool:
+    passwords = [
+        record
+        for record in get_authentication_records(request, request.user)
+        if record.get("method") == "password"
+    ]
+    return bool(passwords) and (
+        time.time() - float(passwords[-1]["at"]) < account_settings.REAUTHENTICATION_TIMEOUT
+    )
 
 
 class JapanesePhoneField(forms.CharField):
@@ -66,9 +83,23 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user
-        if getattr(user, "resident", None) is not None and not user.is_staff:
+        if is_staff_account(user) and not request.GET.get("next"):
+            return reverse("staff:home")
+        if getattr(user, "resident", None) is not None and not is_staff_or_superuser_account(user):
             return reverse("frontend:my_bookings")
         return super().get_login_redirect_url(request)
+
+    def is_reauthentication_required(self, app: str = "") -> bool:
+        """Setting up TOTP right after signing in with her password does not ask for the password
+        again (allauth counts only re-authentications as recent). Removing TOTP still does."""
+        required = bool(super().is_reauthentication_required(app=app))
+        request = context.request
+        if not required or app != "allauth.mfa" or not request.user.is_authenticated:
+            return required
+        has_totp = Authenticator.objects.filter(
+            user_id=request.user.pk, type=Authenticator.Type.TOTP
+        ).exists()
+        return has_totp or not _recent_password_sign_in(request)
 
     # --- phone numbers live on User.phone / User.phone_verified ------------------------------
 

@@ -229,13 +229,15 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _user(email: str, name: str, *, staff: bool = False, superuser: bool = False) -> User:
+def _user(email: str, name: str, *, superuser: bool = False) -> User:
+    # Only superusers are is_staff (the Django admin); nurses, managers and administrators work
+    # in /staff/, where their roles decide what they see (scheduling.access).
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create(
             email=email,
             display_name=name,
-            is_staff=staff or superuser,
+            is_staff=superuser,
             is_superuser=superuser,
             password=_demo_password_hash(),
         )
@@ -330,7 +332,7 @@ def _katsushika_nurses(muni: Municipality, count: int, valid_from: dt.date) -> l
     nurses = []
     for i in range(count):
         name = NURSE_NAMES[i % len(NURSE_NAMES)] + ("" if i < len(NURSE_NAMES) else f" {i}")
-        user = _user(f"nurse{i + 1}@katsushika.example", name, staff=True)
+        user = _user(f"nurse{i + 1}@katsushika.example", name)
         nurse, _ = Nurse.objects.update_or_create(
             user=user,
             defaults={
@@ -400,13 +402,13 @@ def _sakuragawa(valid_from: dt.date) -> Municipality:
             "reminder_hours_before": [48],
         },
     )
-    user = _user("nurse@sakuragawa.example", "桜川 保健師", staff=True)
+    user = _user("nurse@sakuragawa.example", "桜川 保健師")
     nurse, _ = Nurse.objects.update_or_create(
         user=user, defaults={"municipality": muni, "name": "桜井 ひろみ"}
     )
     nurse.sites.add(hall)
     _rules_for(nurse, hall, WEEKDAYS, [(9, 0, 12, 0)], valid_from)
-    admin = _user("admin@sakuragawa.example", "桜川町 管理者", staff=True)
+    admin = _user("admin@sakuragawa.example", "桜川町 管理者")
     StaffRole.objects.get_or_create(
         user=admin, municipality=muni, role=StaffRole.Role.MUNICIPALITY_ADMIN
     )
@@ -485,11 +487,11 @@ def seed(*, nurses: int = 16, residents: int = 20, seed_value: int = 7) -> DemoL
     valid_from = today - dt.timedelta(days=30)
     muni, itype = _municipality_katsushika()
     _katsushika_nurses(muni, nurses, valid_from)
-    admin = _user("admin@katsushika.example", "葛飾区 管理者", staff=True)
+    admin = _user("admin@katsushika.example", "葛飾区 管理者")
     StaffRole.objects.get_or_create(
         user=admin, municipality=muni, role=StaffRole.Role.MUNICIPALITY_ADMIN
     )
-    manager = _user("manager@katsushika.example", "青戸 所長", staff=True)
+    manager = _user("manager@katsushika.example", "青戸 所長")
     role, _ = StaffRole.objects.get_or_create(
         user=manager, municipality=muni, role=StaffRole.Role.SITE_MANAGER
     )

@@ -293,6 +293,8 @@ ACCOUNT_FORMS = {"request_login_code": "frontend.forms.LoginCodeRequestForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SESSION_COOKIE_SECURE else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The code that sets TOTP up counts as this sign-in's TOTP step (frontend/staff/mfa_forms.py).
+MFA_FORMS = {"activate_totp": "frontend.staff.mfa_forms.ActivateTOTPForm"}
 
 # --- REST framework -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

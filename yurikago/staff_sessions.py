@@ -35,10 +35,7 @@ def session_sign_in_methods(
     """The ways this session proved who she is (password, code, mfa…), as allauth recorded."""
     if not user.is_authenticated:
         return set()
-    return {
-        str(record.get("method"))
-        for record in get_authentication_records(request, user)
-    }
+    return {str(record.get("method")) for record in get_authentication_records(request, user)}
 
 
 def mark_user(request: HttpRequest, user: Any) -> Any:

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.views import healthz, healthz_messages
+from yurikago.admin_access import secure_the_admin
+
+secure_the_admin(admin.site)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

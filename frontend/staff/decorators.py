@@ -30,14 +30,15 @@ View = Callable[..., HttpResponse]
 
 
 def staff_sign_in_redirect(request: HttpRequest) -> HttpResponse:
-    """Where a staff account goes whose session has not passed password + TOTP."""
+    """Where a staff account goes whose session has not passed password + TOTP: nowhere without
+    a password in this sign-in; else to set up TOTP, or to give her code."""
+    if "password" not in session_sign_in_methods(request, request.user):
+        raise Http404
     has_totp = Authenticator.objects.filter(
         user_id=request.user.pk, type=Authenticator.Type.TOTP
     ).exists()
     if not has_totp:
         return redirect(reverse("mfa_activate_totp"))
-    if "password" not in session_sign_in_methods(request, request.user):
-        raise Http404
     query = urlencode({"next": request.get_full_path()})
     return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
 

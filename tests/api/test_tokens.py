@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from api.models import ApiToken, hash_token
 from api.tokens import api_token_revoke
+from tests.staff.helpers import sign_in_with_mfa
 
 from .helpers import API, ApiTestCase, token_for
 
@@ -54,7 +55,7 @@ class TokenTest(ApiTestCase):
         from scheduling.models import User
 
         root = User.objects.create_superuser(email="root@example.jp", password="x")
-        self.client.force_login(root)
+        sign_in_with_mfa(self.client, root)  # the admin needs password + TOTP
         response = self.client.post(
             "/admin/api/apitoken/add/",
             {"municipality": self.w.katsushika.id, "name": "連携"},

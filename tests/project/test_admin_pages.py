@@ -8,6 +8,7 @@ from django.urls import reverse
 from scheduling.models import User
 from scheduling.services import booking_create
 from tests.base import BaseTestCase, tokyo
+from tests.staff.helpers import sign_in_with_mfa
 
 
 class AdminPagesTest(BaseTestCase):
@@ -20,7 +21,7 @@ class AdminPagesTest(BaseTestCase):
             pregnancy=self.w.hanako_pregnancy,
         )
         root = User.objects.create_superuser(email="root@example.jp", password="x")
-        self.client.force_login(root)
+        sign_in_with_mfa(self.client, root)  # the admin needs password + TOTP
 
     def test_every_changelist_add_and_change_page_opens(self) -> None:
         for model, model_admin in admin.site._registry.items():

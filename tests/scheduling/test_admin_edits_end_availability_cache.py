@@ -13,6 +13,7 @@ from django.urls import reverse
 from scheduling.availability import open_slots_cached
 from scheduling.models import AvailabilityRule, User
 from tests.base import BaseTestCase, tokyo
+from tests.staff.helpers import sign_in_with_mfa
 
 THURSDAY = dt.date(2026, 12, 3)  # 青戸: nurse_sato and nurse_kato, two rooms
 TEN = tokyo(2026, 12, 3, 10)
@@ -23,9 +24,8 @@ class AdminEditsEndAvailabilityCacheTest(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         cache.clear()
-        self.client.force_login(
-            User.objects.create_superuser(email="root@example.jp", password="x")
-        )
+        root = User.objects.create_superuser(email="root@example.jp", password="x")
+        sign_in_with_mfa(self.client, root)  # the admin needs password + TOTP
 
     def capacity_at_ten(self) -> int:
         slots = open_slots_cached(

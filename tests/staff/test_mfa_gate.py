@@ -16,7 +16,9 @@ def current_code(secret: str) -> str:
 
 class MfaGateTest(StaffTestCase):
     def test_staff_without_an_authenticator_are_sent_to_activate_totp(self) -> None:
-        self.client.force_login(self.w.nurse_sato.user)
+        from tests.security.sessions import sign_in_password_only
+
+        sign_in_password_only(self.client, self.w.nurse_sato.user)
         response = self.client.get(reverse("staff:day"))
         self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
 
