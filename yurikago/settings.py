@@ -364,14 +364,47 @@ AVAILABILITY_CACHE_SECONDS = envint("AVAILABILITY_CACHE_SECONDS", 5)
 # Logs carry ids and references, never names, phone numbers or anything about health.
 LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")
 # dictConfig's schema: nested dicts of mixed values (test_settings changes the root level).
+# LOG_FORMAT=json writes one JSON object per line. Both formats scrub phone numbers, email
+# addresses and URL tokens (yurikago/observability.py). Server errors mail ADMINS (comma-separated
+# addresses) what failed and where, without Django's report of form values and local variables.
+LOG_FORMAT = os.getenv("LOG_FORMAT", "") or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
+ADMINS = envlist("ADMINS")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "plain": {
+            "class": "yurikago.observability.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"class": "yurikago.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "yurikago.observability.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own handlers (its full error mail among them) replaced by the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
+# Celery keeps these handlers and formats instead of installing its own on the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Optional error reporting to Sentry (or a compatible service): no personal data is sent.
+SENTRY_DSN = os.getenv("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from yurikago.observability import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=os.getenv("SENTRY_ENVIRONMENT", "") or "production")
 
 LANGUAGE_COOKIE_NAME = "yurikago_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
