@@ -6,6 +6,7 @@ secret) and never event titles; the page translates the code when it shows it.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
@@ -41,5 +42,17 @@ def describe(last_error: str) -> str:
     if not last_error:
         return ""
     code, _sep, detail = last_error.partition(": ")
+    if code == "too_many_events" and detail.startswith("rule;"):
+        return _runaway_rule(detail)
     message = str(MESSAGES.get(code, MESSAGES["internal"]))
     return f"{message} ({detail})" if detail else message
+
+
+def _runaway_rule(detail: str) -> str:
+    """The event is named by its first start and its UID, never by its title: a title may say
+    something personal, and the nurse finds the event in her calendar by its date."""
+    fields = dict(part.strip().partition("=")[::2] for part in detail.split(";")[1:])
+    return gettext(
+        "One repeating event would block too many times to import: the series that starts "
+        "%(start)s (UID %(uid)s). Change how often it repeats, or delete it, in your calendar."
+    ) % {"start": fields.get("start", "?"), "uid": fields.get("uid", "?") or "?"}
