@@ -21,6 +21,7 @@ FLOW: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("book/hold/", views.hold, "hold"),
     ("book/details/<str:reference>/", views.details, "details"),
     ("book/details/<str:reference>/release/", views.release, "release"),
+    ("book/details/<str:reference>/language/", views.details_language, "details_language"),
 ]
 
 

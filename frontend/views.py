@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from scheduling.access import access_hold
 from scheduling.availability import (
@@ -521,6 +522,11 @@ def details(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
             error=error,
             day_url=day_url + f"?site={booking.site.code}",
             release_url=municipality_url(municipality.code, "release", booking.reference),
+            # The language switcher sends this form along, so what she typed is kept.
+            language_form="details-form",
+            language_action=municipality_url(
+                municipality.code, "details_language", booking.reference
+            ),
             minutes=booking.interview_type.hold_minutes,
             # Booked now, it could no longer be changed or cancelled online: say so first.
             deadline_passed=deadline if deadline < timezone.now() else None,
@@ -601,3 +607,19 @@ def release(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
         municipality_url(municipality.code, "day", f"{timezone.localdate(booking.start)}")
         + f"?site={booking.site.code}"
     )
+
+
+@require_POST
+def details_language(request: HttpRequest, reference: str, muni: str | None = None) -> HttpResponse:
+    """The language switcher of the details page: it posts the form she is filling in, which is
+    kept in her session (as when her hold runs out) and filled in again in the new language.
+    Consent is not kept: she gives it on the page in the language she reads."""
+    municipality = _municipality(muni)
+    booking = access_hold(_hold_owner(request), reference)
+    draft = {k: request.POST.get(k, "") for k in DRAFT_FIELDS}
+    if draft["preferred_language"] == get_language():
+        del draft["preferred_language"]  # the page's default, not her choice: follow the page
+    request.session[SESSION_DRAFT] = draft
+    response = set_language(request)  # checks the language and sets the cookie
+    response["Location"] = municipality_url(municipality.code, "details", booking.reference)
+    return response
