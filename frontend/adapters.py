@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from notifications import services as outbox
+from notifications import login_codes
 from scheduling.access import is_staff_account, is_staff_or_superuser_account
 from scheduling.models import Municipality, User
 from scheduling.selectors import municipality_get
@@ -131,7 +131,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_verification_code_sms(
         self, user: AbstractBaseUser, phone: str, code: str, **kwargs: Any
     ) -> None:
-        outbox.message_send_login_code(
+        login_codes.message_send_login_code(
             municipality=self._municipality_for(user),
             channel="sms",
             recipient=phone,
@@ -144,7 +144,7 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         if template_prefix == LOGIN_CODE_MAIL:
             user = context.get("user") or self._user_by_email(email)
-            outbox.message_send_login_code(
+            login_codes.message_send_login_code(
                 municipality=self._municipality_for(user),
                 channel="email",
                 recipient=email,

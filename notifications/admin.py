@@ -39,7 +39,7 @@ class SmsOptOutAdmin(admin.ModelAdmin):
 
 
 class MessageTextAdminForm(forms.ModelForm):
-    """The same checks as the staff portal (services.message_text_check)."""
+    """The same checks as the staff portal (text_services.message_text_check)."""
 
     class Meta:
         model = MessageText
@@ -48,7 +48,7 @@ class MessageTextAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         from scheduling.errors import BookingError
 
-        from .services import message_text_check
+        from .text_services import message_text_check
 
         super().clean()
         data = self.cleaned_data

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
@@ -57,15 +56,6 @@ class RetryLater(Exception):
     def __init__(self, error: TransportError) -> None:
         super().__init__(str(error))
         self.error = error
-
-
-@dataclass
-class DispatchResult:
-    claimed: list[tuple[int, int]] = field(default_factory=list)
-    skipped: int = 0
-    reconciled: int = 0
-    enqueued: int = 0
-    more: bool = False  # a full page was claimed and sent on: more rows may be due
 
 
 def _lease(now: dt.datetime, extra: float = 0) -> dt.datetime:
@@ -127,54 +117,6 @@ def messages_claim_due(*, now: dt.datetime, limit: int | None = None) -> list[tu
             updated_at=now,
         )
     return [(message_id, claim + 1) for message_id, claim in rows]
-
-
-SEND_BATCH_SIZE = 20
-
-
-def messages_enqueue(claims: list[tuple[int, int]]) -> int:
-    """One send task per batch of up to SEND_BATCH_SIZE claimed rows (one broker round trip
-    and one task per batch, not per row); each row keeps its own claim inside the batch.
-    If the broker is unreachable the rest go back to pending."""
-    from .tasks import send_messages
-
-    for start in range(0, len(claims), SEND_BATCH_SIZE):
-        batch = claims[start : start + SEND_BATCH_SIZE]
-        try:
-            send_messages.apply_async(([list(pair) for pair in batch],), retry=False)
-        except Exception:  # kombu raises several types for "broker unreachable"
-            rest = [m for m, _ in claims[start:]]
-            Message.objects.filter(
-                id__in=rest, status=S.SENDING, attempt_started_at__isnull=True
-            ).update(status=S.PENDING, lease_until=None, updated_at=timezone.now())
-            log.warning(
-                "broker unreachable: %d messages stay pending for the next dispatch", len(rest)
-            )
-            return start
-    return len(claims)
-
-
-def dispatch_due_messages(
-    *, now: dt.datetime | None = None, limit: int | None = None
-) -> DispatchResult:
-    """One dispatcher run: skip the stale, settle the stuck, claim the due, enqueue them."""
-    now = now or timezone.now()
-    limit = settings.MESSAGE_DISPATCH_PAGE if limit is None else limit
-    result = DispatchResult()
-    result.skipped = messages_skip_stale(now=now)
-    result.reconciled = messages_reconcile_stuck(now=now)
-    result.claimed = messages_claim_due(now=now, limit=limit)
-    result.enqueued = messages_enqueue(result.claimed)
-    result.more = limit > 0 and len(result.claimed) == limit == result.enqueued
-    if result.claimed or result.skipped or result.reconciled:
-        log.info(
-            "dispatch: claimed=%d enqueued=%d skipped=%d reconciled=%d",
-            len(result.claimed),
-            result.enqueued,
-            result.skipped,
-            result.reconciled,
-        )
-    return result
 
 
 # --- one send --------------------------------------------------------------------------------
@@ -505,7 +447,8 @@ def _failed(message: Message, claim: int, error: TransportError, *, final_attemp
 
 
 def message_fall_back_to_email(*, message: Message) -> Message | None:
-    """An SMS that cannot reach her becomes an email, if she gave an address.
+    """An SMS that cannot reach her becomes an email, if she gave an address. Returns the new
+    row (the caller nudges the dispatcher: tasks.py talks to the broker, this module never).
 
     The fallback is one more outbox row (same purpose and occurrence, channel email), so the
     uniqueness rule still holds: if she already gets this message by email, nothing is added.
@@ -531,40 +474,43 @@ def message_fall_back_to_email(*, message: Message) -> Message | None:
             )
     except IntegrityError:
         return None
-    from .services import wake_dispatcher_on_commit
-
-    wake_dispatcher_on_commit()
     return fallback
 
 
 # --- reconciling sends whose outcome was lost -------------------------------------------------
 
 
-def messages_reconcile_stuck(*, now: dt.datetime, limit: int = 100) -> int:
-    """Settle rows whose claim outlived its lease (a worker died, a task was lost)."""
+def messages_reconcile_stuck(
+    *, now: dt.datetime, limit: int = 100
+) -> tuple[int, list[tuple[int, int]]]:
+    """Settle rows whose claim outlived its lease (a worker died, a task was lost).
+
+    Returns how many were stuck, and the (id, claim) pairs claimed afresh, for the caller to
+    hand to the send tasks.
+    """
     stuck = list(
         Message.objects.filter(status=S.SENDING, lease_until__lt=now).order_by("lease_until")[
             :limit
         ]
     )
+    reclaimed = []
     for message in stuck:
         if message.attempt_started_at is None:
-            _reclaim(message, now)
+            reclaimed += _reclaim(message, now)
         else:
-            _reconcile_in_flight(message, now)
-    return len(stuck)
+            reclaimed += _reconcile_in_flight(message, now)
+    return len(stuck), reclaimed
 
 
-def _reclaim(message: Message, now: dt.datetime, **fields: object) -> None:
+def _reclaim(message: Message, now: dt.datetime, **fields: object) -> list[tuple[int, int]]:
     """Give the row a fresh claim (the old task, if it ever runs, finds nothing to do)."""
     claimed = Message.objects.filter(id=message.pk, claim=message.claim, status=S.SENDING).update(
         claim=F("claim") + 1, claimed_at=now, lease_until=_lease(now), updated_at=now, **fields
     )
-    if claimed:
-        messages_enqueue([(message.pk, message.claim + 1)])
+    return [(message.pk, message.claim + 1)] if claimed else []
 
 
-def _reconcile_in_flight(message: Message, now: dt.datetime) -> None:
+def _reconcile_in_flight(message: Message, now: dt.datetime) -> list[tuple[int, int]]:
     """The worker died between calling the provider and recording the outcome.
 
     SMS: ask Twilio for messages to her number since the attempt began. If it holds ours
@@ -583,7 +529,7 @@ def _reconcile_in_flight(message: Message, now: dt.datetime) -> None:
             last_error="the sender stopped during the send; it may or may not have "
             "arrived: please check with her",
         )
-        return
+        return []
     full = _load(message.pk)
     try:
         body = _outgoing(full).text
@@ -603,7 +549,7 @@ def _reconcile_in_flight(message: Message, now: dt.datetime) -> None:
             Message.objects.filter(id=message.pk, claim=message.claim).update(
                 lease_until=now + retry_in, updated_at=now
             )
-        return
+        return []
     match = next((r for r in records if r.body == body), None)
     if match is not None:
         _settle(
@@ -617,6 +563,6 @@ def _reconcile_in_flight(message: Message, now: dt.datetime) -> None:
             **({"context": {}} if message.purpose == Message.Purpose.LOGIN_CODE else {}),
         )
         log.info("message %s: provider had it, recorded without resending", message.pk)
-        return
+        return []
     log.info("message %s: provider never got it, sending again", message.pk)
-    _reclaim(message, now, attempt_started_at=None)
+    return _reclaim(message, now, attempt_started_at=None)

@@ -142,7 +142,7 @@ class MessageText(models.Model):
     """A municipality's own wording of one message, replacing the shipped template for one
     channel, purpose and language. The body is Django template text with the shipped templates'
     variables ({{ municipality }}, {{ site }}, {{ when }}, {{ reference }}…), rendered without
-    HTML escaping like the shipped .txt templates. Written through services.message_text_save,
+    HTML escaping like the shipped .txt templates. Written through text_services.message_text_save,
     which checks it compiles and, for SMS, fits two segments with no health words and no link."""
 
     municipality = models.ForeignKey(

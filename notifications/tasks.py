@@ -1,17 +1,89 @@
-"""Celery tasks: thin, idempotent, taking ids. The outbox rows are the source of truth."""
+"""Celery tasks, and the only module of this app that talks to the broker: thin, idempotent,
+taking ids. The outbox rows are the source of truth; the dispatcher's rules are in dispatch.py.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
-from .dispatch import RetryLater, SendBatch, dispatch_due_messages, message_send
+from .dispatch import (
+    RetryLater,
+    SendBatch,
+    message_send,
+    messages_claim_due,
+    messages_reconcile_stuck,
+    messages_skip_stale,
+)
+from .models import Message
 
 log = logging.getLogger(__name__)
+S = Message.Status
+SEND_BATCH_SIZE = 20
+# A failed SMS or one to a number that answered STOP may have left an email in its place.
+MAY_FALL_BACK = frozenset({S.FAILED, S.SKIPPED})
+
+
+@dataclass
+class DispatchResult:
+    claimed: list[tuple[int, int]] = field(default_factory=list)
+    skipped: int = 0
+    reconciled: int = 0
+    enqueued: int = 0
+    more: bool = False  # a full page was claimed and sent on: more rows may be due
+
+
+def dispatch_due_messages(
+    *, now: dt.datetime | None = None, limit: int | None = None
+) -> DispatchResult:
+    """One dispatcher run: skip the stale, settle the stuck, claim the due, enqueue them."""
+    now = now or timezone.now()
+    limit = settings.MESSAGE_DISPATCH_PAGE if limit is None else limit
+    result = DispatchResult()
+    result.skipped = messages_skip_stale(now=now)
+    result.reconciled, reclaimed = messages_reconcile_stuck(now=now)
+    messages_enqueue(reclaimed)
+    result.claimed = messages_claim_due(now=now, limit=limit)
+    result.enqueued = messages_enqueue(result.claimed)
+    result.more = limit > 0 and len(result.claimed) == limit == result.enqueued
+    if result.claimed or result.skipped or result.reconciled:
+        log.info(
+            "dispatch: claimed=%d enqueued=%d skipped=%d reconciled=%d",
+            len(result.claimed),
+            result.enqueued,
+            result.skipped,
+            result.reconciled,
+        )
+    return result
+
+
+def messages_enqueue(claims: list[tuple[int, int]]) -> int:
+    """One send task per batch of up to SEND_BATCH_SIZE claimed rows (one broker round trip
+    and one task per batch, not per row); each row keeps its own claim inside the batch.
+    If the broker is unreachable the rest go back to pending."""
+    for start in range(0, len(claims), SEND_BATCH_SIZE):
+        batch = claims[start : start + SEND_BATCH_SIZE]
+        try:
+            send_messages.apply_async(([list(pair) for pair in batch],), retry=False)
+        except Exception:  # kombu raises several types for "broker unreachable"
+            rest = [m for m, _ in claims[start:]]
+            Message.objects.filter(
+                id__in=rest, status=S.SENDING, attempt_started_at__isnull=True
+            ).update(status=S.PENDING, lease_until=None, updated_at=timezone.now())
+            log.warning(
+                "broker unreachable: %d messages stay pending for the next dispatch", len(rest)
+            )
+            return start
+    return len(claims)
 
 
 @shared_task(bind=True, name="notifications.dispatch_due", time_limit=55, soft_time_limit=50)
@@ -48,9 +120,11 @@ def dispatch_due(self, limit: int | None = None) -> int:
     time_limit=40,
 )
 def send_message(self, message_id: int, claim: int) -> str:
-    return message_send(
+    outcome = message_send(
         message_id=message_id, claim=claim, final_attempt=self.request.retries >= self.max_retries
     )
+    _wake_for_fallbacks([outcome])
+    return outcome
 
 
 @shared_task(
@@ -84,7 +158,27 @@ def send_messages(claims: list[list[int]]) -> list[str]:
                 outcomes.append("error")
     finally:
         batch.record()
+    _wake_for_fallbacks(outcomes)
     return outcomes
+
+
+def _wake_for_fallbacks(outcomes: Iterable[str]) -> None:
+    """An email that stands in for a failed or refused SMS goes out now, not at the next beat."""
+    if MAY_FALL_BACK.intersection(outcomes):
+        wake_dispatcher_on_commit()
+
+
+def send_message_retry_later(message_id: int) -> None:
+    """A sign-in code's first attempt was made in the request: the send task has the rest."""
+    try:
+        send_message.apply_async(
+            (message_id, 1),
+            retries=1,
+            countdown=settings.MESSAGE_RETRY_BACKOFF_SECONDS,
+            retry=False,
+        )
+    except Exception:  # broker down: the lease runs out and the dispatcher takes it again
+        log.warning("could not hand message %s to the broker for a retry", message_id)
 
 
 def _retry_alone(message_id: int, claim: int) -> str:
@@ -118,3 +212,11 @@ def wake_dispatcher() -> None:
             dispatch_due.apply_async(retry=False, connection=conn)
     except Exception:  # broker down: the rows wait for beat, nothing is lost
         log.warning("could not reach the broker; due messages wait for the next dispatch")
+
+
+def wake_dispatcher_on_commit() -> None:
+    """Ask for an immediate dispatch once the transaction commits.
+
+    Only a nudge: if the broker is down the rows stay pending and beat's next run sends them.
+    """
+    transaction.on_commit(wake_dispatcher, robust=True)

@@ -8,7 +8,7 @@ routes and a phone may be shared. Japanese SMS is UCS-2, 70 characters per singl
 67 per part when split, so each text is written to fit one segment, at most two.
 
 A municipality may replace a text for one channel, purpose and language (models.MessageText,
-written through services.message_text_save). Its own text wins for messages in exactly that
+written through text_services.message_text_save). Its own text wins for messages in exactly that
 language; everything else keeps the shipped chain above.
 """
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 JAPANESE = ("ja", "ja-easy")
 # Lock screens and shared phones: none of these may appear in an SMS (checked for the shipped
 # texts by tests/notifications/test_sms_texts.py and for a municipality's own by
-# services.message_text_save). Matched case-insensitively.
+# text_services.message_text_save). Matched case-insensitively.
 HEALTH_WORDS = (
     "妊",
     "産",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from . import services
+from . import inbound
 from .texts import render_sms, template_language
 
 
@@ -47,7 +47,7 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     sid = request.POST.get("MessageSid", "")[:64]
     status = request.POST.get("MessageStatus", request.POST.get("SmsStatus", ""))[:20]
     if sid:
-        services.message_record_provider_status(
+        inbound.message_record_provider_status(
             provider_id=sid,
             status=status,
             error_code=request.POST.get("ErrorCode", "")[:32],
@@ -79,14 +79,14 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     if not _signed_by_twilio(request):
         return HttpResponseForbidden()
     phone = request.POST.get("From", "")[:20]
-    keyword = services.sms_keyword(request.POST.get("Body", "")[:160])
+    keyword = inbound.sms_keyword(request.POST.get("Body", "")[:160])
     if not phone:
         return _twiml(None)
-    if keyword in services.OPT_OUT_WORDS:
-        services.sms_opt_out_record(phone=phone, keyword=keyword)
+    if keyword in inbound.OPT_OUT_WORDS:
+        inbound.sms_opt_out_record(phone=phone, keyword=keyword)
         return _twiml(_reply(phone, "opted_out"))
-    if keyword in services.OPT_IN_WORDS:
-        services.sms_opt_in_record(phone=phone)
+    if keyword in inbound.OPT_IN_WORDS:
+        inbound.sms_opt_in_record(phone=phone)
         return _twiml(_reply(phone, "opted_in"))
     # Anything else: no reply (this number is not read by anyone).
     return _twiml(None)

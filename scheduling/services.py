@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications import services as outbox
+from notifications import outbox
 
 from .availability import (
     Slot,

@@ -302,7 +302,7 @@ class InterviewTypeConfigForm(forms.ModelForm):
 
 class MessageTextForm(forms.Form):
     """Her municipality's own wording of one message; the service checks it (see
-    notifications.services.message_text_check)."""
+    notifications.text_services.message_text_check)."""
 
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
     body = forms.CharField(

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.outbox import message_resend
 from notifications.selectors import messages_for_booking
-from notifications.services import message_resend
 from scheduling.access import (
     access_booking_as_staff,
     access_message_as_staff,
@@ -36,7 +36,6 @@ from scheduling.services import booking_cancel, booking_mark_attendance, booking
 from scheduling.staff_selectors import staff_bookings
 from scheduling.staff_services import (
     access_log_record,
-    booking_create_on_behalf,
     booking_update_staff_details,
 )
 

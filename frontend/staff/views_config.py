@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.models import Message, MessageText
-from notifications.services import message_text_check, message_text_reset, message_text_save
+from notifications.text_services import (
+    message_text_check,
+    message_text_reset,
+    message_text_save,
+)
 from notifications.texts import shipped_source
 from scheduling.access import access_municipality_admin, scope_for, signed_in
 from scheduling.config_services import (

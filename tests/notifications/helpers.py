@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from notifications.dispatch import DispatchResult, dispatch_due_messages
 from notifications.models import Message
+from notifications.tasks import DispatchResult, dispatch_due_messages
 from scheduling.models import Booking, Municipality
 from scheduling.services import booking_create
 from tests.base import BaseTestCase, tokyo

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from notifications.dispatch import dispatch_due_messages, message_send, messages_claim_due
+from notifications.dispatch import message_send, messages_claim_due
 from notifications.models import Message
-from notifications.tasks import dispatch_due, send_message
+from notifications.tasks import dispatch_due, dispatch_due_messages, send_message
 from tests.base import NOW
 from tests.notifications.helpers import NotificationsTestCase, login_codes_due
 

@@ -15,7 +15,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.template.loader import get_template
 
-from notifications.services import message_send_login_code
+from notifications.login_codes import message_send_login_code
 from notifications.texts import template_language
 from scheduling.services import booking_cancel, booking_reschedule
 from tests.base import tokyo

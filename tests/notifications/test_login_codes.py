@@ -7,8 +7,8 @@ import logging
 
 from django.core import mail
 
+from notifications.login_codes import message_send_login_code
 from notifications.models import Message
-from notifications.services import message_send_login_code
 from tests.notifications.helpers import FakeTwilioTestCase
 
 

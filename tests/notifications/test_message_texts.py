@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from notifications.dispatch import _load
 from notifications.models import Message, MessageText
-from notifications.services import message_text_reset, message_text_save
+from notifications.text_services import message_text_reset, message_text_save
 from notifications.texts import render_message
 from scheduling.errors import BookingError
 from tests.notifications.helpers import NotificationsTestCase

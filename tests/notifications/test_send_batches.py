@@ -10,9 +10,9 @@ from django.conf import settings
 from django.test import override_settings
 
 from notifications.checks import lease_outlasts_the_send_tasks
-from notifications.dispatch import SEND_BATCH_SIZE, SendBatch, message_send, messages_claim_due
+from notifications.dispatch import SendBatch, message_send, messages_claim_due
 from notifications.models import Message, SmsOptOut
-from notifications.tasks import send_messages
+from notifications.tasks import SEND_BATCH_SIZE, send_messages
 from scheduling.services import booking_cancel, booking_reschedule
 from tests.base import tokyo
 from tests.fakes.twilio import signed_post

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from notifications.dispatch import dispatch_due_messages
 from notifications.models import Message, SmsOptOut
+from notifications.tasks import dispatch_due_messages
 from scheduling.models import BookingEvent
 from scheduling.services import booking_cancel, booking_create
 from tests.base import NOW, tokyo

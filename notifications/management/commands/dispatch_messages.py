@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from notifications.dispatch import dispatch_due_messages
+from notifications.tasks import dispatch_due_messages
 
 
 class Command(BaseCommand):

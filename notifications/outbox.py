@@ -1,0 +1,199 @@
+"""The outbox as the booking services see it: queue what a booking change owes her, take back
+what it no longer owes, and send a failed message again. Called inside the booking services'
+transactions, never on its own.
+
+The dispatcher (dispatch.py, run by tasks.py) reads these rows; the rows, not Celery, are the
+source of truth. Reminders go out only within civil hours (CIVIL_HOURS_START … _END, local).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scheduling.errors import BookingError, booking_error
+from scheduling.models import BookingEvent
+
+from .dispatch import not_worth_sending
+from .models import Message, SmsOptOut
+from .tasks import wake_dispatcher_on_commit
+
+if TYPE_CHECKING:
+    from scheduling.models import Booking, User
+
+# Reminders are not worth sending if they would arrive this close to the interview or to the
+# confirmation she has just received.
+MIN_GAP = dt.timedelta(hours=1)
+EVENING_EDGE = dt.timedelta(minutes=15)
+
+
+def civil_send_time(send_at: dt.datetime, tz: dt.tzinfo, before: dt.datetime) -> dt.datetime:
+    """Move a send time out of the night (CIVIL_HOURS_END … CIVIL_HOURS_START, local).
+
+    It goes to the nearer edge of the allowed window that is still before `before` (the
+    interview): back to the evening (a quarter before the end hour) or on to the morning.
+    """
+    local = send_at.astimezone(tz)
+    start_h, end_h = settings.CIVIL_HOURS_START, settings.CIVIL_HOURS_END
+    if start_h <= local.hour < end_h:
+        return send_at
+    day = local.date()
+    if local.hour >= end_h:
+        evening_day, morning_day = day, day + dt.timedelta(days=1)
+    else:
+        evening_day, morning_day = day - dt.timedelta(days=1), day
+    evening = dt.datetime.combine(evening_day, dt.time(end_h), tzinfo=tz) - EVENING_EDGE
+    morning = dt.datetime.combine(morning_day, dt.time(start_h), tzinfo=tz)
+    if morning < before and (morning - send_at) <= (send_at - evening):
+        return morning
+    return evening
+
+
+def reminder_times(booking: Booking, now: dt.datetime) -> list[tuple[str, dt.datetime]]:
+    """(occurrence, send_at) for each reminder the interview type asks for and time allows."""
+    tz = booking.municipality.tz
+    result = []
+    for hours in sorted(set(booking.interview_type.reminder_hours_before), reverse=True):
+        send_at = civil_send_time(booking.start - dt.timedelta(hours=int(hours)), tz, booking.start)
+        if send_at < now + MIN_GAP or send_at > booking.start - MIN_GAP / 2:
+            continue
+        result.append((f"{int(hours)}h-s{booking.sequence}", send_at))
+    return result
+
+
+def _channels(booking: Booking) -> list[tuple[str, str]]:
+    """(channel, recipient) pairs she asked for and can receive."""
+    resident = booking.pregnancy.resident if booking.pregnancy else None
+    if resident is None:
+        return []
+    pairs: list[tuple[str, str]] = []
+    if booking.notify_sms and resident.phone and not resident.sms_opt_out:
+        if not SmsOptOut.objects.filter(phone=resident.phone).exists():
+            pairs.append((Message.Channel.SMS, resident.phone))
+    if booking.notify_email and resident.email:
+        pairs.append((Message.Channel.EMAIL, resident.email))
+    if not pairs and resident.email:
+        # SMS impossible (opted out, no phone): email is better than silence.
+        pairs.append((Message.Channel.EMAIL, resident.email))
+    return pairs
+
+
+def _row(
+    booking: Booking,
+    purpose: str,
+    channel: str,
+    recipient: str,
+    occurrence: str,
+    send_at: dt.datetime,
+) -> Message:
+    return Message(
+        booking=booking,
+        municipality_id=booking.municipality_id,
+        purpose=purpose,
+        channel=channel,
+        recipient=recipient,
+        occurrence=occurrence,
+        language=booking.language,
+        send_at=send_at,
+    )
+
+
+def messages_queue_for_booking(
+    *, booking: Booking, purpose: str, now: dt.datetime | None = None
+) -> int:
+    """Queue what a booking change owes her: the notice now, and reminders where they apply.
+
+    One INSERT for all rows; a row already queued for the same (booking, purpose, channel,
+    occurrence) is skipped by the unique constraint (ON CONFLICT DO NOTHING / INSERT OR
+    IGNORE), so a repeated call queues nothing twice. Returns how many rows were asked for.
+    """
+    now = now or timezone.now()
+    rows: list[Message] = []
+    occurrence = f"s{booking.sequence}" if purpose in ("reschedule", "cancellation") else ""
+    for channel, recipient in _channels(booking):
+        rows.append(_row(booking, purpose, channel, recipient, occurrence, now))
+        if purpose in ("confirmation", "reschedule"):
+            for occ, send_at in reminder_times(booking, now):
+                rows.append(
+                    _row(booking, Message.Purpose.REMINDER, channel, recipient, occ, send_at)
+                )
+    if rows:
+        Message.objects.bulk_create(rows, ignore_conflicts=True)
+        wake_dispatcher_on_commit()
+    return len(rows)
+
+
+def messages_void_pending(*, booking: Booking) -> int:
+    """A cancelled or moved booking takes back everything not yet sent."""
+    return Message.objects.filter(booking=booking, status=Message.Status.PENDING).update(
+        status=Message.Status.CANCELLED, updated_at=timezone.now()
+    )
+
+
+# --- staff: send a failed message again -----------------------------------------------------------
+
+
+def message_resend(*, message_id: int, actor: User, now: dt.datetime | None = None) -> Message:
+    """Staff send a failed message again: after a provider outage outlasted the retries, or once
+    her number or address has been corrected. The same row goes back to the outbox (so the
+    uniqueness rule still holds), to her contact as it is now, and the booking's log says who
+    asked. Raises BookingError when it would be wrong to send it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("booking__pregnancy__resident")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None or message.booking is None:
+            raise booking_error("not_found")
+        if message.status != Message.Status.FAILED:
+            raise BookingError("invalid_state", _("Only a message that failed can be sent again."))
+        if message.purpose == Message.Purpose.LOGIN_CODE:
+            raise BookingError(
+                "invalid_state", _("A sign-in code is not sent again: she can ask for a new one.")
+            )
+        message.send_at = now
+        if not_worth_sending(message, now) is not None:
+            raise BookingError(
+                "invalid_state",
+                _("This message no longer fits the booking: it was moved, cancelled or is over."),
+            )
+        message.recipient = _current_contact(message)
+        message.status = Message.Status.PENDING
+        message.error_code = message.last_error = message.provider_id = ""
+        message.attempt_started_at = message.lease_until = None
+        message.sent_at = message.delivered_at = None
+        message.save()
+        BookingEvent.objects.create(
+            booking=message.booking,
+            kind=BookingEvent.Kind.UPDATED,
+            actor=actor,
+            actor_is_staff=True,
+            data={"message_resent": message.pk, "purpose": message.purpose},
+        )
+        wake_dispatcher_on_commit()
+    return message
+
+
+def _current_contact(message: Message) -> str:
+    assert message.booking is not None
+    pregnancy = message.booking.pregnancy
+    resident = pregnancy.resident if pregnancy else None
+    if message.channel == Message.Channel.EMAIL:
+        if resident is None or not resident.email:
+            raise BookingError("invalid", _("There is no email address on file for her."))
+        return resident.email
+    if resident is None or not resident.phone:
+        raise BookingError("invalid", _("There is no mobile number on file for her."))
+    if resident.sms_opt_out or SmsOptOut.objects.filter(phone=resident.phone).exists():
+        raise BookingError(
+            "invalid", _("She has stopped our SMS (STOP): please call her or use email.")
+        )
+    return resident.phone
