@@ -250,6 +250,8 @@ class BookingListCreate(APIView):
     throttle_classes = BOOKING_THROTTLES
 
     @extend_schema(
+        # Named, or it collides with the one booking's GET (check --deploy warns, W001).
+        operation_id="bookings_list",
         parameters=[s.BookingListQuery, s.PageQuery],
         responses=s.BookingPageSerializer,
         summary="Her own bookings, or the bookings at a staff member's sites",

@@ -11,34 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from yurikago.env import envbool, envchoice, envint, envlist, envstr, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def envbool(name: str, default: str = "False") -> bool:
-    """Strict boolean: only "True" or "False", so a typo never silently flips a switch."""
-    value = os.getenv(name, default)
-    if value not in ("True", "False"):
-        raise ImproperlyConfigured(f"{name} must be True or False, not {value!r}")
-    return value == "True"
-
-
-def envint(name: str, default: int) -> int:
-    value = os.getenv(name, "")
-    if value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
-
-
-def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
-
+# `.env` (or the file ENV_FILE names) fills in what the process environment does not set; an
+# empty value counts as unset. Its strict format is described in yurikago/env.py.
+load_env_file(Path(os.environ.get("ENV_FILE") or BASE_DIR / ".env"))
 
 DEBUG = envbool("DEBUG")
-SECRET_KEY = os.getenv("SECRET_KEY", "")
+SECRET_KEY = envstr("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
@@ -49,7 +33,7 @@ SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
+SITE_ROOT = envstr("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,12 +59,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Permissions-Policy, and no-store on answers that do not say how they may be cached.
+    "yurikago.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signs out sessions idle too long (residents 30 min, staff per setting) or too old.
+    "yurikago.security.IdleSessionMiddleware",
     # Marks the user with whether her session passed password + TOTP (scheduling.access).
     "yurikago.staff_sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -112,7 +102,7 @@ TEMPLATES = [
 # SQLite by default with IMMEDIATE transactions: every write transaction takes the write lock at
 # BEGIN, so check-then-insert in the booking service is serialised. DATABASE_URL switches to
 # PostgreSQL, where exclusion constraints enforce the same invariants.
-DATABASE_URL = os.getenv("DATABASE_URL", "")
+DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
     import dj_database_url
 
@@ -123,7 +113,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.getenv("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": envstr("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -181,10 +171,48 @@ STORAGES = {
 }
 
 # --- Security -----------------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Off by default: the embedded run is plain http://127.0.0.1. Production (behind TLS) turns
+# them on from the environment; .env.example lists the production values.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
+# "HEADER,value" that the reverse proxy (and only it) sets on HTTPS requests, e.g.
+# HTTP_X_FORWARDED_PROTO,https. Unset: trust no header (a client could forge it).
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = None
+if _proxy_ssl_header := envlist("SECURE_PROXY_SSL_HEADER"):
+    if len(_proxy_ssl_header) != 2 or not _proxy_ssl_header[0].startswith("HTTP_"):
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be HTTP_<HEADER>,<value>, "
+            "e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
+# SECURE_COOKIES=True switches both cookies (and the language cookie) at once.
+_secure_cookies = envbool("SECURE_COOKIES", "False")
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(_secure_cookies))
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(_secure_cookies))
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Idle timeouts (minutes) and an absolute limit (hours), enforced by
+# yurikago.security.IdleSessionMiddleware; every request restarts the idle clock.
+SESSION_IDLE_MINUTES_RESIDENT = envint("SESSION_IDLE_MINUTES_RESIDENT", 30)
+SESSION_IDLE_MINUTES_STAFF = envint("SESSION_IDLE_MINUTES_STAFF", 30)
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Content-Security-Policy: this origin only, no inline code (templates carry none; the API docs'
+# inline bits carry the request's nonce). CSS uses a few data: images (icons).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -196,40 +224,40 @@ EMAIL_URL_BACKENDS = {
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }
-_email_backend = os.getenv("EMAIL_BACKEND_KIND", "console")
+_email_backend = envstr("EMAIL_BACKEND_KIND", "console")
 if _email_backend not in EMAIL_URL_BACKENDS:
     raise ImproperlyConfigured(f"EMAIL_BACKEND_KIND must be one of {sorted(EMAIL_URL_BACKENDS)}")
 _mailer_options: dict[str, object] = {}
 if _email_backend == "smtp":
     _mailer_options = {
-        "host": os.getenv("SMTP_HOST", "localhost"),
+        "host": envstr("SMTP_HOST", "localhost"),
         "port": envint("SMTP_PORT", 587),
-        "username": os.getenv("SMTP_USER", ""),
-        "password": os.getenv("SMTP_PASSWORD", ""),
+        "username": envstr("SMTP_USER"),
+        "password": envstr("SMTP_PASSWORD"),
         "use_tls": envbool("SMTP_USE_TLS", "True"),
         "timeout": envint("SMTP_TIMEOUT", 10),
     }
 elif _email_backend == "file":
-    _mailer_options = {"file_path": os.getenv("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
+    _mailer_options = {"file_path": envstr("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
 MAILERS = {"default": {"BACKEND": EMAIL_URL_BACKENDS[_email_backend], "OPTIONS": _mailer_options}}
-DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "yurikago@localhost")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "yurikago@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- SMS (Twilio) -------------------------------------------------------------------------------
 # SMS_BACKEND: "console" (log only, the default) or "twilio".
-SMS_BACKEND = os.getenv("SMS_BACKEND", "console")
+SMS_BACKEND = envchoice("SMS_BACKEND", ("console", "twilio"), "console")
 # The console transport prints the text itself only for a developer at her own machine (the
 # demo's residents need their sign-in code); never in the logs, never with DEBUG off by default.
 SMS_CONSOLE_SHOW_TEXT = envbool("SMS_CONSOLE_SHOW_TEXT", "True" if DEBUG else "False")
-TWILIO_ACCOUNT_SID = os.getenv("TWILIO_ACCOUNT_SID", "")
-TWILIO_AUTH_TOKEN = os.getenv("TWILIO_AUTH_TOKEN", "")
+TWILIO_ACCOUNT_SID = envstr("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = envstr("TWILIO_AUTH_TOKEN")
 # During a token rotation (Twilio's "secondary token"): status callbacks signed with either count.
-TWILIO_SECONDARY_AUTH_TOKEN = os.getenv("TWILIO_SECONDARY_AUTH_TOKEN", "")
-TWILIO_MESSAGING_SERVICE_SID = os.getenv("TWILIO_MESSAGING_SERVICE_SID", "")
-TWILIO_FROM_NUMBER = os.getenv("TWILIO_FROM_NUMBER", "")
+TWILIO_SECONDARY_AUTH_TOKEN = envstr("TWILIO_SECONDARY_AUTH_TOKEN")
+TWILIO_MESSAGING_SERVICE_SID = envstr("TWILIO_MESSAGING_SERVICE_SID")
+TWILIO_FROM_NUMBER = envstr("TWILIO_FROM_NUMBER")
 # Only for tests and benchmarks: where the twilio client sends its requests (a fake on loopback).
-TWILIO_API_BASE = os.getenv("TWILIO_API_BASE", "")
-TWILIO_STATUS_CALLBACK_URL = os.getenv("TWILIO_STATUS_CALLBACK_URL", "")
+TWILIO_API_BASE = envstr("TWILIO_API_BASE")
+TWILIO_STATUS_CALLBACK_URL = envstr("TWILIO_STATUS_CALLBACK_URL")
 PROVIDER_TIMEOUT_SECONDS = envint("PROVIDER_TIMEOUT_SECONDS", 10)
 
 # --- Messages -----------------------------------------------------------------------------------
@@ -250,8 +278,8 @@ MESSAGE_DISPATCH_PAGE = envint("MESSAGE_DISPATCH_PAGE", 500)
 MESSAGE_LATE_AFTER_SECONDS = envint("MESSAGE_LATE_AFTER_SECONDS", 600)
 
 # --- Celery -------------------------------------------------------------------------------------
-REDIS_URL = os.getenv("REDIS_URL", "")
-CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", REDIS_URL or "memory://")
+REDIS_URL = envstr("REDIS_URL")
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 # Without a broker (the embedded default) tasks run in-process, so `make run` needs no services.
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False" if REDIS_URL else "True")
@@ -342,7 +370,7 @@ SPECTACULAR_SETTINGS = {
 # --- Cache --------------------------------------------------------------------------------------
 # Throttle counters live here. Per process without Redis (fine for one web process); shared by
 # every web process and host when REDIS_URL (or CACHE_URL) is set.
-CACHE_URL = os.getenv("CACHE_URL", REDIS_URL)
+CACHE_URL = envstr("CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -362,12 +390,12 @@ AVAILABILITY_CACHE_SECONDS = envint("AVAILABILITY_CACHE_SECONDS", 5)
 
 # --- Logging ------------------------------------------------------------------------------------
 # Logs carry ids and references, never names, phone numbers or anything about health.
-LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")
+LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
 # dictConfig's schema: nested dicts of mixed values (test_settings changes the root level).
 # LOG_FORMAT=json writes one JSON object per line. Both formats scrub phone numbers, email
 # addresses and URL tokens (yurikago/observability.py). Server errors mail ADMINS (comma-separated
 # addresses) what failed and where, without Django's report of form values and local variables.
-LOG_FORMAT = os.getenv("LOG_FORMAT", "") or "plain"
+LOG_FORMAT = envstr("LOG_FORMAT") or "plain"
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 ADMINS = envlist("ADMINS")
@@ -400,16 +428,19 @@ LOGGING: dict[str, Any] = {
 # Celery keeps these handlers and formats instead of installing its own on the root logger.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Optional error reporting to Sentry (or a compatible service): no personal data is sent.
-SENTRY_DSN = os.getenv("SENTRY_DSN", "")
+SENTRY_DSN = envstr("SENTRY_DSN")
 if SENTRY_DSN:
     from yurikago.observability import sentry_init
 
-    sentry_init(dsn=SENTRY_DSN, environment=os.getenv("SENTRY_ENVIRONMENT", "") or "production")
+    sentry_init(dsn=SENTRY_DSN, environment=envstr("SENTRY_ENVIRONMENT") or "production")
 
 LANGUAGE_COOKIE_NAME = "yurikago_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 
 
 # --- Tenancy ------------------------------------------------------------------------------------
 # Resident pages serve this municipality at "/"; others are reachable under /m/<code>/.
-DEFAULT_MUNICIPALITY = os.getenv("DEFAULT_MUNICIPALITY", "katsushika")
+DEFAULT_MUNICIPALITY = envstr("DEFAULT_MUNICIPALITY", "katsushika")

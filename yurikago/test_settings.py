@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+# A developer's own .env never changes what the suite sees.
+os.environ.setdefault("ENV_FILE", os.devnull)
 os.environ.setdefault(
     "SQLITE_PATH", os.path.join(os.path.dirname(__file__), "..", "var", "test.sqlite3")
 )

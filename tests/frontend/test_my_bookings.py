@@ -75,6 +75,7 @@ class MyBookingsTest(FlowTestCase):
 
     def test_after_the_deadline_she_is_asked_to_call(self) -> None:
         with time_machine.travel(tokyo(2026, 12, 2, 11, 30), tick=False):
+            self.client.force_login(self.w.hanako.user)  # a session lasts at most 12 hours
             page = self.client.get(
                 f"/bookings/{self.booking.reference}/cancel/", HTTP_ACCEPT_LANGUAGE="en"
             )

@@ -1,0 +1,112 @@
+"""Response headers and session lifetimes that apply to every page and API answer.
+
+- `SecurityHeadersMiddleware`: Permissions-Policy (the pages use no camera, microphone,
+  location, payment…) and `Cache-Control: no-store` on every answer that does not say how it
+  may be cached: pages and API answers carry her name, her bookings or the form she is filling
+  in, and a shared phone's back button or a proxy must not keep them. Views that serve public,
+  cacheable answers (calendar feeds, static files) set their own Cache-Control and keep it.
+- `IdleSessionMiddleware`: a signed-in session ends after SESSION_IDLE_MINUTES_RESIDENT (30)
+  without a request, or SESSION_IDLE_MINUTES_STAFF for a staff sign-in (password, TOTP); every
+  request restarts the clock, and no session lasts past SESSION_MAX_HOURS however busy it is.
+  Staff are told apart by the session's own sign-in records, so it costs no query.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+SEEN_KEY = "yurikago_seen_at"
+STARTED_KEY = "yurikago_started_at"
+# Writing the session on every request would cost a database write per page; the clock moves
+# on at most this often, so the timeout is exact to within this many seconds.
+SEEN_RESOLUTION_SECONDS = 30
+# allauth's record of how this session signed in (see frontend/staff/decorators.py).
+AUTH_RECORDS_KEY = "account_authentication_methods"
+STAFF_METHODS = {"password", "mfa"}
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers:
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+def idle_limit_seconds(request: HttpRequest) -> int:
+    records = request.session.get(AUTH_RECORDS_KEY) or []
+    is_staff_sign_in = any(record.get("method") in STAFF_METHODS for record in records)
+    minutes = (
+        settings.SESSION_IDLE_MINUTES_STAFF
+        if is_staff_sign_in
+        else settings.SESSION_IDLE_MINUTES_RESIDENT
+    )
+    return int(minutes * 60)
+
+
+class IdleSessionMiddleware:
+    """After AuthenticationMiddleware: signs out a session that sat idle or lived too long."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest) -> None:
+        session = request.session
+        now = int(time.time())
+        limit = idle_limit_seconds(request)
+        seen = session.get(SEEN_KEY)
+        started = session.get(STARTED_KEY, now)
+        too_idle = seen is not None and now - seen > limit
+        too_old = now - started > settings.SESSION_MAX_HOURS * 3600
+        if too_idle or too_old:
+            logout(request)
+            # Middleware further on may read the user again through django.contrib.auth's
+            # per-request cache; it must see nobody.
+            for cached in ("_cached_user", "_acached_user"):
+                if hasattr(request, cached):
+                    delattr(request, cached)
+            return
+        if seen is None or now - seen >= SEEN_RESOLUTION_SECONDS:
+            session[SEEN_KEY] = now
+            session[STARTED_KEY] = started
+            # The stored session (and its cookie) expire with the idle limit too, so an
+            # abandoned one is gone from the database at the next clearsessions.
+            session.set_expiry(limit + SEEN_RESOLUTION_SECONDS)
