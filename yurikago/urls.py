@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from api.views import healthz, healthz_messages
 from yurikago.admin_access import secure_the_admin
+from yurikago.health import healthz, healthz_messages
 
 secure_the_admin(admin.site)
 
