@@ -170,7 +170,10 @@ def calendar_upload(request: HttpRequest) -> HttpResponse:
         except BookingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
-            messages.success(request, _("Calendar file imported."))
+            # Received, not imported: the sync task reads it after this response.
+            messages.success(
+                request, _("Calendar file received. Its busy times are being imported.")
+            )
             return HttpResponseRedirect(_settings_url(request, nurse))
     return _page(request, nurse, status=400, upload_form=form)
 

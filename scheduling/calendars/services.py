@@ -33,7 +33,7 @@ from scheduling.models import (
     Site,
 )
 
-from . import expand, fetch
+from . import background, expand, fetch
 from .errors import SyncError
 
 log = logging.getLogger(__name__)
@@ -115,10 +115,11 @@ def calendar_add_url(*, nurse: Nurse, url: str, name: str = "") -> ExternalCalen
     return calendar
 
 
-def calendar_add_upload(
-    *, nurse: Nurse, content: bytes, name: str = "", now: dt.datetime | None = None
-) -> ExternalCalendar:
-    """Import a one-off .ics file; it is expanded now, so a broken file is refused at once."""
+def calendar_add_upload(*, nurse: Nurse, content: bytes, name: str = "") -> ExternalCalendar:
+    """Store a one-off .ics file and queue its import: the sync task parses and expands it, as
+    it does an address's body, never the web request (a hostile file must not hold a web
+    worker). Only what is cheap and certain is refused here: too large, or not a calendar in
+    any encoding (`expand.decode`, the same path a fetched body takes)."""
     if len(content) > settings.CALENDAR_FETCH_MAX_BYTES:
         raise _invalid(
             _("The file is too large (at most %(mb)d MB).")
@@ -126,19 +127,14 @@ def calendar_add_upload(
             "file",
         )
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _invalid(_("The file is not an iCalendar (.ics) file in UTF-8."), "file") from None
-    try:
-        expand.parse(text.encode())
+        text = expand.decode(content)
     except SyncError:
         raise _invalid(_("The file is not an iCalendar (.ics) calendar."), "file") from None
     with transaction.atomic():
         calendar = ExternalCalendar.objects.create(
             nurse=nurse, uploaded_ics=text, name=_clean_name(name, str(_("Imported file")))
         )
-    calendar_sync(calendar=calendar, now=now)
-    calendar.refresh_from_db()
+        calendar_request_sync(calendar=calendar)
     return calendar
 
 
@@ -153,11 +149,19 @@ def calendar_remove(*, calendar: ExternalCalendar, now: dt.datetime | None = Non
 
 
 def calendar_request_sync(*, calendar: ExternalCalendar, force: bool = False) -> None:
-    """Queue a sync: the first one of a new address, or the "sync now" button (`force`: fetch
-    and expand in full even if nothing seems to have changed)."""
+    """Queue a sync once the row is committed: the first one of a new address or file, or the
+    "sync now" button (`force`: fetch and expand in full even if nothing seems to have changed).
+    Without a broker the task runs after the response has been sent (`background`)."""
     from .tasks import sync_calendar
 
-    sync_calendar.delay_on_commit(calendar.pk, force)
+    if sync_calendar.app.conf.task_always_eager:
+        pk = calendar.pk
+        transaction.on_commit(
+            lambda: background.after_response(lambda: sync_calendar.apply(args=(pk, force))),
+            robust=True,
+        )
+    else:
+        sync_calendar.delay_on_commit(calendar.pk, force)
 
 
 # --- Sync ---------------------------------------------------------------------------------------
@@ -219,7 +223,7 @@ def calendar_sync(
                 etag=calendar.etag if current else "",
                 last_modified=calendar.last_modified_header if current else "",
             )
-        else:
+        else:  # decoded when it was uploaded; parsed and expanded only here
             fetched = fetch.Fetched(not_modified=False, body=calendar.uploaded_ics.encode())
         if fetched.not_modified:
             _record_success(calendar, now, fetched)

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from scheduling.models import Booking, Nurse, Site
+from django.test import TestCase
+
+from scheduling.calendars.services import calendar_add_upload
+from scheduling.models import Booking, ExternalCalendar, Nurse, Site
 from tests.base import World
 
 SHAPES = Path(__file__).parent / "shapes"
@@ -175,3 +178,14 @@ def make_bookings(
             )
         )
     return Booking.objects.bulk_create(rows)
+
+
+def import_upload(
+    case: TestCase, *, nurse: Nurse, content: bytes, name: str = ""
+) -> ExternalCalendar:
+    """Upload a file and run the import it queues (the sync task, as a worker would), then the
+    calendar as the page would show it."""
+    with case.captureOnCommitCallbacks(execute=True):
+        calendar = calendar_add_upload(nurse=nurse, content=content, name=name)
+    calendar.refresh_from_db()
+    return calendar

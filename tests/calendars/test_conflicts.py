@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from scheduling.calendars.selectors import bookings_with_calendar_conflicts
-from scheduling.calendars.services import calendar_add_upload, calendar_remove, calendar_sync
+from scheduling.calendars.services import calendar_remove, calendar_sync
 from scheduling.models import Booking, ExternalCalendar
 from scheduling.services import booking_create
 from tests.base import NOW, BaseTestCase, tokyo
+
+from .helpers import import_upload
 
 
 def ics(*events: tuple[str, str]) -> bytes:
@@ -35,18 +37,16 @@ class CalendarConflictTest(BaseTestCase):
 
     def test_an_overlapping_busy_time_flags_the_booking_and_cancels_nothing(self) -> None:
         before = Booking.objects.get(pk=self.booking.pk)
-        calendar_add_upload(
-            nurse=self.nurse, now=NOW, content=ics(("20261203T101500", "20261203T120000"))
-        )
+        import_upload(self, nurse=self.nurse, content=ics(("20261203T101500", "20261203T120000")))
         after = Booking.objects.get(pk=self.booking.pk)
         self.assertTrue(after.calendar_conflict)
         self.assertEqual(after.status, Booking.Status.CONFIRMED)
         self.assertEqual((after.sequence, after.updated_at), (before.sequence, before.updated_at))
 
     def test_a_busy_time_that_only_touches_the_interview_is_no_conflict(self) -> None:
-        calendar_add_upload(
+        import_upload(
+            self,
             nurse=self.nurse,
-            now=NOW,
             content=ics(
                 ("20261203T093000", "20261203T100000"), ("20261203T103000", "20261203T110000")
             ),
@@ -55,14 +55,12 @@ class CalendarConflictTest(BaseTestCase):
 
     def test_another_nurses_calendar_does_not_flag_her_booking(self) -> None:
         other = self.w.nurse_kato if self.nurse == self.w.nurse_sato else self.w.nurse_sato
-        calendar_add_upload(
-            nurse=other, now=NOW, content=ics(("20261203T100000", "20261203T103000"))
-        )
+        import_upload(self, nurse=other, content=ics(("20261203T100000", "20261203T103000")))
         self.assertFalse(self.flagged())
 
     def test_the_flag_clears_when_the_event_goes_away_or_the_calendar_is_removed(self) -> None:
-        calendar = calendar_add_upload(
-            nurse=self.nurse, now=NOW, content=ics(("20261203T100000", "20261203T103000"))
+        calendar = import_upload(
+            self, nurse=self.nurse, content=ics(("20261203T100000", "20261203T103000"))
         )
         self.assertTrue(self.flagged())
         ExternalCalendar.objects.filter(pk=calendar.pk).update(
@@ -81,9 +79,7 @@ class CalendarConflictTest(BaseTestCase):
         self.assertFalse(self.flagged())
 
     def test_flagged_bookings_are_listed_for_the_nurse_and_for_the_site(self) -> None:
-        calendar_add_upload(
-            nurse=self.nurse, now=NOW, content=ics(("20261203T100000", "20261203T103000"))
-        )
+        import_upload(self, nurse=self.nurse, content=ics(("20261203T100000", "20261203T103000")))
         with self.assertNumQueries(1):
             mine = list(bookings_with_calendar_conflicts(now=NOW, nurse_id=self.nurse.pk))
         self.assertEqual(mine, [self.booking])
@@ -97,9 +93,7 @@ class CalendarConflictTest(BaseTestCase):
     def test_the_engine_offers_no_slot_over_the_new_busy_time(self) -> None:
         from scheduling.availability import open_slots
 
-        calendar_add_upload(
-            nurse=self.nurse, now=NOW, content=ics(("20261204T090000", "20261204T120000"))
-        )
+        import_upload(self, nurse=self.nurse, content=ics(("20261204T090000", "20261204T120000")))
         slots = open_slots(
             municipality=self.w.katsushika,
             interview_type=self.w.itype,

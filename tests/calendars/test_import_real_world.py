@@ -13,9 +13,10 @@ import recurring_ical_events
 
 from scheduling.calendars import expand
 from scheduling.calendars.errors import MESSAGES, SyncError
-from scheduling.calendars.services import calendar_add_upload
 from scheduling.errors import BookingError
 from tests.base import NOW, TOKYO, BaseTestCase
+
+from .helpers import import_upload
 
 
 def shipped_calendars() -> list[Path]:
@@ -54,8 +55,8 @@ class RealWorldCalendarsTest(BaseTestCase):
         for path in self.files:
             with self.subTest(path.name):
                 try:
-                    calendar = calendar_add_upload(
-                        nurse=self.w.nurse_sato, now=NOW, content=path.read_bytes(), name=path.name
+                    calendar = import_upload(
+                        self, nurse=self.w.nurse_sato, content=path.read_bytes(), name=path.name
                     )
                 except BookingError as exc:
                     self.assertEqual(exc.field, "file")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduling.calendars.services import calendar_add_upload
 from scheduling.models import BusyBlock, ExternalCalendar
-from tests.base import NOW, BaseTestCase, tokyo
+from tests.base import BaseTestCase, tokyo
 
-from .helpers import SHAPES
+from .helpers import SHAPES, import_upload
 
 Block = tuple[dt.datetime, dt.datetime]
 
@@ -20,7 +19,7 @@ def day(m: int, d: int) -> dt.datetime:
 
 class ImportShapesTest(BaseTestCase):
     def blocks_of(self, content: bytes) -> list[Block]:
-        calendar = calendar_add_upload(nurse=self.w.nurse_sato, content=content, now=NOW)
+        calendar = import_upload(self, nurse=self.w.nurse_sato, content=content)
         self.assertEqual(calendar.last_error, "")
         rows = BusyBlock.objects.filter(calendar=calendar).order_by("start")
         return [(b.start, b.end) for b in rows]
@@ -143,9 +142,9 @@ END:VEVENT
         self.assertEqual(blocks, [(day(12, 3), day(12, 4))])
 
     def test_a_runaway_minutely_rule_is_refused_with_a_clear_error(self) -> None:
-        calendar = calendar_add_upload(
+        calendar = import_upload(
+            self,
             nurse=self.w.nurse_sato,
-            now=NOW,
             content=self.ics("""
 BEGIN:VEVENT
 UID:a

@@ -121,7 +121,8 @@ class SettingsPageTest(BaseTestCase):
     def test_uploading_a_calendar_file_imports_it(self) -> None:
         self.sign_in(self.w.nurse_sato.user)
         upload = SimpleUploadedFile("home.ics", ICS, content_type="text/calendar")
-        response = self.client.post("/calendar/settings/calendars/upload/", {"file": upload})
+        with self.captureOnCommitCallbacks(execute=True):  # the import the upload queued
+            response = self.client.post("/calendar/settings/calendars/upload/", {"file": upload})
         self.assertEqual(response.status_code, 302)
         calendar = ExternalCalendar.objects.get(nurse=self.w.nurse_sato)
         self.assertEqual(calendar.name, "home.ics")

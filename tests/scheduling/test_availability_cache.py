@@ -177,7 +177,6 @@ class AvailabilityCacheTest(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             calendar_add_upload(
                 nurse=self.w.nurse_kato,
-                now=NOW,
                 content=busy_ics("20261203T100000", "20261203T103000"),
             )
         self.assertEqual(self.capacity_at_ten(), 0)
