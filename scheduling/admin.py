@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import models
 from .availability import availability_changed
+from .staff_services import access_log_record
 
 
 class ChangesAvailability(admin.ModelAdmin):
@@ -36,8 +37,54 @@ class ChangesAvailability(admin.ModelAdmin):
         availability_changed()
 
 
+class AccessLogged(admin.ModelAdmin):
+    """Admin pages of personal records: each record shown, on its own page or in a list, is in
+    the access log (APPI), through the same service as the staff portal."""
+
+    def access_log_subjects(
+        self, objs: list[Any]
+    ) -> tuple[list[models.Booking], list[models.Resident]]:
+        raise NotImplementedError
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None and not add:
+            self._log(request, [obj], "admin_view")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            self._log(request, list(changelist.result_list), "admin_list")
+        return response
+
+    def _log(self, request: HttpRequest, objs: list[Any], action: str) -> None:
+        bookings, residents = self.access_log_subjects(objs)
+        if bookings or residents:
+            access_log_record(
+                user=request.user,  # type: ignore[arg-type]
+                bookings=bookings,
+                residents=residents,
+                action=action,
+            )
+
+
+def _residents_by_id(ids: list[int | None]) -> list[models.Resident]:
+    return [models.Resident(pk=pk) for pk in dict.fromkeys(ids) if pk is not None]
+
+
 @admin.register(models.User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AccessLogged, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "phone", "display_name", "is_staff", "is_active"]
     search_fields = ["email", "phone", "display_name"]
@@ -51,6 +98,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def access_log_subjects(
+        self, objs: list[Any]
+    ) -> tuple[list[models.Booking], list[models.Resident]]:
+        ids = models.Resident.objects.filter(user__in=objs).values_list("pk", flat=True)
+        return [], _residents_by_id(list(ids))
 
 
 class SiteInline(admin.TabularInline):
@@ -134,17 +187,40 @@ class BusyBlockAdmin(ChangesAvailability):
 
 
 @admin.register(models.Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(AccessLogged):
     list_display = ["id", "municipality", "preferred_language", "created_at"]
     search_fields = ["name", "name_kana", "phone", "email"]
 
+    def access_log_subjects(
+        self, objs: list[Any]
+    ) -> tuple[list[models.Booking], list[models.Resident]]:
+        return [], objs
+
 
 @admin.register(models.Pregnancy)
-class PregnancyAdmin(admin.ModelAdmin):
+class PregnancyAdmin(AccessLogged):
     list_display = ["id", "resident", "due_date", "preferred_language", "is_active"]
 
+    def access_log_subjects(
+        self, objs: list[Any]
+    ) -> tuple[list[models.Booking], list[models.Resident]]:
+        return [], _residents_by_id([p.resident_id for p in objs])
 
-class EventInline(admin.TabularInline):
+
+class ReadOnly(admin.options.BaseModelAdmin):
+    """Audit records: nobody adds, edits or deletes them here, not even a superuser."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventInline(ReadOnly, admin.TabularInline):
     model = models.BookingEvent
     extra = 0
     readonly_fields = ["at", "actor", "actor_is_staff", "kind", "data"]
@@ -152,12 +228,13 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(models.Booking)
-class BookingAdmin(ChangesAvailability):
+class BookingAdmin(AccessLogged, ChangesAvailability):
     list_display = ["display_reference", "site", "nurse", "start", "status", "channel"]
     list_filter = ["status", "channel", "site", "municipality"]
     search_fields = ["reference"]
     date_hierarchy = "start"
     inlines = [EventInline]
+    list_select_related = ["site", "nurse", "pregnancy"]
     # Bookings change through the services (events, messages), never by editing these fields.
     readonly_fields = [
         "reference",
@@ -175,19 +252,18 @@ class BookingAdmin(ChangesAvailability):
         "created_by",
     ]
 
+    def access_log_subjects(
+        self, objs: list[Any]
+    ) -> tuple[list[models.Booking], list[models.Resident]]:
+        return objs, []
+
 
 @admin.register(models.BookingEvent)
-class BookingEventAdmin(admin.ModelAdmin):
+class BookingEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["booking", "at", "kind", "actor", "actor_is_staff"]
     list_filter = ["kind"]
 
 
 @admin.register(models.AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["at", "user", "booking", "resident", "action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
