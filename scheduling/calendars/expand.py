@@ -79,15 +79,16 @@ def decode(body: bytes) -> str:
 
 
 def _decode_bytes(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if b"\x1b$B" in body or b"\x1b$@" in body:  # ISO-2022-JP's escape into JIS X 0208
+    # ISO-2022-JP is 7-bit, so it would pass as UTF-8: its escape into JIS X 0208 tells it.
+    if b"\x1b$B" in body or b"\x1b$@" in body:
         try:
             return body.decode("iso2022_jp")
         except UnicodeDecodeError:
             pass
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     # EUC-JP before Shift_JIS: Shift_JIS lead bytes 0x81-0x9F are not EUC-JP, while EUC-JP
     # byte pairs often also decode (wrongly) as Shift_JIS.
     for encoding in ("euc_jp", "cp932"):
