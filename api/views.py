@@ -28,7 +28,6 @@ from scheduling import access, schedule_services, selectors, services
 from scheduling.availability import Slot, open_slots_cached_as
 from scheduling.calendars.ics import booking_ics
 from scheduling.models import (
-    AccessLog,
     AvailabilityRule,
     Booking,
     InterviewType,
@@ -39,6 +38,7 @@ from scheduling.models import (
     TimeOff,
 )
 from scheduling.reports import utilisation_report
+from scheduling.staff_services import access_log_record
 
 from . import serializers as s
 from .exceptions import ApiError, slot_json
@@ -355,11 +355,8 @@ class BookingDetail(APIView):
         staff = access.is_staff_for_booking(request.user, booking)
         if staff and booking.pregnancy is not None:
             # APPI: record every time staff open a resident's details.
-            AccessLog.objects.create(
-                user=request.user,
-                booking=booking,
-                resident=booking.pregnancy.resident,
-                action="api_view",
+            access_log_record(
+                user=access.signed_in(request.user), bookings=[booking], action="api_view"
             )
         return Response(_booking_serializer(request, booking, with_resident=staff))
 
@@ -488,22 +485,19 @@ class NurseSchedule(APIView):
 
 
 class _NurseOwned(generics.GenericAPIView):
-    """Rows belonging to one nurse that she (or her manager) may reach through access_nurse."""
+    """Rows belonging to one nurse: herself, her manager and administrators read and write them
+    (scheduling.access, the same rule as the staff pages)."""
 
     permission_classes = [IsStaff]
     pagination_class = None
-    manager_only_writes = False
 
     def nurse(self) -> Nurse:
         if not hasattr(self, "_nurse"):
-            self._nurse = access.access_nurse(self.request.user, self.kwargs["nurse_id"])
-            _use_municipality_tz(self._nurse.municipality)
+            nurse = access.access_nurse_schedule(self.request.user, self.kwargs["nurse_id"])
+            assert nurse is not None  # asked by id: a nurse or a 404
+            self._nurse = nurse
+            _use_municipality_tz(nurse.municipality)
         return self._nurse
-
-    def check_write(self) -> None:
-        nurse = self.nurse()
-        if self.manager_only_writes and not access.can_manage_nurse(self.request.user, nurse):
-            self.permission_denied(self.request, _("Only her manager can change this."))
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -512,15 +506,12 @@ class _NurseOwned(generics.GenericAPIView):
         return context
 
     def perform_create(self, serializer: Any) -> None:
-        self.check_write()
         serializer.save(nurse=self.nurse())
 
     def perform_update(self, serializer: Any) -> None:
-        self.check_write()
         serializer.save()
 
     def perform_destroy(self, instance: Any) -> None:
-        self.check_write()
         instance.delete()
 
 
@@ -534,12 +525,11 @@ class _RuleWrites(_NurseOwned):
     stranded-bookings check (409 `stranded_bookings` unless confirmed) as the staff pages."""
 
     def perform_create(self, serializer: Any) -> None:
-        self.check_write()
         data = serializer.validated_data
         nurse = self.nurse()
         serializer.instance = schedule_services.availability_rule_create(
             nurse=nurse,
-            site=next(site for site in nurse.sites.all() if site.id == data["site_id"]),
+            site=access.access_rule_site(self.request.user, nurse, data["site_id"]),
             weekday=data["weekday"],
             start_time=data["start_time"],
             end_time=data["end_time"],
@@ -550,8 +540,7 @@ class _RuleWrites(_NurseOwned):
         )
 
     def perform_update(self, serializer: Any) -> None:
-        self.check_write()
-        rule: AvailabilityRule = serializer.instance
+        rule = access.access_rule(self.request.user, serializer.instance.pk)
         data = {
             "weekday": rule.weekday,
             "start_time": rule.start_time,
@@ -568,9 +557,8 @@ class _RuleWrites(_NurseOwned):
         )
 
     def perform_destroy(self, instance: Any) -> None:
-        self.check_write()
         schedule_services.availability_rule_delete(
-            rule=instance,
+            rule=access.access_rule(self.request.user, instance.pk),
             actor=self.request.user,
             confirm_stranded=_confirm_stranded(self.request),
         )
@@ -578,7 +566,6 @@ class _RuleWrites(_NurseOwned):
 
 class _TimeOffWrites(_NurseOwned):
     def perform_create(self, serializer: Any) -> None:
-        self.check_write()
         data = serializer.validated_data
         serializer.instance = schedule_services.time_off_create(
             nurse=self.nurse(),
@@ -591,7 +578,6 @@ class _TimeOffWrites(_NurseOwned):
         )
 
     def perform_update(self, serializer: Any) -> None:
-        self.check_write()
         off: TimeOff = serializer.instance
         data = {
             "start": off.start,
@@ -608,13 +594,11 @@ class _TimeOffWrites(_NurseOwned):
         )
 
     def perform_destroy(self, instance: Any) -> None:
-        self.check_write()
         schedule_services.time_off_delete(time_off=instance, actor=self.request.user)
 
 
 class RuleList(_RuleWrites, generics.ListCreateAPIView):
     serializer_class = s.AvailabilityRuleSerializer
-    manager_only_writes = True
 
     def get_queryset(self) -> QuerySet[AvailabilityRule]:
         if getattr(self, "swagger_fake_view", False):
@@ -626,7 +610,6 @@ class RuleList(_RuleWrites, generics.ListCreateAPIView):
 
 class RuleDetail(_RuleWrites, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = s.AvailabilityRuleSerializer
-    manager_only_writes = True
     lookup_url_kwarg = "rule_id"
 
     def get_queryset(self) -> QuerySet[AvailabilityRule]:

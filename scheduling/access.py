@@ -22,7 +22,18 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Booking, Municipality, Nurse, Pregnancy, Site, StaffRole
+from .models import (
+    AvailabilityRule,
+    Booking,
+    InterviewType,
+    Municipality,
+    Nurse,
+    Pregnancy,
+    Site,
+    SiteClosure,
+    StaffRole,
+    TimeOff,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -360,12 +371,70 @@ def nurses_visible_to(user: User | AnonymousUser) -> QuerySet[Nurse]:
     return Nurse.objects.filter(condition).distinct()
 
 
-def can_manage_nurse(user: User | AnonymousUser, nurse: Nurse) -> bool:
-    """Weekly rules are set by her manager or an administrator; she may read her own."""
-    scope = scope_for(user)
-    if nurse.municipality_id in scope.admin_municipality_ids:
-        return True
-    return bool({s.id for s in nurse.sites.all()} & scope.manager_site_ids)
+# --- A nurse's hours (staff pages and API alike) ------------------------------------------------
+# Settled once: a nurse reads and writes her own weekly hours and time off at the sites where she
+# works; her site manager and the municipality's administrators read and write those of nurses
+# at their sites. Every change goes through the schedule services (stranded-bookings check,
+# BookingEvent with the actor), so a nurse cannot silently strand a resident's booking.
+
+
+def access_nurse_schedule(user: User | AnonymousUser, nurse_id: int | None) -> Nurse | None:
+    """The nurse whose hours she reads and writes: the one asked for (access_nurse), else
+    herself. None: she is no nurse and asked for nobody (a manager picks a nurse first)."""
+    if nurse_id is None:
+        nurse_id = scope_for(user).nurse_id
+    if nurse_id is None:
+        return None
+    return access_nurse(user, nurse_id)
+
+
+def access_rule(user: User | AnonymousUser, rule_id: int) -> AvailabilityRule:
+    """A weekly rule of a nurse whose hours she may edit, at a site she may edit; else 404."""
+    rule = AvailabilityRule.objects.filter(pk=rule_id).select_related("nurse").first()
+    if rule is None:
+        raise Http404
+    nurse = access_nurse(user, rule.nurse_id)
+    access_rule_site(user, nurse, rule.site_id)
+    return rule
+
+
+def access_time_off(user: User | AnonymousUser, time_off_id: int) -> TimeOff:
+    """Time off of a nurse whose hours she may edit; else 404."""
+    off = TimeOff.objects.filter(pk=time_off_id).first()
+    if off is None:
+        raise Http404
+    access_nurse(user, off.nurse_id)
+    return off
+
+
+# --- Configuration: municipality administrators of that municipality ---------------------------
+
+
+def access_site_as_admin(user: User | AnonymousUser, site_id: int) -> Site:
+    site = Site.objects.filter(
+        pk=site_id, municipality_id__in=scope_for(user).admin_municipality_ids
+    ).first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def access_interview_type_as_admin(user: User | AnonymousUser, type_id: int) -> InterviewType:
+    itype = InterviewType.objects.filter(
+        pk=type_id, municipality_id__in=scope_for(user).admin_municipality_ids
+    ).first()
+    if itype is None:
+        raise Http404
+    return itype
+
+
+def access_closure_as_admin(user: User | AnonymousUser, closure_id: int) -> SiteClosure:
+    closure = SiteClosure.objects.filter(
+        pk=closure_id, municipality_id__in=scope_for(user).admin_municipality_ids
+    ).first()
+    if closure is None:
+        raise Http404
+    return closure
 
 
 def access_site_for_booking(user: User | AnonymousUser, site_id: int) -> Site:

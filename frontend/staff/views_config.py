@@ -20,7 +20,14 @@ from notifications.text_services import (
     message_text_save,
 )
 from notifications.texts import shipped_source
-from scheduling.access import access_municipality_admin, scope_for, signed_in
+from scheduling.access import (
+    access_closure_as_admin,
+    access_interview_type_as_admin,
+    access_municipality_admin,
+    access_site_as_admin,
+    scope_for,
+    signed_in,
+)
 from scheduling.config_services import (
     closure_create,
     closure_delete,
@@ -87,10 +94,7 @@ def _save(
 
 @municipality_admin_required
 def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
-    ids = scope_for(request.user).admin_municipality_ids
-    site = Site.objects.filter(pk=site_id, municipality_id__in=ids).first()
-    if site is None:
-        raise Http404
+    site = access_site_as_admin(request.user, site_id)
     form = SiteConfigForm(request.POST or None, instance=Site.objects.get(pk=site.pk))
     return _save(
         request,
@@ -102,10 +106,7 @@ def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
 
 @municipality_admin_required
 def interview_type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
-    ids = scope_for(request.user).admin_municipality_ids
-    itype = InterviewType.objects.filter(pk=type_id, municipality_id__in=ids).first()
-    if itype is None:
-        raise Http404
+    itype = access_interview_type_as_admin(request.user, type_id)
     form = InterviewTypeConfigForm(
         request.POST or None, instance=InterviewType.objects.get(pk=itype.pk)
     )
@@ -148,10 +149,7 @@ def closure_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 @municipality_admin_required
 def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
-    ids = scope_for(request.user).admin_municipality_ids
-    closure = SiteClosure.objects.filter(pk=closure_id, municipality_id__in=ids).first()
-    if closure is None:
-        raise Http404
+    closure = access_closure_as_admin(request.user, closure_id)
     closure_delete(closure=closure, actor=signed_in(request.user))
     messages.success(request, _("Closure removed."))
     return redirect("staff:config")

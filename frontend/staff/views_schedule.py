@@ -18,9 +18,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scheduling.access import access_nurse, access_rule_site, scope_for, signed_in
+from scheduling.access import (
+    access_nurse_schedule,
+    access_rule,
+    access_rule_site,
+    access_time_off,
+    scope_for,
+    signed_in,
+)
 from scheduling.errors import BookingError
-from scheduling.models import AvailabilityRule, Nurse, TimeOff
+from scheduling.models import Nurse
 from scheduling.schedule_services import (
     StrandedBookingsError,
     availability_rule_create,
@@ -42,15 +49,6 @@ from .decorators import staff_required
 from .forms import WEEKDAY_CHOICES, RuleForm, TimeOffForm
 
 PREVIEW_WEEKS = 3
-
-
-def _nurse_for(request: HttpRequest, nurse_id: int | None) -> Nurse | None:
-    scope = scope_for(request.user)
-    if nurse_id is None:
-        nurse_id = scope.nurse_id
-    if nurse_id is None:
-        return None
-    return access_nurse(request.user, nurse_id)
 
 
 def _nurse_param(request: HttpRequest) -> int | None:
@@ -111,7 +109,7 @@ def _schedule_context(request: HttpRequest, nurse: Nurse, **extra: Any) -> dict[
 
 @staff_required
 def availability(request: HttpRequest) -> HttpResponse:
-    nurse = _nurse_for(request, _nurse_param(request))
+    nurse = access_nurse_schedule(request.user, _nurse_param(request))
     if nurse is None:
         # A manager or administrator without a nurse profile picks a nurse first.
         nurses = nurses_at_sites(scope_for(request.user).site_ids)
@@ -150,7 +148,7 @@ def _handle(
 @require_POST
 @staff_required
 def rule_create(request: HttpRequest) -> HttpResponse:
-    nurse = _nurse_for(request, _nurse_param(request))
+    nurse = access_nurse_schedule(request.user, _nurse_param(request))
     if nurse is None:
         raise Http404
     form = RuleForm(request.POST, sites=_editable_sites(request, nurse))
@@ -182,18 +180,10 @@ def rule_create(request: HttpRequest) -> HttpResponse:
     return _handle(request, nurse, form, "frontend/staff/rule_form.html", create, creating=True)
 
 
-def _rule_for(request: HttpRequest, rule_id: int) -> tuple[AvailabilityRule, Nurse]:
-    rule = AvailabilityRule.objects.filter(pk=rule_id).first()
-    if rule is None:
-        raise Http404
-    nurse = access_nurse(request.user, rule.nurse_id)
-    access_rule_site(request.user, nurse, rule.site_id)
-    return rule, nurse
-
-
 @staff_required
 def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
-    rule, nurse = _rule_for(request, rule_id)
+    rule = access_rule(request.user, rule_id)
+    nurse = rule.nurse
     sites = _editable_sites(request, nurse)
     initial = {
         "site": rule.site_id,
@@ -235,7 +225,8 @@ def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
 
 @staff_required
 def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
-    rule, nurse = _rule_for(request, rule_id)
+    rule = access_rule(request.user, rule_id)
+    nurse = rule.nurse
     if request.method != "POST":
         return render_staff(
             request, "frontend/staff/rule_delete.html", {"nurse": nurse, "rule": rule}
@@ -260,7 +251,7 @@ def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def time_off_create_view(request: HttpRequest) -> HttpResponse:
-    nurse = _nurse_for(request, _nurse_param(request))
+    nurse = access_nurse_schedule(request.user, _nurse_param(request))
     if nurse is None:
         raise Http404
     form = TimeOffForm(request.POST, tz=nurse.municipality.tz)
@@ -287,16 +278,10 @@ def time_off_create_view(request: HttpRequest) -> HttpResponse:
     return _handle(request, nurse, form, "frontend/staff/time_off_form.html", create, creating=True)
 
 
-def _time_off_for(request: HttpRequest, off_id: int) -> tuple[TimeOff, Nurse]:
-    off = TimeOff.objects.filter(pk=off_id).first()
-    if off is None:
-        raise Http404
-    return off, access_nurse(request.user, off.nurse_id)
-
-
 @staff_required
 def time_off_edit(request: HttpRequest, off_id: int) -> HttpResponse:
-    off, nurse = _time_off_for(request, off_id)
+    off = access_time_off(request.user, off_id)
+    nurse = off.nurse
     tz = nurse.municipality.tz
     start, end = off.start.astimezone(tz), off.end.astimezone(tz)
     whole_days = start.time() == dt.time(0) and end.time() == dt.time(0)
@@ -340,7 +325,8 @@ def time_off_edit(request: HttpRequest, off_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def time_off_delete_view(request: HttpRequest, off_id: int) -> HttpResponse:
-    off, nurse = _time_off_for(request, off_id)
+    off = access_time_off(request.user, off_id)
+    nurse = off.nurse
     time_off_delete(time_off=off, actor=signed_in(request.user))
     messages.success(request, _("Removed."))
     return redirect(_page_url(nurse, request))

@@ -2,7 +2,12 @@
 
 Columns: the resident (hanako, whose booking it is), another resident (mei), her nurse (sato at
 青戸), a nurse of another site (ito at にこわ), the manager of 青戸 (mori), a token of Katsushika,
-a token of another municipality (Sakuragawa), and nobody (anonymous).
+a token of another municipality (Sakuragawa), nobody (anonymous), and two staff sessions that
+hold no staff scope (scheduling.access): sato signed in with her password but without TOTP, and
+sato signed in by a one-time code. Both get what a signed-in stranger gets.
+
+A nurse writes her own weekly rules and time off (as on the staff pages); her manager and the
+municipality's administrators write those of nurses at their sites.
 """
 
 from __future__ import annotations
@@ -16,10 +21,22 @@ from rest_framework.test import APIClient
 from scheduling.models import Booking, InterviewType
 from scheduling.services import booking_create, booking_hold
 from tests.base import NOW, tokyo
+from tests.security.sessions import sign_in_by_code, sign_in_password_only
 
 from .helpers import API, ApiTestCase, token_for
 
-PERSONAS = ["hanako", "mei", "sato", "ito", "mori", "token", "other_token", "anonymous"]
+PERSONAS = [
+    "hanako",
+    "mei",
+    "sato",
+    "ito",
+    "mori",
+    "token",
+    "other_token",
+    "anonymous",
+    "sato_no_totp",
+    "sato_by_code",
+]
 
 
 class _Rollback(Exception):
@@ -78,8 +95,14 @@ class AuthorisationMatrixTest(ApiTestCase):
             "mori": w.manager_mori,
         }
         self.clients: dict[str, APIClient] = {}
-        for name in PERSONAS:
+        for name in PERSONAS[:8]:
             self.clients[name] = self.client_for(tokens.get(name) or users.get(name))
+        for name, sign_in in [
+            ("sato_no_totp", sign_in_password_only),
+            ("sato_by_code", sign_in_by_code),
+        ]:
+            self.clients[name] = APIClient()
+            sign_in(self.clients[name], w.nurse_sato.user)
 
     def _pregnancy(self):  # type: ignore[no-untyped-def]
         from tests.base import _resident
@@ -99,33 +122,34 @@ class AuthorisationMatrixTest(ApiTestCase):
                     self.assertEqual(response["Content-Type"], "application/problem+json")
 
     def test_public_reads_are_open_to_everyone(self) -> None:
-        #            hanako mei  sato ito  mori token other anon
-        self.check("GET sites", lambda c: c.get(f"{API}/sites/"), [200] * 8)
-        self.check("GET availability", lambda c: c.get(f"{API}/availability/"), [200] * 8)
+        # hanako mei sato ito mori token other anon sato_no_totp sato_by_code
+        self.check("GET sites", lambda c: c.get(f"{API}/sites/"), [200] * 10)
+        self.check("GET availability", lambda c: c.get(f"{API}/availability/"), [200] * 10)
 
     def test_booking_reads(self) -> None:
         ref = self.booking.reference
         self.check(
             "GET booking",
             lambda c: c.get(f"{API}/bookings/{ref}/"),
-            [200, 404, 200, 404, 200, 200, 404, 401],
+            [200, 404, 200, 404, 200, 200, 404, 401, 404, 404],
         )
         self.check(
             "GET ics",
             lambda c: c.get(f"{API}/bookings/{ref}/ics"),
-            [200, 404, 200, 404, 200, 200, 404, 401],
+            [200, 404, 200, 404, 200, 200, 404, 401, 404, 404],
         )
         self.check(
             "GET bookings",
             lambda c: c.get(f"{API}/bookings/"),
-            [200, 200, 200, 200, 200, 200, 200, 401],
+            [200, 200, 200, 200, 200, 200, 200, 401, 200, 200],
         )
 
     def test_booking_lists_hold_only_what_each_may_see(self) -> None:
         ref = self.booking.reference
         seen = {
             p: [b["reference"] for b in self.clients[p].get(f"{API}/bookings/").json()["results"]]
-            for p in PERSONAS[:-1]
+            for p in PERSONAS
+            if p != "anonymous"
         }
         self.assertEqual(seen["hanako"], [ref])
         self.assertEqual(seen["mei"], [])
@@ -134,13 +158,15 @@ class AuthorisationMatrixTest(ApiTestCase):
         self.assertIn(ref, seen["mori"])
         self.assertIn(ref, seen["token"])
         self.assertEqual(seen["other_token"], [])
+        self.assertEqual(seen["sato_no_totp"], [])
+        self.assertEqual(seen["sato_by_code"], [])
 
     def test_booking_changes(self) -> None:
         ref = self.booking.reference
         self.check(
             "POST cancel",
             lambda c: c.post(f"{API}/bookings/{ref}/cancel/", {}, format="json"),
-            [200, 404, 200, 404, 200, 200, 404, 401],
+            [200, 404, 200, 404, 200, 200, 404, 401, 404, 404],
         )
         self.check(
             "POST reschedule",
@@ -149,7 +175,7 @@ class AuthorisationMatrixTest(ApiTestCase):
                 {"start": "2026-12-10T10:00:00+09:00"},
                 format="json",
             ),
-            [200, 404, 200, 404, 200, 200, 404, 401],
+            [200, 404, 200, 404, 200, 200, 404, 401, 404, 404],
         )
         today = self.today.reference
         self.check(
@@ -157,7 +183,7 @@ class AuthorisationMatrixTest(ApiTestCase):
             lambda c: c.post(
                 f"{API}/bookings/{today}/attendance/", {"attended": True}, format="json"
             ),
-            [403, 403, 200, 404, 200, 200, 404, 401],
+            [403, 403, 200, 404, 200, 200, 404, 401, 403, 403],
         )
 
     def test_holds_and_new_bookings(self) -> None:
@@ -167,13 +193,13 @@ class AuthorisationMatrixTest(ApiTestCase):
             lambda c: c.post(
                 f"{API}/holds/", {"site": site, "start": "2026-12-08T10:00:00+09:00"}, format="json"
             ),
-            [201, 201, 201, 201, 201, 201, 404, 401],
+            [201, 201, 201, 201, 201, 201, 404, 401, 404, 404],
         )
         hold = self.hold.reference
         self.check(
             "DELETE hold",
             lambda c: c.delete(f"{API}/holds/{hold}/"),
-            [204, 404, 204, 404, 204, 204, 404, 401],
+            [204, 404, 204, 404, 204, 204, 404, 401, 404, 404],
         )
         self.check(
             "POST bookings for mei",
@@ -182,7 +208,7 @@ class AuthorisationMatrixTest(ApiTestCase):
                 {"site": site, "start": "2026-12-08T10:00:00+09:00", "pregnancy": mei},
                 format="json",
             ),
-            [404, 201, 201, 201, 201, 201, 404, 401],
+            [404, 201, 201, 201, 201, 201, 404, 401, 404, 404],
         )
         self.check(
             "POST booking from hanako's hold",
@@ -191,7 +217,7 @@ class AuthorisationMatrixTest(ApiTestCase):
                 {"hold": hold, "pregnancy": self.w.mei_pregnancy.id},
                 format="json",
             ),
-            [404, 404, 201, 404, 201, 201, 404, 401],
+            [404, 404, 201, 404, 201, 201, 404, 401, 404, 404],
         )
 
     def test_staff_endpoints(self) -> None:
@@ -199,17 +225,17 @@ class AuthorisationMatrixTest(ApiTestCase):
         self.check(
             "GET nurses",
             lambda c: c.get(f"{API}/nurses/"),
-            [403, 403, 200, 200, 200, 200, 200, 401],
+            [403, 403, 200, 200, 200, 200, 200, 401, 403, 403],
         )
         self.check(
             "GET schedule",
             lambda c: c.get(f"{API}/nurses/{sato}/schedule/"),
-            [403, 403, 200, 404, 200, 200, 404, 401],
+            [403, 403, 200, 404, 200, 200, 404, 401, 403, 403],
         )
         self.check(
             "GET rules",
             lambda c: c.get(f"{API}/nurses/{sato}/rules/"),
-            [403, 403, 200, 404, 200, 200, 404, 401],
+            [403, 403, 200, 404, 200, 200, 404, 401, 403, 403],
         )
         rule = {
             "site": self.w.aoto.id,
@@ -221,18 +247,42 @@ class AuthorisationMatrixTest(ApiTestCase):
         self.check(
             "POST rules",
             lambda c: c.post(f"{API}/nurses/{sato}/rules/", rule, format="json"),
-            [403, 403, 403, 404, 201, 201, 404, 401],
+            [403, 403, 201, 404, 201, 201, 404, 401, 403, 403],
         )
         off = {"start": "2026-12-07T09:00:00+09:00", "end": "2026-12-07T12:00:00+09:00"}
         self.check(
             "POST time off",
             lambda c: c.post(f"{API}/nurses/{sato}/time-off/", off, format="json"),
-            [403, 403, 201, 404, 201, 201, 404, 401],
+            [403, 403, 201, 404, 201, 201, 404, 401, 403, 403],
         )
         self.check(
             "GET utilisation",
             lambda c: c.get(f"{API}/reports/utilisation/"),
-            [403, 403, 403, 403, 200, 200, 200, 401],
+            [403, 403, 403, 403, 200, 200, 200, 401, 403, 403],
+        )
+
+    def test_rules_are_written_only_at_sites_each_may_edit(self) -> None:
+        # Sato works at 青戸 and えきにこわ; mori manages 青戸 only.
+        sato = self.w.nurse_sato.id
+        rule = {
+            "site": self.w.eki.id,
+            "weekday": 0,
+            "start_time": "17:00",
+            "end_time": "18:00",
+            "valid_from": "2026-12-01",
+        }
+        self.check(
+            "POST rules at eki",
+            lambda c: c.post(f"{API}/nurses/{sato}/rules/", rule, format="json"),
+            [403, 403, 201, 404, 404, 201, 404, 401, 403, 403],
+        )
+        eki_rule = self.w.nurse_sato.rules.get(site=self.w.eki).pk
+        self.check(
+            "PATCH a rule at eki",
+            lambda c: c.patch(
+                f"{API}/nurses/{sato}/rules/{eki_rule}/", {"end_time": "19:15"}, format="json"
+            ),
+            [403, 403, 200, 404, 404, 200, 404, 401, 403, 403],
         )
 
     def test_a_token_of_another_municipality_sees_only_its_own_figures(self) -> None:

@@ -4,6 +4,11 @@ Designed answers: anonymous visitors go to the login page; residents see no staf
 (404); a nurse of another site, and staff of another municipality, get 404 for a booking they
 may not see (not found == not allowed); the dashboard is for managers and administrators; the
 configuration for municipality administrators, each only of her own municipality.
+
+Two more columns hold a staff account whose session holds no staff scope (scheduling.access):
+sato signed in with her password but never through TOTP (sent to set TOTP up, whatever the page)
+and sato signed in by a one-time code (404, as a resident). Nobody but a superuser with
+password + TOTP reaches the Django admin. A nurse edits her own weekly hours and time off.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from django.urls import reverse
 from scheduling.models import Booking, SiteClosure
 from scheduling.services import booking_create
 from tests.base import NOW, tokyo
+from tests.security.sessions import sign_in_by_code, sign_in_password_only
 from tests.staff.helpers import StaffTestCase
 
-OK, NOT_FOUND, LOGIN = 200, 404, "login"
+OK, NOT_FOUND, FORBIDDEN, LOGIN, TOTP = 200, 404, 403, "login", "totp"
 PERSONAS = [
     "nurse_sato",
     "nurse_ito",
@@ -24,7 +30,10 @@ PERSONAS = [
     "admin_ogawa",
     "hanako",
     "anonymous",
+    "sato_no_totp",
+    "sato_by_code",
 ]
+UNVERIFIED = {"sato_no_totp": sign_in_password_only, "sato_by_code": sign_in_by_code}
 
 
 class AccessMatrixTest(StaffTestCase):
@@ -60,19 +69,30 @@ class AccessMatrixTest(StaffTestCase):
         }.get(persona)
 
     def check(
-        self, method: str, url: str, expected: dict[str, object], data: dict[str, str] | None = None
+        self,
+        method: str,
+        url: str,
+        expected: dict[str, object],
+        data: dict[str, object] | None = None,
+        only: str | None = None,
     ) -> None:
-        for persona in PERSONAS:
+        for persona in [only] if only else PERSONAS:
             with self.subTest(persona=persona, url=url):
                 self.client.logout()
                 user = self.user(persona)
-                if user is not None:
+                if persona in UNVERIFIED:
+                    UNVERIFIED[persona](self.client, self.w.nurse_sato.user)
+                elif user is not None:
                     self.sign_in(user)
                 response = getattr(self.client, method)(url, data or {})
                 want = expected[persona]
                 if want == LOGIN:
                     self.assertEqual(response.status_code, 302)
                     self.assertIn(reverse("account_login"), response["Location"])
+                elif want == TOTP:
+                    # To set TOTP up, or (once it is) to give a code: never the page.
+                    self.assertEqual(response.status_code, 302, response.content[:300])
+                    self.assertTrue(response["Location"].startswith("/accounts/2fa/"))
                 elif want == 302:
                     self.assertEqual(response.status_code, 302, response.content[:300])
                     self.assertNotIn(reverse("account_login"), response["Location"])
@@ -90,6 +110,8 @@ class AccessMatrixTest(StaffTestCase):
             "admin_ogawa": ogawa,
             "hanako": NOT_FOUND,
             "anonymous": LOGIN,
+            "sato_no_totp": TOTP,
+            "sato_by_code": NOT_FOUND,
         }
 
     def test_pages_every_staff_member_has(self) -> None:
@@ -134,6 +156,51 @@ class AccessMatrixTest(StaffTestCase):
         url = reverse("staff:message_resend", args=[message.pk])
         self.check("post", url, self.matrix(302, NOT_FOUND, 302, 302, NOT_FOUND))
         self.check("get", url, dict.fromkeys(PERSONAS, 405))
+
+    def test_a_nurse_writes_her_own_weekly_hours_a_manager_those_at_her_sites(self) -> None:
+        # Sato works at 青戸 and えきにこわ; mori manages 青戸 only, abe administers both.
+        # A form offers only the sites she may edit: 422 for えきにこわ, which mori does not manage.
+        sato = self.w.nurse_sato
+        url = reverse("staff:rule_create") + f"?nurse={sato.pk}"
+        for site, mori in [(self.w.aoto, 302), (self.w.eki, 422)]:
+            data = {
+                "site": str(site.pk),
+                "weekdays": ["0"],
+                "start_time": "12:00",
+                "end_time": "13:00",
+                "valid_from": "2026-12-01",
+            }
+            expected = self.matrix(302, NOT_FOUND, mori, 302, NOT_FOUND)
+            for persona in PERSONAS:
+                # Each persona meets the same hours: what one added is taken away again.
+                self.check(
+                    "post",
+                    url,
+                    {**dict.fromkeys(PERSONAS), persona: expected[persona]},
+                    data,
+                    only=persona,
+                )
+                sato.rules.filter(start_time="12:00").delete()
+
+    def test_the_django_admin_is_for_no_member_of_staff(self) -> None:
+        expected = {
+            **self.matrix(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+            "hanako": FORBIDDEN,
+            "sato_no_totp": FORBIDDEN,
+            "sato_by_code": FORBIDDEN,
+        }
+        self.check("get", reverse("admin:login"), expected)
+        for persona in PERSONAS:
+            with self.subTest(persona=persona, url="/admin/"):
+                self.client.logout()
+                user = self.user(persona)
+                if persona in UNVERIFIED:
+                    UNVERIFIED[persona](self.client, self.w.nurse_sato.user)
+                elif user is not None:
+                    self.sign_in(user)
+                response = self.client.get(reverse("admin:index"))
+                self.assertEqual(response.status_code, 302)
+                self.assertTrue(response["Location"].startswith(reverse("admin:login")))
 
     def test_the_dashboard_is_for_managers_and_administrators(self) -> None:
         expected = self.matrix(NOT_FOUND, NOT_FOUND, OK, OK, OK)
