@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from scheduling.availability import Slot, cancel_deadline
 from scheduling.models import InterviewType, Municipality, Site
 from yurikago import dates
 
+# Words as assistive technology matches a visible label in a name: digits of any script count.
+WORD = re.compile(r"\w+")
+
 
 @dataclass(frozen=True)
 class DayCell:
@@ -22,6 +26,21 @@ class DayCell:
     url: str
     label: str  # what a screen reader announces: "12月3日(木)、空きあり"
     is_selected: bool = False
+    number: str = ""  # the day as the grid shows it: "3", or "३" in Nepali
+
+
+def day_number(day: dt.date) -> str:
+    """The day of the month in the digits the language writes dates with."""
+    text = str(day.day)
+    return text.translate(dates.DEVANAGARI_DIGITS) if dates.language_for(None) == "ne" else text
+
+
+def day_label(day: dt.date, free: int) -> str:
+    """The accessible name of a calendar day: it carries the number shown (WCAG 2.5.3), so
+    where the date format writes it otherwise ("03/12" in Vietnamese) the number leads."""
+    label = dates.format_day_short(day) + ", " + (_("free times") if free else _("no free times"))
+    number = day_number(day)
+    return label if number in WORD.findall(label) else f"{number}, {label}"
 
 
 def month_of(value: str | None, first: dt.date, last: dt.date) -> dt.date:
@@ -55,15 +74,14 @@ def month_weeks(
                 row.append(None)
                 continue
             free = counts.get(day, 0)
-            label = dates.format_day_short(day)
-            label += ", " + (_("free times") if free else _("no free times"))
             row.append(
                 DayCell(
                     day=day,
                     free=free,
                     url=day_url(day) if free else "",
-                    label=label,
+                    label=day_label(day, free),
                     is_selected=day == selected,
+                    number=day_number(day),
                 )
             )
         weeks.append(row)
