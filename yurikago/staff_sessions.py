@@ -19,9 +19,14 @@ from allauth.account.internal.flows.login import get_authentication_records
 from django.contrib.auth.middleware import get_user
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
-from scheduling.access import staff_session_mark, staff_sign_in_passed
+from scheduling.access import (
+    is_staff_or_superuser_account,
+    staff_session_mark,
+    staff_sign_in_passed,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -43,12 +48,30 @@ def mark_user(request: HttpRequest, user: Any) -> Any:
     return user
 
 
+# allauth's account pages for password, e-mail addresses and MFA: for staff accounts only. A
+# resident signs in by code; these would let her set a password, or make the site mail any
+# address with her self-chosen name in the text.
+STAFF_ACCOUNT_PAGES = (
+    "/accounts/email/",
+    "/accounts/password/set/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+)
+
+
 class StaffSessionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.user = SimpleLazyObject(lambda: mark_user(request, get_user(request)))  # type: ignore[assignment]
+        if (
+            request.path_info.startswith(STAFF_ACCOUNT_PAGES)
+            and request.user.is_authenticated
+            and not is_staff_or_superuser_account(request.user)
+        ):
+            raise Http404
         return self.get_response(request)
 
 
