@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from scheduling.models import Language
 
@@ -138,6 +141,13 @@ class SmsOptOut(models.Model):
         return mask_phone(self.phone)
 
 
+def _text_history_user(instance: MessageText, request: Any = None, **kwargs: Any) -> Any:
+    """Who changed a text: the signed-in user of the request, else the service's actor."""
+    if request is not None:
+        return request.user
+    return instance.updated_by
+
+
 class MessageText(models.Model):
     """A municipality's own wording of one message, replacing the shipped template for one
     channel, purpose and language. The body is Django template text with the shipped templates'
@@ -165,6 +175,7 @@ class MessageText(models.Model):
         related_name="+",
         verbose_name=_("updated by"),
     )
+    history = HistoricalRecords(get_user=_text_history_user)
 
     class Meta:
         verbose_name = _("message text")

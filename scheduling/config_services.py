@@ -71,6 +71,7 @@ def _update(
     except ValidationError as exc:
         field = next(iter(exc.message_dict), None)
         raise BookingError("invalid", "; ".join(exc.messages), field=field) from None
+    obj._history_user = actor  # type: ignore[union-attr]  # django-simple-history's "who"
     with transaction.atomic():
         obj.save()
         availability_changed()
@@ -104,14 +105,16 @@ def closure_create(
         raise BookingError("not_found", _("Not found."), field="site")
     if date_to < date_from:
         raise BookingError("invalid", _("“Until” must not be before “from”."), field="date_to")
+    closure = SiteClosure(
+        municipality=municipality,
+        site=site,
+        date_from=date_from,
+        date_to=date_to,
+        reason=reason[:200],
+    )
+    closure._history_user = actor  # type: ignore[attr-defined]  # django-simple-history's "who"
     with transaction.atomic():
-        closure = SiteClosure.objects.create(
-            municipality=municipality,
-            site=site,
-            date_from=date_from,
-            date_to=date_to,
-            reason=reason[:200],
-        )
+        closure.save()
         availability_changed()
     log.info("closure %s created by user %s", closure.pk, getattr(actor, "pk", None))
     return closure
@@ -119,6 +122,7 @@ def closure_create(
 
 def closure_delete(*, closure: SiteClosure, actor: User | None) -> None:
     pk = closure.pk
-    SiteClosure.objects.filter(pk=pk).delete()
+    closure._history_user = actor  # type: ignore[attr-defined]  # django-simple-history's "who"
+    closure.delete()
     availability_changed()
     log.info("closure %s removed by user %s", pk, getattr(actor, "pk", None))

@@ -22,6 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Readable on the phone: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -200,6 +201,8 @@ class Site(models.Model):
     # sha256 of the managers' secret calendar-feed token for this site; shown once, never stored.
     feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     feed_token_created_at = models.DateTimeField(_("calendar feed created"), null=True, blank=True)
+    # Configuration keeps its history (who changed what, when); the feed token is no setting.
+    history = HistoricalRecords(excluded_fields=["feed_token_hash", "feed_token_created_at"])
 
     class Meta:
         verbose_name = _("site")
@@ -234,6 +237,7 @@ class SiteClosure(models.Model):
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("closure")
@@ -280,6 +284,7 @@ class InterviewType(models.Model):
         _("reminders (hours before)"), default=list, blank=True, help_text=_("e.g. [72, 24]")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("interview type")
@@ -411,6 +416,7 @@ class AvailabilityRule(models.Model):
     end_time = models.TimeField(_("until"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("weekly availability")

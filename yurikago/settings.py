@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "simple_history",
     "scheduling",
     "notifications",
     "api",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Signs out sessions idle too long (residents 30 min, staff per setting) or too old.
     "yurikago.security.IdleSessionMiddleware",
+    # Configuration history (sites, hours, closures, types, texts) records who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Marks the user with whether her session passed password + TOTP (scheduling.access).
     "yurikago.staff_sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_config, views_dashboard, views_schedule
+from . import views, views_config, views_dashboard, views_history, views_schedule
 
 app_name = "staff"
 urlpatterns = [
@@ -36,6 +36,7 @@ urlpatterns = [
     path("config/sites/<int:site_id>/", views_config.site_edit, name="site_edit"),
     path("config/types/<int:type_id>/", views_config.interview_type_edit, name="type_edit"),
     path("config/messages/", views_config.message_texts, name="message_texts"),
+    path("config/history/", views_history.config_history, name="config_history"),
     path(
         "config/messages/<int:municipality_id>/<str:channel>/<str:purpose>/<str:language>/",
         views_config.message_text_edit,

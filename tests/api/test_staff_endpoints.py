@@ -105,6 +105,7 @@ class StaffEndpointsTest(ApiTestCase):
         self.assertProblem(sato.post(url, {"attended": True}, format="json"), 409, "invalid_state")
         self.traveller.stop()
         with time_machine.travel(tokyo(2026, 12, 3, 11), tick=False):
+            sato = self.client_for(self.w.nurse_sato.user)  # a session idles out in 30 minutes
             response = sato.post(url, {"attended": False}, format="json")
         self.traveller.start()
         self.assertEqual(response.json()["status"], "no_show")
