@@ -22,6 +22,7 @@ from typing import Any
 import charset_normalizer
 import icalendar
 import recurring_ical_events
+from celery.exceptions import SoftTimeLimitExceeded
 
 from .errors import SyncError
 
@@ -109,6 +110,8 @@ def parse(body: bytes | str) -> list[icalendar.Calendar]:
     _refuse_too_many_components(text)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up: a timeout, not a broken file
     except Exception as exc:  # icalendar raises ValueError, KeyError, TypeError… on broken files
         raise SyncError("invalid_calendar", type(exc).__name__) from None
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
@@ -151,7 +154,7 @@ def busy_intervals(
                 high = min(low + SLICE, end)
                 found.extend(_occurrence_intervals(query, low, high, tz, budget))
                 low = high
-        except SyncError:
+        except (SyncError, SoftTimeLimitExceeded):
             raise
         except Exception as exc:  # a series the library could not skip: the file is broken
             raise SyncError("invalid_calendar", type(exc).__name__) from None
@@ -195,6 +198,8 @@ def _refuse_runaway_rules(
                 first = _as_aware(_value(event, "DTSTART"), tz)
                 rules = [*_rules(event.get("RRULE")), *_rules(event.get("EXRULE"))]
                 costs = [_rule_cost(rule, first, start, end) for rule in rules]
+            except SoftTimeLimitExceeded:
+                raise
             except Exception:  # noqa: S112 - a broken series: the library skips it
                 continue
             event_window = sum(c[0] for c in costs)
@@ -368,6 +373,8 @@ class _Shape:
                 self.backwards = _comparable(end.dt) < _comparable(start.dt)
             elif duration is not None and isinstance(duration.dt, dt.timedelta):
                 self.duration = duration.dt
+        except SoftTimeLimitExceeded:
+            raise
         except Exception:  # noqa: S110 - unreadable values: keep what the library computed
             pass
 

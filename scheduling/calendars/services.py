@@ -166,6 +166,32 @@ def calendar_request_sync(*, calendar: ExternalCalendar, force: bool = False) ->
 
 # --- Sync ---------------------------------------------------------------------------------------
 
+# A calendar that keeps failing waits as long again as it has been failing (so the waits double:
+# 15, 30, 60… minutes), between one beat interval and the cap; "Sync now" does not wait.
+BACKOFF_MIN = dt.timedelta(minutes=15)
+BACKOFF_CAP = dt.timedelta(hours=6)
+
+
+def calendars_due_for_sync(*, now: dt.datetime) -> list[int]:
+    """The active calendars the 15-minute sync should try now: every healthy one, and a failing
+    one once its backoff has passed. From the times already on the row, in one query."""
+    rows = (
+        ExternalCalendar.objects.filter(is_active=True, nurse__is_active=True)
+        .order_by("id")
+        .values_list("id", "last_error", "last_error_at", "last_success_at", "created_at")
+    )
+    return [
+        pk
+        for pk, error, error_at, success_at, created_at in rows
+        if not error
+        or error_at is None
+        or now >= error_at + _backoff(error_at, success_at or created_at)
+    ]
+
+
+def _backoff(error_at: dt.datetime, failing_since: dt.datetime) -> dt.timedelta:
+    return min(max(error_at - failing_since, BACKOFF_MIN), BACKOFF_CAP)
+
 
 @dataclass(frozen=True)
 class SyncResult:

@@ -16,13 +16,12 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="scheduling.sync_all_calendars", time_limit=60, soft_time_limit=50)
 def sync_all_calendars() -> int:
-    from scheduling.models import ExternalCalendar
+    """Queue a sync of every active calendar that is due: failing ones back off."""
+    from django.utils import timezone
 
-    ids = list(
-        ExternalCalendar.objects.filter(is_active=True, nurse__is_active=True)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    from .services import calendars_due_for_sync
+
+    ids = calendars_due_for_sync(now=timezone.now())
     for calendar_id in ids:
         sync_calendar.delay(calendar_id)
     return len(ids)
