@@ -13,7 +13,7 @@ from typing import Any
 
 import phonenumbers
 from allauth.account.adapter import get_adapter
-from allauth.account.forms import RequestLoginCodeForm
+from allauth.account.forms import ConfirmLoginCodeForm, RequestLoginCodeForm
 from allauth.account.internal.userkit import filter_users_by_email
 from allauth.core import context, ratelimit
 from django import forms
@@ -26,7 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from scheduling.access import is_staff_or_superuser_account
 from scheduling.models import Language
 
+from .limits import LOGIN_CODE_LOCKED, login_code_locked, login_code_wrong
+
 MAX_WEEKS_TO_DUE_DATE = 42
+LOGIN_CODE_SUBJECT_SESSION_KEY = "yurikago_login_code_subject"
 KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$")
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE}
@@ -311,10 +314,32 @@ class LoginCodeRequestForm(AccessibleFormMixin, RequestLoginCodeForm):
             # Staff sign in with password + TOTP only: no code, and the answer of an unknown
             # address, so the form does not tell who works here.
             self._user = None
+        if login_code_locked(key):
+            raise forms.ValidationError(LOGIN_CODE_LOCKED)
         if not ratelimit.consume(context.request, action="request_login_code", key=key):
             raise adapter.validation_error("too_many_login_attempts")
+        # The number or address the code goes to, for the confirm form's daily count.
+        context.request.session[LOGIN_CODE_SUBJECT_SESSION_KEY] = key
         return value
 
     def clean(self) -> dict[str, Any]:
         # The parent's clean() compares email and phone fields this form does not have.
         return self.cleaned_data
+
+
+class LoginCodeConfirmForm(AccessibleFormMixin, ConfirmLoginCodeForm):
+    """allauth's code form, counting wrong codes per number (or address) per day: after
+    LOGIN_CODE_WRONG_PER_DAY of them even the right code is refused until tomorrow. Unknown
+    numbers are counted alike, so the lock tells nothing about who has an account."""
+
+    def clean_code(self) -> str:
+        subject = str(context.request.session.get(LOGIN_CODE_SUBJECT_SESSION_KEY, ""))
+        if subject and login_code_locked(subject):
+            raise forms.ValidationError(LOGIN_CODE_LOCKED)
+        try:
+            code: str = super().clean_code()
+        except forms.ValidationError:
+            if subject and login_code_wrong(subject):
+                raise forms.ValidationError(LOGIN_CODE_LOCKED) from None
+            raise
+        return code

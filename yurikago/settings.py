@@ -320,7 +320,13 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
 ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_ADAPTER = "frontend.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"request_login_code": "frontend.forms.LoginCodeRequestForm"}
+ACCOUNT_FORMS = {
+    "request_login_code": "frontend.forms.LoginCodeRequestForm",
+    "confirm_login_code": "frontend.forms.LoginCodeConfirmForm",
+}
+# After this many wrong sign-in codes for one number or address in a day, signing in with it
+# waits until the next day (frontend/limits.py); she can use her other contact meanwhile.
+LOGIN_CODE_WRONG_PER_DAY = envint("LOGIN_CODE_WRONG_PER_DAY", 10)
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SESSION_COOKIE_SECURE else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
