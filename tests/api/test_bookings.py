@@ -144,6 +144,7 @@ class BookingApiTest(ApiTestCase):
         import time_machine
 
         with time_machine.travel(tokyo(2026, 12, 2, 12), tick=False):
+            client = self.client_for(self.w.hanako.user)  # a session idles out in 30 minutes
             self.assertProblem(
                 client.post(f"{API}/bookings/{reference}/cancel/", {}, format="json"),
                 422,

@@ -21,11 +21,11 @@ class NoShowBeforeStartApiTest(ApiTestCase):
             now=NOW,
         )
         self.url = f"{API}/bookings/{booking.reference}/attendance/"
-        self.sato = self.client_for(self.w.nurse_sato.user)
 
     def post_at(self, hh: int, attended: bool) -> object:
         with time_machine.travel(tokyo(2026, 12, 3, hh), tick=False):
-            return self.sato.post(self.url, {"attended": attended}, format="json")
+            sato = self.client_for(self.w.nurse_sato.user)  # a session idles out in 30 minutes
+            return sato.post(self.url, {"attended": attended}, format="json")
 
     def test_a_no_show_before_the_start_is_a_problem_not_started(self) -> None:
         body = self.assertProblem(self.post_at(9, attended=False), 422, "not_started")
