@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from yurikago import dates
 
@@ -77,6 +79,65 @@ def sitename(site: Any) -> str:
     if _reads_kanji() or not site.name_en:
         return site.name
     return site.name_en
+
+
+# Readings for the kanji of programme names, for やさしい日本語 (ruby): names are data, so their
+# readings are too. Add a word here when a municipality's programme name brings a new one.
+READINGS = {"面接": "めんせつ", "面談": "めんだん"}
+
+
+def _page_language() -> str:
+    from django.utils.translation import get_language
+
+    return (get_language() or "ja").lower()
+
+
+def _in_japanese(text: str) -> SafeString:
+    return format_html('<span lang="ja">{}</span>', text)
+
+
+@register.filter
+def brand(municipality: Any) -> SafeString:
+    """The programme's name (ゆりかご面接) as HTML: Japanese on every page, so marked lang="ja"
+    where the page is in another language; in やさしい日本語 its kanji carry their reading."""
+    name = getattr(municipality, "branding_name", "") or ""
+    language = _page_language()
+    if language == "ja-easy":
+        html = str(conditional_escape(name))
+        for word, reading in READINGS.items():
+            html = html.replace(word, f"<ruby>{word}<rt>{reading}</rt></ruby>")
+        return mark_safe(html)  # noqa: S308 - escaped above; the readings are our own text
+    if language.startswith("ja"):
+        return conditional_escape(name)
+    return _in_japanese(name)
+
+
+@register.filter
+def site_label(site: Any) -> SafeString:
+    """A site's name as HTML. Japanese readers see the name on the building's sign; Chinese
+    readers too, marked Japanese; everyone else sees the translation and, beside it, the
+    sign's Japanese, each marked with its language."""
+    language = _page_language()
+    if language.startswith("ja"):
+        return conditional_escape(site.name)
+    if language.startswith("zh") or not site.name_en:
+        return _in_japanese(site.name)
+    return format_html(
+        '<span lang="en">{}</span> (<span lang="ja">{}</span>)', site.name_en, site.name
+    )
+
+
+@register.filter
+def muni_label(municipality: Any) -> SafeString:
+    """`muniname` as HTML, marked with the language it is written in."""
+    if municipality is None:
+        return mark_safe("")
+    language = _page_language()
+    if language.startswith("ja"):
+        return conditional_escape(municipality.name)
+    if language.startswith("zh") or not municipality.name_en:
+        return _in_japanese(municipality.name)
+    return format_html('<span lang="en">{}</span>', municipality.name_en)
 
 
 @register.filter
