@@ -11,12 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontend.staff.common import render_staff
 from frontend.staff.decorators import staff_required
 from scheduling import access
 from scheduling.calendars import selectors, services
@@ -86,7 +86,7 @@ def _page(
         "conflicts": conflicts,
         **extra,
     }
-    response = render(request, "calendars/settings.html", context, status=status)
+    response = render_staff(request, "calendars/settings.html", context, status=status)
     # The page may show a secret address right after a rotation: never store it anywhere.
     response["Cache-Control"] = "no-store"
     return response
