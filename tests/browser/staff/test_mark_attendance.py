@@ -1,4 +1,5 @@
-"""In Chromium: a nurse opens her day and marks one interview attended, another a no-show."""
+"""In Chromium: a nurse opens her day and marks one interview attended, another a no-show (one
+that has started: before its start time "Did not come" is not offered)."""
 
 from __future__ import annotations
 
@@ -19,19 +20,21 @@ class MarkAttendanceBrowserTest(StaffBrowserTestCase):
             staff=True,
             now=NOW,
         )
-        second = booking_create(
+        second = booking_create(  # booked yesterday for 09:00, so it has started
             site=w.aoto,
             interview_type=w.itype,
-            start=tokyo(2026, 12, 1, 14),
+            start=tokyo(2026, 12, 1, 9),
             pregnancy=w.mei_pregnancy,
             staff=True,
-            now=NOW,
+            now=tokyo(2026, 11, 30, 9),
         )
         Booking.objects.filter(pk__in=[first.pk, second.pk]).update(nurse=w.nurse_sato)
         self.sign_in(w.nurse_sato.user)
         self.open("/staff/day/")
         page = self.page
-        page.locator(f"#b-{first.reference}").get_by_role("button", name="Attended").click()
+        first_row = page.locator(f"#b-{first.reference}")
+        self.assertEqual(first_row.get_by_role("button", name="Did not come").count(), 0)
+        first_row.get_by_role("button", name="Attended").click()
         page.get_by_text("Saved:").first.wait_for()
         page.locator(f"#b-{second.reference}").get_by_role("button", name="Did not come").click()
         page.locator(f"#b-{second.reference} button[aria-pressed=true]").wait_for()
