@@ -281,6 +281,9 @@ def _render_change_day(
         if s.start != booking.start or site.pk != booking.site_id
     ]
     by_id = {s.id: s for s in ctx["sites"]}
+    alternatives = [
+        (s, by_id[s.site_id]) for s in (error.alternatives if error else []) if s.site_id in by_id
+    ]
     template = (
         "frontend/_times.html"
         if request.headers.get("HX-Request")
@@ -299,11 +302,13 @@ def _render_change_day(
             + urlencode({"site": site.code, "month": f"{chosen_day:%Y-%m}"}),
             "error": error,
             "is_change": True,
-            "alternatives": [
-                (s, by_id[s.site_id])
-                for s in (error.alternatives if error else [])
-                if s.site_id in by_id
-            ],
+            "alternatives": alternatives,
+            "late_starts": cal.starts_past_change_deadline(
+                booking.municipality,
+                booking.interview_type,
+                [*slots, *(s for s, _site in alternatives)],
+                timezone.now(),
+            ),
         },
         status=status,
     )

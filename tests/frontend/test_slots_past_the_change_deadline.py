@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time_machine
 
+from scheduling.services import booking_create
 from tests.base import tokyo
 from tests.frontend.helpers import FlowTestCase
 
@@ -46,3 +47,26 @@ class SlotsPastTheChangeDeadlineTest(FlowTestCase):
     def test_the_warning_is_in_japanese_too(self) -> None:
         response = self.client.get(f"/book/day/{WEDNESDAY}/?site=aoto", HTTP_ACCEPT_LANGUAGE="ja")
         self.assertContains(response, "オンラインで変更できません")
+
+
+class NewTimesPastTheDeadlineOnRescheduleTest(FlowTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.traveller.stop()
+        self.traveller = time_machine.travel(NOON, tick=False)
+        self.traveller.start()
+
+    def test_a_new_time_past_its_deadline_is_marked_when_she_moves_her_booking(self) -> None:
+        booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 4, 10),
+            pregnancy=self.w.hanako_pregnancy,
+        )
+        self.client.force_login(self.w.hanako.user)
+        url = f"/bookings/{booking.reference}/change/"
+        response = self.client.get(url + f"{WEDNESDAY}/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, tokyo(2026, 12, 2, 13).isoformat())
+        self.assertContains(response, "cannot be changed online")
+        response = self.client.get(url + f"{THURSDAY}/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertNotContains(response, "cannot be changed online")
