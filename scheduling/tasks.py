@@ -5,7 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="scheduling.sweep_expired_holds", time_limit=30)
+# Both limits: the global soft limit (45 s) above a hard one of 30 s makes Celery refuse to send it.
+@shared_task(name="scheduling.sweep_expired_holds", time_limit=30, soft_time_limit=25)
 def sweep_expired_holds() -> int:
     from .services import holds_sweep_expired
 
