@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Any
+
+from gunicorn import glogging
+
+from scheduling.calendars.redact import redact
 
 bind = os.getenv("GUNICORN_BIND", "127.0.0.1:8000")
 # Booking requests wait on the database, not the CPU: 2 per core plus one is the usual start.
@@ -31,4 +36,17 @@ accesslog = os.getenv("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access lo
 errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 # Query strings can carry dates and ids but never personal data; still, log the path only.
+# Feed tokens in paths are redacted by the logger class below.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+
+
+class _Logger(glogging.Logger):
+    """gunicorn's logger with feed tokens taken out of every access-log field (path, request
+    line, raw URI, referer): a feed address is the key to a nurse's interviews."""
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict:
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
+
+
+logger_class = _Logger

@@ -412,7 +412,10 @@ ADMINS = envlist("ADMINS")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "feed_tokens": {"()": "scheduling.calendars.redact.RedactFeedTokens"},
+    },
     "formatters": {
         "plain": {
             "class": "yurikago.observability.PlainFormatter",
@@ -433,6 +436,14 @@ LOGGING: dict[str, Any] = {
         "django.db.backends": {"level": "INFO"},
         # Django's own handlers (its full error mail among them) replaced by the root's.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # Feed tokens are secrets: out of 404/405 warnings and runserver's request lines.
+        "django.request": {"filters": ["feed_tokens"]},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["feed_tokens"],
+        },
     },
 }
 # Celery keeps these handlers and formats instead of installing its own on the root logger.

@@ -108,9 +108,15 @@ class WithoutABrokerTest(TransactionTestCase):
         eager = app.conf.task_always_eager
         app.conf.task_always_eager = True  # no broker, as CELERY_TASK_ALWAYS_EAGER says
         self.addCleanup(setattr, app.conf, "task_always_eager", eager)
+        self.addCleanup(self.join_background)
         self.w = make_world()
         sign_in_with_mfa(self.client, self.w.nurse_sato.user)
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def join_background(self) -> None:
+        for thread in threading.enumerate():
+            if thread.name == "calendar-import":
+                thread.join(10)
 
     def wait_for_sync(self, calendar: ExternalCalendar) -> ExternalCalendar:
         until = time.monotonic() + 10
