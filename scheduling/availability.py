@@ -23,7 +23,7 @@ import jpholiday
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -150,6 +150,77 @@ def booking_window(
     return earliest, today + dt.timedelta(days=interview_type.max_days_ahead)
 
 
+@functools.lru_cache(maxsize=1024)
+def rule_slot_times(
+    start_time: dt.time,
+    end_time: dt.time,
+    duration: dt.timedelta,
+    step: dt.timedelta,
+    last_start: dt.time | None,
+) -> tuple[tuple[dt.time, dt.time], ...]:
+    """(start, end) local times of the slots a weekly rule yields on any day it applies: every
+    `step` from its start while the interview fits before its end, none after the site's last
+    start time. The same for every day, so kept (a rule's hours are few)."""
+    day = dt.date(2000, 1, 3)  # any date: wall-clock times only
+    start = dt.datetime.combine(day, start_time)
+    rule_end = dt.datetime.combine(day, end_time)
+    result = []
+    while start + duration <= rule_end:
+        if last_start is not None and start.time() > last_start:
+            break
+        result.append((start.time(), (start + duration).time()))
+        start += step
+    return tuple(result)
+
+
+def time_off_occurrences(
+    off: TimeOff, *, until: dt.datetime, tz: dt.tzinfo, since: dt.datetime | None = None
+) -> list[Interval]:
+    """Her time away as intervals starting before `until` (and ending after `since`): once, or
+    once a week until `weekly_until` (a local date, hence the time zone)."""
+    week = dt.timedelta(days=7)
+    start, end = off.start, off.end
+    result = []
+    while start < until:
+        if since is None or end > since:
+            result.append((start, end))
+        if not off.weekly_until:
+            break
+        start, end = start + week, end + week
+        if start.astimezone(tz).date() > off.weekly_until:
+            break
+    return result
+
+
+def local_days(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> list[dt.date]:
+    """The local dates an interval touches (its end excluded)."""
+    first = start.astimezone(tz).date()
+    last = (end - dt.timedelta(microseconds=1)).astimezone(tz).date()
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def away_by_nurse_day(
+    time_off: Iterable[TimeOff],
+    busy: Iterable[tuple[int, dt.datetime, dt.datetime]],
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    tz: dt.tzinfo,
+) -> dict[tuple[int, dt.date], list[Interval]]:
+    """(nurse, local date) -> the intervals she is away that day, from her time off (weekly
+    ones expanded) and her calendars' busy blocks (nurse id, start, end), over since … until."""
+    away: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
+    intervals = [
+        (off.nurse_id, start, end)
+        for off in time_off
+        for start, end in time_off_occurrences(off, until=until, tz=tz, since=since)
+    ]
+    for nurse_id, start, end in [*intervals, *busy]:
+        for day in local_days(start, end, tz):
+            away[(nurse_id, day)].append((start, end))
+    return away
+
+
 # --- Loading -----------------------------------------------------------------------------------
 
 
@@ -224,10 +295,22 @@ def _is_free(blocked: _Blocked | None, start: float, end: float) -> bool:
     return i == len(ends) or starts[i] >= end
 
 
-def _local_days(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> list[dt.date]:
-    first = start.astimezone(tz).date()
-    last = (end - dt.timedelta(microseconds=1)).astimezone(tz).date()
-    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+def time_off_between(
+    nurse_ids: Iterable[int], range_start: dt.datetime, range_end: dt.datetime, date_from: dt.date
+) -> QuerySet[TimeOff]:
+    """Time off of these nurses that may fall in the range (weekly ones started before it)."""
+    return TimeOff.objects.filter(nurse_id__in=list(nurse_ids), start__lt=range_end).filter(
+        Q(end__gt=range_start) | Q(weekly_until__gte=date_from)
+    )
+
+
+def busy_blocks_between(
+    nurse_ids: Iterable[int], range_start: dt.datetime, range_end: dt.datetime
+) -> QuerySet[BusyBlock, tuple[int, dt.datetime, dt.datetime]]:
+    """(nurse id, start, end) of their calendars' busy blocks overlapping the range."""
+    return BusyBlock.objects.filter(
+        nurse_id__in=list(nurse_ids), start__lt=range_end, end__gt=range_start
+    ).values_list("nurse_id", "start", "end")
 
 
 def _load(
@@ -268,29 +351,13 @@ def _load(
     )
     nurse_ids = sorted({r.nurse_id for r in rules})
     data = _Data(sites=sites, closures=closures, rules=rules)
-    away: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
-
-    def add_away(nurse_id: int, start: dt.datetime, end: dt.datetime) -> None:
-        for day in _local_days(start, end, tz):
-            away[(nurse_id, day)].append((start, end))
-
-    time_off = TimeOff.objects.filter(nurse_id__in=nurse_ids, start__lt=range_end).filter(
-        Q(end__gt=range_start) | Q(weekly_until__gte=date_from)
+    away = away_by_nurse_day(
+        time_off_between(nurse_ids, range_start, range_end, date_from),
+        busy_blocks_between(nurse_ids, range_start, range_end),
+        since=range_start,
+        until=range_end,
+        tz=tz,
     )
-    for off in time_off:
-        add_away(off.nurse_id, off.start, off.end)
-        if off.weekly_until:
-            week = dt.timedelta(days=7)
-            start, end = off.start + week, off.end + week
-            while start < range_end and start.astimezone(tz).date() <= off.weekly_until:
-                if end > range_start:
-                    add_away(off.nurse_id, start, end)
-                start, end = start + week, end + week
-
-    for block in BusyBlock.objects.filter(
-        nurse_id__in=nurse_ids, start__lt=range_end, end__gt=range_start
-    ).only("nurse_id", "start", "end"):
-        add_away(block.nurse_id, block.start, block.end)
 
     booked: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
     rooms_used: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(
@@ -307,7 +374,7 @@ def _load(
     for booking_id, nurse_id, site_id, start, blocked_until, room in bookings:
         if booking_id == exclude_booking_id:
             continue
-        for day in _local_days(start, blocked_until, tz):
+        for day in local_days(start, blocked_until, tz):
             booked[(nurse_id, day)].append((start, blocked_until))
             if room is not None:
                 rooms_used[(site_id, day)].append((start, blocked_until, room))
@@ -403,22 +470,18 @@ def _slots_for_site_day(
     for rule in rules:
         if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
             continue
-        start = dt.datetime.combine(day, rule.start_time, tzinfo=tz)
-        rule_end = dt.datetime.combine(day, rule.end_time, tzinfo=tz)
         blocked = data.blocked_for_nurse(rule.nurse_id, day, buffer)
-        while start + duration <= rule_end:
-            if (
-                site.last_start_time is not None
-                and start.timetz().replace(tzinfo=None) > site.last_start_time
-            ):
-                break
-            if start >= earliest:
-                nurse = rule.nurse_id
-                at = start.timestamp()
-                if _is_free(blocked, at, at + seconds):
-                    if nurse not in candidates[start]:
-                        candidates[start].append(nurse)
-            start += step
+        nurse = rule.nurse_id
+        times = rule_slot_times(
+            rule.start_time, rule.end_time, duration, step, site.last_start_time
+        )
+        for start_time, _end_time in times:
+            start = dt.datetime.combine(day, start_time, tzinfo=tz)
+            if start < earliest:
+                continue
+            at = start.timestamp()
+            if _is_free(blocked, at, at + seconds) and nurse not in candidates[start]:
+                candidates[start].append(nurse)
 
     result = []
     room_blocked = data.blocked_rooms(site.id, day, buffer) if mode == Mode.IN_PERSON else {}

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .availability import availability_changed
+from .availability import availability_changed, time_off_occurrences
 from .errors import BookingError
 from .models import AvailabilityRule, Booking, BookingEvent, Nurse, Site, TimeOff
 
@@ -73,19 +73,6 @@ def _covered(booking: Booking, rules: Iterable[AvailabilityRule], tz: dt.tzinfo)
     )
 
 
-def time_off_occurrences(off: TimeOff, until: dt.datetime, tz: dt.tzinfo) -> list[Interval]:
-    """Her time away as intervals up to `until`: one, or one a week until weekly_until (a local
-    date, hence the time zone), as the availability engine expands it."""
-    result = [(off.start, off.end)]
-    if off.weekly_until:
-        week = dt.timedelta(days=7)
-        start, end = off.start + week, off.end + week
-        while start < until and start.astimezone(tz).date() <= off.weekly_until:
-            result.append((start, end))
-            start, end = start + week, end + week
-    return result
-
-
 def _overlaps_any(booking: Booking, intervals: Iterable[Interval]) -> bool:
     return any(s < booking.end and e > booking.start for s, e in intervals)
 
@@ -117,8 +104,8 @@ def _stranded_by_time_off(
     if not bookings:
         return []
     until, tz = bookings[-1].end, nurse.municipality.tz
-    new_away = time_off_occurrences(new, until, tz)
-    old_away = time_off_occurrences(old, until, tz) if old else []
+    new_away = time_off_occurrences(new, until=until, tz=tz)
+    old_away = time_off_occurrences(old, until=until, tz=tz) if old else []
     return [b for b in bookings if _overlaps_any(b, new_away) and not _overlaps_any(b, old_away)]
 
 

@@ -47,7 +47,7 @@ FIVE_MINUTES = 5
 YEAR_ENDS = [("12-29", "01-03"), ("12-28", "01-04"), ("", ""), ("12-31", "12-31")]
 MODE_SETS = [["in_person"], ["in_person", "video"], ["video"], []]
 EXAMPLES = settings(
-    max_examples=60,
+    max_examples=min(60, settings().max_examples),  # fewer under the `fast` profile
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
