@@ -114,8 +114,41 @@ class SiteInline(admin.TabularInline):
 
 @admin.register(models.Municipality)
 class MunicipalityAdmin(ChangesAvailability):
-    list_display = ["code", "name", "branding_name", "time_zone", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "branding_name",
+        "time_zone",
+        "is_active",
+        "retention_days",
+        "retention_due",
+    ]
+    readonly_fields = ["retention_due"]
     inlines = [SiteInline]
+
+    @admin.display(description=_("due for the retention purge"))
+    def retention_due(self, obj: models.Municipality) -> str:
+        """What `manage.py retention_purge` would anonymise now (scheduling/retention.py)."""
+        from django.utils import timezone
+
+        from .retention import retention_counts
+
+        if obj.pk is None or obj.retention_days is None:
+            return str(_("No retention period set: nothing is purged."))
+        counts = retention_counts(municipality=obj, now=timezone.now())
+        return str(
+            _(
+                "residents %(residents)d, pregnancies %(pregnancies)d, bookings %(bookings)d, "
+                "messages %(messages)d, access-log rows %(access)d"
+            )
+            % {
+                "residents": counts.residents,
+                "pregnancies": counts.pregnancies,
+                "bookings": counts.bookings,
+                "messages": counts.messages,
+                "access": counts.access_log_rows,
+            }
+        )
 
 
 @admin.register(models.Site)

@@ -142,6 +142,13 @@ class Municipality(models.Model):
     )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # APPI: how long a resident's details are kept after her last contact; empty keeps them.
+    retention_days = models.PositiveIntegerField(
+        _("keep residents' data for (days after the last contact)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: kept until this is set. manage.py retention_purge applies it."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -545,6 +552,9 @@ class Resident(models.Model):
     )
     sms_opt_out = models.BooleanField(_("SMS opted out"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when retention_purge removed her details (name, contacts, sign-in); the row stays so
+    # the report figures over her past bookings stay the same.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("resident")
