@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from scheduling import config_services
 from scheduling.models import InterviewType, Language, Mode, Site, SiteClosure
 
+from . import config_fields
+
 WEEKDAY_CHOICES = [
     (0, _("Monday")),
     (1, _("Tuesday")),
@@ -25,6 +27,21 @@ WEEKDAY_CHOICES = [
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 MAX_RANGE_DAYS = 366
+# Dates far from now are form errors: arithmetic near year 9999 (a week's end, a year's
+# figures) would overflow, and no interview is booked outside these years (as in the API).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
+
+
+class BoundedDateField(forms.DateField):
+    def to_python(self, value: Any) -> dt.date | None:
+        day = super().to_python(value)
+        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date between %(first)d and %(last)d."),
+                code="out_of_range",
+                params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+            )
+        return day
 
 
 def phone_e164(value: str) -> str:
@@ -56,7 +73,7 @@ def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -
 
 
 class SpanForm(forms.Form):
-    date = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    date = BoundedDateField(label=_("Date"), required=False, widget=DATE)
     span = forms.ChoiceField(
         label=_("Show"), required=False, choices=[("day", _("Day")), ("week", _("Week"))]
     )
@@ -104,7 +121,7 @@ class CancelForm(forms.Form):
 
 class SlotSearchForm(forms.Form):
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
-    date = forms.DateField(label=_("From"), widget=DATE)
+    date = BoundedDateField(label=_("From"), widget=DATE)
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.IN_PERSON)
 
     def __init__(
@@ -138,7 +155,7 @@ class OnBehalfForm(SlotChoiceForm):
     name_kana = forms.CharField(label=_("Name in kana"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.JA)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
+    due_date = BoundedDateField(label=_("Due date"), required=False, widget=DATE)
     interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
     first_pregnancy = forms.TypedChoiceField(
         label=_("First pregnancy"),
@@ -166,8 +183,8 @@ class RuleForm(forms.Form):
     )
     start_time = forms.TimeField(label=_("From"), widget=TIME)
     end_time = forms.TimeField(label=_("Until"), widget=TIME)
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
-    valid_to = forms.DateField(
+    valid_from = BoundedDateField(label=_("Valid from"), widget=DATE)
+    valid_to = BoundedDateField(
         label=_("Valid until"),
         required=False,
         widget=DATE,
@@ -202,21 +219,21 @@ class RuleForm(forms.Form):
 class TimeOffForm(forms.Form):
     """A whole day, a range of days, part of a day, or the same hours every week."""
 
-    date_from = forms.DateField(label=_("From (date)"), widget=DATE)
+    date_from = BoundedDateField(label=_("From (date)"), widget=DATE)
     start_time = forms.TimeField(
         label=_("From (time)"),
         required=False,
         widget=TIME,
         help_text=_("Leave the times empty for whole days."),
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("Until (date)"),
         required=False,
         widget=DATE,
         help_text=_("Leave empty for one day."),
     )
     end_time = forms.TimeField(label=_("Until (time)"), required=False, widget=TIME)
-    weekly_until = forms.DateField(label=_("Repeat every week until"), required=False, widget=DATE)
+    weekly_until = BoundedDateField(label=_("Repeat every week until"), required=False, widget=DATE)
     reason = forms.CharField(label=_("Reason (staff only)"), required=False, max_length=200)
     confirm_stranded = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -263,7 +280,7 @@ class DashboardForm(forms.Form):
             ("year", _("Year")),
         ],
     )
-    date = forms.DateField(label=_("Including"), required=False, widget=DATE)
+    date = BoundedDateField(label=_("Including"), required=False, widget=DATE)
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
@@ -274,10 +291,27 @@ class DashboardForm(forms.Form):
 
 
 class SiteConfigForm(forms.ModelForm):
+    open_weekdays = config_fields.weekdays_field(label=_("Open on"))
+    closed_nth_weekdays = config_fields.NthWeekdaysField(
+        label=_("Closed every month on"),
+        help_text=_('e.g. "2nd" "Sunday". Leave a row empty to remove it.'),
+    )
+    modes = config_fields.modes_field(
+        required=False,
+        label=_("Ways of holding the interview here"),
+        help_text=_("None ticked: every way the interview type offers."),
+    )
+
     class Meta:
         model = Site
         fields = list(config_services.SITE_FIELDS)
         widgets = {"last_start_time": TIME}
+
+    def clean_open_weekdays(self) -> list[int]:
+        return sorted(set(self.cleaned_data["open_weekdays"]))
+
+    def clean_modes(self) -> list[str]:
+        return config_fields.in_mode_order(self.cleaned_data["modes"])
 
 
 class ClosureForm(forms.ModelForm):
@@ -285,6 +319,7 @@ class ClosureForm(forms.ModelForm):
         model = SiteClosure
         fields = ["site", "date_from", "date_to", "reason"]
         widgets = {"date_from": DATE, "date_to": DATE}
+        field_classes = {"date_from": BoundedDateField, "date_to": BoundedDateField}
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -294,10 +329,19 @@ class ClosureForm(forms.ModelForm):
 
 
 class InterviewTypeConfigForm(forms.ModelForm):
+    modes = config_fields.modes_field(required=True, label=_("Ways of holding the interview"))
+    reminder_hours_before = config_fields.ReminderHoursField(
+        label=_("Reminders"),
+        help_text=_("Hours before the interview, e.g. 72 and 24. Leave empty for none."),
+    )
+
     class Meta:
         model = InterviewType
         fields = list(config_services.INTERVIEW_TYPE_FIELDS)
         widgets = {"cancel_deadline_time": TIME}
+
+    def clean_modes(self) -> list[str]:
+        return config_fields.in_mode_order(self.cleaned_data["modes"])
 
 
 class MessageTextForm(forms.Form):

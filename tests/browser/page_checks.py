@@ -77,9 +77,20 @@ def small_targets(page: Any, minimum: int = MIN_TARGET) -> list[str]:
     return [f"tap target {t}" for t in page.evaluate(SMALL_TARGETS_JS, minimum)]
 
 
+# The widest elements that stick out past the right edge, to say what to fix.
+WIDEST_JS = """(view) => [...document.body.querySelectorAll('*')]
+  .filter(el => Math.max(el.getBoundingClientRect().right,
+                          el.getBoundingClientRect().left + el.scrollWidth) > view + 0.5)
+  .filter(el => !el.closest('.table-wrap'))
+  .map(el => `${el.tagName.toLowerCase()}${el.className ? '.' + el.className : ''}`)
+  .slice(-3)"""
+
+
 def overflow(page: Any) -> list[str]:
     wide, view = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    return [f"page is {wide - view} px wider than the viewport"] if wide > view else []
+    if wide <= view:
+        return []
+    return [f"page is {wide - view} px wider than the viewport: {page.evaluate(WIDEST_JS, view)}"]
 
 
 def page_findings(page: Any) -> list[str]:

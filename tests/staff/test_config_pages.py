@@ -45,12 +45,7 @@ class ConfigPagesTest(StaffTestCase):
         form = self.client.get(url).context["form"]
         data = {k: v for k, v in form.initial.items() if v is not None}
         data.update(
-            {
-                "rooms": 3,
-                "open_weekdays": "[0, 1, 2, 3, 4]",
-                "closed_nth_weekdays": "[]",
-                "modes": '["in_person"]',
-            }
+            {"rooms": 3, "open_weekdays": ["0", "1", "2", "3", "4"], "modes": ["in_person"]}
         )
         data["closed_on_public_holidays"] = "on"
         data["is_active"] = "on"
