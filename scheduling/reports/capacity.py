@@ -1,7 +1,7 @@
 """Capacity offered: the one figure the database cannot count, because it is not stored
 anywhere. It is expanded from the weekly rules day by day in Python (rules × days, never
-bookings), with the booking engine's own calendar functions (scheduling.availability): the
-same slot times, the same time off and busy blocks, the same open days.
+bookings), with the booking engine's own calendar functions (availability/calendar_rules.py):
+the same slot times, the same time off and busy blocks, the same open days.
 """
 
 from __future__ import annotations
