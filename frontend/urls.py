@@ -9,7 +9,7 @@ from allauth.account.views import RequestLoginCodeView
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 
-from . import bookings, views
+from . import bookings, verify, views
 
 app_name = "frontend"
 
@@ -21,6 +21,7 @@ FLOW: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("book/hold/", views.hold, "hold"),
     ("book/details/<str:reference>/", views.details, "details"),
     ("book/details/<str:reference>/release/", views.release, "release"),
+    ("book/verify/<str:reference>/", verify.verify, "verify"),
     ("book/details/<str:reference>/language/", views.details_language, "details_language"),
 ]
 

@@ -46,6 +46,7 @@ from scheduling.services import booking_hold, booking_release_hold
 
 from . import calendar as cal
 from .forms import DetailsForm, national
+from .limits import TOO_MANY_HOLDS, hold_allowed
 from .templatetags.resident import municipality_url
 
 if TYPE_CHECKING:
@@ -415,6 +416,20 @@ def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
             existing=existing,
         )
     owner = _hold_owner(request)
+    if not hold_allowed(request, owner):
+        # Too many holds from this visitor: times stay free for others (frontend/limits.py).
+        return _render_day(
+            request,
+            municipality,
+            itype,
+            sites,
+            code,
+            chosen,
+            mode,
+            timezone.localdate(start),
+            error=BookingError("invalid", TOO_MANY_HOLDS),
+            status=429,
+        )
     _release_previous(request, owner)
     try:
         booking = booking_hold(
@@ -500,7 +515,15 @@ def details(request: HttpRequest, reference: str, muni: str | None = None) -> Ht
             )
             form.add_error(None, error)
         elif form.is_valid():
-            response = _confirm(request, municipality, booking, form)
+            from . import verify  # frontend.verify builds on this module
+
+            if live and verify.needs_verification(request, form):
+                # Not signed in: she proves the number (or address) with a code first.
+                response = verify.start(request, municipality, booking, form)
+            elif request.user.is_authenticated or verify.unverified_booking_allowed(form):
+                response = _confirm(request, municipality, booking, form)
+            else:
+                response = None
             if response is not None:
                 return response
             error = str(form.non_field_errors()[0]) if form.non_field_errors() else None

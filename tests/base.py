@@ -232,9 +232,13 @@ class BaseTestCase(TestCase):
 
     def setUp(self) -> None:
         import time_machine
+        from django.core.cache import cache
 
         self.traveller = time_machine.travel(NOW, tick=False)
         self.traveller.start()
         self.addCleanup(self.traveller.stop)
+        # Counters in the cache (rate limits, lockouts) start at zero in every test: the clock
+        # stands still, so one test's "this minute" is the next test's too.
+        cache.clear()
         # Objects from setUpTestData are deep-copied per test; refresh related caches.
         super().setUp()

@@ -334,6 +334,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The code that sets TOTP up counts as this sign-in's TOTP step (frontend/staff/mfa_forms.py).
 MFA_FORMS = {"activate_totp": "frontend.staff.mfa_forms.ActivateTOTPForm"}
 
+# Behind N trusted reverse proxies the client is the Nth address from the right of
+# X-Forwarded-For (0: REMOTE_ADDR). One count for every rate limit: allauth's (sign-in), DRF's
+# (API) and the booking flow's (frontend/limits.py), so clients never share one bucket.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # --- REST framework -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
@@ -352,7 +358,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.problem_details_handler",
     # Behind N trusted reverse proxies the client is the Nth address from the right of
     # X-Forwarded-For; with 0 it is REMOTE_ADDR, so a client cannot forge its way past throttles.
-    "NUM_PROXIES": envint("TRUSTED_PROXY_COUNT", 0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 # Requests per minute per user (or token) and per client address; holds and bookings have their

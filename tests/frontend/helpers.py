@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+from django.core import mail
 from django.test import Client
 
 from scheduling.models import Booking
@@ -37,7 +42,42 @@ def details_data(hold: str, **overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+@contextmanager
+def sms_texts() -> Iterator[list[str]]:
+    """The texts the SMS transport hands to the network (the console transport in tests)."""
+    from notifications.transports.console import ConsoleSmsTransport
+
+    texts: list[str] = []
+    original = ConsoleSmsTransport.send
+
+    def send(transport: ConsoleSmsTransport, outgoing: Any) -> Any:
+        texts.append(outgoing.text)
+        return original(transport, outgoing)
+
+    with mock.patch.object(ConsoleSmsTransport, "send", send):
+        yield texts
+
+
+def code_in(text: str) -> str:
+    match = re.search(r"\b(\d{6})\b", text)
+    assert match, text
+    return match.group(1)
+
+
 class FlowTestCase(BaseTestCase):
+    def send_details(
+        self, hold: Booking, data: dict[str, Any], client: Client | None = None, **extra: Any
+    ) -> Any:
+        """Send her details; when not signed in, type the code that was sent (frontend.verify),
+        as she would. Returns the last answer."""
+        client = client or self.client
+        with sms_texts() as texts:
+            response = client.post(f"/book/details/{hold.reference}/", data, **extra)
+        if response.status_code == 302 and "/book/verify/" in response["Location"]:
+            sent = texts[-1] if texts else mail.outbox[-1].body
+            response = client.post(response["Location"], {"code": code_in(sent)}, **extra)
+        return response
+
     def hold(
         self, client: Client | None = None, start: dt.datetime = START, site_id: int | None = None
     ) -> Booking:

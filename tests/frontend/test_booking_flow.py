@@ -40,6 +40,12 @@ class BookingFlowTest(FlowTestCase):
         response = self.client.post(
             f"/book/details/{hold.reference}/", details_data(hold.display_reference)
         )
+        # Not signed in: nothing is confirmed until she types the code sent to her number.
+        self.assertRedirects(
+            response, f"/book/verify/{hold.reference}/", fetch_redirect_response=False
+        )
+        self.assertEqual(Booking.objects.get(pk=hold.pk).status, Booking.Status.HELD)
+        response = self.send_details(hold, details_data(hold.display_reference))
         self.assertRedirects(response, f"/bookings/{hold.reference}/?new=1")
         booking = Booking.objects.get(pk=hold.pk)
         self.assertEqual(booking.status, Booking.Status.CONFIRMED)
@@ -57,10 +63,7 @@ class BookingFlowTest(FlowTestCase):
 
     def test_weeks_of_pregnancy_give_a_due_date(self) -> None:
         hold = self.hold()
-        self.client.post(
-            f"/book/details/{hold.reference}/",
-            details_data(hold.display_reference, due_date="", weeks="10"),
-        )
+        self.send_details(hold, details_data(hold.display_reference, due_date="", weeks="10"))
         pregnancy = Pregnancy.objects.get(resident__phone="+819055556666")
         self.assertEqual(pregnancy.gestational_week_on(pregnancy.created_at.date()), 10)
 

@@ -10,9 +10,7 @@ from tests.frontend.helpers import FlowTestCase, details_data
 class DonePageNamesTheRemindersTest(FlowTestCase):
     def book(self, start: object, **details: str) -> str:
         hold = self.hold(start=start)  # type: ignore[arg-type]
-        response = self.client.post(
-            f"/book/details/{hold.reference}/", details_data(hold.display_reference, **details)
-        )
+        response = self.send_details(hold, details_data(hold.display_reference, **details))
         self.assertEqual(response.status_code, 302, response.content[:300])
         return f"/bookings/{hold.reference}/?new=1"
 
