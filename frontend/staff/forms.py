@@ -42,21 +42,6 @@ class BoundedDateField(forms.DateField):
                 params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
             )
         return day
-# Dates far from now are form errors: arithmetic near year 9999 (a week's end, a year's
-# figures) would overflow, and no interview is booked outside these years (as in the API).
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
-
-
-class BoundedDateField(forms.DateField):
-    def to_python(self, value: Any) -> dt.date | None:
-        day = super().to_python(value)
-        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-            raise forms.ValidationError(
-                _("Choose a date between %(first)d and %(last)d."),
-                code="out_of_range",
-                params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
-            )
-        return day
 
 
 def phone_e164(value: str) -> str:
@@ -334,7 +319,6 @@ class ClosureForm(forms.ModelForm):
         model = SiteClosure
         fields = ["site", "date_from", "date_to", "reason"]
         widgets = {"date_from": DATE, "date_to": DATE}
-        field_classes = {"date_from": BoundedDateField, "date_to": BoundedDateField}
         field_classes = {"date_from": BoundedDateField, "date_to": BoundedDateField}
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
