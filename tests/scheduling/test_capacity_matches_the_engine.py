@@ -24,7 +24,7 @@ from scheduling.models import AvailabilityRule, Booking, InterviewType, Mode, Pr
 from scheduling.reports import utilisation_report
 from scheduling.services import booking_create
 from tests.base import NOW, TOKYO, BaseTestCase
-from tests.scheduling.test_availability_properties import (
+from tests.scheduling.helpers import (
     SPAN_DAYS,
     Built,
     RuleSpec,
