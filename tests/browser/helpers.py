@@ -12,11 +12,13 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core.cache import cache
 from django.test import Client
 
 from tests.base import NOW, in_ci, make_world
@@ -99,8 +101,35 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.steps = 0
+        self._capture_sms()
+        cache.clear()  # rate-limit counters start at zero (frontend/limits.py)
         self.shots = SCREENSHOTS / re.sub(r"[^\w]+", "_", self.id().split(".", 2)[-1])
         self.shots.mkdir(parents=True, exist_ok=True)
+
+    def enter_the_code(self) -> None:
+        """Not signed in, she confirms her booking with the code sent to her number
+        (frontend/verify.py): read it where the SMS leaves us, and type it in."""
+        self.page.wait_for_url("**/book/verify/**")
+        match = re.search(r"\b(\d{6})\b", self.sms_texts[-1])
+        assert match, self.sms_texts
+        self.page.locator('input[name="code"]').fill(match.group(1))
+        self.page.locator('form:has(input[name="code"]) button[type="submit"]').click()
+
+    def _capture_sms(self) -> None:
+        """The texts the SMS transport hands to the network (console in tests), also from the
+        live server's thread."""
+        from notifications.transports.console import ConsoleSmsTransport
+
+        self.sms_texts: list[str] = []
+        original = ConsoleSmsTransport.send
+
+        def send(transport: ConsoleSmsTransport, outgoing: Any) -> Any:
+            self.sms_texts.append(outgoing.text)
+            return original(transport, outgoing)
+
+        patcher = mock.patch.object(ConsoleSmsTransport, "send", send)
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     def shot(self, name: str) -> None:
         self.steps += 1

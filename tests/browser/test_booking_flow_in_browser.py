@@ -39,6 +39,9 @@ class BookingFlowTest(BrowserTestCase):
         self.fill_details()
         self.shot("details-filled")
         page.get_by_role("button", name="この内容で予約する").click()
+        page.get_by_text("090-****-6666", exact=False).wait_for()  # where the code went
+        self.shot("code")
+        self.enter_the_code()
         page.wait_for_url("**/bookings/**")
         page.get_by_role("heading", name="面接の予約が完了しました").wait_for()
         self.shot("confirmation")

@@ -72,5 +72,6 @@ class DueDateOrWeeksTest(BrowserTestCase):
         page.get_by_label("区市町村がこの情報を", exact=False).check()
         self.shot("weeks-only")
         page.get_by_role("button", name="この内容で予約する").click()
+        self.enter_the_code()
         page.wait_for_url("**/bookings/**")
         self.assertEqual(Booking.objects.get().status, Booking.Status.CONFIRMED)
