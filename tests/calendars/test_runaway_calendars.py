@@ -10,6 +10,7 @@ import time
 import tracemalloc
 
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from scheduling.calendars import expand
 from scheduling.calendars.errors import SyncError, describe
@@ -71,13 +72,15 @@ class RunawayUploadTest(BaseTestCase):
 
     def test_the_message_names_the_event_by_start_and_uid_not_by_its_title(self) -> None:
         calendar = self.sync(BOMB)
-        message = describe(calendar.last_error)
-        self.assertIn("2026-12-02 09:00", message)
-        self.assertIn("bomb-0@example.com", message)
-        self.assertIn("repeating event", message)
-        for private in ("Yamada", "Hanako", "妊婦"):
-            self.assertNotIn(private, message)
-            self.assertNotIn(private, calendar.last_error)
+        for language, words in (("en", "repeating event"), ("ja", "繰り返しの予定")):
+            with translation.override(language):
+                message = describe(calendar.last_error)
+            self.assertIn(words, message)
+            self.assertIn("2026-12-02 09:00", message)
+            self.assertIn("bomb-0@example.com", message)
+            for private in ("Yamada", "Hanako", "妊婦"):
+                self.assertNotIn(private, message)
+                self.assertNotIn(private, calendar.last_error)
 
     def test_a_fine_rule_begun_years_ago_is_refused_before_the_walk_to_today(self) -> None:
         # Only 8,700 occurrences fall in the horizon, but the library steps through every one
