@@ -116,3 +116,12 @@ class AccessibilityLeftoversTest(BrowserTestCase):
         self.sign_in(self.w.mei.user)
         self.page.goto(f"/bookings/{self.booking.reference}/change/2026-12-07/")
         self.assertIn("12月7日", self.page.title())
+
+    def test_a_day_brought_in_by_htmx_retitles_the_page(self) -> None:
+        page = self.page
+        page.goto("/book/calendar/?site=aoto")
+        page.get_by_role("link", name="12月3日(木), 空きあり").click()
+        page.get_by_role("heading", name="2026年12月3日(木)の空き時間").wait_for()
+        self.assertEqual(page.locator("#calendar").count(), 1)  # swapped in, not a new page
+        page.wait_for_function("() => document.title.includes('12月3日')", timeout=5000)
+        self.assertIn("予約", page.title())
