@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_config, views_dashboard, views_history, views_schedule
+from . import (
+    views,
+    views_access_log,
+    views_config,
+    views_dashboard,
+    views_history,
+    views_schedule,
+)
 
 app_name = "staff"
 urlpatterns = [
@@ -33,6 +40,7 @@ urlpatterns = [
     path("messages/failed/", views_dashboard.failed_messages, name="failed_messages"),
     path("messages/<int:message_id>/resend/", views.message_resend_view, name="message_resend"),
     path("config/", views_config.config, name="config"),
+    path("access-log/", views_access_log.access_log, name="access_log"),
     path("config/sites/<int:site_id>/", views_config.site_edit, name="site_edit"),
     path("config/types/<int:type_id>/", views_config.interview_type_edit, name="type_edit"),
     path("config/messages/", views_config.message_texts, name="message_texts"),

@@ -233,6 +233,13 @@ class AccessMatrixTest(StaffTestCase):
             self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, 302, NOT_FOUND),
         )
 
+    def test_the_access_log_is_for_administrators_each_of_her_municipality(self) -> None:
+        expected = self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+        self.check("get", reverse("staff:access_log"), expected)
+        # Filtering by someone of another municipality shows her nothing of theirs (200, empty).
+        url = reverse("staff:access_log") + f"?staff={self.w.nurse_sato.user.pk}"
+        self.check("get", url, expected)
+
     def test_an_unknown_reference_is_a_plain_404(self) -> None:
         self.sign_in(self.w.admin_abe)
         self.assertEqual(
