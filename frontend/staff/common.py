@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,23 @@ def render_staff(
         },
     )
     return render(request, template, context, status=status)
+
+
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def plain_datetime(value: object, tz: dt.tzinfo | None = None) -> object:
+    """An ISO date-time text (2026-12-03T09:30:00+09:00) as the local "2026-12-03 09:30" that
+    people and Excel read as a date (in `tz`, else as written); any other value unchanged."""
+    if not isinstance(value, str) or not ISO_DATETIME.match(value):
+        return value
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if tz is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(tz)
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def back(request: HttpRequest, default: str) -> HttpResponse:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
-import re
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +17,7 @@ from scheduling.models import Site
 from scheduling.reports import SiteFigures, UtilisationReport, utilisation_report
 
 from . import charts
-from .common import render_staff, staff_sites, today_in, tz_of
+from .common import plain_datetime, render_staff, staff_sites, today_in, tz_of
 from .decorators import manager_required, staff_required
 from .forms import DashboardForm
 
@@ -179,23 +178,6 @@ CSV_TABLES = {
 }
 
 
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-
-
-def excel_cell(value: str, tz: dt.tzinfo) -> str:
-    """An ISO date-time (2026-12-03T09:30:00+09:00) as the local "2026-12-03 09:30" that Excel
-    reads as a date; anything else unchanged."""
-    if not ISO_DATETIME.match(value):
-        return value
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(tz)
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
 @manager_required
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """Any dashboard table as CSV: UTF-8 with a BOM, so Excel in Japan opens it as UTF-8."""
@@ -211,7 +193,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     tz = tz_of(sites)
     writer.writerows(
-        [excel_cell(cell, tz) for cell in row] for row in CSV_TABLES[table](report, previous)
+        [plain_datetime(cell, tz) for cell in row] for row in CSV_TABLES[table](report, previous)
     )
     return response
 

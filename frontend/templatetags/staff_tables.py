@@ -8,6 +8,8 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from frontend.staff.common import plain_datetime
+
 register = template.Library()
 
 
@@ -23,7 +25,7 @@ def table_rows(rows: Sequence[Sequence[object]]) -> SafeString:
     return mark_safe(  # noqa: S308 - every cell goes through conditional_escape
         "".join(
             f'<tr><th scope="row">{conditional_escape(row[0])}</th>'  # type: ignore[arg-type]
-            + "".join(f"<td>{conditional_escape(cell)}</td>" for cell in row[1:])  # type: ignore[arg-type]
+            + "".join(f"<td>{conditional_escape(plain_datetime(cell))}</td>" for cell in row[1:])  # type: ignore[arg-type]
             + "</tr>"
             for row in rows
         )

@@ -36,3 +36,11 @@ class DashboardCsvDatesTest(StaffTestCase):
         for row in self.rows():
             for cell in row:
                 self.assertNotRegex(cell, r"\d{2}T\d{2}:|[+-]\d{2}:\d{2}$")
+
+
+class DashboardTableDatesTest(StaffTestCase):
+    def test_the_page_table_shows_the_next_free_slot_as_a_plain_date_and_time(self) -> None:
+        self.sign_in(self.w.manager_mori)
+        response = self.client.get(reverse("staff:dashboard"), {"period": "week"})
+        self.assertContains(response, "<td>2026-12-02 09:00</td>")
+        self.assertNotContains(response, "T09:00+09:00")
