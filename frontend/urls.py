@@ -7,17 +7,33 @@ from collections.abc import Callable
 
 from allauth.account.views import RequestLoginCodeView
 from django.http import HttpResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, register_converter
 
 from . import bookings, verify, views
 
 app_name = "frontend"
 
+
+class DayConverter:
+    """A day in the years bookings can have (as the API's 2000–2200): a page for 9999-12-31
+    is not found instead of overflowing date arithmetic. The view still parses the date."""
+
+    regex = r"(?:20[0-9]{2}|21[0-9]{2})-[0-9]{2}-[0-9]{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DayConverter, "day")
+
 FLOW: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("", views.landing, "landing"),
     ("book/", views.where, "where"),
     ("book/calendar/", views.month, "month"),
-    ("book/day/<str:date>/", views.day, "day"),
+    ("book/day/<day:date>/", views.day, "day"),
     ("book/hold/", views.hold, "hold"),
     ("book/details/<str:reference>/", views.details, "details"),
     ("book/details/<str:reference>/release/", views.release, "release"),
@@ -44,5 +60,5 @@ urlpatterns = [
     ),
     path("bookings/<str:reference>/cancel/", bookings.cancel, name="cancel"),
     path("bookings/<str:reference>/change/", bookings.change_dispatch, name="change"),
-    path("bookings/<str:reference>/change/<str:date>/", bookings.change_day, name="change_day"),
+    path("bookings/<str:reference>/change/<day:date>/", bookings.change_day, name="change_day"),
 ]
