@@ -11,12 +11,14 @@ import datetime as dt
 import functools
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from . import services
+from .availability import open_slots
 from .errors import BookingError
 from .models import (
     AvailabilityRule,
@@ -30,6 +32,7 @@ from .models import (
     StaffRole,
     User,
 )
+from .municipality_files import municipality_import
 
 DEMO_PASSWORD = "yurikago-demo-2026"  # noqa: S105 - printed for the demo, never for production
 WEEKDAYS = [0, 1, 2, 3, 4]
@@ -244,67 +247,21 @@ def _user(email: str, name: str, *, superuser: bool = False) -> User:
     return user
 
 
-def _municipality_katsushika() -> tuple[Municipality, InterviewType]:
-    muni, _ = Municipality.objects.update_or_create(
-        code="katsushika",
-        defaults={
-            "name": "葛飾区",
-            "name_en": "Katsushika City",
-            "branding_name": "ゆりかご面接",
-            "time_zone": "Asia/Tokyo",
-            "contact_phone": "03-3602-1284",
-        },
-    )
-    for i, (
-        code,
-        name,
-        name_en,
-        address,
-        rooms,
-        days,
-        holidays,
-        nth,
-        year_end,
-        last,
-        notice,
-    ) in enumerate(KATSUSHIKA_SITES):
-        Site.objects.update_or_create(
-            municipality=muni,
-            code=code,
-            defaults={
-                "name": name,
-                "name_en": name_en,
-                "address": address,
-                "rooms": rooms,
-                "open_weekdays": days,
-                "closed_on_public_holidays": holidays,
-                "closed_nth_weekdays": nth,
-                "year_end_start": year_end[0],
-                "year_end_end": year_end[1],
-                "last_start_time": last,
-                "min_notice_days": notice,
-                "modes": ["in_person"],
-                "ordering_key": i,
-            },
-        )
-    itype, _ = InterviewType.objects.update_or_create(
-        municipality=muni,
-        code="yurikago",
-        defaults={
-            "name": "ゆりかご面接",
-            "duration_minutes": 30,
-            "buffer_minutes": 0,
-            "slot_step_minutes": 30,
-            "modes": ["in_person"],
-            "min_notice_hours": 24,
-            "max_days_ahead": 60,
-            "hold_minutes": 10,
-            "cancel_deadline_business_days": 1,
-            "cancel_deadline_time": dt.time(11, 0),
-            "reminder_hours_before": [72, 24],
-        },
-    )
-    return muni, itype
+DEMO_FILES = Path(__file__).with_name("demo_municipalities")
+
+
+def _load(code: str) -> Municipality:
+    """The municipality from its file, as an IT team onboards one (municipality_import)."""
+    municipality_import((DEMO_FILES / f"{code}.yaml").read_text(encoding="utf-8"))
+    muni = Municipality.objects.get(code=code)
+    # Imported staff set their own password; the demo's share the printed one.
+    emails = list(Nurse.objects.filter(municipality=muni).values_list("user__email", flat=True))
+    emails += StaffRole.objects.filter(municipality=muni).values_list("user__email", flat=True)
+    for user in User.objects.filter(email__in=emails):
+        if not user.has_usable_password():
+            user.password = _demo_password_hash()
+            user.save(update_fields=["password"])
+    return muni
 
 
 def _rules_for(
@@ -327,10 +284,11 @@ def _rules_for(
 
 
 def _katsushika_nurses(muni: Municipality, count: int, valid_from: dt.date) -> list[Nurse]:
+    """Nurses beyond the file's 16 (seed_demo --nurses N, benchmarks), made the same way."""
     sites = {s.code: s for s in Site.objects.filter(municipality=muni)}
     codes = list(sites)
     nurses = []
-    for i in range(count):
+    for i in range(Nurse.objects.filter(municipality=muni).count(), count):
         name = NURSE_NAMES[i % len(NURSE_NAMES)] + ("" if i < len(NURSE_NAMES) else f" {i}")
         user = _user(f"nurse{i + 1}@katsushika.example", name)
         nurse, _ = Nurse.objects.update_or_create(
@@ -356,65 +314,6 @@ def _katsushika_nurses(muni: Municipality, count: int, valid_from: dt.date) -> l
     return nurses
 
 
-def _sakuragawa(valid_from: dt.date) -> Municipality:
-    """A small fictional town: two sites, video interviews, 20 minutes, one reminder."""
-    muni, _ = Municipality.objects.update_or_create(
-        code="sakuragawa",
-        defaults={
-            "name": "桜川町（架空）",
-            "name_en": "Sakuragawa Town (fictional)",
-            "branding_name": "はじめまして面談",
-            "time_zone": "Asia/Tokyo",
-        },
-    )
-    hall, _ = Site.objects.update_or_create(
-        municipality=muni,
-        code="town-hall",
-        defaults={
-            "name": "桜川町役場 保健福祉課",
-            "address": "桜川町中央1-1",
-            "rooms": 1,
-            "open_weekdays": WEEKDAYS,
-            "modes": ["in_person", "video"],
-        },
-    )
-    Site.objects.update_or_create(
-        municipality=muni,
-        code="community",
-        defaults={
-            "name": "桜川町 地域交流センター",
-            "address": "桜川町東2-3",
-            "rooms": 1,
-            "open_weekdays": [1, 3],
-            "modes": ["in_person"],
-        },
-    )
-    InterviewType.objects.update_or_create(
-        municipality=muni,
-        code="first-interview",
-        defaults={
-            "name": "はじめまして面談",
-            "duration_minutes": 20,
-            "slot_step_minutes": 20,
-            "modes": ["in_person", "video"],
-            "min_notice_hours": 48,
-            "max_days_ahead": 30,
-            "reminder_hours_before": [48],
-        },
-    )
-    user = _user("nurse@sakuragawa.example", "桜川 保健師")
-    nurse, _ = Nurse.objects.update_or_create(
-        user=user, defaults={"municipality": muni, "name": "桜井 ひろみ"}
-    )
-    nurse.sites.add(hall)
-    _rules_for(nurse, hall, WEEKDAYS, [(9, 0, 12, 0)], valid_from)
-    admin = _user("admin@sakuragawa.example", "桜川町 管理者")
-    StaffRole.objects.get_or_create(
-        user=admin, municipality=muni, role=StaffRole.Role.MUNICIPALITY_ADMIN
-    )
-    return muni
-
-
 def _residents_and_bookings(
     muni: Municipality, itype: InterviewType, count: int, rng: random.Random
 ) -> int:
@@ -434,13 +333,8 @@ def _residents_and_bookings(
     )
     rng.shuffle(slots)
     for i in range(count):
-        phone = f"+8190{10000000 + i:08d}"
-        user = User.objects.filter(phone=phone).first() or User.objects.create_user(
-            email=f"resident{i + 1}@example.jp",
-            phone=phone,
-            phone_verified=True,
-            display_name=f"{FAMILY_NAMES[i % 10]} {GIVEN_NAMES[i % 10]}",
-        )
+        user = _demo_resident_user(i)
+        phone = user.phone or ""
         resident, _ = Resident.objects.get_or_create(
             user=user,
             defaults={
@@ -480,25 +374,84 @@ def _residents_and_bookings(
     return made
 
 
+def _nurse1_interviews(muni: Municipality, itype: InterviewType, now: dt.datetime) -> int:
+    """The README's nurse has interviews today and tomorrow, whatever day the demo is seeded
+    (earlier today counts: booked as if from this morning). None on a day all her sites close."""
+    nurse = Nurse.objects.get(user__email="nurse1@katsushika.example")
+    today = now.astimezone(muni.tz).date()
+    made = 0
+    for offset in (0, 1):
+        day = today + dt.timedelta(days=offset)
+        start_of_day = dt.datetime.combine(day, dt.time(0), tzinfo=muni.tz)
+        booked = Booking.objects.filter(
+            nurse=nurse,
+            status=Booking.Status.CONFIRMED,
+            start__gte=start_of_day,
+            start__lt=start_of_day + dt.timedelta(days=1),
+        )
+        if booked.exists():
+            continue
+        # The engine gives a slot to the least busy nurse first; a colleague's interview that
+        # day (another demo resident) makes nurse1 the one.
+        for attempt in range(3):
+            slots = open_slots(
+                municipality=muni,
+                interview_type=itype,
+                date_from=day,
+                date_to=day,
+                site_ids=list(nurse.sites.values_list("id", flat=True)),
+                now=start_of_day,
+                ignore_notice=True,
+            )
+            slot = next((s for s in slots if nurse.id in s.nurse_ids), None)
+            if slot is None:
+                break
+            user = _demo_resident_user(20 + 3 * offset + attempt)
+            resident, _ = Resident.objects.get_or_create(
+                user=user,
+                defaults={"municipality": muni, "name": user.display_name, "phone": user.phone},
+            )
+            pregnancy = Pregnancy.objects.create(
+                resident=resident, due_date=day + dt.timedelta(200)
+            )
+            booking = services.booking_create(
+                site=Site.objects.select_related("municipality").get(pk=slot.site_id),
+                interview_type=itype,
+                start=slot.start,
+                pregnancy=pregnancy,
+                staff=True,
+                channel=Booking.Channel.STAFF,
+                now=min(now, slot.start - dt.timedelta(minutes=30)),
+            )
+            made += 1
+            if booking.nurse_id == nurse.id:
+                break
+    return made
+
+
+def _demo_resident_user(i: int) -> User:
+    phone = f"+8190{10000000 + i:08d}"
+    return User.objects.filter(phone=phone).first() or User.objects.create_user(
+        email=f"resident{i + 1}@example.jp",
+        phone=phone,
+        phone_verified=True,
+        display_name=f"{FAMILY_NAMES[i % 10]} {GIVEN_NAMES[i % 10]}",
+    )
+
+
 @transaction.atomic
 def seed(*, nurses: int = 16, residents: int = 20, seed_value: int = 7) -> DemoLogins:
+    """Katsushika and 桜川町 from their files (demo_municipalities/), then demo people."""
     rng = random.Random(seed_value)
-    today = timezone.localdate()
-    valid_from = today - dt.timedelta(days=30)
-    muni, itype = _municipality_katsushika()
+    now = timezone.now()
+    valid_from = timezone.localdate() - dt.timedelta(days=30)
+    muni = _load("katsushika")
+    itype = InterviewType.objects.get(municipality=muni, code="yurikago")
     _katsushika_nurses(muni, nurses, valid_from)
-    admin = _user("admin@katsushika.example", "葛飾区 管理者")
-    StaffRole.objects.get_or_create(
-        user=admin, municipality=muni, role=StaffRole.Role.MUNICIPALITY_ADMIN
-    )
-    manager = _user("manager@katsushika.example", "青戸 所長")
-    role, _ = StaffRole.objects.get_or_create(
-        user=manager, municipality=muni, role=StaffRole.Role.SITE_MANAGER
-    )
-    role.sites.add(*Site.objects.filter(municipality=muni, code__in=["aoto", "kanamachi"]))
     _user("root@example.jp", "システム管理者", superuser=True)
-    _sakuragawa(valid_from)
+    _load("sakuragawa")
     made = _residents_and_bookings(muni, itype, residents, rng)
+    made += _nurse1_interviews(muni, itype, now)
     return DemoLogins(
         lines=[
             f"Demo bookings created: {made}",
@@ -506,7 +459,7 @@ def seed(*, nurses: int = 16, residents: int = 20, seed_value: int = 7) -> DemoL
             "  Django admin (superuser):       root@example.jp",
             "  Municipality administrator:     admin@katsushika.example",
             "  Site manager (青戸, 金町):       manager@katsushika.example",
-            "  Nurse:                          nurse1@katsushika.example",
+            "  Nurse (interviews today and tomorrow): nurse1@katsushika.example",
             "  Second municipality admin:      admin@sakuragawa.example",
             "Residents sign in with a one-time code sent to their phone (printed on this console):",
             "  e.g. 090-1000-0000 … 090-1000-0019, or resident1@example.jp",
