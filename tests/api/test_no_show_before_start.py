@@ -29,7 +29,7 @@ class NoShowBeforeStartApiTest(ApiTestCase):
 
     def test_a_no_show_before_the_start_is_a_problem_not_started(self) -> None:
         body = self.assertProblem(self.post_at(9, attended=False), 422, "not_started")
-        self.assertIn("start", body["detail"])
+        self.assertIn("開始時刻", body["detail"])  # in Japanese, the API's default
 
     def test_a_no_show_after_the_start_is_recorded(self) -> None:
         self.assertEqual(self.post_at(11, attended=False).json()["status"], "no_show")
