@@ -166,6 +166,7 @@ def where(request: HttpRequest, muni: str | None = None) -> HttpResponse:
             sites=[(site, first_by_site.get(site.id)) for site in sites],
             earliest=earliest,
             earliest_site=by_id.get(earliest.site_id) if earliest else None,
+            existing=booking_active_for(request.user),
         ),
     )
 

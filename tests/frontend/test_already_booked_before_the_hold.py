@@ -50,3 +50,13 @@ class AlreadyBookedBeforeTheHoldTest(FlowTestCase):
         self.assertContains(response, f'href="/bookings/{existing.reference}/"', status_code=409)
         self.assertNotContains(response, "is no longer kept for you", status_code=409)
         self.assertEqual(Booking.objects.get(pk=hold.pk).status, Booking.Status.EXPIRED)
+
+    def test_the_places_page_tells_her_before_she_chooses(self) -> None:
+        existing = self.book_for_her()
+        response = self.client.get("/book/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, "You already have an interview booked")
+        self.assertContains(response, f'href="/bookings/{existing.reference}/"')
+
+    def test_without_a_booking_the_places_page_says_nothing_of_it(self) -> None:
+        response = self.client.get("/book/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertNotContains(response, "You already have an interview booked")
