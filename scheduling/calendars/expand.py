@@ -32,7 +32,7 @@ Interval = tuple[dt.datetime, dt.datetime]
 SLICE = dt.timedelta(days=30)
 # What one calendar may cost before it is parsed or expanded. A diary of ten busy years has a
 # few thousand components and a handful of time zones; these bound memory and parse time
-# whatever the file (30,000 small events parse in about 5 s and 150 MB here).
+# whatever the file (30,000 minimal events, 2.6 MB: +70 MB and 10 s on the loaded 2-core machine).
 MAX_COMPONENTS = 30_000
 MAX_TIMEZONES = 200
 # Occurrences the library may step through from a series' DTSTART to the end of the horizon,
