@@ -23,7 +23,13 @@ from django.views.decorators.http import require_POST
 
 from notifications.models import Message
 from scheduling.access import access_booking, signed_in
-from scheduling.availability import booking_window, cancel_deadline, days_with_slots, open_slots
+from scheduling.availability import (
+    Slot,
+    booking_window,
+    cancel_deadline,
+    days_with_slots,
+    open_slots,
+)
 from scheduling.calendars.ics import booking_ics
 from scheduling.errors import BookingError
 from scheduling.models import Booking, Site
@@ -34,6 +40,8 @@ from . import calendar as cal
 from .forms import CancelForm
 
 View = Callable[..., HttpResponse]
+# A day with nothing free offers what comes next within this many days.
+NEXT_FREE_SEARCH_DAYS = 20
 
 
 def resident_login_required(view: View) -> View:
@@ -284,6 +292,17 @@ def _render_change_day(
     alternatives = [
         (s, by_id[s.site_id]) for s in (error.alternatives if error else []) if s.site_id in by_id
     ]
+    searched = not slots and error is None
+    next_here, elsewhere = (
+        _next_free_for_change(booking, site, chosen_day) if searched else (None, [])
+    )
+
+    def day_url(slot: Slot, code: str) -> str:
+        day = slot.start.astimezone(booking.municipality.tz).date()
+        return reverse("frontend:change_day", args=[booking.reference, day.isoformat()]) + (
+            "?" + urlencode({"site": code})
+        )
+
     template = (
         "frontend/_times.html"
         if request.headers.get("HX-Request")
@@ -303,6 +322,14 @@ def _render_change_day(
             "error": error,
             "is_change": True,
             "alternatives": alternatives,
+            "searched": searched,
+            "next_here": next_here,
+            "next_here_url": day_url(next_here, site.code) if next_here else "",
+            "elsewhere": [
+                (s, by_id[s.site_id], day_url(s, by_id[s.site_id].code))
+                for s in elsewhere
+                if s.site_id in by_id
+            ],
             "late_starts": cal.starts_past_change_deadline(
                 booking.municipality,
                 booking.interview_type,
@@ -312,6 +339,32 @@ def _render_change_day(
         },
         status=status,
     )
+
+
+def _next_free_for_change(
+    booking: Booking, site: Site, chosen_day: dt.date
+) -> tuple[Slot | None, list[Slot]]:
+    """For a day with nothing free: the next free time at the place shown and the earliest at
+    each other place, her own time left out. One availability load (first day per site)."""
+    slots = [
+        s
+        for s in open_slots(
+            municipality=booking.municipality,
+            interview_type=booking.interview_type,
+            date_from=chosen_day,
+            date_to=chosen_day + dt.timedelta(days=NEXT_FREE_SEARCH_DAYS),
+            mode=booking.mode,
+            exclude_booking_id=booking.pk,
+            first_day_only=True,
+        )
+        if (s.site_id, s.start) != (booking.site_id, booking.start)
+    ]
+    here = next((s for s in slots if s.site_id == site.pk), None)
+    elsewhere: dict[int, Slot] = {}
+    for slot in slots:
+        if slot.site_id != site.pk:
+            elsewhere.setdefault(slot.site_id, slot)
+    return here, sorted(elsewhere.values(), key=lambda s: (s.start, s.site_id))
 
 
 @resident_login_required

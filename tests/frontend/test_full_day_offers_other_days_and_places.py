@@ -1,10 +1,12 @@
-"""A day with no free time is not a dead end: the page offers the next free day at this place
-and the earliest free time at each other place of the municipality, in a fixed number of
-queries (one availability load, whatever the number of sites)."""
+"""A day with no free time is not a dead end, when booking and when moving a booking: the page
+offers the next free day at this place and the earliest free time at each other place of the
+municipality, in a fixed number of queries (one availability load, whatever the number of
+sites)."""
 
 from __future__ import annotations
 
-from tests.frontend.helpers import FlowTestCase
+from scheduling.services import booking_create
+from tests.frontend.helpers import START, FlowTestCase
 from tests.frontend.test_page_queries import CALENDAR_QUERIES
 
 SATURDAY = "2026-12-05"  # 青戸 and えきにこわ are closed; にこわ opens 10:00–12:00
@@ -41,3 +43,19 @@ class FullDayOffersOtherDaysTest(FlowTestCase):
         for url in (f"/book/day/{SATURDAY}/?site=aoto", f"/book/day/{SECOND_SUNDAY}/?site=any"):
             with self.assertNumQueries(CALENDAR_QUERIES + 6):
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class FullDayOnRescheduleTest(FlowTestCase):
+    def test_moving_her_booking_a_full_day_offers_other_days_and_places(self) -> None:
+        booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=START,
+            pregnancy=self.w.hanako_pregnancy,
+        )
+        self.client.force_login(self.w.hanako.user)
+        base = f"/bookings/{booking.reference}/change/"
+        response = self.client.get(f"{base}{SATURDAY}/?site=aoto", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, "Next free day at this place")
+        self.assertContains(response, f'href="{base}2026-12-07/?site=aoto"')
+        self.assertContains(response, f'href="{base}{SATURDAY}/?site=niccowa"')
