@@ -26,7 +26,13 @@ from django.utils.translation import gettext_lazy as _
 from scheduling.access import is_staff_or_superuser_account
 from scheduling.models import Language
 
-from .limits import LOGIN_CODE_LOCKED, login_code_locked, login_code_wrong
+from .limits import (
+    LOGIN_CODE_LOCKED,
+    SMS_STOPPED,
+    login_code_locked,
+    login_code_wrong,
+    sms_stopped,
+)
 
 MAX_WEEKS_TO_DUE_DATE = 42
 LOGIN_CODE_SUBJECT_SESSION_KEY = "yurikago_login_code_subject"
@@ -308,6 +314,8 @@ class LoginCodeRequestForm(AccessibleFormMixin, RequestLoginCodeForm):
                     _("This is not a Japanese mobile number or an email address. Please check it.")
                 )
             key = e164(number)
+            if sms_stopped(key):
+                raise forms.ValidationError(SMS_STOPPED)
             self._user = adapter.get_user_by_phone(key)
             self.cleaned_data["phone"] = key
         if self._user is not None and is_staff_or_superuser_account(self._user):

@@ -32,6 +32,21 @@ LOGIN_CODE_LOCKED = _(
 )
 
 
+SMS_STOPPED = _(
+    "This number answered STOP to our text messages, so we cannot send it a code by SMS. "
+    "Please use your email address instead. To get text messages again, reply START to one "
+    "of our messages."
+)
+
+
+def sms_stopped(phone: str) -> bool:
+    """This number answered STOP: no SMS reaches it, sign-in codes included (Twilio's opt-out
+    covers every message from our sender). Checked alike for any number, account or not."""
+    from notifications.models import SmsOptOut
+
+    return SmsOptOut.objects.filter(phone=phone).exists()
+
+
 def _day_key(kind: str, subject: str) -> str:
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{subject.lower()}".encode()).hexdigest()
     return f"limits:{kind}:{timezone.localdate().isoformat()}:{digest[:40]}"

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.account.views import RequestLoginCodeView
 from django.http import HttpResponse
 from django.urls import URLPattern, path, register_converter
 
-from . import bookings, verify, views
+from . import bookings, sign_in, verify, views
 
 app_name = "frontend"
 
@@ -52,7 +51,7 @@ def _flow() -> list[URLPattern]:
 
 urlpatterns = [
     *_flow(),
-    path("login/", RequestLoginCodeView.as_view(template_name="frontend/login.html"), name="login"),
+    path("login/", sign_in.LoginView.as_view(), name="login"),
     path("bookings/", bookings.my_bookings, name="my_bookings"),
     path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
     path(

@@ -105,9 +105,14 @@ def start(
 ) -> HttpResponse | None:
     """Send her a code and ask for it; None (with the reason on the form) when we may not."""
     data = form.cleaned_data
-    channel, recipient = (
-        ("sms", data["phone"]) if form.phone_is_mobile else ("email", data["email"].lower())
-    )
+    email = (data.get("email") or "").lower()
+    if form.phone_is_mobile and not limits.sms_stopped(data["phone"]):
+        channel, recipient = "sms", data["phone"]
+    elif email:
+        channel, recipient = "email", email
+    else:
+        form.add_error("phone", limits.SMS_STOPPED)
+        return None
     if not limits.bookings_for_number_allowed(data["phone"]):
         form.add_error(None, TOO_MANY_BOOKINGS)
         return None
