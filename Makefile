@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's messages point where the server listens (override for another address).
+SITE_ROOT ?= http://$(HOST):$(PORT)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 # This machine sets PYTHONDONTWRITEBYTECODE=1, so without bytecode compiled at install time every
@@ -15,15 +17,23 @@ export UV_COMPILE_BYTECODE := 1
 
 .PHONY: install run test test-fast test-postgres lint format check bench clean
 
-# Installs exactly what uv.lock pins (uv itself comes from PyPI into .tools/).
+# Installs exactly what uv.lock pins (uv itself comes from PyPI into .tools/): everything for
+# the tests and lint; `make run` only what the application needs (no test or lint tools), and
+# --inexact keeps dev tools a previous `make test` installed.
 $(VENV)/.synced: pyproject.toml uv.lock
 	@test -x $(UV) || ($(PYTHON) -m venv .tools && .tools/bin/pip install -q uv==$(UV_VERSION))
 	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@ $(VENV)/.synced-runtime
+
+$(VENV)/.synced-runtime: pyproject.toml uv.lock
+	@test -x $(UV) || ($(PYTHON) -m venv .tools && .tools/bin/pip install -q uv==$(UV_VERSION))
+	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
 	@touch $@
 
 install: $(VENV)/.synced
 
-run: install
+run: export SITE_ROOT := $(SITE_ROOT)
+run: $(VENV)/.synced-runtime
 	DEBUG=True $(PY) manage.py migrate --no-input -v0
 	DEBUG=True $(PY) manage.py seed_demo
 	@echo

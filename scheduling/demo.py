@@ -13,8 +13,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from . import services
@@ -35,6 +36,9 @@ from .models import (
 from .municipality_files import municipality_import
 
 DEMO_PASSWORD = "yurikago-demo-2026"  # noqa: S105 - printed for the demo, never for production
+# With DEBUG on, every demo staff account gets this TOTP secret, so the demo needs no phone app:
+# `manage.py demo_totp EMAIL` prints the current code (or add the secret to any authenticator).
+DEMO_TOTP_SECRET = "YURIKAGODEMOSTAFFTOTPKEY"  # noqa: S105 - base32, DEBUG only
 WEEKDAYS = [0, 1, 2, 3, 4]
 EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
 
@@ -409,7 +413,11 @@ def _nurse1_interviews(muni: Municipality, itype: InterviewType, now: dt.datetim
             user = _demo_resident_user(20 + 3 * offset + attempt)
             resident, _ = Resident.objects.get_or_create(
                 user=user,
-                defaults={"municipality": muni, "name": user.display_name, "phone": user.phone},
+                defaults={
+                    "municipality": muni,
+                    "name": user.display_name,
+                    "phone": user.phone or "",
+                },
             )
             pregnancy = Pregnancy.objects.create(
                 resident=resident, due_date=day + dt.timedelta(200)
@@ -452,6 +460,7 @@ def seed(*, nurses: int = 16, residents: int = 20, seed_value: int = 7) -> DemoL
     _load("sakuragawa")
     made = _residents_and_bookings(muni, itype, residents, rng)
     made += _nurse1_interviews(muni, itype, now)
+    totp = _demo_totp() if settings.DEBUG else []
     return DemoLogins(
         lines=[
             f"Demo bookings created: {made}",
@@ -463,5 +472,24 @@ def seed(*, nurses: int = 16, residents: int = 20, seed_value: int = 7) -> DemoL
             "  Second municipality admin:      admin@sakuragawa.example",
             "Residents sign in with a one-time code sent to their phone (printed on this console):",
             "  e.g. 090-1000-0000 … 090-1000-0019, or resident1@example.jp",
+            *totp,
         ]
     )
+
+
+def _demo_totp() -> list[str]:
+    """DEBUG only: staff sign-in asks for a TOTP code; the demo's come from a known secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    staff = User.objects.filter(
+        models.Q(nurse__isnull=False)
+        | models.Q(staff_roles__isnull=False)
+        | models.Q(is_superuser=True)
+    ).distinct()
+    for user in staff.exclude(authenticator__type=Authenticator.Type.TOTP):
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    return [
+        f"TOTP for every demo staff account (DEBUG only): secret {DEMO_TOTP_SECRET};",
+        "  the current code: .venv/bin/python manage.py demo_totp nurse1@katsushika.example",
+    ]

@@ -223,7 +223,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Email (Django 6.1 mailers) -----------------------------------------------------------------
 EMAIL_URL_BACKENDS = {
-    "console": "django.core.mail.backends.console.EmailBackend",
+    # Readable text and named attachments, not raw MIME (yurikago/console_email.py).
+    "console": "yurikago.console_email.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",

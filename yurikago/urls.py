@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from yurikago.admin_access import secure_the_admin
+from yurikago.favicon import favicon
 from yurikago.health import healthz, healthz_messages
 
 secure_the_admin(admin.site)
@@ -13,6 +14,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     path("healthz/messages", healthz_messages, name="healthz_messages"),
+    path("favicon.ico", favicon, name="favicon"),
     path("notifications/", include("notifications.urls")),
     path("calendar/", include("frontend.staff.calendar_urls")),
     path("staff/", include("frontend.staff.urls")),
