@@ -338,6 +338,8 @@ def _render_day(
 
 
 def _first_days(slots: list[Slot]) -> list[Slot]:
+    """The rendering the availability cache keeps for `_next_free`: the slots as they are (a
+    module-level function, so its name keys the cache entry)."""
     return slots
 
 
