@@ -4,7 +4,8 @@ Invariants live here as constraints:
 - a nurse is never in two active bookings or holds at once (exclusion constraint on PostgreSQL,
   serialised IMMEDIATE transactions on SQLite, see services.py);
 - an in-person room is never double-booked (same, per site and room);
-- a pregnancy has at most one active interview (partial unique constraint).
+- a pregnancy has at most one active booking per contact (partial unique constraints; the
+  contacts of a pregnancy are in contact_models.py).
 """
 
 from __future__ import annotations
@@ -423,6 +424,9 @@ class AvailabilityRule(models.Model):
     end_time = models.TimeField(_("until"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    # Remote hours (issue 15): video/phone interviews from `site` as her base; no room, and the
+    # site's opening days do not apply. In-person slots never use remote hours.
+    remote = models.BooleanField(_("remote hours (video/phone)"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -564,6 +568,12 @@ class Resident(models.Model):
         return f"resident {self.pk}"
 
 
+class PregnancyOutcome(models.TextChoices):
+    BIRTH = "birth", _("Birth")
+    MISCARRIAGE = "miscarriage", _("Miscarriage")
+    STILLBIRTH = "stillbirth", _("Stillbirth")
+
+
 class Pregnancy(models.Model):
     resident = models.ForeignKey(
         Resident, on_delete=models.CASCADE, related_name="pregnancies", verbose_name=_("resident")
@@ -578,6 +588,13 @@ class Pregnancy(models.Model):
     notes = models.TextField(_("notes from the resident"), blank=True, max_length=1000)
     is_active = models.BooleanField(_("ongoing"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Issue 15: the contacts' windows count from these (notification: notified_on, else created).
+    notified_on = models.DateField(_("pregnancy notified on"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=PregnancyOutcome.choices, blank=True
+    )
+    ended_on = models.DateField(_("birth or end on"), null=True, blank=True)
+    babies = models.PositiveSmallIntegerField(_("number of babies"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pregnancy")
@@ -657,6 +674,15 @@ class Booking(models.Model):
         related_name="bookings",
         verbose_name=_("interview type"),
     )
+    # Issue 15: which contact of her pregnancy this booking is for (null: booked before contacts).
+    contact = models.ForeignKey(
+        "scheduling.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("contact"),
+    )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     room = models.PositiveSmallIntegerField(_("room"), null=True, blank=True)
     start = models.DateTimeField(_("start"))
@@ -716,9 +742,19 @@ class Booking(models.Model):
                 name="booking_hold_expires",
             ),
             models.UniqueConstraint(
+                fields=["pregnancy", "contact"],
+                condition=Q(status__in=["held", "confirmed"])
+                & Q(pregnancy__isnull=False)
+                & Q(contact__isnull=False),
+                name="one_active_booking_per_pregnancy_contact",
+            ),
+            # A booking without a contact (none configured) keeps the old rule: one per pregnancy.
+            models.UniqueConstraint(
                 fields=["pregnancy"],
-                condition=Q(status__in=["held", "confirmed"]) & Q(pregnancy__isnull=False),
-                name="one_active_interview_per_pregnancy",
+                condition=Q(status__in=["held", "confirmed"])
+                & Q(pregnancy__isnull=False)
+                & Q(contact__isnull=True),
+                name="one_active_uncontacted_booking_per_pregnancy",
             ),
             # PostgreSQL only (ExclusionConstraint is skipped by other backends).
             PostgresExclusionConstraint(
@@ -828,3 +864,7 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+# Issue 15's contacts live in their own module (size); imported here so they are this app's models.
+from .contact_models import Contact, PregnancyContact  # noqa: E402, F401
