@@ -329,6 +329,9 @@ ACCOUNT_FORMS = {
 # After this many wrong sign-in codes for one number or address in a day, signing in with it
 # waits until the next day (frontend/limits.py); she can use her other contact meanwhile.
 LOGIN_CODE_WRONG_PER_DAY = envint("LOGIN_CODE_WRONG_PER_DAY", 10)
+# Every request for a sign-in code answers after at least this long, code sent or not, so the
+# answer's timing does not tell a registered number from an unknown one (frontend/sign_in.py).
+LOGIN_CODE_MIN_MS = envint("LOGIN_CODE_MIN_MS", 400)
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SESSION_COOKIE_SECURE else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

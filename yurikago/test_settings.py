@@ -18,6 +18,9 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Off, so every test (and every assertNumQueries) sees the database; the cache's own tests
 # switch it on (tests/scheduling/test_availability_cache.py).
 AVAILABILITY_CACHE_SECONDS = 0
+# Off, so tests that ask for sign-in codes do not each wait; the timing test switches it on
+# (tests/security/test_login_answers_in_the_same_time.py).
+LOGIN_CODE_MIN_MS = 0
 
 # WhiteNoise warns when STATIC_ROOT is missing; tests serve static files through the finders.
 WHITENOISE_USE_FINDERS = True
