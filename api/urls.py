@@ -34,8 +34,13 @@ class ReferenceConverter:
         return value
 
 
-# Redoc injects its styles at run time (no nonce): allowed on its page only, a page without data.
-REDOC_CSP: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+# Redoc injects its styles at run time (no nonce) and searches in a worker it starts from a
+# blob: allowed on its page only, a page without data. Its third-party logo stays blocked.
+REDOC_CSP: dict[str, Any] = {
+    **settings.SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "worker-src": [CSP.SELF, "blob:"],
+}
 
 register_converter(IdConverter, "id")
 register_converter(ReferenceConverter, "ref")
