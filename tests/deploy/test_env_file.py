@@ -61,3 +61,24 @@ class EnvFileTest(SimpleTestCase):
         self.assertEqual(values["TRUSTED_PROXY_COUNT"], "1")
         self.assertEqual(values["SECURE_PROXY_SSL_HEADER"], "HTTP_X_FORWARDED_PROTO,https")
         self.assertTrue(values["SITE_ROOT"].startswith("https://"))
+
+
+class EnvFileDeployCheckTest(SimpleTestCase):
+    def test_check_deploy_is_silent_with_it(self) -> None:
+        import os
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))}
+        env.update(literal_lines(ENV_FILE.read_text()))
+        env["SECRET_KEY"] = "k7Qp2vZr9XwLm4Nc8Tb1Yh6Jd3Fs5Gu0Ae-Ri_Oo2Pl7Ks9Mn4Bv6Cx8Zq1Wt3Ey5"
+        env["ENV_FILE"] = "/nonexistent"
+        done = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertIn("System check identified no issues", done.stdout)

@@ -309,7 +309,7 @@ class ProductionStackTest(SimpleTestCase):
         self.assertEqual(health.status, 200, health.body)
         self.assertEqual(health.json()["checks"], {"database": "ok", "broker": "ok"})
         hsts = health.headers.get_all("Strict-Transport-Security") or []
-        self.assertEqual(hsts, ["max-age=31536000; includeSubDomains"])
+        self.assertEqual(hsts, ["max-age=31536000; includeSubDomains; preload"])
         messages = wait_for(
             lambda: (r := https.request("GET", "/healthz/messages")).status == 200 and r,
             timeout=20,
