@@ -264,6 +264,13 @@ TWILIO_FROM_NUMBER = envstr("TWILIO_FROM_NUMBER")
 TWILIO_API_BASE = envstr("TWILIO_API_BASE")
 TWILIO_STATUS_CALLBACK_URL = envstr("TWILIO_STATUS_CALLBACK_URL")
 PROVIDER_TIMEOUT_SECONDS = envint("PROVIDER_TIMEOUT_SECONDS", 10)
+# Twilio without its account or a sender would fail every SMS at send time: refuse to start.
+_twilio_sender = TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER
+if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and _twilio_sender):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+        "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER"
+    )
 
 # --- Messages -----------------------------------------------------------------------------------
 CIVIL_HOURS_START = envint("CIVIL_HOURS_START", 8)  # earliest local hour to send reminders
