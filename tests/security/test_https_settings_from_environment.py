@@ -3,6 +3,8 @@ environment (finding 10); off by default for the embedded run on http://127.0.0.
 
 from __future__ import annotations
 
+from django.test import SimpleTestCase, override_settings
+
 from .settings_process import settings_value
 
 NAMES = (
@@ -57,3 +59,23 @@ def test_a_malformed_proxy_header_stops_the_start() -> None:
     )
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER must be" in result.stderr
+
+
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    SECURE_HSTS_SECONDS=31536000,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+)
+class HttpsInProductionTest(SimpleTestCase):
+    def test_plain_http_is_redirected_to_https(self) -> None:
+        response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response["Location"].startswith("https://"))
+
+    def test_https_through_the_proxy_gets_hsts(self) -> None:
+        response = self.client.get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+        self.assertNotEqual(response.status_code, 301)
+        self.assertEqual(
+            response["Strict-Transport-Security"], "max-age=31536000; includeSubDomains"
+        )
