@@ -16,6 +16,7 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
         for k, v in os.environ.items()
         if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
+    clean["ENV_FILE"] = os.devnull  # a developer's own .env must not change the answers
     clean.update(env)
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='yurikago.settings'; "
