@@ -190,7 +190,7 @@ def _refuse_runaway_rules(
     the horizon than the cap, or make the library step through more than MAX_STEPS occurrences
     from their DTSTART (a 681-byte DAILY;BYHOUR;BYMINUTE;BYSECOND rule is 7.8 million).
     The error names the worst event by its first start and UID: never by its title."""
-    in_window = steps = 0.0
+    busy = occurrences = steps = 0.0
     worst: tuple[float, icalendar.cal.Component | None] = (0.0, None)
     for calendar in calendars:
         for event in calendar.walk("VEVENT"):
@@ -198,18 +198,25 @@ def _refuse_runaway_rules(
                 first = _as_aware(_value(event, "DTSTART"), tz)
                 rules = [*_rules(event.get("RRULE")), *_rules(event.get("EXRULE"))]
                 costs = [_rule_cost(rule, first, start, end) for rule in rules]
+                free = _is_free(event)
             except SoftTimeLimitExceeded:
                 raise
             except Exception:  # noqa: S112 - a broken series: the library skips it
                 continue
             event_window = sum(c[0] for c in costs)
             event_steps = sum(c[1] for c in costs)
-            in_window += event_window
+            # Free events give no busy times but cost as much to step through (_Budget).
+            busy += 0 if free else event_window
+            occurrences += event_window
             steps += event_steps
-            weight = max(event_window / max_blocks, event_steps / MAX_STEPS)
+            weight = max(
+                0 if free else event_window / max_blocks,
+                event_window / (4 * max_blocks),
+                event_steps / MAX_STEPS,
+            )
             if weight > worst[0]:
                 worst = (weight, event)
-    if in_window > max_blocks or steps > MAX_STEPS:
+    if busy > max_blocks or occurrences > 4 * max_blocks or steps > MAX_STEPS:
         raise SyncError("too_many_events", _describe_event(worst[1], tz))
 
 

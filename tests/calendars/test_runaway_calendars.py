@@ -114,6 +114,19 @@ class RunawayUploadTest(BaseTestCase):
         self.assertEqual(calendar.last_error, "")
         self.assertGreater(calendar.block_count, 100)
 
+    def test_repeating_events_marked_free_do_not_count_as_busy_times(self) -> None:
+        # 300 daily events shown as free (27,000 occurrences in the horizon, over the 20,000
+        # busy-time cap) and one busy one: only the busy one is a busy time.
+        free = "".join(
+            event("FREQ=DAILY", n, f"20261201T{8 + n % 10:02d}0000").replace(
+                "END:VEVENT", "TRANSP:TRANSPARENT\r\nEND:VEVENT"
+            )
+            for n in range(300)
+        )
+        calendar = self.sync(ics(free, event("FREQ=WEEKLY;COUNT=2", 999)))
+        self.assertEqual(calendar.last_error, "")
+        self.assertEqual(calendar.block_count, 2)
+
 
 class RuleEstimatesTest(SimpleTestCase):
     def refused(self, rrule: str) -> None:
