@@ -868,3 +868,4 @@ class AccessLog(models.Model):
 
 # Issue 15's contacts live in their own module (size); imported here so they are this app's models.
 from .contact_models import Contact, PregnancyContact  # noqa: E402, F401
+from .notification_models import PregnancyNotification  # noqa: E402, F401
