@@ -358,6 +358,32 @@ def access_pregnancy_for_booking(user: User | AnonymousUser, pregnancy_id: int) 
     raise Http404
 
 
+def access_pregnancy_as_staff(user: User | AnonymousUser, pregnancy_id: int) -> Pregnancy:
+    """A pregnancy's timeline (its contacts, outcomes and private notes; issue 15): the
+    administrators of her municipality; a nurse or site manager when one of its bookings is or
+    was at her sites, or a nurse who recorded one of its contacts. Otherwise 404."""
+    from .contact_models import PregnancyContact
+
+    scope = scope_for(user)
+    pregnancy = (
+        Pregnancy.objects.filter(pk=pregnancy_id).select_related("resident__municipality").first()
+    )
+    if pregnancy is None or not scope.is_staff:
+        raise Http404
+    if pregnancy.resident.municipality_id in scope.admin_municipality_ids:
+        return pregnancy
+    if pregnancy.resident.municipality_id not in scope.municipality_ids:
+        raise Http404
+    if Booking.objects.filter(pregnancy=pregnancy, site_id__in=scope.site_ids).exists():
+        return pregnancy
+    if (
+        scope.nurse_id is not None
+        and PregnancyContact.objects.filter(pregnancy=pregnancy, done_by_id=scope.nurse_id).exists()
+    ):
+        return pregnancy
+    raise Http404
+
+
 def nurses_visible_to(user: User | AnonymousUser) -> QuerySet[Nurse]:
     """Herself, nurses at sites she manages, every nurse of a municipality she administers."""
     scope = scope_for(user)

@@ -36,7 +36,7 @@ def staff_bookings(
         qs = qs.filter(nurse_id=nurse_id)
     return (
         qs.exclude(status__in=HIDDEN)
-        .select_related("site", "nurse", "interview_type", "pregnancy__resident")
+        .select_related("site", "nurse", "interview_type", "contact", "pregnancy__resident")
         .order_by("start", "site_id")
     )
 

@@ -9,6 +9,7 @@ from . import (
     views_dashboard,
     views_history,
     views_schedule,
+    views_timeline,
 )
 
 app_name = "staff"
@@ -20,6 +21,12 @@ urlpatterns = [
     path("bookings/<str:reference>/details/", views.booking_details, name="details"),
     path("bookings/<str:reference>/cancel/", views.booking_cancel_view, name="cancel"),
     path("bookings/<str:reference>/reschedule/", views.booking_reschedule_view, name="reschedule"),
+    path("pregnancies/<int:pregnancy_id>/", views_timeline.timeline, name="timeline"),
+    path(
+        "pregnancies/<int:pregnancy_id>/contacts/<int:contact_id>/",
+        views_timeline.contact_record,
+        name="contact_record",
+    ),
     path("book/", views.book, name="book"),
     path("book/details/", views.book_details, name="book_details"),
     path("availability/", views_schedule.availability, name="availability"),

@@ -137,6 +137,13 @@ class AccessMatrixTest(StaffTestCase):
         for name in ["staff:booking", "staff:reschedule", "staff:cancel"]:
             self.check("get", reverse(name, args=[ref]), expected)
 
+    def test_a_pregnancy_timeline_is_for_staff_with_a_part_in_it_and_her_administrators(
+        self,
+    ) -> None:
+        # Her booking is at 青戸: sato works there, mori manages it, abe administers Katsushika.
+        url = reverse("staff:timeline", args=[self.w.hanako_pregnancy.pk])
+        self.check("get", url, self.matrix(OK, NOT_FOUND, OK, OK, NOT_FOUND))
+
     def test_booking_actions_are_refused_to_staff_of_other_sites(self) -> None:
         ref = self.booking.reference
         expected = self.matrix(302, NOT_FOUND, 302, 302, NOT_FOUND)

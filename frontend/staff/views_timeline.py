@@ -1,0 +1,138 @@
+"""The staff timeline of a pregnancy (issue 15) and recording a contact's outcome there.
+
+Who may open it is scheduling.access.access_pregnancy_as_staff (another municipality's pregnancy,
+or one she has no part in, is a 404); every opening is in the access log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from scheduling.access import access_pregnancy_as_staff, signed_in
+from scheduling.contact_models import Contact, PregnancyContact
+from scheduling.contact_outcomes import RECORDABLE, pregnancy_contact_record
+from scheduling.errors import BookingError
+from scheduling.models import Nurse, Pregnancy
+from scheduling.staff_services import access_log_record
+from scheduling.timeline import TimelineEntry, pregnancy_timeline
+
+from .common import render_staff
+from .decorators import staff_required
+from .forms import DATE, BoundedDateField
+
+
+class ContactOutcomeForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("What happened"),
+        choices=[(s.value, s.label) for s in RECORDABLE],
+    )
+    done_on = BoundedDateField(label=gettext_lazy("Done on"), required=False, widget=DATE)
+    done_by = forms.TypedChoiceField(
+        label=gettext_lazy("Done by"), required=False, coerce=int, empty_value=None
+    )
+    outcome = forms.CharField(label=gettext_lazy("Outcome"), required=False, max_length=200)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (missed, declined, not needed)"), required=False, max_length=200
+    )
+    staff_notes = forms.CharField(
+        label=gettext_lazy("Private staff notes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, nurses: list[Nurse], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["done_by"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—")] + [(n.pk, n.name) for n in nurses]
+
+
+def _nurses(pregnancy: Pregnancy) -> list[Nurse]:
+    return list(
+        Nurse.objects.filter(municipality_id=pregnancy.resident.municipality_id, is_active=True)
+        .only("id", "name")
+        .order_by("name")
+    )
+
+
+def _form_for(entry: TimelineEntry, nurses: list[Nurse]) -> ContactOutcomeForm:
+    record = entry.record
+    initial: dict[str, Any] = {"status": PregnancyContact.Status.DONE.value}
+    if record is not None:
+        initial = {
+            "status": record.status,
+            "done_on": record.done_on,
+            "done_by": record.done_by_id,
+            "outcome": record.outcome,
+            "reason": record.reason,
+            "staff_notes": record.staff_notes,
+        }
+    return ContactOutcomeForm(
+        initial=initial, nurses=nurses, prefix=f"c{entry.contact.pk}", auto_id="id_%s"
+    )
+
+
+@staff_required
+def timeline(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
+    pregnancy = access_pregnancy_as_staff(request.user, pregnancy_id)
+    access_log_record(
+        user=signed_in(request.user), residents=[pregnancy.resident], action="timeline"
+    )
+    data = pregnancy_timeline(pregnancy)
+    nurses = _nurses(pregnancy)
+    rows = [(entry, _form_for(entry, nurses)) for entry in data.entries]
+    return render_staff(
+        request,
+        "frontend/staff/timeline.html",
+        {
+            "pregnancy": pregnancy,
+            "resident": pregnancy.resident,
+            "rows": rows,
+            "other_bookings": data.other_bookings,
+        },
+    )
+
+
+@require_POST
+@staff_required
+def contact_record(request: HttpRequest, pregnancy_id: int, contact_id: int) -> HttpResponse:
+    pregnancy = access_pregnancy_as_staff(request.user, pregnancy_id)
+    contact = Contact.objects.filter(
+        pk=contact_id, municipality_id=pregnancy.resident.municipality_id
+    ).first()
+    if contact is None:
+        raise Http404
+    nurses = _nurses(pregnancy)
+    form = ContactOutcomeForm(request.POST, nurses=nurses, prefix=f"c{contact.pk}")
+    url = reverse("staff:timeline", args=[pregnancy.pk]) + f"#contact-{contact.pk}"
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(url)
+    cd = form.cleaned_data
+    done_by = next((n for n in nurses if n.pk == cd["done_by"]), None)
+    try:
+        pregnancy_contact_record(
+            pregnancy=pregnancy,
+            contact=contact,
+            status=cd["status"],
+            done_on=cd["done_on"],
+            done_by=done_by,
+            outcome=cd["outcome"],
+            reason=cd["reason"],
+            staff_notes=cd["staff_notes"],
+        )
+    except BookingError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Saved: %(contact)s.") % {"contact": contact.name})
+    return redirect(url)
