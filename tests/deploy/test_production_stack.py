@@ -303,6 +303,13 @@ class ProductionStackTest(SimpleTestCase):
         ]
         self.assertGreaterEqual(len(calendars), 1, "the confirmation carries an .ics")
         self.assertIn(b"BEGIN:VCALENDAR", calendars[0].get_payload(decode=True))
+        texts = [
+            part.get_payload(decode=True).decode()
+            for message in sink.messages
+            for part in message.walk()
+            if part.get_content_type() == "text/plain"
+        ]
+        self.assertTrue(any(f"{self.site_root}/bookings/" in text for text in texts))
 
     def health_checks_and_headers(self, https: Https) -> None:
         health = https.request("GET", "/healthz")
