@@ -8,6 +8,7 @@ from . import (
     views_config,
     views_dashboard,
     views_history,
+    views_payments,
     views_schedule,
     views_timeline,
 )
@@ -44,6 +45,7 @@ urlpatterns = [
     ),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/csv/", views_dashboard.dashboard_csv, name="dashboard_csv"),
+    path("payments/contacts-done.csv", views_payments.payments_csv, name="payments_csv"),
     path("messages/failed/", views_dashboard.failed_messages, name="failed_messages"),
     path("messages/<int:message_id>/resend/", views.message_resend_view, name="message_resend"),
     path("config/", views_config.config, name="config"),
