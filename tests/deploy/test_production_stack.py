@@ -11,6 +11,7 @@ stops at the end. CI's PostgreSQL pass runs it; elsewhere it skips saying what i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import secrets
 import shutil
@@ -215,6 +216,7 @@ class ProductionStackTest(SimpleTestCase):
                 self.messages_arrived(fake, sink)
                 self.health_checks_and_headers(https)
                 self.rate_limits_tell_clients_apart(https)
+                self.logs_are_json_without_personal_data()
             except AssertionError:
                 for name in self.processes.running:
                     print(f"--- {name}\n{self.processes.tail(name)}")
@@ -337,6 +339,20 @@ class ProductionStackTest(SimpleTestCase):
         if redirect.returncode == 0:
             self.assertTrue(redirect.stdout.startswith("301 https://127.0.0.1/healthz"))
 
+    def logs_are_json_without_personal_data(self) -> None:
+        """LOG_FORMAT=json (the env file's): the worker's and beat's lines are JSON objects, and
+        no log of the stack holds the resident's phone number or email address."""
+        for name in ("yurikago-worker", "yurikago-beat"):
+            lines = [line for line in self.processes.tail(name, 10_000).splitlines() if line]
+            entries = [json.loads(line) for line in lines if line.startswith("{")]
+            self.assertGreater(len(entries), 0, name)
+            self.assertTrue(all("level" in entry and "message" in entry for entry in entries))
+        for name in self.processes.running:
+            log = self.processes.tail(name, 100_000)
+            self.assertNotIn(PHONE, log, name)
+            self.assertNotIn(PHONE.replace("+81", "0"), log, name)
+            self.assertNotIn(EMAIL, log, name)
+
     def rate_limits_tell_clients_apart(self, https: Https) -> None:
         for _ in range(RATE_PER_ADDRESS):
             self.assertEqual(https.request("GET", "/api/v1/sites/", source="127.0.0.1").status, 200)
@@ -366,7 +382,8 @@ class UnitFilesTest(SimpleTestCase):
     def test_every_service_runs_as_the_yurikago_user_with_the_environment_file(self) -> None:
         from .stack import unit_directives
 
-        for unit in ("yurikago-web", "yurikago-worker", "yurikago-beat", "yurikago-backup"):
+        units = ("web", "worker", "beat", "backup", "retention")
+        for unit in (f"yurikago-{name}" for name in units):
             directives: dict[str, Any] = unit_directives(f"{unit}.service")
             self.assertEqual(directives["User"], ["yurikago"], unit)
             self.assertEqual(directives["EnvironmentFile"], ["/etc/yurikago/yurikago.env"], unit)
