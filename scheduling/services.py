@@ -25,8 +25,18 @@ from .availability import (
     open_slots,
     site_is_open,
 )
+from .contacts import contact_for_interview_type
 from .errors import BookingError, booking_error
-from .models import Booking, BookingEvent, InterviewType, Mode, Pregnancy, Site, SiteClosure
+from .models import (
+    Booking,
+    BookingEvent,
+    Contact,
+    InterviewType,
+    Mode,
+    Pregnancy,
+    Site,
+    SiteClosure,
+)
 
 if TYPE_CHECKING:
     from .models import User
@@ -103,10 +113,12 @@ def _find_slot(
     exclude_booking_id: int | None = None,
 ) -> Slot:
     """The open slot starting at `start`, or the precise reason there is none."""
+    # A video or phone interview may come from a nurse's remote hours at a site that has no
+    # remote mode of its own (issue 15): the engine below decides whether there is one.
     if (
         mode not in Mode.values
         or mode not in interview_type.modes
-        or (site.modes and mode not in site.modes)
+        or (mode == Mode.IN_PERSON and site.modes and mode not in site.modes)
     ):
         raise booking_error("mode_unavailable", field="mode")
     if start <= now:
@@ -134,7 +146,7 @@ def _find_slot(
     closures = SiteClosure.objects.filter(
         municipality=site.municipality, date_from__lte=day, date_to__gte=day
     )
-    if not site_is_open(site, day, closures):
+    if mode == Mode.IN_PERSON and not site_is_open(site, day, closures):
         raise booking_error("closed", field="start")
     raise booking_error("slot_unavailable", field="start")
 
@@ -182,6 +194,7 @@ def _place(
     actor: User | None,
     hold_owner: str,
     channel: str,
+    contact: Contact | None = None,
 ) -> Booking:
     """Inside a transaction: find the slot again and insert a held booking for its first nurse."""
     _lock_site(site)
@@ -203,6 +216,7 @@ def _place(
         created_by=actor if actor and actor.is_authenticated else None,
         hold_owner=hold_owner,
         channel=channel,
+        contact=contact,
     )
     _event(
         booking,
@@ -217,12 +231,31 @@ def _place(
     return booking
 
 
+def _contact_for(interview_type: InterviewType, contact: Contact | None) -> Contact | None:
+    """The contact a booking is for: the one asked for (booked through this interview type), else
+    the first contact booked through the type; None where no contact is configured."""
+    if contact is None:
+        return contact_for_interview_type(interview_type)
+    if contact.interview_type_id != interview_type.pk or not contact.is_active:
+        raise booking_error("not_found", field="contact")
+    return contact
+
+
+def _same_contact(pregnancy: Pregnancy, booking: Booking, now: dt.datetime) -> bool:
+    """Does the pregnancy already have another active booking for this booking's contact?"""
+    others = Booking.objects.active(now).filter(pregnancy=pregnancy).exclude(pk=booking.pk)
+    if booking.contact_id is None:
+        return others.filter(contact__isnull=True).exists()
+    return others.filter(contact_id=booking.contact_id).exists()
+
+
 def booking_hold(
     *,
     site: Site,
     interview_type: InterviewType,
     start: dt.datetime,
     mode: str = Mode.IN_PERSON,
+    contact: Contact | None = None,
     actor: User | None = None,
     hold_owner: str = "",
     staff: bool = False,
@@ -231,6 +264,7 @@ def booking_hold(
 ) -> Booking:
     """Reserve one nurse (and room) for a few minutes while the resident types her details."""
     now = now or timezone.now()
+    contact = _contact_for(interview_type, contact)
     # Outside the booking transaction: a stale hold must not block the exclusion constraint, and
     # sweeping here keeps the booking transaction short.
     holds_sweep_expired(now=now)
@@ -247,6 +281,7 @@ def booking_hold(
                 actor=actor,
                 hold_owner=hold_owner,
                 channel=channel,
+                contact=contact,
             )
     except IntegrityError:
         log.info("hold conflict at site=%s start=%s", site.pk, start.isoformat())
@@ -268,7 +303,7 @@ def _confirm(
     staff: bool,
     now: dt.datetime,
 ) -> Booking:
-    if Booking.objects.active(now).filter(pregnancy=pregnancy).exclude(pk=booking.pk).exists():
+    if _same_contact(pregnancy, booking, now):
         raise booking_error("already_booked")
     booking.pregnancy = pregnancy
     booking.status = Booking.Status.CONFIRMED
@@ -344,11 +379,16 @@ def booking_create(
     actor: User | None = None,
     staff: bool = False,
     channel: str = Booking.Channel.ONLINE,
+    contact: Contact | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Book directly (staff on the phone, an integration): hold and confirm in one transaction."""
     now = now or timezone.now()
-    if Booking.objects.active(now).filter(pregnancy=pregnancy).exists():
+    contact = _contact_for(interview_type, contact)
+    active = Booking.objects.active(now).filter(pregnancy=pregnancy)
+    if (
+        active.filter(contact=contact) if contact else active.filter(contact__isnull=True)
+    ).exists():
         raise booking_error("already_booked")
     holds_sweep_expired(now=now)
     error: BookingError | None = None
@@ -364,6 +404,7 @@ def booking_create(
                 actor=actor,
                 hold_owner="",
                 channel=channel,
+                contact=contact,
             )
             return _confirm(
                 booking,
@@ -376,7 +417,7 @@ def booking_create(
                 now=now,
             )
     except IntegrityError as exc:
-        if "pregnancy" in str(exc) or "one_active_interview" in str(exc):
+        if "pregnancy" in str(exc) or "one_active_" in str(exc):
             raise booking_error("already_booked") from None
     except BookingError as exc:
         if exc.code != "slot_unavailable":

@@ -245,13 +245,20 @@ def open_slots(
     duration, buffer = interview_type.duration, interview_type.buffer
     step = dt.timedelta(minutes=interview_type.slot_step_minutes)
 
+    # Site hours serve every mode the site offers; remote hours (issue 15) serve video and phone
+    # only, from the nurse's base site, whatever its modes, opening days or rooms.
     rules_by_site_day: dict[tuple[int, int], list[AvailabilityRule]] = defaultdict(list)
+    remote_by_site_day: dict[tuple[int, int], list[AvailabilityRule]] = defaultdict(list)
     for rule in data.rules:
-        rules_by_site_day[(rule.site_id, rule.weekday)].append(rule)
+        if not rule.remote:
+            rules_by_site_day[(rule.site_id, rule.weekday)].append(rule)
+        elif mode != Mode.IN_PERSON:
+            remote_by_site_day[(rule.site_id, rule.weekday)].append(rule)
 
     slots: list[Slot] = []
     for site in data.sites:
-        if site.modes and mode not in site.modes:
+        site_serves_mode = not site.modes or mode in site.modes
+        if not site_serves_mode and not any(k[0] == site.id for k in remote_by_site_day):
             continue
         earliest, last_day = booking_window(site, interview_type, now)
         if ignore_notice:
@@ -262,11 +269,14 @@ def open_slots(
         day = max(date_from, earliest.astimezone(tz).date())
         site_closures = [c for c in data.closures if c.site_id in (None, site.id)]
         while day <= min(date_to, last_day):
-            if site_is_open(site, day, site_closures):
+            day_rules = remote_by_site_day.get((site.id, day.weekday()), [])
+            if site_serves_mode and site_is_open(site, day, site_closures):
+                day_rules = rules_by_site_day[(site.id, day.weekday())] + day_rules
+            if day_rules:
                 day_slots = _slots_for_site_day(
                     site,
                     day,
-                    rules_by_site_day[(site.id, day.weekday())],
+                    day_rules,
                     data,
                     mode=mode,
                     duration=duration,

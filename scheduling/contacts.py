@@ -1,0 +1,166 @@
+"""Reads about the contacts of a pregnancy: when each falls due and where it stands.
+
+A contact's window comes from the pregnancy's dates:
+- at notification: from the day the pregnancy was notified (else the day it was registered),
+  open-ended until done;
+- gestational weeks a–b: from the first day of week a to the last day of week b, counted back
+  from the due date (40 weeks + 0 days = the due date, so week w starts 280 - 7w days before it);
+- days after birth a–b: the birth date plus a, up to the birth date plus b.
+
+The status of each contact for her pregnancy (`contact_status`) is the stored record when there
+is one (done, declined, not needed, missed), then booked (an active booking for it), then derived
+from the window: due, not yet (including "cannot tell yet": no due date, no birth), or past.
+A journey closed by a miscarriage or stillbirth shows every open contact as closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .contact_models import Contact, PregnancyContact
+from .models import Booking, InterviewType, Municipality, Pregnancy, PregnancyOutcome
+
+FULL_TERM_DAYS = 280
+
+# Derived statuses beside PregnancyContact.Status's stored ones.
+BOOKED = "booked"
+DUE = "due"
+NOT_YET = "not_yet"
+PAST = "past"
+CLOSED = "closed"
+DONE = PregnancyContact.Status.DONE.value
+NOT_NEEDED = PregnancyContact.Status.NOT_NEEDED.value
+FINAL = {
+    PregnancyContact.Status.DONE,
+    PregnancyContact.Status.DECLINED,
+    PregnancyContact.Status.NOT_NEEDED,
+    PregnancyContact.Status.MISSED,
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    start: dt.date | None  # None: cannot tell yet (no due date, no birth recorded)
+    end: dt.date | None  # None: open-ended
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    contact: Contact
+    status: str
+    window: Window
+    booking: Booking | None
+    record: PregnancyContact | None
+
+    @property
+    def bookable(self) -> bool:
+        return self.contact.needs_booking and self.status == DUE
+
+
+def notified_on(pregnancy: Pregnancy) -> dt.date:
+    if pregnancy.notified_on:
+        return pregnancy.notified_on
+    return timezone.localdate(pregnancy.created_at)
+
+
+def week_starts(due_date: dt.date, week: int) -> dt.date:
+    """The first day of gestational week `week` (0-based completed weeks) for this due date."""
+    return due_date - dt.timedelta(days=FULL_TERM_DAYS - 7 * week)
+
+
+def contact_window(contact: Contact, pregnancy: Pregnancy) -> Window:
+    basis = contact.due_basis
+    if basis == Contact.DueBasis.NOTIFICATION:
+        return Window(notified_on(pregnancy), None)
+    if basis == Contact.DueBasis.GESTATION_WEEKS:
+        if pregnancy.due_date is None:
+            return Window(None, None)
+        first = week_starts(pregnancy.due_date, contact.due_from or 0)
+        last = (
+            week_starts(pregnancy.due_date, contact.due_until + 1) - dt.timedelta(days=1)
+            if contact.due_until is not None
+            else None
+        )
+        return Window(first, last)
+    born = pregnancy.ended_on if pregnancy.outcome == PregnancyOutcome.BIRTH else None
+    if born is None:
+        return Window(None, None)
+    end = born + dt.timedelta(days=contact.due_until) if contact.due_until is not None else None
+    return Window(born + dt.timedelta(days=contact.due_from or 0), end)
+
+
+def journey_closed(pregnancy: Pregnancy) -> bool:
+    return pregnancy.outcome in (PregnancyOutcome.MISCARRIAGE, PregnancyOutcome.STILLBIRTH)
+
+
+def contact_status(
+    *,
+    contact: Contact,
+    pregnancy: Pregnancy,
+    record: PregnancyContact | None,
+    booking: Booking | None,
+    today: dt.date,
+) -> tuple[str, Window]:
+    window = contact_window(contact, pregnancy)
+    if record is not None and record.status in FINAL:
+        return record.status, window
+    if journey_closed(pregnancy):
+        return CLOSED, window
+    if booking is not None:
+        return BOOKED, window
+    if window.start is None or today < window.start:
+        return NOT_YET, window
+    if window.end is not None and today > window.end:
+        return PAST, window
+    return DUE, window
+
+
+def contacts_for(municipality: Municipality | int) -> QuerySet[Contact]:
+    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+    return (
+        Contact.objects.filter(municipality_id=municipality_id, is_active=True)
+        .select_related("interview_type")
+        .order_by("ordering_key", "id")
+    )
+
+
+def pregnancy_contacts(
+    pregnancy: Pregnancy, *, now: dt.datetime | None = None, municipality_id: int | None = None
+) -> list[ContactLine]:
+    """Her pregnancy's contacts in order with their status, in three queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if municipality_id is None:
+        municipality_id = pregnancy.resident.municipality_id
+    contacts = list(contacts_for(municipality_id))
+    records = {r.contact_id: r for r in PregnancyContact.objects.filter(pregnancy=pregnancy)}
+    bookings: dict[int | None, Booking] = {}
+    for b in (
+        Booking.objects.active(now)
+        .filter(pregnancy=pregnancy)
+        .select_related("site", "interview_type")
+        .order_by("start")
+    ):
+        bookings.setdefault(b.contact_id, b)
+    lines = []
+    for contact in contacts:
+        booking = bookings.get(contact.pk)
+        record = records.get(contact.pk)
+        status, window = contact_status(
+            contact=contact, pregnancy=pregnancy, record=record, booking=booking, today=today
+        )
+        lines.append(ContactLine(contact, status, window, booking, record))
+    return lines
+
+
+def contact_for_interview_type(interview_type: InterviewType) -> Contact | None:
+    """The contact a booking of this type is for: the first active one booked through it."""
+    return (
+        Contact.objects.filter(interview_type=interview_type, is_active=True)
+        .order_by("ordering_key", "id")
+        .first()
+    )
