@@ -189,6 +189,45 @@ class AccessMatrixTest(StaffTestCase):
                 )
                 sato.rules.filter(start_time="12:00").delete()
 
+    def test_no_staff_page_opens_for_a_staff_session_without_staff_scope(self) -> None:
+        """Every staff and calendar-settings URL there is (today's and tomorrow's), GET and
+        POST, for sato signed in without TOTP or by code: set TOTP up, or nothing at all."""
+        from django.urls import URLPattern, reverse
+
+        from frontend.staff import calendar_urls
+        from frontend.staff import urls as staff_urls
+        from scheduling.models import Booking as BookingModel
+
+        values = {"int": self.w.aoto.pk, "string": self.booking.reference, "slug": "x", "path": "x"}
+        urls = []
+        for namespace, module in [("staff", staff_urls), ("calendars", calendar_urls)]:
+            for pattern in module.urlpatterns:
+                assert isinstance(pattern, URLPattern)
+                converters = pattern.pattern.converters  # type: ignore[attr-defined]
+                kwargs = {
+                    name: values[type(conv).__name__.removesuffix("Converter").lower()]
+                    for name, conv in converters.items()
+                }
+                urls.append(reverse(f"{namespace}:{pattern.name}", kwargs=kwargs))
+        self.assertGreater(len(urls), 40)
+        before = (
+            BookingModel.objects.filter(status="confirmed").count(),
+            self.w.aoto.rules.count(),
+        )
+        for persona, sign_in in UNVERIFIED.items():
+            for url in urls:
+                for method in ("get", "post"):
+                    with self.subTest(persona=persona, url=url, method=method):
+                        self.client.logout()
+                        sign_in(self.client, self.w.nurse_sato.user)
+                        response = getattr(self.client, method)(url, {})
+                        if response.status_code == 302:
+                            self.assertTrue(response["Location"].startswith("/accounts/2fa/"))
+                        else:
+                            self.assertIn(response.status_code, (404, 405))
+        after = (BookingModel.objects.filter(status="confirmed").count(), self.w.aoto.rules.count())
+        self.assertEqual(before, after)
+
     def test_the_django_admin_is_for_no_member_of_staff(self) -> None:
         expected = {
             **self.matrix(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
