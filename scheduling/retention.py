@@ -102,9 +102,11 @@ def retention_purge(
     now = now or timezone.now()
     with transaction.atomic():
         counts = retention_counts(municipality=municipality, now=now)
+        due = residents_due(municipality=municipality, now=now).values_list("id", flat=True)
+        # Locked apart from the aggregate: PostgreSQL allows no FOR UPDATE with GROUP BY.
         resident_ids = list(
-            residents_due(municipality=municipality, now=now)
-            .select_for_update(of=("self",))
+            Resident.objects.select_for_update()
+            .filter(id__in=list(due), anonymised_at__isnull=True)
             .values_list("id", flat=True)
         )
         pregnancies, bookings, messages, access = _related(resident_ids)
