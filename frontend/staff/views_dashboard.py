@@ -15,6 +15,7 @@ from notifications.selectors import failed_messages_for_sites
 from scheduling.access import manager_site_ids, scope_for
 from scheduling.models import Site
 from scheduling.reports import SiteFigures, UtilisationReport, utilisation_report
+from scheduling.reports.contacts import DISTRICT, SITE, ContactReport, contact_report
 
 from . import charts
 from .common import plain_datetime, render_staff, staff_sites, today_in, tz_of
@@ -148,10 +149,45 @@ def _charts(report: UtilisationReport) -> dict[str, Any]:
     }
 
 
+def _contacts(request: HttpRequest, sites: list[Site], period: str, day: dt.date) -> ContactReport:
+    """Per-contact coverage (issue 15): an administrator looking at all her sites sees every
+    pregnancy of her municipality (by site or by district, those with neither included);
+    anyone else, or a chosen site, only the pregnancies booked for a contact at these sites."""
+    first, last, _prev_first, _prev_last = period_bounds(period, day)
+    admin_ids = scope_for(request.user).admin_municipality_ids
+    all_sites = "site" not in request.GET or not request.GET["site"]
+    municipality_ids = {s.municipality_id for s in sites}
+    if all_sites and municipality_ids and municipality_ids <= admin_ids:
+        group_by = DISTRICT if request.GET.get("contacts_by") == DISTRICT else SITE
+        return contact_report(
+            municipality_ids=municipality_ids, date_from=first, date_to=last, group_by=group_by
+        )
+    return contact_report(
+        municipality_ids=municipality_ids,
+        date_from=first,
+        date_to=last,
+        site_ids=[s.id for s in sites],
+    )
+
+
+def _contact_chart(report: ContactReport) -> dict[str, Any]:
+    names = [t.contact.name for t in report.totals]
+    series = [
+        charts.Series(_("Eligible"), "s1", [t.eligible for t in report.totals]),
+        charts.Series(_("Done"), "s2", [t.done for t in report.totals]),
+        charts.Series(_("Done within its window"), "s3", [t.done_in_window for t in report.totals]),
+    ]
+    return {
+        "contacts_svg": charts.grouped_bars(names, series) if names else None,
+        "contacts_legend": charts.legend(series),
+    }
+
+
 @manager_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, sites, period, day = _selection(request)
     report, previous = _reports(sites, period, day)
+    contacts = _contacts(request, sites, period, day)
     query = request.GET.urlencode()
     return render_staff(
         request,
@@ -164,7 +200,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "kpis": _kpis(report.totals, previous.totals),
             "query": query,
             "tz": tz_of(sites),
+            "contacts": contacts,
+            "contact_rows": contacts.csv_rows(),
+            "is_admin": bool(scope_for(request.user).admin_municipality_ids),
             **_charts(report),
+            **_contact_chart(contacts),
         },
     )
 
@@ -182,19 +222,22 @@ CSV_TABLES = {
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """Any dashboard table as CSV: UTF-8 with a BOM, so Excel in Japan opens it as UTF-8."""
     table = request.GET.get("table", "sites")
-    if table not in CSV_TABLES:
+    if table not in CSV_TABLES and table != "contacts":
         raise Http404
     _form, sites, period, day = _selection(request)
     report, previous = _reports(sites, period, day)
     name = f"yurikago-{table}-{report.date_from.isoformat()}-{report.date_to.isoformat()}.csv"
+    rows = (
+        _contacts(request, sites, period, day).csv_rows()
+        if table == "contacts"
+        else CSV_TABLES[table](report, previous)
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")
     writer = csv.writer(response)
     tz = tz_of(sites)
-    writer.writerows(
-        [plain_datetime(cell, tz) for cell in row] for row in CSV_TABLES[table](report, previous)
-    )
+    writer.writerows([plain_datetime(cell, tz) for cell in row] for row in rows)
     return response
 
 
