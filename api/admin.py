@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, IdempotencyKey
+from .models import ApiToken, IdempotencyKey, Scope
 from .tokens import api_token_create, api_token_revoke
+
+
+class ApiTokenForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["municipality", "name", "expires_at", "scopes"]
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    form = ApiTokenForm
     list_display = [
         "name",
         "municipality",
@@ -29,6 +41,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "municipality",
         "name",
         "expires_at",
+        "scopes",
         "prefix",
         "created_by",
         "created_at",
@@ -52,6 +65,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             name=obj.name,
             created_by=request.user,  # type: ignore[arg-type]
             expires_at=obj.expires_at,
+            scopes=obj.scopes,
         )
         obj.pk = token.pk
         obj.__dict__.update(token.__dict__)

@@ -22,6 +22,19 @@ def new_raw_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
+class Scope(models.TextChoices):
+    """What a token may do. Public reads (sites, availability) need none."""
+
+    READ_BOOKINGS = "bookings:read", _("Read bookings, nurses and schedules")
+    WRITE_BOOKINGS = "bookings:write", _("Hold, book, cancel, reschedule, mark attendance")
+    PERSONAL_DATA = "personal_data", _("Residents' names and contact details")
+    REPORTS = "reports", _("Reports")
+
+
+def all_scopes() -> list[str]:
+    return [str(scope) for scope in Scope]
+
+
 class ApiToken(models.Model):
     """A bearer token for one integration, acting as staff of one municipality.
 
@@ -58,6 +71,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # A list of Scope values; api.permissions refuses a call whose scope is not in it.
+    scopes = models.JSONField(_("scopes"), default=all_scopes)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
@@ -67,6 +82,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def allows(self, *scopes: str) -> bool:
+        return all(scope in self.scopes for scope in scopes)
 
 
 class IdempotencyKey(models.Model):

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken, hash_token, new_raw_token
+from .models import ApiToken, Scope, all_scopes, hash_token, new_raw_token
 
 if TYPE_CHECKING:
     from scheduling.models import Municipality, User
@@ -21,8 +21,13 @@ def api_token_create(
     name: str,
     created_by: User | None = None,
     expires_at: dt.datetime | None = None,
+    scopes: list[str] | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token and its secret. The secret is returned once and never stored."""
+    """A new token and its secret. The secret is returned once and never stored.
+
+    `scopes` (Scope values) defaults to all of them, as tokens had before scopes existed.
+    """
+    scopes = all_scopes() if scopes is None else [str(Scope(scope)) for scope in scopes]
     raw = new_raw_token()
     with transaction.atomic():
         # A service user per token: bookings and events record which integration acted. It has
@@ -38,6 +43,7 @@ def api_token_create(
             prefix=raw[:10],
             created_by=created_by,
             expires_at=expires_at,
+            scopes=scopes,
         )
     return token, raw
 

@@ -43,11 +43,22 @@ from scheduling.staff_services import access_log_record
 from . import serializers as s
 from .exceptions import ApiError, slot_json
 from .idempotency import request_fingerprint, run_once
-from .permissions import IsManager, IsStaff
+from .models import Scope
+from .permissions import IsManager, IsSignedIn, IsStaff, token_allows
 from .renderers import CsvRenderer, IcsRenderer
 from .throttling import BOOKING_THROTTLES, HOLD_THROTTLES
 
 DEFAULT_RANGE_DAYS = 30
+# What an integration token needs, per method (api.permissions.TokenScope).
+READS = {"GET": [Scope.READ_BOOKINGS]}
+WRITES = {"POST": [Scope.WRITE_BOOKINGS], "DELETE": [Scope.WRITE_BOOKINGS]}
+READS_AND_WRITES = {
+    **READS,
+    "POST": [Scope.WRITE_BOOKINGS],
+    "PUT": [Scope.WRITE_BOOKINGS],
+    "PATCH": [Scope.WRITE_BOOKINGS],
+    "DELETE": [Scope.WRITE_BOOKINGS],
+}
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -202,6 +213,8 @@ def _slots_json(slots: list[Slot]) -> bytes:
 
 
 class HoldCreate(APIView):
+    permission_classes = [IsSignedIn]
+    token_scopes = WRITES
     throttle_classes = HOLD_THROTTLES
 
     @extend_schema(
@@ -229,6 +242,9 @@ class HoldCreate(APIView):
 
 
 class HoldDetail(APIView):
+    permission_classes = [IsSignedIn]
+    token_scopes = WRITES
+
     @extend_schema(responses={204: None}, summary="Release a hold now")
     def delete(self, request: Request, hold_id: str) -> Response:
         hold = access.access_api_hold(request.user, hold_id)
@@ -245,6 +261,8 @@ class BookingPagination(LimitOffsetPagination):
 
 
 class BookingListCreate(APIView):
+    permission_classes = [IsSignedIn]
+    token_scopes = READS_AND_WRITES
     throttle_classes = BOOKING_THROTTLES
 
     @extend_schema(
@@ -349,10 +367,15 @@ class BookingListCreate(APIView):
 
 
 class BookingDetail(APIView):
+    permission_classes = [IsSignedIn]
+    token_scopes = READS
+
     @extend_schema(responses=s.StaffBookingSerializer, summary="One booking")
     def get(self, request: Request, reference: str) -> Response:
         booking = access.access_booking(request.user, reference)
-        staff = access.is_staff_for_booking(request.user, booking)
+        staff = access.is_staff_for_booking(request.user, booking) and token_allows(
+            request, Scope.PERSONAL_DATA
+        )
         if staff and booking.pregnancy is not None:
             # APPI: record every time staff open a resident's details.
             access_log_record(
@@ -362,6 +385,8 @@ class BookingDetail(APIView):
 
 
 class BookingCancel(APIView):
+    permission_classes = [IsSignedIn]
+    token_scopes = WRITES
     throttle_classes = BOOKING_THROTTLES
 
     @extend_schema(
@@ -383,6 +408,8 @@ class BookingCancel(APIView):
 
 
 class BookingReschedule(APIView):
+    permission_classes = [IsSignedIn]
+    token_scopes = WRITES
     throttle_classes = BOOKING_THROTTLES
 
     @extend_schema(
@@ -410,6 +437,8 @@ class BookingReschedule(APIView):
 
 
 class BookingIcs(APIView):
+    permission_classes = [IsSignedIn]
+    token_scopes = READS
     renderer_classes = [IcsRenderer, JSONRenderer]
 
     @extend_schema(
@@ -425,6 +454,7 @@ class BookingIcs(APIView):
 
 
 class BookingAttendance(APIView):
+    token_scopes = WRITES
     permission_classes = [IsStaff]
 
     @extend_schema(
@@ -448,6 +478,7 @@ class BookingAttendance(APIView):
 
 
 class NurseList(generics.ListAPIView):
+    token_scopes = READS
     permission_classes = [IsStaff]
     serializer_class = s.NurseSerializer
     pagination_class = None
@@ -461,6 +492,7 @@ class NurseList(generics.ListAPIView):
 
 
 class NurseSchedule(APIView):
+    token_scopes = READS
     permission_classes = [IsStaff]
 
     @extend_schema(
@@ -488,6 +520,7 @@ class _NurseOwned(generics.GenericAPIView):
     """Rows belonging to one nurse: herself, her manager and administrators read and write them
     (scheduling.access, the same rule as the staff pages)."""
 
+    token_scopes = READS_AND_WRITES
     permission_classes = [IsStaff]
     pagination_class = None
 
@@ -641,6 +674,7 @@ class TimeOffDetail(_TimeOffWrites, generics.RetrieveUpdateDestroyAPIView):
 
 
 class UtilisationView(APIView):
+    token_scopes = {"GET": [Scope.REPORTS]}
     permission_classes = [IsManager]
     renderer_classes = [JSONRenderer, CsvRenderer]
 

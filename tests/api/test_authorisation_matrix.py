@@ -18,6 +18,8 @@ from typing import Any
 from django.db import transaction
 from rest_framework.test import APIClient
 
+from api.models import Scope, all_scopes
+from api.tokens import api_token_create
 from scheduling.models import Booking, InterviewType
 from scheduling.services import booking_create, booking_hold
 from tests.base import NOW, tokyo
@@ -53,7 +55,9 @@ def rolled_back(call: Callable[[], Any]) -> Any:
         return done.value
 
 
-class AuthorisationMatrixTest(ApiTestCase):
+class MatrixWorld(ApiTestCase):
+    """The personas and their bookings, a hold, and a client per persona."""
+
     def setUp(self) -> None:
         super().setUp()
         w = self.w
@@ -121,6 +125,8 @@ class AuthorisationMatrixTest(ApiTestCase):
                 if status >= 400:
                     self.assertEqual(response["Content-Type"], "application/problem+json")
 
+
+class AuthorisationMatrixTest(MatrixWorld):
     def test_public_reads_are_open_to_everyone(self) -> None:
         # hanako mei sato ito mori token other anon sato_no_totp sato_by_code
         self.check("GET sites", lambda c: c.get(f"{API}/sites/"), [200] * 10)
@@ -326,3 +332,116 @@ class AuthorisationMatrixTest(ApiTestCase):
         self.assertNotIn("nurse", self.clients["hanako"].get(f"{API}/bookings/{ref}/").json())
         self.assertIn("nurse", self.clients["sato"].get(f"{API}/bookings/{ref}/").json())
         self.assertEqual(Booking.objects.get(reference=ref).status, "confirmed")
+
+
+class TokenScopeMatrixTest(MatrixWorld):
+    """Scopes join the matrix: each endpoint needs one scope of a token, a token without it gets
+    403 (a problem), and the same token with only that scope gets what the full token gets."""
+
+    def _scoped(self, scopes: list[str]) -> APIClient:
+        raw = api_token_create(municipality=self.w.katsushika, name="scoped", scopes=scopes)[1]
+        return self.client_for(raw)
+
+    def endpoints(self) -> list[tuple[str, Callable[[APIClient], Any], str, int]]:
+        ref, today, hold = self.booking.reference, self.today.reference, self.hold.reference
+        sato, site = self.w.nurse_sato.id, self.w.aoto.id
+        slot = {"site": site, "start": "2026-12-08T10:00:00+09:00"}
+        read, write = Scope.READ_BOOKINGS, Scope.WRITE_BOOKINGS
+        return [
+            ("GET bookings", lambda c: c.get(f"{API}/bookings/"), read, 200),
+            ("GET booking", lambda c: c.get(f"{API}/bookings/{ref}/"), read, 200),
+            ("GET ics", lambda c: c.get(f"{API}/bookings/{ref}/ics"), read, 200),
+            ("GET nurses", lambda c: c.get(f"{API}/nurses/"), read, 200),
+            ("GET schedule", lambda c: c.get(f"{API}/nurses/{sato}/schedule/"), read, 200),
+            ("GET rules", lambda c: c.get(f"{API}/nurses/{sato}/rules/"), read, 200),
+            ("GET time off", lambda c: c.get(f"{API}/nurses/{sato}/time-off/"), read, 200),
+            ("POST holds", lambda c: c.post(f"{API}/holds/", slot, format="json"), write, 201),
+            ("DELETE hold", lambda c: c.delete(f"{API}/holds/{hold}/"), write, 204),
+            (
+                "POST bookings",
+                lambda c: c.post(
+                    f"{API}/bookings/",
+                    {**slot, "pregnancy": self.w.mei_pregnancy.id},
+                    format="json",
+                ),
+                write,
+                201,
+            ),
+            (
+                "POST cancel",
+                lambda c: c.post(f"{API}/bookings/{ref}/cancel/", {}, format="json"),
+                write,
+                200,
+            ),
+            (
+                "POST reschedule",
+                lambda c: c.post(
+                    f"{API}/bookings/{ref}/reschedule/",
+                    {"start": "2026-12-10T10:00:00+09:00"},
+                    format="json",
+                ),
+                write,
+                200,
+            ),
+            (
+                "POST attendance",
+                lambda c: c.post(
+                    f"{API}/bookings/{today}/attendance/", {"attended": True}, format="json"
+                ),
+                write,
+                200,
+            ),
+            (
+                "POST time off",
+                lambda c: c.post(
+                    f"{API}/nurses/{sato}/time-off/",
+                    {"start": "2026-12-07T09:00:00+09:00", "end": "2026-12-07T12:00:00+09:00"},
+                    format="json",
+                ),
+                write,
+                201,
+            ),
+            ("GET utilisation", lambda c: c.get(f"{API}/reports/utilisation/"), Scope.REPORTS, 200),
+        ]
+
+    def test_each_endpoint_needs_its_scope(self) -> None:
+        for label, call, scope, ok in self.endpoints():
+            without = self._scoped([s for s in all_scopes() if s != scope])
+            only = self._scoped([scope])
+            with self.subTest(endpoint=label, token="without " + scope):
+                response = rolled_back(lambda c=without, f=call: f(c))
+                self.assertProblem(response, 403)
+            with self.subTest(endpoint=label, token="only " + scope):
+                response = rolled_back(lambda c=only, f=call: f(c))
+                self.assertEqual(response.status_code, ok, response.content[:300])
+
+    def test_a_token_without_scopes_reaches_only_the_public_reads(self) -> None:
+        from django.urls import URLPattern, reverse
+
+        from api import urls as api_urls
+
+        public = {"schema", "docs", "redoc", "sites", "availability"}
+        client = self._scoped([])
+        rule = self.w.nurse_sato.rules.first()
+        assert rule is not None
+        real = {"reference": self.booking.reference, "hold_id": self.hold.reference}
+        real |= {"nurse_id": self.w.nurse_sato.id, "rule_id": rule.pk}
+        for pattern in api_urls.v1:
+            if not isinstance(pattern, URLPattern) or pattern.name in public:
+                continue
+            names = pattern.pattern.converters  # type: ignore[attr-defined]
+            url = reverse(f"api:{pattern.name}", kwargs={n: real.get(n, 1) for n in names})
+            for method in ("get", "post", "put", "patch", "delete"):
+                with self.subTest(url=url, method=method):
+                    response = rolled_back(
+                        lambda m=method, u=url: getattr(client, m)(u, {}, format="json")
+                    )
+                    self.assertIn(response.status_code, (403, 405), response.content[:200])
+
+    def test_her_name_needs_the_personal_data_scope(self) -> None:
+        ref = self.booking.reference
+        url = f"{API}/bookings/{ref}/"
+        without = self._scoped([Scope.READ_BOOKINGS])
+        self.assertEqual(without.get(url).json()["resident_name"], "")
+        full = self._scoped([Scope.READ_BOOKINGS, Scope.PERSONAL_DATA])
+        self.assertEqual(full.get(url).json()["resident_name"], self.w.hanako.name)

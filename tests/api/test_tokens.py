@@ -58,11 +58,16 @@ class TokenTest(ApiTestCase):
         sign_in_with_mfa(self.client, root)  # the admin needs password + TOTP
         response = self.client.post(
             "/admin/api/apitoken/add/",
-            {"municipality": self.w.katsushika.id, "name": "連携"},
+            {
+                "municipality": self.w.katsushika.id,
+                "name": "連携",
+                "scopes": ["bookings:read", "reports"],
+            },
             follow=True,
         )
         self.assertEqual(response.status_code, 200)
         token = ApiToken.objects.get()
         self.assertEqual(token.created_by, root)
+        self.assertEqual(token.scopes, ["bookings:read", "reports"])
         shown = [str(m) for m in response.context["messages"]]
         self.assertTrue(any(token.prefix in m for m in shown), shown)

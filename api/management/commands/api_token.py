@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from api.models import ApiToken
+from api.models import ApiToken, Scope
 from api.tokens import api_token_create, api_token_revoke
 from scheduling.models import Municipality
 
@@ -19,6 +19,12 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Print a new token (shown only this once)")
         create.add_argument("municipality", help="municipality code, e.g. katsushika")
         create.add_argument("name", help="who uses it")
+        create.add_argument(
+            "--scope",
+            action="append",
+            choices=[str(scope) for scope in Scope],
+            help="what it may do (repeat; default: every scope)",
+        )
         sub.add_parser("list", help="List tokens (never their secrets)")
         revoke = sub.add_parser("revoke", help="Revoke a token by id")
         revoke.add_argument("id", type=int)
@@ -30,7 +36,9 @@ class Command(BaseCommand):
         municipality = Municipality.objects.filter(code=options["municipality"]).first()
         if municipality is None:
             raise CommandError(f"no municipality with code {options['municipality']!r}")
-        token, raw = api_token_create(municipality=municipality, name=options["name"])
+        token, raw = api_token_create(
+            municipality=municipality, name=options["name"], scopes=options.get("scope")
+        )
         self.stderr.write(
             f"token {token.pk} for {municipality.code}; store it now, it is not shown again:"
         )
@@ -39,8 +47,10 @@ class Command(BaseCommand):
     def _list(self, options: dict[str, Any]) -> None:
         for token in ApiToken.objects.select_related("municipality").order_by("pk"):
             state = "revoked" if token.revoked_at else "active"
+            scopes = ",".join(token.scopes)
             self.stdout.write(
-                f"{token.pk}\t{token.municipality.code}\t{token.prefix}…\t{state}\t{token.name}"
+                f"{token.pk}\t{token.municipality.code}\t{token.prefix}…\t{state}\t{scopes}"
+                f"\t{token.name}"
             )
 
     def _revoke(self, options: dict[str, Any]) -> None:
