@@ -73,7 +73,7 @@ class ContactReport:
     totals: list[ContactFigures]
 
     def csv_rows(self) -> list[list[object]]:
-        header = [
+        header: list[object] = [
             _("Contact"),
             _("Site") if self.group_by == SITE else _("District"),
             _("Eligible"),
@@ -136,7 +136,7 @@ def _candidates(
 
 def _booking_sites(pregnancy_ids: list[int]) -> dict[tuple[int, int], int]:
     """(pregnancy, contact) → the site of its attended booking, else of its latest one."""
-    rank = {Booking.Status.ATTENDED: 2, Booking.Status.CONFIRMED: 1}
+    rank: dict[str, int] = {Booking.Status.ATTENDED.value: 2, Booking.Status.CONFIRMED.value: 1}
     best: dict[tuple[int, int], tuple[int, dt.datetime, int]] = {}
     for pid, cid, site_id, status, start in (
         Booking.objects.filter(pregnancy_id__in=pregnancy_ids, contact__isnull=False)
