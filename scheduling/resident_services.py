@@ -90,6 +90,10 @@ def _user_for(current: User | None, details: ResidentDetails) -> User:
     if current is not None:
         clashes = clashes.exclude(pk=current.pk)
     clash = clashes.first()
+    if clash is not None and current is not None:
+        # Signed in: her contact details change (on the Resident), her sign-in does not, and
+        # nothing tells her whose number or address she typed.
+        return current
     if clash is not None:
         raise AccountExists("phone" if login_phone and clash.phone == login_phone else "email")
     if current is None:
