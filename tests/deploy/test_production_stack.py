@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import SimpleTestCase
 
@@ -329,8 +328,9 @@ class ProductionStackTest(SimpleTestCase):
         page = https.request("GET", "/", headers={"Accept": "text/html"})
         self.assertEqual(page.status, 200, page.body[:500])
         self.assertEqual(page.headers.get_all("Strict-Transport-Security"), hsts)
-        if getattr(settings, "SECURE_CSP", None):
-            self.assertIn("default-src", page.headers.get("Content-Security-Policy", ""))
+        csp = page.headers.get("Content-Security-Policy", "")
+        self.assertIn("default-src 'self'", csp)
+        self.assertIn("frame-ancestors 'none'", csp)
         redirect = subprocess.run(
             ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
              f"http://127.0.0.1:{self.http_port}/healthz"],
