@@ -175,6 +175,15 @@ class InterviewTypeAdmin(ChangesAvailability):
     ]
 
 
+@admin.register(models.Contact)
+class ContactAdmin(ChangesAvailability):
+    """The contacts of a pregnancy a municipality offers (issue 15), as in its municipality file."""
+
+    list_display = ["name", "municipality", "kind", "due_basis", "due_from", "due_until"]
+    list_filter = ["municipality", "kind"]
+    filter_horizontal = ["sites"]
+
+
 class RuleInline(admin.TabularInline):
     model = models.AvailabilityRule
     extra = 0
@@ -197,8 +206,17 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
 @admin.register(models.AvailabilityRule)
 class AvailabilityRuleAdmin(ChangesAvailability):
-    list_display = ["nurse", "site", "weekday", "start_time", "end_time", "valid_from", "valid_to"]
-    list_filter = ["site", "weekday"]
+    list_display = [
+        "nurse",
+        "site",
+        "weekday",
+        "start_time",
+        "end_time",
+        "remote",
+        "valid_from",
+        "valid_to",
+    ]
+    list_filter = ["site", "weekday", "remote"]
 
 
 @admin.register(models.TimeOff)
@@ -238,6 +256,18 @@ class PregnancyAdmin(AccessLogged):
         self, objs: list[Any]
     ) -> tuple[list[models.Booking], list[models.Resident]]:
         return [], _residents_by_id([p.resident_id for p in objs])
+
+
+@admin.register(models.PregnancyContact)
+class PregnancyContactAdmin(AccessLogged):
+    list_display = ["id", "pregnancy", "contact", "status", "done_on"]
+    list_filter = ["status", "contact__municipality"]
+
+    def access_log_subjects(
+        self, objs: list[Any]
+    ) -> tuple[list[models.Booking], list[models.Resident]]:
+        pregnancies = models.Pregnancy.objects.filter(pk__in=[o.pregnancy_id for o in objs])
+        return [], _residents_by_id(list(pregnancies.values_list("resident_id", flat=True)))
 
 
 class ReadOnly(admin.options.BaseModelAdmin):

@@ -18,6 +18,7 @@ active booking per pregnancy per contact.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,14 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if (
+            self.due_from is not None
+            and self.due_until is not None
+            and self.due_until < self.due_from
+        ):
+            raise ValidationError({"due_until": _("The window ends before it starts.")})
 
     def name_in(self, language: str) -> str:
         return str(self.name_translations.get(language) or self.name)

@@ -12,8 +12,13 @@ twice changes nothing the second time. Two rules keep it predictable:
 
 Every item is checked before anything is written (the models' own validation plus the format's),
 and any error names its line in the file; the whole import is one transaction, so a file with an
-error writes nothing. `contacts` (per interview type) and `districts` are reserved for the
-pregnancy contacts and districts of issue 15: accepted only empty until the model has them.
+error writes nothing.
+
+`contacts` (issue 15) lists the contacts of a pregnancy the municipality's programme offers: each
+with its kind, when it falls due, who may do it, and for one that is booked, the interview type
+it is booked through (`interview_type: <code>`). A nurse's `hours` entry with `remote: true` is
+remote hours (video and phone interviews). `districts` is reserved for issue 15's home visits;
+an interview type's old `contacts: []` key is still accepted empty.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from django.db import models, transaction
 
 from .models import (
     AvailabilityRule,
+    Contact,
     InterviewType,
     Municipality,
     Nurse,
@@ -335,6 +341,65 @@ def _interview_types(data: Node, muni: Municipality, changes: Changes) -> None:
     changes.section_done("interview type")
 
 
+CONTACT_KEYS = {
+    "code",
+    "name",
+    "name_translations",
+    "kind",
+    "due_basis",
+    "due_from",
+    "due_until",
+    "qualification",
+    "modes",
+    "duration_minutes",
+    "needs_booking",
+    "optional",
+    "bring",
+    "bring_translations",
+    "call_from",
+    "ordering_key",
+    "is_active",
+}
+CONTACT_ORDER = ["code", "name", "name_translations", "kind", "due_basis", "due_from", "due_until",
+                 "qualification", "modes", "duration_minutes", "needs_booking", "optional",
+                 "bring", "bring_translations", "call_from", "ordering_key",
+                 "is_active"]  # fmt: skip
+
+
+def _contacts(data: Node, muni: Municipality, sites: dict[str, Site], changes: Changes) -> None:
+    itypes = {it.code: it for it in InterviewType.objects.filter(municipality=muni)}
+    for item in _items(data, "contacts"):
+        _known(item, CONTACT_KEYS | {"interview_type", "sites"}, "contact")
+        code = _require(item, "code", "contact")
+        values = _values(item, CONTACT_KEYS)
+        for key in ("name_translations", "bring_translations"):
+            if not isinstance(values.get(key, {}), dict):
+                raise FileError(f"contact {code}: `{key}` maps a language to a text", item.at(key))
+        itype_code = item.get("interview_type")
+        if itype_code and itype_code not in itypes:
+            raise FileError(
+                f"no interview type {itype_code!r} in this file", item.at("interview_type")
+            )
+        values["interview_type"] = itypes[itype_code] if itype_code else None
+        if (
+            values.get("needs_booking", True)
+            and values["interview_type"] is None
+            and values.get("kind") in (Contact.Kind.SITE_INTERVIEW, Contact.Kind.REMOTE_INTERVIEW)
+        ):
+            raise FileError(
+                f"contact {code}: an interview that needs a booking names its `interview_type`",
+                item.line,
+            )
+        contact = _save(
+            Contact, {"municipality": muni, "code": code}, values, item, changes, "contact", code
+        )
+        wanted = {_site(sites, c, item.at("sites")) for c in item.get("sites") or []}
+        if set(contact.sites.all()) != wanted:
+            contact.sites.set(wanted)
+            changes.note("contact sites", code, "updated")
+    changes.section_done("contact")
+
+
 def _user(email: str, name: str, line: int, changes: Changes) -> User:
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
@@ -373,7 +438,7 @@ def _nurses(data: Node, muni: Municipality, sites: dict[str, Site], changes: Cha
 
 def _hours(item: Node, nurse: Nurse, sites: dict[str, Site], changes: Changes) -> None:
     """The nurse's weekly hours become exactly the file's (rules not in it are removed)."""
-    keys = {"site", "weekdays", "from", "until", "valid_from", "valid_to"}
+    keys = {"site", "weekdays", "from", "until", "valid_from", "valid_to", "remote"}
     kept = set()
     for hours in item.get("hours") or []:
         if not isinstance(hours, Node):
@@ -396,12 +461,14 @@ def _hours(item: Node, nurse: Nurse, sites: dict[str, Site], changes: Changes) -
                     "weekday": weekday,
                     "start_time": start,
                     "end_time": end,
+                    "remote": bool(hours.get("remote")),
                 },
                 {"valid_from": valid_from, "valid_to": valid_to},
                 hours,
                 changes,
                 "hours",
-                f"{nurse.user.email} {site.code} {weekday} {start:%H:%M}–{end:%H:%M}",
+                f"{nurse.user.email} {site.code} {weekday} {start:%H:%M}–{end:%H:%M}"
+                + (" remote" if hours.get("remote") else ""),
             )
             kept.add(rule.pk)
     for rule in AvailabilityRule.objects.filter(nurse=nurse).exclude(pk__in=kept):
@@ -476,6 +543,7 @@ def municipality_import(
             "nurses",
             "staff",
             "message_texts",
+            "contacts",
             "districts",
         },
         "file",
@@ -489,6 +557,7 @@ def municipality_import(
             sites = _sites(data, muni, changes)
             _closures(data, muni, sites, changes)
             _interview_types(data, muni, changes)
+            _contacts(data, muni, sites, changes)
             _nurses(data, muni, sites, changes)
             _staff(data, muni, sites, changes)
             _message_texts(data, muni, changes)
@@ -548,8 +617,17 @@ def municipality_export(municipality: Municipality) -> str:
         .order_by("date_from", "site__code", "id")
     ]
     data["interview_types"] = [
-        {**_plain(it, ITYPE_KEYS, itype_order), "contacts": []}
+        _plain(it, ITYPE_KEYS, itype_order)
         for it in InterviewType.objects.filter(municipality=municipality).order_by("id")
+    ]
+    data["contacts"] = [
+        _plain(c, CONTACT_KEYS, CONTACT_ORDER)
+        | {"interview_type": c.interview_type.code if c.interview_type else None}
+        | {"sites": sorted(s.code for s in c.sites.all())}
+        for c in Contact.objects.filter(municipality=municipality)
+        .select_related("interview_type")
+        .prefetch_related("sites")
+        .order_by("ordering_key", "code")
     ]
     data["nurses"] = [_nurse_export(n) for n in _nurses_of(municipality)]
     data["staff"] = [
@@ -604,7 +682,7 @@ def _nurses_of(municipality: Municipality) -> models.QuerySet[Nurse]:
 
 
 def _nurse_export(nurse: Nurse) -> dict[str, Any]:
-    groups: dict[tuple[str, str, str, str, str | None], list[int]] = {}
+    groups: dict[tuple[str, str, str, str, str | None, bool], list[int]] = {}
     for rule in sorted(nurse.rules.all(), key=lambda r: (r.site.code, r.start_time, r.weekday)):
         key = (
             rule.site.code,
@@ -612,6 +690,7 @@ def _nurse_export(nurse: Nurse) -> dict[str, Any]:
             rule.end_time.strftime("%H:%M"),
             rule.valid_from.isoformat(),
             rule.valid_to.isoformat() if rule.valid_to else None,
+            rule.remote,
         )
         groups.setdefault(key, []).append(rule.weekday)
     return {
@@ -630,6 +709,7 @@ def _nurse_export(nurse: Nurse) -> dict[str, Any]:
                 "valid_from": valid_from,
                 "valid_to": valid_to,
             }
-            for (site, start, end, valid_from, valid_to), days in groups.items()
+            | ({"remote": True} if remote else {})
+            for (site, start, end, valid_from, valid_to, remote), days in groups.items()
         ],
     }
