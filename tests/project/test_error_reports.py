@@ -7,6 +7,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 from typing import Any
 
 import sentry_sdk
@@ -19,7 +22,7 @@ from sentry_sdk.transport import Transport
 
 from yurikago.observability import JsonFormatter, PlainFormatter, scrub, sentry_init
 
-from .settings_probe import settings_value
+from .settings_probe import ROOT, settings_value
 
 PHONE = "+819011112222"
 EMAIL = "hanako@example.jp"
@@ -168,3 +171,37 @@ class LogFormatTest(SimpleTestCase):
     def test_scrub_keeps_dates_ids_and_references(self) -> None:
         text = "booking 1234 ACDE-FG34 on 2026-12-01 at 10:00, message 98765"
         self.assertEqual(scrub(text), text)
+
+
+class SettingsWiringTest(SimpleTestCase):
+    def run_settings(self, code: str, **env: str) -> subprocess.CompletedProcess[str]:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SENTRY"))}
+        clean.update(env, SECRET_KEY="x", ENV_FILE="/nonexistent")
+        return subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'yurikago.settings'; "
+                f"from django.conf import settings; settings.DEBUG; {code}",
+            ],
+            cwd=ROOT,
+            env=clean,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def test_a_sentry_dsn_switches_sentry_on_with_the_scrubber(self) -> None:
+        code = (
+            "import sentry_sdk; client = sentry_sdk.get_client(); "
+            "print(client.is_active(), client.options['before_send'].__name__)"
+        )
+        on = self.run_settings(code, SENTRY_DSN="https://public@sentry.example/1")
+        self.assertEqual(on.stdout.split(), ["True", "sentry_before_send"], on.stderr)
+        off = self.run_settings("import sentry_sdk; print(sentry_sdk.get_client().is_active())")
+        self.assertEqual(off.stdout.strip(), "False", off.stderr)
+
+    def test_an_unknown_log_format_stops_the_start(self) -> None:
+        done = self.run_settings("pass", LOG_FORMAT="xml")
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("LOG_FORMAT must be plain or json", done.stderr)
