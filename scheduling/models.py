@@ -869,3 +869,11 @@ class AccessLog(models.Model):
 # Issue 15's contacts live in their own module (size); imported here so they are this app's models.
 from .contact_models import Contact, PregnancyContact  # noqa: E402, F401
 from .notification_models import PregnancyNotification  # noqa: E402, F401
+# Issue 15's home visits (addresses, districts, visit blocks, visits): their own module too.
+from .home_visit_models import (  # noqa: E402, F401
+    District,
+    DistrictTown,
+    HomeVisit,
+    ResidentAddress,
+    VisitBlock,
+)
