@@ -109,9 +109,10 @@ class ProductionStackTest(SimpleTestCase):
         self.started = time.monotonic()
         self.tmp = Path(tempfile.mkdtemp(prefix="yurikago-stack-"))
         self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.database()
+        # Cleanups run last-in first-out: every process stops before its database is dropped.
         self.processes = Processes(logs=self.tmp)
         self.addCleanup(self.processes.stop_all)
-        self.database()
         self.env = self.production_env()
 
     def database(self) -> None:
