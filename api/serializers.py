@@ -236,6 +236,7 @@ class BookingSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "cancelled_at",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -277,6 +278,18 @@ class PageQuery(serializers.Serializer):
 class BookingListQuery(DateRangeQuery):
     status = serializers.ChoiceField(choices=Booking.Status.choices, required=False)
     site = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    updated_since = BoundedDateTimeField(
+        required=False,
+        help_text=_(
+            "Only bookings changed at or after this time, oldest change first, a page at a time "
+            "by cursor (follow `next`). Keep the time of your last full walk and start from it."
+        ),
+    )
+    cursor = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text=_("Where the previous page ended (from `next`); only with updated_since."),
+    )
 
 
 class CancelRequest(serializers.Serializer):

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -44,6 +43,7 @@ from . import serializers as s
 from .exceptions import ApiError, slot_json
 from .idempotency import request_fingerprint, run_once
 from .models import Scope
+from .pagination import BookingPagination, ChangesCursorPagination
 from .permissions import IsManager, IsSignedIn, IsStaff, token_allows
 from .renderers import CsvRenderer, IcsRenderer
 from .throttling import BOOKING_THROTTLES, HOLD_THROTTLES
@@ -255,11 +255,6 @@ class HoldDetail(APIView):
 # --- Bookings ---------------------------------------------------------------------------------
 
 
-class BookingPagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 200
-
-
 class BookingListCreate(APIView):
     permission_classes = [IsSignedIn]
     token_scopes = READS_AND_WRITES
@@ -275,11 +270,21 @@ class BookingListCreate(APIView):
     def get(self, request: Request) -> Response:
         query = _query(s.BookingListQuery, request)
         bookings = self._filtered(request, query)
-        paginator = BookingPagination()
-        page = paginator.paginate_queryset(bookings, request, view=self)
         scope = access.scope_for(request.user)
         serializer = s.StaffBookingSerializer if scope.is_staff else s.BookingSerializer
-        return paginator.get_paginated_response(serializer(page, many=True).data)
+        if query.get("updated_since") is None:
+            if query.get("cursor"):
+                raise ApiError(
+                    "invalid", _("A cursor goes with updated_since."), 400, field="cursor"
+                )
+            paginator = BookingPagination()
+            page = paginator.paginate_queryset(bookings, request, view=self)
+            return paginator.get_paginated_response(serializer(page, many=True).data)
+        changes = ChangesCursorPagination(request, _query(s.PageQuery, request).get("limit"))
+        rows, count = changes.page(
+            bookings.filter(updated_at__gte=query["updated_since"]), query.get("cursor")
+        )
+        return Response(changes.response_data(serializer(rows, many=True).data, count))
 
     def _filtered(self, request: Request, query: dict[str, Any]) -> QuerySet[Booking]:
         bookings = access.bookings_visible_to(request.user).select_related(
