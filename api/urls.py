@@ -10,7 +10,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
+from . import notification_views, views
 
 
 class IdConverter:
@@ -85,6 +85,11 @@ v1 = [
         name="time_off",
     ),
     path("reports/utilisation/", views.UtilisationView.as_view(), name="utilisation"),
+    path(
+        "pregnancy-notifications/",
+        notification_views.PregnancyNotificationCreate.as_view(),
+        name="pregnancy_notifications",
+    ),
 ]
 urlpatterns = [
     path("v1/", include(v1)),

@@ -496,3 +496,22 @@ def access_hold(owner: str, reference: str) -> Booking:
     if booking is None:
         raise Http404
     return booking
+
+
+# --- Pregnancy notifications (issue 16) ---------------------------------------------------------
+
+
+def access_notification_import(
+    user: User | AnonymousUser, municipality_code: str | None = None
+) -> Municipality:
+    """The municipality whose pregnancy notifications she may import (CSV page, API): one she
+    administers (an integration token administers its own). The one named, else her first;
+    404 when she administers none, or not the one named."""
+    ids = scope_for(user).admin_municipality_ids
+    found = Municipality.objects.filter(pk__in=ids)
+    if municipality_code:
+        found = found.filter(code=municipality_code)
+    municipality = found.order_by("pk").first()
+    if municipality is None:
+        raise Http404
+    return municipality

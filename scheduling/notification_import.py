@@ -181,6 +181,21 @@ def _is_my_number_header(header: str) -> bool:
     return any(name in folded for name in MY_NUMBER_HEADERS)
 
 
+def my_number_header_error(name: str, column: int | None = None) -> str | None:
+    """What to say when a column (or an API field) is named like a My Number; else None."""
+    if not _is_my_number_header(name):
+        return None
+    if column is None:
+        return _(
+            "%(name)s is a My Number. Yurikago never stores a My Number: send the record "
+            "without it."
+        ) % {"name": name.strip()}
+    return _(
+        "Column %(column)d (%(name)s) is a My Number. Yurikago never stores a My Number: "
+        "remove the column from the export and import the file again. Nothing was imported."
+    ) % {"column": column, "name": name.strip()}
+
+
 def looks_like_my_number(value: str) -> bool:
     return bool(MY_NUMBER.match(value))
 
@@ -190,15 +205,9 @@ def _header_map(header: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, raw in enumerate(header):
         name = unicodedata.normalize("NFKC", raw).strip()
-        if _is_my_number_header(name):
-            raise NotificationFileError(
-                _(
-                    "Column %(column)d (%(name)s) is a My Number. Yurikago never stores a My "
-                    "Number: remove the column from the export and import the file again. "
-                    "Nothing was imported."
-                )
-                % {"column": index + 1, "name": raw.strip()}
-            )
+        error = my_number_header_error(raw, index + 1)
+        if error:
+            raise NotificationFileError(error)
         key = aliases.get(name) or aliases.get(unicodedata.normalize("NFKC", raw).strip())
         if key is not None and key not in found:
             found[key] = index

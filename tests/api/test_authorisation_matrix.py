@@ -226,6 +226,20 @@ class AuthorisationMatrixTest(MatrixWorld):
             [404, 404, 201, 404, 201, 201, 404, 401, 404, 404],
         )
 
+    def test_pregnancy_notifications_in(self) -> None:
+        # Administrators and integration tokens of the municipality only (issue 16).
+        record = {
+            "municipality": "katsushika",
+            "record_key": "K-1",
+            "notified_on": "2026-11-25",
+            "name": "佐藤 ゆい",
+        }
+        self.check(
+            "POST pregnancy-notifications",
+            lambda c: c.post(f"{API}/pregnancy-notifications/", record, format="json"),
+            [403, 403, 404, 404, 404, 201, 404, 401, 403, 403],
+        )
+
     def test_staff_endpoints(self) -> None:
         sato = self.w.nurse_sato.id
         self.check(
