@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,13 +33,15 @@ from scheduling.availability import (
     open_slots,
 )
 from scheduling.calendars.ics import booking_ics
+from scheduling.contacts import ContactLine, pregnancy_contacts
 from scheduling.errors import BookingError
-from scheduling.models import Booking, Site
-from scheduling.selectors import bookings_for_resident, sites_for
+from scheduling.models import Booking, Resident, Site
+from scheduling.selectors import bookings_for_resident, pregnancy_current, sites_for
 from scheduling.services import booking_cancel, booking_reschedule
 
 from . import calendar as cal
 from .forms import CancelForm
+from .templatetags.resident import municipality_url
 
 View = Callable[..., HttpResponse]
 # A day with nothing free offers what comes next within this many days.
@@ -89,6 +93,43 @@ def map_url(site: Site) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ContactCard:
+    """One contact of her pregnancy on her bookings page: where it stands and how it happens."""
+
+    line: ContactLine
+    name: str
+    bring: str
+    book_url: str
+
+
+def _contact_cards(resident: Resident | None, now: dt.datetime) -> list[ContactCard]:
+    """Her ongoing pregnancy's contacts (issue 15), in a fixed number of queries."""
+    pregnancy = pregnancy_current(resident) if resident is not None else None
+    if resident is None or pregnancy is None:
+        return []
+    language = get_language() or "ja"
+    code = resident.municipality.code
+    cards = []
+    for line in pregnancy_contacts(pregnancy, now=now, municipality_id=resident.municipality_id):
+        contact = line.contact
+        bookable = line.bookable and contact.interview_type is not None
+        cards.append(
+            ContactCard(
+                line=line,
+                name=contact.name_in(language),
+                # A call or a questionnaire needs nothing brought anywhere.
+                bring="" if contact.is_remote else contact.bring_in(language),
+                book_url=municipality_url(code, "where")
+                + "?"
+                + urlencode({"contact": contact.code})
+                if bookable
+                else "",
+            )
+        )
+    return cards
+
+
 @resident_login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     resident = getattr(request.user, "resident", None)
@@ -109,6 +150,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
             "municipality": municipality,
             "upcoming": upcoming,
             "past": past,
+            "contacts": _contact_cards(resident, now),
         },
     )
 

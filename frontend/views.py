@@ -33,7 +33,7 @@ from scheduling.availability import (
     open_slots_cached_as,
 )
 from scheduling.errors import BookingError, booking_error
-from scheduling.models import Booking, InterviewType, Language, Mode, Municipality, Site
+from scheduling.models import Booking, Contact, InterviewType, Language, Mode, Municipality, Site
 from scheduling.resident_services import AccountExists, ResidentDetails, resident_booking_confirm
 from scheduling.selectors import (
     booking_active_for,
@@ -99,6 +99,41 @@ def _hold_owner(request: HttpRequest) -> str:
     return owner
 
 
+def _flow_type(request: HttpRequest, municipality: Municipality) -> InterviewType:
+    """The interview type this flow books: her chosen contact's (?contact=<code>, from her
+    bookings page), else the municipality's default. The contact rides on the type
+    (`flow_contact`), so every link and form of the flow keeps it (`_query`, the hold forms)."""
+    code = request.GET.get("contact") or request.POST.get("contact") or ""
+    if not code:
+        return interview_type_default(municipality)
+    contact = (
+        Contact.objects.select_related("interview_type")
+        .filter(
+            municipality=municipality,
+            code=code,
+            is_active=True,
+            needs_booking=True,
+            interview_type__is_active=True,
+        )
+        .first()
+    )
+    if contact is None or contact.interview_type is None:
+        raise Http404
+    itype = contact.interview_type
+    itype.flow_contact = contact  # type: ignore[attr-defined]
+    return itype
+
+
+def flow_contact(itype: InterviewType) -> Contact | None:
+    contact: Contact | None = getattr(itype, "flow_contact", None)
+    return contact
+
+
+def _existing(request: HttpRequest, itype: InterviewType) -> Booking | None:
+    """Her active booking for the contact this flow books (a new one would be refused)."""
+    return booking_active_for(request.user, interview_type=itype, contact=flow_contact(itype))
+
+
 def _actor(request: HttpRequest) -> Any:
     return request.user if request.user.is_authenticated else None
 
@@ -120,6 +155,9 @@ def _query(site: str, mode: str, itype: InterviewType, **extra: str) -> str:
     params = {"site": site, **extra}
     if len(itype.modes) > 1:
         params["mode"] = mode
+    contact = flow_contact(itype)
+    if contact is not None:
+        params["contact"] = contact.code
     return "?" + urlencode(params)
 
 
@@ -147,7 +185,14 @@ def landing(request: HttpRequest, muni: str | None = None) -> HttpResponse:
 
 def where(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     municipality = _municipality(muni)
-    itype = interview_type_default(municipality)
+    itype = _flow_type(request, municipality)
+    contact = flow_contact(itype)
+    if contact is not None and contact.is_remote:
+        # No place to choose for a call: straight to the days she can have one.
+        return redirect(
+            municipality_url(municipality.code, "month")
+            + _query(ANY_SITE, _mode(request, itype), itype)
+        )
     sites = _sites(municipality)
     mode = _mode(request, itype)
     first_by_site = _first_free_by_site(municipality, itype, sites, mode)
@@ -166,7 +211,8 @@ def where(request: HttpRequest, muni: str | None = None) -> HttpResponse:
             sites=[(site, first_by_site.get(site.id)) for site in sites],
             earliest=earliest,
             earliest_site=by_id.get(earliest.site_id) if earliest else None,
-            existing=booking_active_for(request.user),
+            existing=_existing(request, itype),
+            contact_q="&" + urlencode({"contact": contact.code}) if contact else "",
         ),
     )
 
@@ -206,7 +252,7 @@ def _mode_choices(itype: InterviewType) -> list[tuple[str, StrOrPromise]]:
 
 def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     municipality = _municipality(muni)
-    itype = interview_type_default(municipality)
+    itype = _flow_type(request, municipality)
     sites = _sites(municipality)
     code, chosen = _chosen_sites(request, sites)
     mode = _mode(request, itype)
@@ -258,7 +304,7 @@ def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
 
 def day(request: HttpRequest, date: str, muni: str | None = None) -> HttpResponse:
     municipality = _municipality(muni)
-    itype = interview_type_default(municipality)
+    itype = _flow_type(request, municipality)
     sites = _sites(municipality)
     code, chosen = _chosen_sites(request, sites)
     mode = _mode(request, itype)
@@ -388,7 +434,7 @@ def _day_url(
 @require_POST
 def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     municipality = _municipality(muni)
-    itype = interview_type_default(municipality)
+    itype = _flow_type(request, municipality)
     sites = _sites(municipality)
     mode = _mode(request, itype)
     site = next((s for s in sites if str(s.id) == request.POST.get("site", "")), None)
@@ -402,7 +448,7 @@ def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     code = request.POST.get("site_code") or ANY_SITE
     chosen = [s for s in sites if s.code == code] or sites
     code = code if len(chosen) == 1 else ANY_SITE
-    existing = booking_active_for(request.user)
+    existing = _existing(request, itype)
     if existing is not None:
         # Before any hold: a time she cannot book must not be blocked for ten minutes.
         return _render_day(
@@ -442,6 +488,7 @@ def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
             mode=mode,
             actor=_actor(request),
             hold_owner=owner,
+            contact=flow_contact(itype),
         )
     except BookingError as exc:
         return _render_day(
@@ -609,7 +656,9 @@ def _confirm(
             # The time she held is of no use to her: give it back now, not in ten minutes.
             booking_release_hold(booking=booking, actor=user)
             request.session.pop("hold_ref", None)
-            existing = booking_active_for(request.user)
+            existing = booking_active_for(
+                request.user, interview_type=booking.interview_type, contact=booking.contact
+            )
             form.existing_booking_url = (  # type: ignore[attr-defined]
                 reverse("frontend:booking", args=[existing.reference]) if existing else ""
             )

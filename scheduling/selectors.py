@@ -6,11 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Booking, InterviewType, Municipality, Nurse, Pregnancy, Resident, Site
+from .models import (
+    Booking,
+    Contact,
+    InterviewType,
+    Municipality,
+    Nurse,
+    Pregnancy,
+    Resident,
+    Site,
+)
 
 
 def municipality_get(code: str | None = None) -> Municipality:
@@ -68,18 +77,23 @@ def pregnancy_current(resident: Resident | int) -> Pregnancy | None:
     )
 
 
-def booking_active_for(user: object) -> Booking | None:
+def booking_active_for(
+    user: object, *, interview_type: InterviewType | None = None, contact: Contact | None = None
+) -> Booking | None:
     """The interview a signed-in resident already has for her ongoing pregnancy (the one a new
-    booking would be refused for as "already_booked"), or None."""
+    booking would be refused for as "already_booked"), or None. One active booking per contact
+    (issue 15): for `contact`, or for the contact booked through `interview_type`."""
     resident = getattr(user, "resident", None) if getattr(user, "is_authenticated", False) else None
     if resident is None:
         return None
-    return (
-        Booking.objects.active()
-        .filter(pregnancy__resident=resident, pregnancy__is_active=True)
-        .order_by("start")
-        .first()
+    active = Booking.objects.active().filter(
+        pregnancy__resident=resident, pregnancy__is_active=True
     )
+    if contact is not None:
+        active = active.filter(contact=contact)
+    elif interview_type is not None:
+        active = active.filter(Q(contact__interview_type=interview_type) | Q(contact__isnull=True))
+    return active.order_by("start").first()
 
 
 def bookings_for_resident(resident: Resident) -> QuerySet[Booking]:

@@ -1,0 +1,128 @@
+"""Her bookings page shows her pregnancy's contacts: done, booked, due now ("book your …") or not
+yet, each with how it happens and what to bring; booking a contact is the flow she knows, with
+the contact chosen; the page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scheduling.models import Booking, PregnancyContact
+from scheduling.services import booking_create
+from tests.base import tokyo
+from tests.contacts.helpers import katsushika_contacts, remote_hours, remote_interview_contact
+from tests.frontend.helpers import FlowTestCase
+
+# On 2026-12-01 (NOW) she is in week 29: due 77 days later.
+DUE_IN_WEEK_29 = dt.date(2027, 2, 16)
+
+
+class HerBookingsPageContactsTest(FlowTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.contacts = katsushika_contacts(self.w)
+        self.remote = remote_interview_contact(self.w)
+        remote_hours(self.w)
+        self.pregnancy = self.w.hanako_pregnancy
+        self.pregnancy.due_date = DUE_IN_WEEK_29
+        self.pregnancy.notified_on = dt.date(2026, 7, 1)
+        self.pregnancy.save()
+        self.client.force_login(self.w.hanako.user)
+
+    def page(self, language: str = "ja") -> str:
+        response = self.client.get("/bookings/", HTTP_ACCEPT_LANGUAGE=language)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def card(self, html: str, code: str) -> str:
+        found = re.search(
+            rf'<li class="card contact[^"]*" id="contact-{code}">(.*?)</li>', html, re.S
+        )
+        assert found, code
+        return found.group(1)
+
+    def test_each_contact_shows_where_it_stands(self) -> None:
+        booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 3, 10),
+            pregnancy=self.pregnancy,
+        )
+        PregnancyContact.objects.create(
+            pregnancy=self.pregnancy, contact=self.contacts.questionnaire, status="done"
+        )
+        html = self.page("en")
+        self.assertIn("Booked", self.card(html, "yurikago"))
+        self.assertIn("Done", self.card(html, "questionnaire-8m"))
+        remote = self.card(html, "interview-8m")
+        self.assertIn("Due now", remote)
+        self.assertIn("Book your 8th-month interview", remote)
+        self.assertIn("Not yet", self.card(html, "baby-visit"))
+
+    def test_in_japanese_she_is_asked_to_book_her_8th_month_interview(self) -> None:
+        self.assertIn("妊娠8か月の面談を予約する", self.card(self.page("ja"), "interview-8m"))
+
+    def test_what_to_bring_for_a_visit_but_nothing_for_a_call(self) -> None:
+        html = self.page("ja")
+        self.assertIn("母子健康手帳", self.card(html, "yurikago"))
+        self.assertNotIn("持ち物", self.card(html, "interview-8m"))
+        self.assertNotIn("母子健康手帳", self.card(html, "interview-8m"))
+
+    def test_booking_the_8th_month_interview_is_the_same_flow_with_the_contact_chosen(self) -> None:
+        booking_create(  # her first interview does not stand in the way of this one
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 3, 10),
+            pregnancy=self.pregnancy,
+        )
+        link = re.search(r'href="([^"]*contact=interview-8m[^"]*)"', self.page("en"))
+        assert link
+        where = self.client.get(link.group(1).replace("&amp;", "&"))
+        self.assertEqual(where.status_code, 302)
+        self.assertIn("contact=interview-8m", where["Location"])
+        month = self.client.get(where["Location"])
+        day_link = re.search(r'href="(/book/day/2026-12-05/[^"]*)"', month.content.decode())
+        assert day_link, "Saturday's remote hours are offered"
+        day = self.client.get(day_link.group(1).replace("&amp;", "&"))
+        self.assertContains(day, 'name="contact" value="interview-8m"')
+        response = self.client.post(
+            "/book/hold/",
+            {
+                "site": self.w.aoto.id,
+                "site_code": "any",
+                "start": tokyo(2026, 12, 5, 9).isoformat(),
+                "mode": "video",
+                "contact": "interview-8m",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        hold = Booking.objects.get(status=Booking.Status.HELD)
+        self.assertEqual((hold.contact, hold.mode, hold.room), (self.remote, "video", None))
+
+    def test_an_unknown_contact_in_the_flow_is_not_found(self) -> None:
+        self.assertEqual(self.client.get("/book/?contact=nope").status_code, 404)
+
+    def test_the_page_costs_the_same_queries_with_no_booking_or_three(self) -> None:
+        self.page()  # the first request of a session writes it
+        with CaptureQueriesContext(connection) as one:
+            self.page()
+        for day, hour in ((3, 10), (4, 10)):
+            Booking.objects.filter(pregnancy=self.pregnancy).update(status="cancelled")
+            booking_create(
+                site=self.w.aoto,
+                interview_type=self.w.itype,
+                start=tokyo(2026, 12, day, hour),
+                pregnancy=self.pregnancy,
+            )
+        booking_create(
+            site=self.w.aoto,
+            interview_type=self.remote.interview_type,  # type: ignore[arg-type]
+            start=tokyo(2026, 12, 5, 9),
+            pregnancy=self.pregnancy,
+            mode="phone",
+        )
+        with self.assertNumQueries(len(one.captured_queries)):
+            self.page()
