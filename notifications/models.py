@@ -21,6 +21,8 @@ class Message(models.Model):
         CANCELLATION = "cancellation", _("Cancellation notice")
         RESCHEDULE = "reschedule", _("Reschedule notice")
         LOGIN_CODE = "login_code", _("Login code")
+        # Issue 15: a home visit's time, set by the district nurse (no booking: a HomeVisit).
+        VISIT_TIME = "visit_time", _("Home visit time")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -189,3 +191,6 @@ class MessageText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}/{self.channel}/{self.purpose}/{self.language}"
+
+
+from .webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401
