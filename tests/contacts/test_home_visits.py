@@ -119,3 +119,26 @@ class HomeVisitTests(BaseTestCase):
         self.assertIn("10:30", text)
         for word in ("青戸", "124-0012", "号室", *HEALTH_WORDS):
             self.assertNotIn(word.lower(), text.lower())
+
+
+class DistrictImportCommandTests(BaseTestCase):
+    def test_the_command_loads_the_csv_and_refuses_a_bad_file_naming_its_line(self) -> None:
+        import tempfile
+        from io import StringIO
+        from pathlib import Path
+
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+        from django.utils import translation
+
+        with tempfile.TemporaryDirectory() as folder:
+            good, bad = Path(folder) / "good.csv", Path(folder) / "bad.csv"
+            good.write_text("\ufeff" + CSV, encoding="utf-8")
+            bad.write_text(CSV + "x,X,青戸四丁目,\n", encoding="utf-8")
+            out = StringIO()
+            call_command("district_import", "katsushika", str(good), stdout=out)
+            self.assertIn("katsushika: 2 districts, 3 towns, 3 nurses", out.getvalue())
+            with self.assertRaises(CommandError) as refused, translation.override("en"):
+                call_command("district_import", "katsushika", str(bad))
+            self.assertIn("Line 5", str(refused.exception))
+        self.assertEqual(District.objects.filter(municipality=self.w.katsushika).count(), 2)
