@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from notifications.models import Message
 
+    from .home_visit_models import HomeVisit, VisitBlock
     from .models import ExternalCalendar, User
 
 
@@ -382,6 +383,34 @@ def access_pregnancy_as_staff(user: User | AnonymousUser, pregnancy_id: int) -> 
     ):
         return pregnancy
     raise Http404
+
+
+def visit_blocks_visible_to(user: User | AnonymousUser) -> QuerySet[VisitBlock]:
+    """Home-visit blocks (issue 15): a nurse's own, and every block of a municipality she
+    administers."""
+    from .home_visit_models import VisitBlock
+
+    scope = scope_for(user)
+    condition = Q(pk__in=[])
+    if scope.nurse_id is not None:
+        condition |= Q(nurse_id=scope.nurse_id)
+    if scope.admin_municipality_ids:
+        condition |= Q(district__municipality_id__in=scope.admin_municipality_ids)
+    return VisitBlock.objects.filter(condition)
+
+
+def access_home_visit(user: User | AnonymousUser, visit_id: int) -> HomeVisit:
+    """A home visit in one of the blocks she may see; else 404."""
+    from .home_visit_models import HomeVisit
+
+    visit = (
+        HomeVisit.objects.filter(pk=visit_id, block__in=visit_blocks_visible_to(user))
+        .select_related("block", "pregnancy__resident__municipality")
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
 
 
 def nurses_visible_to(user: User | AnonymousUser) -> QuerySet[Nurse]:

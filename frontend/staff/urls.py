@@ -11,6 +11,7 @@ from . import (
     views_payments,
     views_schedule,
     views_timeline,
+    views_visits,
 )
 
 app_name = "staff"
@@ -28,6 +29,8 @@ urlpatterns = [
         views_timeline.contact_record,
         name="contact_record",
     ),
+    path("visits/", views_visits.visits, name="visits"),
+    path("visits/<int:visit_id>/confirm/", views_visits.visit_confirm, name="visit_confirm"),
     path("book/", views.book, name="book"),
     path("book/details/", views.book_details, name="book_details"),
     path("availability/", views_schedule.availability, name="availability"),
