@@ -32,10 +32,10 @@ from scheduling.availability import (
     days_with_slots,
     open_slots,
 )
-from scheduling.calendars.ics import booking_ics
-from scheduling.contacts import ContactLine, pregnancy_contacts
+from scheduling.calendars.ics import booking_ics, booking_location
+from scheduling.contacts import ContactLine, pregnancy_contacts, remote_way
 from scheduling.errors import BookingError
-from scheduling.models import Booking, Resident, Site
+from scheduling.models import Booking, Mode, Resident, Site
 from scheduling.selectors import bookings_for_resident, pregnancy_current, sites_for
 from scheduling.services import booking_cancel, booking_reschedule
 
@@ -81,7 +81,7 @@ def google_calendar_url(booking: Booking, title: str, page_url: str) -> str:
         "action": "TEMPLATE",
         "text": title,
         "dates": f"{booking.start.astimezone(dt.UTC):{fmt}}/{booking.end.astimezone(dt.UTC):{fmt}}",
-        "location": f"{booking.site.name} {booking.site.address}",
+        "location": booking_location(booking),
         "details": page_url,
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
@@ -197,7 +197,8 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "deadline": _deadline(booking),
             "can_change": _can_change(booking),
             "google_url": google_calendar_url(booking, title, page_url),
-            "map_url": map_url(booking.site),
+            "map_url": map_url(booking.site) if booking.mode == Mode.IN_PERSON else "",
+            "remote": remote_way(booking),
             "confirmation_sent": confirmation_sent,
             "reminders": reminders,
         },

@@ -143,7 +143,36 @@ def booking_context(booking: Booking, language: str) -> dict[str, object]:
         "reference": booking.display_reference,
         "url": f"{settings.SITE_ROOT}/bookings/{booking.reference}/",
         "contact_phone": booking.municipality.contact_phone,
+        **_remote_context(booking),
     }
+
+
+# A remote interview (issue 15) has its own texts: the join link or the numbers, never a site's
+# address or the in-person list of what to bring.
+REMOTE_PURPOSES = ("confirmation", "reminder", "reschedule")
+
+
+def _remote_context(booking: Booking) -> dict[str, object]:
+    from scheduling.contacts import remote_way
+
+    way = remote_way(booking)
+    if way is None:
+        return {"remote": False}
+    return {
+        "remote": True,
+        "mode": way.mode,
+        "join_url": way.join_url,
+        "call_to": way.call_to,
+        "call_from": way.call_from,
+    }
+
+
+def template_name(message: Message) -> str:
+    """The template a message renders: a remote interview's own for its booking notices."""
+    booking = message.booking
+    if booking is not None and booking.mode != "in_person" and message.purpose in REMOTE_PURPOSES:
+        return f"{message.purpose}_remote"
+    return str(message.purpose)
 
 
 @dataclass(frozen=True)
@@ -245,16 +274,18 @@ def override_for(message: Message) -> MessageText | None:
 
 def render_message(message: Message) -> Rendered:
     kind = "sms" if message.channel == "sms" else "email"
-    override = override_for(message)
+    name = template_name(message)
+    # A municipality's own text is written for the site interview: never for a remote one.
+    override = override_for(message) if name == message.purpose else None
     if override is not None:
         language = message.language
     else:
-        language = template_language(kind, message.purpose, message.language)
+        language = template_language(kind, name, message.language)
     if message.booking is not None:
         context = booking_context(message.booking, language)
     else:
         context = {"municipality": municipality_name(message.municipality, language)}
     context.update(message.context)
     if kind == "sms":
-        return render_sms(message.purpose, language, context, override=override)
-    return render_email(message.purpose, language, context, override=override)
+        return render_sms(name, language, context, override=override)
+    return render_email(name, language, context, override=override)

@@ -18,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import phonenumbers
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from .contact_models import Contact, PregnancyContact
-from .models import Booking, InterviewType, Municipality, Pregnancy, PregnancyOutcome
+from .models import Booking, InterviewType, Mode, Municipality, Pregnancy, PregnancyOutcome
 
 FULL_TERM_DAYS = 280
 
@@ -163,4 +164,40 @@ def contact_for_interview_type(interview_type: InterviewType) -> Contact | None:
         Contact.objects.filter(interview_type=interview_type, is_active=True)
         .order_by("ordering_key", "id")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class RemoteWay:
+    """How a remote interview happens, for her page, messages and calendar file: the join link
+    (video) or the number we call and the number we call from (phone). Never for nurse feeds."""
+
+    mode: str
+    join_url: str
+    call_to: str
+    call_from: str
+
+
+def _national(e164_number: str) -> str:
+    """+819012345678 -> 090-1234-5678: the number as she knows it."""
+    try:
+        number = phonenumbers.parse(e164_number, "JP")
+    except phonenumbers.NumberParseException:
+        return e164_number
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def remote_way(booking: Booking) -> RemoteWay | None:
+    """None for an interview in person; otherwise the link or the numbers."""
+    if booking.mode == Mode.IN_PERSON:
+        return None
+    contact = booking.contact
+    resident = booking.pregnancy.resident if booking.pregnancy else None
+    return RemoteWay(
+        mode=booking.mode,
+        join_url=booking.video_url if booking.mode == Mode.VIDEO else "",
+        call_to=_national(resident.phone)
+        if resident is not None and resident.phone and booking.mode == Mode.PHONE
+        else "",
+        call_from=(contact.call_from if contact else "") or booking.municipality.contact_phone,
     )

@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from notifications import outbox
+
 from .models import (
     AccessLog,
     Booking,
     BookingEvent,
+    Mode,
     Resident,
     User,
 )
@@ -27,7 +30,12 @@ def booking_update_staff_details(
     video_url: str,
     actor: User,
 ) -> Booking:
-    """Private notes and the video link. The event names the fields, never their content."""
+    """Private notes and the video link. The event names the fields, never their content.
+
+    Setting or changing the link of a confirmed, coming video interview tells her (issue 15):
+    the booking's sequence rises (her calendar event updates), pending reminders are replaced by
+    ones with the new link and a notice goes out, through the outbox, in this transaction."""
+    now = timezone.now()
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         changed = [
@@ -38,7 +46,19 @@ def booking_update_staff_details(
         if not changed:
             return locked
         locked.staff_notes, locked.video_url = staff_notes, video_url
-        locked.save(update_fields=[*changed, "updated_at"])
+        tell_her = (
+            "video_url" in changed
+            and bool(video_url)
+            and locked.mode == Mode.VIDEO
+            and locked.status == Booking.Status.CONFIRMED
+            and locked.start > now
+        )
+        if tell_her:
+            locked.sequence += 1
+        locked.save(update_fields=[*changed, "sequence", "updated_at"])
+        if tell_her:
+            outbox.messages_void_pending(booking=locked)
+            outbox.messages_queue_for_booking(booking=locked, purpose="reschedule", now=now)
         BookingEvent.objects.create(
             booking=locked,
             kind=BookingEvent.Kind.UPDATED,

@@ -13,9 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from scheduling.models import Booking
+from scheduling.contacts import remote_way
+from scheduling.models import Booking, Mode
 
 PRODID = "-//Yurikago//Interview booking//JA"
+
+
+def booking_location(booking: Booking) -> str:
+    """Where she goes: the site and its address; for a remote interview (issue 15) the join link
+    or the number we call her from, never an address."""
+    way = remote_way(booking)
+    if way is None:
+        return f"{booking.site.name} {booking.site.address}"
+    if way.mode == Mode.PHONE:
+        return _("Phone call from %(number)s") % {"number": way.call_from}
+    return way.join_url or _("Video call")
 
 
 def booking_event(booking: Booking, *, cancelled: bool = False) -> Event:
@@ -33,7 +45,7 @@ def booking_event(booking: Booking, *, cancelled: bool = False) -> Event:
         _("%(municipality)s booking %(reference)s")
         % {"municipality": booking.municipality.name, "reference": booking.display_reference},
     )
-    event.add("location", f"{booking.site.name} {booking.site.address}")
+    event.add("location", booking_location(booking))
     event.add("url", f"{settings.SITE_ROOT}/bookings/{booking.reference}/")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
