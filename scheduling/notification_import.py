@@ -44,6 +44,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Language, Municipality, Pregnancy, PregnancyNotification, Resident, User
 
@@ -339,16 +340,17 @@ def _garbled(value: str) -> bool:
     return GARBLED.search(value) is not None
 
 
+# The export's column names, with the English for staff reading in English; ja drops the latter.
 LABELS = {
-    "record_key": "整理番号 (record key)",
-    "notified_on": "届出日 (notification date)",
-    "name": "氏名 (name)",
-    "name_kana": "フリガナ (kana)",
-    "date_of_birth": "生年月日 (date of birth)",
-    "phone": "電話番号 (phone)",
-    "email": "メールアドレス (email)",
-    "due_date": "出産予定日 (due date)",
-    "language": "言語 (language)",
+    "record_key": gettext_lazy("整理番号 (record key)"),
+    "notified_on": gettext_lazy("届出日 (notification date)"),
+    "name": gettext_lazy("氏名 (name)"),
+    "name_kana": gettext_lazy("フリガナ (kana)"),
+    "date_of_birth": gettext_lazy("生年月日 (date of birth)"),
+    "phone": gettext_lazy("電話番号 (phone)"),
+    "email": gettext_lazy("メールアドレス (email)"),
+    "due_date": gettext_lazy("出産予定日 (due date)"),
+    "language": gettext_lazy("言語 (language)"),
 }
 
 

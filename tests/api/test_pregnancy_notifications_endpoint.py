@@ -67,7 +67,7 @@ class PregnancyNotificationEndpointTest(ApiTestCase):
         client = self.client_for(token_for(self.w.katsushika))
         response = client.post(URL, record(handbook_number="1234-5678-9018"), format="json")
         body = self.assertProblem(response, 422, "my_number")
-        self.assertIn("My Number", body["detail"])
+        self.assertIn("マイナンバー", body["detail"])  # the API answers in Japanese by default
         self.assertFalse(PregnancyNotification.objects.exists())
 
     def test_a_my_number_field_is_refused_even_empty(self) -> None:
@@ -78,7 +78,9 @@ class PregnancyNotificationEndpointTest(ApiTestCase):
 
     def test_bad_dates_are_refused_with_the_reason(self) -> None:
         client = self.client_for(token_for(self.w.katsushika))
-        response = client.post(URL, record(notified_on="2026-13-01"), format="json")
+        response = client.post(
+            URL, record(notified_on="2026-13-01"), format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
         body = self.assertProblem(response, 400)
         self.assertIn(
             "届出日 (notification date) 2026-13-01 is not a date (write it as YYYY-MM-DD).",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from io import StringIO
 
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from scheduling.models import Pregnancy, PregnancyNotification, Resident, User
 from scheduling.notification_import import notifications_import_file
@@ -18,6 +19,7 @@ from .helpers import HEADER, export, good_rows
 class RefusedFilesTest(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
+        self.enterContext(translation.override("en"))
         self.counts = self.table_counts()
 
     def table_counts(self) -> tuple[int, int, int, int]:
@@ -139,3 +141,12 @@ class RefusedFilesTest(BaseTestCase):
         path = Path(directory) / "export.csv"
         path.write_bytes(data)
         return str(path)
+
+    def test_the_errors_read_in_japanese_too(self) -> None:
+        rows = good_rows(2)
+        rows[1]["整理番号"] = rows[0]["整理番号"]
+        with translation.override("ja"):
+            errors = self.refused(export(rows).encode())
+        self.assertEqual(
+            errors, ["3行目：整理番号 R000001 は2行目にもあります。1件の届出は1行にしてください。"]
+        )

@@ -286,6 +286,20 @@ class AccessMatrixTest(StaffTestCase):
         url = reverse("staff:access_log") + f"?staff={self.w.nurse_sato.user.pk}"
         self.check("get", url, expected)
 
+    def test_pregnancy_notifications_in_are_for_administrators_of_their_own(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.notifications_in.helpers import export, good_rows
+
+        url = reverse("staff:notification_import")
+        self.check("get", url, self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK))
+        for persona in PERSONAS:
+            upload = SimpleUploadedFile("boshi.csv", export(good_rows(1)).encode())
+            data = {"municipality": "katsushika", "file": upload}
+            # ogawa may not choose Katsushika: the form refuses it (400), nothing imported.
+            expected = self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, 400)
+            self.check("post", url, expected, data=data, only=persona)
+
     def test_an_unknown_reference_is_a_plain_404(self) -> None:
         self.sign_in(self.w.admin_abe)
         self.assertEqual(

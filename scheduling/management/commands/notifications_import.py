@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from scheduling.models import Municipality
 from scheduling.notification_import import notifications_import_file
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             "--municipality", help="its code (may be left out when there is only one)"
         )
         parser.add_argument("--dry-run", action="store_true", help="check and count only")
+        parser.add_argument(
+            "--language", default="en", help="of the progress and errors, e.g. ja (default en)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -34,15 +38,18 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc.strerror}") from None
         dry_run = options["dry_run"]
         self.stdout.write(f"{path} → {municipality.code}{' (dry run)' if dry_run else ''}")
-        result = notifications_import_file(
-            municipality=municipality,
-            data=data,
-            dry_run=dry_run,
-            progress=lambda line: self.stdout.write(line),
-        )
+        # In the --language asked for (English by default, as the other commands write).
+        with translation.override(options["language"]):
+            result = notifications_import_file(
+                municipality=municipality,
+                data=data,
+                dry_run=dry_run,
+                progress=lambda line: self.stdout.write(line),
+            )
+            errors = [str(error) for error in result.errors]
         if result.refused:
-            for error in result.errors:
-                self.stderr.write(str(error))
+            for error in errors:
+                self.stderr.write(error)
             raise CommandError(
                 f"{path}: refused, {len(result.errors)} error(s); nothing was imported"
             )
