@@ -192,3 +192,5 @@ class MessageText(models.Model):
     def __str__(self) -> str:
         return f"{self.municipality_id}/{self.channel}/{self.purpose}/{self.language}"
 
+
+from .webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401

@@ -220,3 +220,18 @@ def wake_dispatcher_on_commit() -> None:
     Only a nudge: if the broker is down the rows stay pending and beat's next run sends them.
     """
     transaction.on_commit(wake_dispatcher, robust=True)
+
+
+@shared_task(name="notifications.deliver_webhooks", time_limit=110, soft_time_limit=100)
+def deliver_webhooks(limit: int = 200) -> int:
+    """Beat runs this every minute and booking changes nudge it: send what is due. A full page
+    queues the next run at once, as the message dispatcher does."""
+    from .webhooks import webhooks_send_due
+
+    outcomes = webhooks_send_due(limit=limit)
+    if len(outcomes) == limit and not deliver_webhooks.app.conf.task_always_eager:
+        try:
+            deliver_webhooks.apply_async(kwargs={"limit": limit}, retry=False)
+        except Exception:  # broker gone since: the rest waits for the next beat
+            log.warning("could not queue the next webhook run; the rest waits for beat")
+    return len(outcomes)

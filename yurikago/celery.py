@@ -19,6 +19,7 @@ app.conf.beat_schedule = {
         "task": "notifications.dispatch_due",
         "schedule": float(settings.MESSAGE_DISPATCH_INTERVAL_SECONDS),
     },
+    "deliver-webhooks": {"task": "notifications.deliver_webhooks", "schedule": 60.0},
     "sweep-expired-holds": {"task": "scheduling.sweep_expired_holds", "schedule": 60.0},
     "sync-external-calendars": {"task": "scheduling.sync_all_calendars", "schedule": 15 * 60.0},
 }

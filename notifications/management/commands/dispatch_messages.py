@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from notifications.tasks import dispatch_due_messages
+from notifications.webhooks import webhooks_send_due
 
 
 class Command(BaseCommand):
@@ -26,10 +27,13 @@ class Command(BaseCommand):
         runs = 0
         while True:
             result = dispatch_due_messages()
+            # Without a broker nothing else sends webhooks (bookings never wait on a receiver).
+            hooks = webhooks_send_due()
             runs += 1
             self.stdout.write(
                 f"claimed {len(result.claimed)}, enqueued {result.enqueued}, "
-                f"skipped {result.skipped}, reconciled {result.reconciled}"
+                f"skipped {result.skipped}, reconciled {result.reconciled}, "
+                f"webhooks {len(hooks)}"
             )
             max_runs = int(options["max_runs"])  # type: ignore[call-overload]
             if not options["loop"] or (max_runs and runs >= max_runs):

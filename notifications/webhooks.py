@@ -1,0 +1,434 @@
+"""Signed outbound webhooks for integrators, built on an outbox like the messages.
+
+- A booking change queues one delivery row per subscription that wants the event, in the
+  booking's own transaction, with one INSERT … SELECT: no query to find the subscriptions first,
+  and none at all beyond that INSERT (tests/webhooks/test_booking_queries_with_webhooks.py).
+- Rows are claimed with a conditional update (PENDING → SENDING, `claim` += 1), so one row is
+  sent by one worker; a 2xx answer marks it delivered, and it is never sent again for that event.
+- Anything else is retried with exponential backoff until `retry_until` (a day after the event);
+  then the row fails, the subscription is marked failing and the token's owner is told by email.
+- The body is signed: HMAC-SHA256 over "<timestamp>.<body>" with the subscription's secret, sent
+  as `Yurikago-Signature: t=<timestamp>,v1=<hex>` (docs/api.md shows a receiver's check).
+- The target is reached through the calendar fetcher's checked connections: every resolved
+  address is checked at connect time, so a subscription cannot be pointed inside our network.
+- The payload carries the booking's reference, times, site, contact and status; never a name or
+  health detail, except her name when the token holds the personal-data scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from api.models import ApiToken
+from scheduling.calendars.errors import SyncError
+from scheduling.calendars.fetch import UnsafeAddress, _session, check_url
+from scheduling.errors import BookingError
+from scheduling.models import Booking, BookingEvent
+
+from .webhook_models import WebhookDelivery, WebhookEvent, WebhookSubscription
+
+if TYPE_CHECKING:
+    from scheduling.models import User
+
+log = logging.getLogger(__name__)
+D = WebhookDelivery.Status
+SIGNATURE_HEADER = "Yurikago-Signature"
+EVENT_HEADER = "Yurikago-Event"
+EVENT_ID_HEADER = "Yurikago-Event-Id"
+USER_AGENT = "Yurikago-Webhooks/1"
+
+EVENT_FOR_KIND = {
+    BookingEvent.Kind.CONFIRMED: WebhookEvent.BOOKING_CREATED,
+    BookingEvent.Kind.RESCHEDULED: WebhookEvent.BOOKING_RESCHEDULED,
+    BookingEvent.Kind.CANCELLED: WebhookEvent.BOOKING_CANCELLED,
+    BookingEvent.Kind.ATTENDED: WebhookEvent.BOOKING_ATTENDED,
+    BookingEvent.Kind.NO_SHOW: WebhookEvent.BOOKING_NO_SHOW,
+}
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
+def retry_horizon() -> dt.timedelta:
+    return dt.timedelta(seconds=_setting("WEBHOOK_RETRY_HORIZON_SECONDS", 24 * 3600))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait after the Nth failed attempt: 30 s, 1 min, 2 min, … at most 6 hours."""
+    base = _setting("WEBHOOK_RETRY_BASE_SECONDS", 30)
+    cap = _setting("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
+    return dt.timedelta(seconds=min(cap, base * 2 ** max(attempts - 1, 0)))
+
+
+# --- signing ----------------------------------------------------------------------------------
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    signed = str(timestamp).encode() + b"." + body
+    return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def signature_header(secret: str, timestamp: int, body: bytes) -> str:
+    return f"t={timestamp},v1={signature(secret, timestamp, body)}"
+
+
+def signature_valid(
+    secret: str, header: str, body: bytes, *, now: float | None = None, tolerance: int = 300
+) -> bool:
+    """What a receiver does (docs/api.md): the signature matches and the timestamp is recent,
+    so a captured request replayed later is refused."""
+    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs((time.time() if now is None else now) - timestamp) > tolerance:
+        return False
+    return hmac.compare_digest(parts.get("v1", ""), signature(secret, timestamp, body))
+
+
+# --- subscriptions ----------------------------------------------------------------------------
+
+
+def webhook_url_check(url: str) -> str:
+    """The address if it may be called: https (http only where loopback is allowed for tests),
+    no credentials, not a private, loopback or link-local literal. Names are checked again
+    when they resolve, at each delivery."""
+    try:
+        return check_url(url.strip())
+    except SyncError:
+        raise BookingError(
+            "unsafe_address",
+            _("This address cannot be used: it must be a public https address."),
+            field="url",
+        ) from None
+
+
+def webhook_subscription_create(
+    *, token: ApiToken, url: str, events: list[str]
+) -> WebhookSubscription:
+    known = {str(event) for event in WebhookEvent}
+    if not events or not set(events) <= known:
+        raise BookingError("invalid", _("Choose at least one known event."), field="events")
+    return WebhookSubscription.objects.create(
+        token=token,
+        municipality_id=token.municipality_id,
+        url=webhook_url_check(url),
+        events=WebhookSubscription.pack_events(events),
+    )
+
+
+# --- queueing ---------------------------------------------------------------------------------
+
+
+def booking_payload(booking: Booking) -> dict[str, Any]:
+    """From the booking's own columns only, so queueing costs no query."""
+    return {
+        "reference": booking.reference,
+        "status": booking.status,
+        "start": booking.start.isoformat(),
+        "end": booking.end.isoformat(),
+        "mode": booking.mode,
+        "site": booking.site_id,
+        "contact": getattr(booking, "contact_id", None),
+        "interview_type": booking.interview_type_id,
+        "pregnancy": booking.pregnancy_id,
+        "sequence": booking.sequence,
+    }
+
+
+def webhooks_queue_for_booking(*, booking: Booking, kind: str) -> None:
+    """Called where the booking's event is recorded, inside its transaction."""
+    event = EVENT_FOR_KIND.get(kind)  # type: ignore[call-overload]
+    if event is None:
+        return
+    webhooks_queue(
+        municipality_id=booking.municipality_id,
+        event=event,
+        payload=booking_payload(booking),
+        booking_id=booking.pk,
+    )
+
+
+# Table names come from our own models; every value is a parameter.
+_QUEUE_SQL = (
+    "INSERT INTO {delivery} (subscription_id, event, event_id, booking_id, payload, status, "
+    "attempts, next_attempt_at, retry_until, claim, last_error, created_at) "
+    "SELECT s.id, %s, %s, %s, %s, %s, 0, %s, %s, 0, '', %s "
+    "FROM {subscription} s INNER JOIN {token} t ON t.id = s.token_id "
+    "WHERE s.municipality_id = %s AND s.is_active = %s AND s.events LIKE %s "
+    "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)"
+)
+
+
+def webhooks_queue(
+    *,
+    municipality_id: int,
+    event: str,
+    payload: dict[str, Any],
+    booking_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """One delivery row per active subscription of the municipality that wants `event`, in one
+    INSERT … SELECT (one query, whatever the number of subscriptions)."""
+    now = now or timezone.now()
+
+    def prep(name: str, value: object) -> Any:
+        field = WebhookDelivery._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        return field.get_db_prep_save(value, connection)
+
+    params: list[Any] = [
+        event,
+        prep("event_id", uuid.uuid4()),
+        booking_id,
+        prep("payload", {**payload, "occurred_at": now.isoformat()}),
+        D.PENDING.value,
+        prep("next_attempt_at", now),
+        prep("retry_until", now + retry_horizon()),
+        prep("created_at", now),
+        municipality_id,
+        True,
+        f"%,{event},%",
+        prep("created_at", now),
+    ]
+    sql = _QUEUE_SQL.format(
+        delivery=WebhookDelivery._meta.db_table,
+        subscription=WebhookSubscription._meta.db_table,
+        token=ApiToken._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        queued = cursor.rowcount
+    if queued:
+        transaction.on_commit(wake_webhook_sender, robust=True)
+
+
+def wake_webhook_sender() -> None:
+    """After a commit, with a broker: send now rather than at the next beat. Without one (tasks
+    run in the request) nothing: a slow receiver must never hold up her booking; the dispatch
+    loop sends them."""
+    from .tasks import deliver_webhooks
+
+    app = deliver_webhooks.app
+    if app.conf.task_always_eager:
+        return
+    try:
+        deliver_webhooks.apply_async(retry=False)
+    except Exception:  # broker down: the rows wait for beat
+        log.warning("could not reach the broker; webhooks wait for the next run")
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def webhooks_claim_due(*, now: dt.datetime, limit: int = 200) -> list[tuple[int, int]]:
+    lease = now + dt.timedelta(seconds=_setting("WEBHOOK_LEASE_SECONDS", 120))
+    with transaction.atomic():
+        # Rows whose sender died keep SENDING past their lease: claimed again.
+        due = WebhookDelivery.objects.filter(
+            status=D.PENDING, next_attempt_at__lte=now
+        ) | WebhookDelivery.objects.filter(status=D.SENDING, lease_until__lt=now)
+        rows = list(
+            due.select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", "claim")[:limit]
+        )
+        if not rows:
+            return []
+        WebhookDelivery.objects.filter(id__in=[r[0] for r in rows]).update(
+            status=D.SENDING, claim=F("claim") + 1, lease_until=lease
+        )
+    return [(delivery_id, claim + 1) for delivery_id, claim in rows]
+
+
+def webhook_body(delivery: WebhookDelivery) -> bytes:
+    data = dict(delivery.payload)
+    token = delivery.subscription.token
+    if delivery.booking_id is not None and token.allows("personal_data"):
+        booking = (
+            Booking.objects.filter(pk=delivery.booking_id)
+            .select_related("pregnancy__resident")
+            .first()
+        )
+        if booking is not None and booking.pregnancy is not None:
+            data["resident_name"] = booking.pregnancy.resident.name
+    body = {
+        "id": str(delivery.event_id),
+        "type": delivery.event,
+        "created": delivery.created_at.isoformat(),
+        "data": data,
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def webhook_deliver(
+    *,
+    delivery_id: int,
+    claim: int,
+    session: requests.Session | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """Send one claimed row; returns delivered, retry, failed or gone (not ours any more)."""
+    delivery = (
+        WebhookDelivery.objects.select_related("subscription__token")
+        .filter(pk=delivery_id, claim=claim, status=D.SENDING)
+        .first()
+    )
+    if delivery is None:
+        return "gone"
+    body = webhook_body(delivery)
+    status, error = _post(delivery, body, session)
+    return _record(delivery, status, error, now or timezone.now())
+
+
+def _post(
+    delivery: WebhookDelivery, body: bytes, session: requests.Session | None
+) -> tuple[int | None, str]:
+    timeout = _setting("WEBHOOK_TIMEOUT_SECONDS", 10)
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        SIGNATURE_HEADER: signature_header(delivery.subscription.secret, timestamp, body),
+        EVENT_HEADER: delivery.event,
+        EVENT_ID_HEADER: str(delivery.event_id),
+    }
+    own = session is None
+    session = session or _session()
+    try:
+        url = check_url(delivery.subscription.url)
+        response = session.post(
+            url, data=body, headers=headers, timeout=(timeout, timeout), allow_redirects=False
+        )
+        response.close()
+        return response.status_code, ""
+    except (UnsafeAddress, SyncError):
+        return None, "unsafe address"
+    except requests.Timeout:
+        return None, "timeout"
+    except requests.RequestException as exc:
+        return None, type(exc).__name__
+    finally:
+        if own:
+            session.close()
+
+
+def _record(delivery: WebhookDelivery, status: int | None, error: str, now: dt.datetime) -> str:
+    mine = WebhookDelivery.objects.filter(pk=delivery.pk, claim=delivery.claim, status=D.SENDING)
+    attempts = delivery.attempts + 1
+    if status is not None and 200 <= status < 300:
+        mine.update(
+            status=D.DELIVERED,
+            attempts=attempts,
+            response_status=status,
+            last_error="",
+            delivered_at=now,
+            lease_until=None,
+        )
+        if delivery.subscription.failing_since is not None:
+            WebhookSubscription.objects.filter(pk=delivery.subscription_id).update(
+                failing_since=None
+            )
+        return "delivered"
+    error = error or f"HTTP {status}"
+    if now + backoff(attempts) <= delivery.retry_until:
+        mine.update(
+            status=D.PENDING,
+            attempts=attempts,
+            response_status=status,
+            last_error=error[:300],
+            next_attempt_at=now + backoff(attempts),
+            lease_until=None,
+        )
+        return "retry"
+    if mine.update(
+        status=D.FAILED,
+        attempts=attempts,
+        response_status=status,
+        last_error=error[:300],
+        lease_until=None,
+    ):
+        _mark_failing(delivery.subscription, now)
+    return "failed"
+
+
+def _mark_failing(subscription: WebhookSubscription, now: dt.datetime) -> None:
+    """The first give-up marks the subscription failing and tells the token's owner, once."""
+    marked = WebhookSubscription.objects.filter(
+        pk=subscription.pk, failing_since__isnull=True
+    ).update(failing_since=now)
+    owner = subscription.token.created_by
+    if not marked or owner is None or not owner.email:
+        if marked:
+            log.warning(
+                "webhook subscription %s is failing; its token has no owner", subscription.pk
+            )
+        return
+    try:
+        send_mail(
+            _("Yurikago: webhooks to %(url)s are failing") % {"url": subscription.url},
+            _(
+                "For a day we could not deliver events to %(url)s (token %(token)s). We have "
+                "stopped retrying them. Staff can see each delivery and send it again once the "
+                "receiver answers."
+            )
+            % {"url": subscription.url, "token": subscription.token.name},
+            settings.DEFAULT_FROM_EMAIL,
+            [owner.email],
+        )
+    except Exception:  # the mark stays; the mail server being down must not stop sending
+        log.exception("could not tell the owner of webhook subscription %s", subscription.pk)
+
+
+def webhooks_send_due(*, now: dt.datetime | None = None, limit: int = 200) -> list[str]:
+    """Claim what is due and send it, on one connection pool."""
+    fixed = now  # tests pass a time; otherwise each outcome is recorded when it happens
+    claims = webhooks_claim_due(now=now or timezone.now(), limit=limit)
+    if not claims:
+        return []
+    with _session() as session:
+        return [
+            webhook_deliver(delivery_id=d, claim=c, session=session, now=fixed) for d, c in claims
+        ]
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def webhook_delivery_resend(
+    *, delivery: WebhookDelivery, actor: User, now: dt.datetime | None = None
+) -> WebhookDelivery:
+    """Staff send a delivery again (it failed, or the receiver lost it): the same event id, so a
+    receiver that has it already can tell; retried for another day."""
+    now = now or timezone.now()
+    updated = WebhookDelivery.objects.filter(
+        pk=delivery.pk, status__in=[D.FAILED, D.DELIVERED]
+    ).update(
+        status=D.PENDING,
+        next_attempt_at=now,
+        retry_until=now + retry_horizon(),
+        resent_by=actor,
+        last_error="",
+    )
+    if not updated:
+        raise BookingError("invalid_state", _("This delivery is still being sent."))
+    transaction.on_commit(wake_webhook_sender, robust=True)
+    delivery.refresh_from_db()
+    return delivery
