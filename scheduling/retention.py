@@ -9,7 +9,9 @@ What the purge does, in one transaction per municipality:
 - the resident and her user: name, kana, phone, email and sign-in removed (the user can never
   sign in again; allauth's email rows go), `anonymised_at` set;
 - her pregnancies: handbook number and notes emptied (the due date stays: the report's
-  gestation figure reads it, and without her it points at nobody);
+  gestation figure reads it, and without her it points at nobody); their pregnancy
+  notifications (issue 16): date of birth and address emptied (date, counter, district and the
+  municipality's record key stay: coverage counts them, and a re-import must not bring her back);
 - her bookings: staff notes, cancellation reason, video link and hold owner emptied; the rows
   stay, so utilisation, attendance, channel and lead-time figures do not change;
 - their messages: recipient, rendering context and provider error emptied (the failed-message
@@ -27,7 +29,15 @@ from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from .models import AccessLog, Booking, Municipality, Pregnancy, Resident, User
+from .models import (
+    AccessLog,
+    Booking,
+    Municipality,
+    Pregnancy,
+    PregnancyNotification,
+    Resident,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,11 @@ def retention_purge(
         messages.update(recipient="", context={}, last_error="")
         bookings.update(staff_notes="", cancel_reason="", video_url="", hold_owner="")
         pregnancies.update(handbook_number="", notes="", is_active=False)
+        # Issue 16: her notification's date of birth and address; what the coverage figures
+        # count (date, counter, district) and the record key (so a re-import skips her) stay.
+        PregnancyNotification.objects.filter(pregnancy__in=pregnancies).update(
+            date_of_birth=None, address=""
+        )
         user_ids = list(
             Resident.objects.filter(id__in=resident_ids).values_list("user_id", flat=True)
         )
