@@ -153,7 +153,13 @@ def _event_lines(row: tuple, stamp: str, labels: dict[str, str]) -> list[str]:
     ]
 
 
-def feed_ics(rows: Iterable[tuple], *, name: str, now: dt.datetime) -> bytes:
+def feed_ics(
+    rows: Iterable[tuple],
+    *,
+    name: str,
+    now: dt.datetime,
+    extra_events: Iterable[list[str]] = (),
+) -> bytes:
     """The calendar text from `selectors.feed_rows`. Written directly rather than through
     icalendar's object model, which took about 230 ms for 500 events here (the target for the
     whole response is 100 ms); the round-trip tests parse the result with icalendar and with
@@ -175,5 +181,7 @@ def feed_ics(rows: Iterable[tuple], *, name: str, now: dt.datetime) -> bytes:
         labels = _labels()
     for row in rows:
         lines.extend(_event_lines(row, stamp, labels))
+    for event in extra_events:  # a nurse's home visits (calendars/visit_feed.py)
+        lines.extend(event)
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) for line in lines).encode()

@@ -40,11 +40,13 @@ def _valid_token(token: str) -> bool:
 def nurse_by_feed_token(token: str) -> Nurse | None:
     if not _valid_token(token):
         return None
-    return (
-        Nurse.objects.select_related("municipality")
-        .filter(feed_token_hash=hash_token(token), is_active=True)
-        .first()
-    )
+    from .visit_feed import with_visit_summary
+
+    return with_visit_summary(
+        Nurse.objects.select_related("municipality").filter(
+            feed_token_hash=hash_token(token), is_active=True
+        )
+    ).first()
 
 
 def site_by_feed_token(token: str) -> Site | None:

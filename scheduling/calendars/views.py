@@ -6,6 +6,7 @@ The page where a nurse manages her feed and her external calendars is a staff pa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -17,6 +18,7 @@ from scheduling.models import Booking
 
 from . import selectors
 from .feeds import etag_matches, feed_etag, feed_ics
+from .visit_feed import visit_events, visits_etag_part
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -28,9 +30,10 @@ def nurse_feed(request: HttpRequest, token: str) -> HttpResponse:
     return _feed_response(
         request,
         selectors.feed_bookings_for_nurse(nurse, now=now),
-        scope=f"nurse:{nurse.pk}:{nurse.feed_token_hash[:12]}",
+        scope=f"nurse:{nurse.pk}:{nurse.feed_token_hash[:12]}:{visits_etag_part(nurse, now)}",
         name=f"{nurse.municipality.branding_name} – {nurse.name}",
         now=now,
+        extra_events=lambda: visit_events(nurse, now),
     )
 
 
@@ -50,14 +53,25 @@ def site_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _feed_response(
-    request: HttpRequest, bookings: QuerySet[Booking], *, scope: str, name: str, now: dt.datetime
+    request: HttpRequest,
+    bookings: QuerySet[Booking],
+    *,
+    scope: str,
+    name: str,
+    now: dt.datetime,
+    extra_events: Callable[[], list[list[str]]] | None = None,
 ) -> HttpResponse:
     etag = feed_etag(bookings, scope=scope, now=now)
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponse(status=304)  # answered from one aggregate query, nothing built
     else:
         with translation.override(settings.LANGUAGE_CODE):
-            body = feed_ics(selectors.feed_rows(bookings), name=name, now=now)
+            body = feed_ics(
+                selectors.feed_rows(bookings),
+                name=name,
+                now=now,
+                extra_events=extra_events() if extra_events else (),
+            )
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="yurikago.ics"'
     response["ETag"] = etag

@@ -65,7 +65,7 @@ class DashboardContactsSectionTests(StaffTestCase):
     def test_an_administrator_can_group_by_district(self) -> None:
         self.sign_in(self.w.admin_abe)
         rows = self._csv(contacts_by="district")
-        self.assertEqual(rows[0][1], "District")
+        self.assertEqual(rows[0][1], "地区")  # District
         self.assertEqual(rows[1][2:5], ["2", "2", "2"])  # no district recorded: one group
 
     def test_a_site_manager_counts_only_her_sites_bookings(self) -> None:
