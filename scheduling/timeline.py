@@ -7,7 +7,8 @@ from `PregnancyContact`; the rest are derived by `scheduling.contacts.contact_st
 "invited" record stays "invited" until she books or the contact is recorded.
 
 Loaded in four queries whatever the number of contacts or bookings: the contacts, the records
-(with who did them), the pregnancy's bookings, and nothing per row.
+(with who did them), the pregnancy's bookings and its home visits, and nothing per row. A home
+visit asked for or timed counts as booked.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .contact_models import Contact, PregnancyContact
 from .contacts import BOOKED, CLOSED, DUE, NOT_YET, PAST, Window, contact_status, contacts_for
+from .home_visit_models import HomeVisit
 from .models import Booking, Nurse, Pregnancy
 
 INVITED = PregnancyContact.Status.INVITED.value
@@ -47,6 +49,7 @@ class TimelineEntry:
     record: PregnancyContact | None
     active_booking: Booking | None
     bookings: list[Booking] = field(default_factory=list)
+    home_visits: list[HomeVisit] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -93,6 +96,13 @@ def pregnancy_timeline(pregnancy: Pregnancy, *, now: dt.datetime | None = None) 
         .order_by("-start")
     ):
         by_contact[booking.contact_id].append(booking)
+    visits: dict[int, list[HomeVisit]] = defaultdict(list)
+    for visit in (
+        HomeVisit.objects.filter(pregnancy=pregnancy)
+        .select_related("block__district", "block__nurse")
+        .order_by("-date", "-id")
+    ):
+        visits[visit.contact_id].append(visit)
     entries = []
     for contact in contacts:
         bookings = by_contact.pop(contact.pk, [])
@@ -103,7 +113,14 @@ def pregnancy_timeline(pregnancy: Pregnancy, *, now: dt.datetime | None = None) 
         )
         if status in (NOT_YET, DUE, PAST) and record is not None and record.status == INVITED:
             status = INVITED
-        entries.append(TimelineEntry(contact, status, window, record, active, bookings))
+        if status in (NOT_YET, DUE, PAST, INVITED) and any(
+            v.status in (HomeVisit.Status.REQUESTED, HomeVisit.Status.CONFIRMED)
+            for v in visits[contact.pk]
+        ):
+            status = BOOKED  # a home visit asked for or timed
+        entries.append(
+            TimelineEntry(contact, status, window, record, active, bookings, visits[contact.pk])
+        )
     others = [b for bookings in by_contact.values() for b in bookings]
     others.sort(key=lambda b: b.start, reverse=True)
     return Timeline(pregnancy=pregnancy, entries=entries, other_bookings=others)

@@ -32,6 +32,11 @@ urlpatterns = [
         name="contact_record",
     ),
     path(
+        "pregnancies/<int:pregnancy_id>/contacts/<int:contact_id>/visit/",
+        views_timeline.visit_arrange,
+        name="visit_arrange",
+    ),
+    path(
         "pregnancies/<int:pregnancy_id>/end/",
         views_pregnancy_end.pregnancy_end,
         name="pregnancy_end",

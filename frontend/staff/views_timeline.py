@@ -21,6 +21,8 @@ from scheduling.access import access_pregnancy_as_staff, signed_in
 from scheduling.contact_models import Contact, PregnancyContact
 from scheduling.contact_outcomes import RECORDABLE, pregnancy_contact_record
 from scheduling.errors import BookingError
+from scheduling.home_visit_models import HomeVisit
+from scheduling.home_visit_services import home_visit_request, resident_address_save
 from scheduling.models import Nurse, Pregnancy
 from scheduling.staff_services import access_log_record
 from scheduling.timeline import TimelineEntry, pregnancy_timeline
@@ -28,6 +30,8 @@ from scheduling.timeline import TimelineEntry, pregnancy_timeline
 from .common import render_staff
 from .decorators import staff_required
 from .forms import DATE, BoundedDateField
+
+RECORDABLE_FINAL = ("done", "declined", "not_needed", "missed", "closed")
 
 
 class ContactOutcomeForm(forms.Form):
@@ -55,6 +59,31 @@ class ContactOutcomeForm(forms.Form):
         field = self.fields["done_by"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "—")] + [(n.pk, n.name) for n in nurses]
+
+
+class HomeVisitForm(forms.Form):
+    """Staff arrange a home visit on the phone: her address, then a morning or afternoon."""
+
+    postcode = forms.CharField(label=gettext_lazy("Postcode"), max_length=8)
+    town = forms.CharField(label=gettext_lazy("Town and chōme (町丁)"), max_length=100)
+    building = forms.CharField(label=gettext_lazy("Building, room"), max_length=200, required=False)
+    date = BoundedDateField(label=gettext_lazy("Day"), widget=DATE)
+    half = forms.ChoiceField(label=gettext_lazy("Half day"), choices=HomeVisit.Half.choices)
+
+
+def _visit_form(pregnancy: Pregnancy, entry: TimelineEntry) -> HomeVisitForm | None:
+    if entry.contact.kind != Contact.Kind.HOME_VISIT or entry.status in (
+        "booked",
+        *RECORDABLE_FINAL,
+    ):
+        return None
+    address = getattr(pregnancy.resident, "address", None)
+    initial = (
+        {"postcode": address.postcode, "town": address.town, "building": address.building}
+        if address is not None
+        else {}
+    )
+    return HomeVisitForm(initial=initial, prefix=f"v{entry.contact.pk}", auto_id="id_%s")
 
 
 def _nurses(pregnancy: Pregnancy) -> list[Nurse]:
@@ -91,6 +120,9 @@ def timeline(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
     data = pregnancy_timeline(pregnancy)
     nurses = _nurses(pregnancy)
     rows = [(entry, _form_for(entry, nurses)) for entry in data.entries]
+    visit_forms = [
+        (entry, form) for entry in data.entries if (form := _visit_form(pregnancy, entry))
+    ]
     return render_staff(
         request,
         "frontend/staff/timeline.html",
@@ -99,8 +131,50 @@ def timeline(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
             "resident": pregnancy.resident,
             "rows": rows,
             "other_bookings": data.other_bookings,
+            "visit_forms": visit_forms,
         },
     )
+
+
+@require_POST
+@staff_required
+def visit_arrange(request: HttpRequest, pregnancy_id: int, contact_id: int) -> HttpResponse:
+    """Staff on the phone: save her address and ask for a half-day visit for her."""
+    pregnancy = access_pregnancy_as_staff(request.user, pregnancy_id)
+    contact = Contact.objects.filter(
+        pk=contact_id,
+        municipality_id=pregnancy.resident.municipality_id,
+        kind=Contact.Kind.HOME_VISIT,
+    ).first()
+    if contact is None:
+        raise Http404
+    url = reverse("staff:timeline", args=[pregnancy.pk]) + f"#contact-{contact.pk}"
+    form = HomeVisitForm(request.POST, prefix=f"v{contact.pk}")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(url)
+    cd = form.cleaned_data
+    try:
+        resident_address_save(
+            resident=pregnancy.resident,
+            postcode=cd["postcode"],
+            town=cd["town"],
+            building=cd["building"],
+        )
+        home_visit_request(
+            pregnancy=pregnancy,
+            contact=contact,
+            date=cd["date"],
+            half=cd["half"],
+            by_staff=True,
+        )
+    except BookingError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("Visit asked for. The district nurse will confirm the time with her.")
+        )
+    return redirect(url)
 
 
 @require_POST
