@@ -12,7 +12,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scheduling.availability import cancel_deadline
-from scheduling.models import AvailabilityRule, Booking, Language, Mode, Nurse, Site, TimeOff
+from scheduling.models import (
+    AvailabilityRule,
+    Booking,
+    Contact,
+    Language,
+    Mode,
+    Nurse,
+    Site,
+    TimeOff,
+)
 
 MAX_RANGE_DAYS = 92
 # Dates far from now are refused as input: arithmetic near year 9999 would overflow.
@@ -172,6 +181,15 @@ class SlotRequest(serializers.Serializer):
     start = BoundedDateTimeField()
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.IN_PERSON)
     interview_type = serializers.SlugField(required=False, max_length=50)
+    contact = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "The contact of her pregnancy this booking is for (GET /contacts/); it books "
+            "through the contact's interview type. Default: the first contact of the type."
+        ),
+    )
 
 
 class HoldSerializer(serializers.ModelSerializer):
@@ -191,6 +209,15 @@ class BookingCreateRequest(serializers.Serializer):
     start = BoundedDateTimeField(required=False)
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.IN_PERSON)
     interview_type = serializers.SlugField(required=False, max_length=50)
+    contact = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "The contact of her pregnancy this booking is for (GET /contacts/); it books "
+            "through the contact's interview type. Default: the first contact of the type."
+        ),
+    )
     pregnancy = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -213,6 +240,8 @@ class BookingSerializer(serializers.ModelSerializer):
     display_reference = serializers.CharField(read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True)
     interview_type = serializers.CharField(source="interview_type.code", read_only=True)
+    # The contact's id (GET /contacts/); null for a booking made before contacts existed.
+    contact = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     cancel_deadline = serializers.SerializerMethodField()
 
     class Meta:
@@ -227,6 +256,7 @@ class BookingSerializer(serializers.ModelSerializer):
             "end",
             "mode",
             "interview_type",
+            "contact",
             "channel",
             "sequence",
             "notify_sms",
@@ -421,3 +451,61 @@ class UtilisationSerializer(serializers.Serializer):
     days = DayFiguresSerializer(many=True)
     lead_time = serializers.DictField(child=serializers.IntegerField())
     gestation = serializers.DictField(child=serializers.IntegerField())
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    """A contact of the municipality's programme for each pregnancy (issue 15)."""
+
+    interview_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sites = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_translations",
+            "kind",
+            "due_basis",
+            "due_from",
+            "due_until",
+            "qualification",
+            "sites",
+            "modes",
+            "duration_minutes",
+            "needs_booking",
+            "optional",
+            "interview_type",
+            "ordering_key",
+        ]
+        read_only_fields = fields
+
+
+class TimelineContactSerializer(serializers.Serializer):
+    """One contact of one pregnancy: where it stands. No private notes, no health detail."""
+
+    contact = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[
+            "done", "booked", "due", "not_yet", "past", "not_needed", "declined", "missed",
+            "closed",
+        ]
+    )  # fmt: skip
+    window_start = serializers.DateField(allow_null=True)
+    window_end = serializers.DateField(allow_null=True)
+    booking = serializers.CharField(allow_null=True, help_text=_("The active booking's reference."))
+    done_on = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField(allow_blank=True)
+
+
+class TimelineSerializer(serializers.Serializer):
+    pregnancy = serializers.IntegerField()
+    due_date = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField(allow_blank=True)
+    ended_on = serializers.DateField(allow_null=True)
+    babies = serializers.IntegerField(allow_null=True)
+    contacts = TimelineContactSerializer(many=True)

@@ -10,7 +10,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import notification_views, views
+from . import contact_views, notification_views, views
 
 
 class IdConverter:
@@ -73,6 +73,12 @@ v1 = [
     path("bookings/<ref:reference>/ics", views.BookingIcs.as_view(), name="ics"),
     path(
         "bookings/<ref:reference>/attendance/", views.BookingAttendance.as_view(), name="attendance"
+    ),
+    path("contacts/", contact_views.ContactList.as_view(), name="contacts"),
+    path(
+        "pregnancies/<id:pregnancy_id>/timeline/",
+        contact_views.PregnancyTimeline.as_view(),
+        name="timeline",
     ),
     path("nurses/", views.NurseList.as_view(), name="nurses"),
     path("nurses/<id:nurse_id>/schedule/", views.NurseSchedule.as_view(), name="schedule"),

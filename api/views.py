@@ -29,6 +29,7 @@ from scheduling.calendars.ics import booking_ics
 from scheduling.models import (
     AvailabilityRule,
     Booking,
+    Contact,
     InterviewType,
     Municipality,
     Nurse,
@@ -104,6 +105,31 @@ def _interview_type(municipality: Municipality, code: str | None) -> InterviewTy
     if itype is None:
         raise ApiError("not_found", _("No such interview type."), 404, field="interview_type")
     return itype
+
+
+def _contact_and_type(
+    municipality: Municipality, data: dict[str, Any]
+) -> tuple[Contact | None, InterviewType]:
+    """The contact asked for (issue 15) and the interview type it books through; without one,
+    the interview type asked for (or the default) and its first contact, chosen by the service."""
+    contact_id = data.get("contact")
+    if contact_id is None:
+        return None, _interview_type(municipality, data.get("interview_type"))
+    contact = (
+        Contact.objects.select_related("interview_type")
+        .filter(pk=contact_id, municipality=municipality, is_active=True, needs_booking=True)
+        .first()
+    )
+    if contact is None or contact.interview_type is None:
+        raise ApiError("not_found", _("No such contact to book."), 404, field="contact")
+    if data.get("interview_type") and data["interview_type"] != contact.interview_type.code:
+        raise ApiError(
+            "invalid",
+            _("This contact is booked through another interview type."),
+            400,
+            field="interview_type",
+        )
+    return contact, contact.interview_type
 
 
 def _municipality_and_type(
@@ -227,9 +253,11 @@ class HoldCreate(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         site = access.access_site_for_booking(request.user, data["site"])
+        contact, itype = _contact_and_type(site.municipality, data)
         hold = services.booking_hold(
             site=site,
-            interview_type=_interview_type(site.municipality, data.get("interview_type")),
+            interview_type=itype,
+            contact=contact,
             start=data["start"],
             mode=data["mode"],
             actor=request.user,
@@ -344,9 +372,11 @@ class BookingListCreate(APIView):
             )
         else:
             site = access.access_site_for_booking(request.user, data["site"])
+            contact, itype = _contact_and_type(site.municipality, data)
             booking = services.booking_create(
                 site=site,
-                interview_type=_interview_type(site.municipality, data.get("interview_type")),
+                interview_type=itype,
+                contact=contact,
                 start=data["start"],
                 mode=data["mode"],
                 staff=_staff_at(request, site.pk),
