@@ -256,3 +256,48 @@ def district_import(*, municipality: Municipality, text: str) -> DistrictImport:
     return DistrictImport(
         districts=len(names), towns=len(towns), nurses=len(set().union(*assigned.values()))
     )
+
+
+def visit_block_create(
+    *,
+    nurse: Nurse,
+    district: District,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    capacity: int,
+    visit_minutes: int,
+    travel_minutes: int,
+    now: dt.datetime | None = None,
+) -> VisitBlock:
+    """A block of home visits in a nurse's schedule: one of her districts, from today on, not
+    overlapping another of her blocks that day."""
+    now = now or timezone.now()
+    if (
+        district.municipality_id != nurse.municipality_id
+        or not district.nurses.filter(pk=nurse.pk).exists()
+    ):
+        raise BookingError("invalid", _("She is not a nurse of this district."), field="district")
+    if date < now.astimezone(nurse.municipality.tz).date():
+        raise BookingError("in_past", _("Choose a day from today on."), field="date")
+    if end_time <= start_time:
+        raise BookingError("invalid", _("The end must be after the start."), field="end_time")
+    if not 1 <= capacity <= 20 or not 10 <= visit_minutes <= 240 or not 0 <= travel_minutes <= 120:
+        raise BookingError("invalid", _("Check the number of visits and the minutes."))
+    with transaction.atomic():
+        if VisitBlock.objects.filter(
+            nurse=nurse, date=date, start_time__lt=end_time, end_time__gt=start_time
+        ).exists():
+            raise BookingError(
+                "slot_unavailable", _("She already has visits at that time."), field="start_time"
+            )
+        return VisitBlock.objects.create(
+            nurse=nurse,
+            district=district,
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+            capacity=capacity,
+            visit_minutes=visit_minutes,
+            travel_minutes=travel_minutes,
+        )

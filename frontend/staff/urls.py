@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     path("visits/", views_visits.visits, name="visits"),
     path("visits/<int:visit_id>/confirm/", views_visits.visit_confirm, name="visit_confirm"),
+    path("visits/blocks/new/", views_visits.visit_block_add, name="visit_block_add"),
     path("book/", views.book, name="book"),
     path("book/details/", views.book_details, name="book_details"),
     path("availability/", views_schedule.availability, name="availability"),

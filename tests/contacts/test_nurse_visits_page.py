@@ -92,3 +92,43 @@ class NurseVisitsPageTests(StaffTestCase):
         self.sign_in(self.w.admin_ogawa)
         url = reverse("staff:visit_confirm", args=[self.first.pk])
         self.assertEqual(self.client.post(url, {"time": "10:10"}).status_code, 404)
+
+
+class VisitBlocksInHerScheduleTests(StaffTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        district_import(municipality=self.w.katsushika, text=CSV)
+        self.district = District.objects.get(code="aoto-1")
+        self.key = f"{self.w.nurse_sato.pk}-{self.district.pk}"
+
+    def _add(self, **fields: str) -> None:
+        data = {
+            "assignment": self.key,
+            "date": "2026-12-04",
+            "start_time": "13:00",
+            "end_time": "16:00",
+            "capacity": "3",
+            "visit_minutes": "45",
+            "travel_minutes": "15",
+            **fields,
+        }
+        self.client.post(reverse("staff:visit_block_add"), data)
+
+    def test_a_nurse_adds_a_block_in_her_district_and_it_shows_on_her_day(self) -> None:
+        self.sign_in(self.w.nurse_sato.user)
+        self._add()
+        block = VisitBlock.objects.get(nurse=self.w.nurse_sato)
+        self.assertEqual((block.capacity, block.visit_minutes, block.travel_minutes), (3, 45, 15))
+        page = self.client.get(reverse("staff:visits") + "?date=2026-12-04")
+        self.assertEqual([b.block for b in page.context["blocks"]], [block])
+
+    def test_an_overlapping_block_is_refused(self) -> None:
+        self.sign_in(self.w.nurse_sato.user)
+        self._add()
+        self._add(start_time="15:00", end_time="17:00")
+        self.assertEqual(VisitBlock.objects.count(), 1)
+
+    def test_a_nurse_of_another_district_cannot_add_one_for_her(self) -> None:
+        self.sign_in(self.w.nurse_ito.user)
+        self._add()
+        self.assertFalse(VisitBlock.objects.exists())
