@@ -544,15 +544,3 @@ def access_notification_import(
     if municipality is None:
         raise Http404
     return municipality
-
-
-def follow_up_scope(user: User | AnonymousUser) -> tuple[frozenset[int], frozenset[int]]:
-    """The follow-up list (フォロー一覧, issue 16) she may see: every staff member (nurse, manager,
-    administrator) sees her municipality's notified pregnancies nobody has booked yet (they have
-    no site until they book; any of its nurses may call), and the missed interviews at the sites
-    she sees as staff. (municipality ids, site ids); both empty for anyone else."""
-    scope = scope_for(user)
-    if not scope.is_staff:
-        return frozenset(), frozenset()
-    municipality_ids = scope.municipality_ids | scope.admin_municipality_ids
-    return frozenset(municipality_ids), scope.site_ids
