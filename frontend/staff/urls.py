@@ -12,6 +12,7 @@ from . import (
     views_payments,
     views_pregnancy_end,
     views_schedule,
+    views_worklist,
     views_timeline,
     views_visits,
 )
@@ -20,6 +21,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
     path("day/", views.day, name="day"),
+    path("follow-up/", views_worklist.follow_up, name="follow_up"),
     path("bookings/<str:reference>/", views.booking_detail, name="booking"),
     path("bookings/<str:reference>/attendance/", views.booking_attendance, name="attendance"),
     path("bookings/<str:reference>/details/", views.booking_details, name="details"),

@@ -286,6 +286,9 @@ class AccessMatrixTest(StaffTestCase):
         url = reverse("staff:access_log") + f"?staff={self.w.nurse_sato.user.pk}"
         self.check("get", url, expected)
 
+    def test_the_follow_up_list_is_for_every_staff_member(self) -> None:
+        self.check("get", reverse("staff:follow_up"), self.matrix(OK, OK, OK, OK, OK))
+
     def test_pregnancy_notifications_in_are_for_administrators_of_their_own(self) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -1,0 +1,171 @@
+"""The nurses' follow-up list (フォロー一覧, issue 16): who has not been reached, oldest first, each
+with its age in days.
+
+- Notified, not booked: a pregnancy notification at least N days old (settings
+  FOLLOW_UP_NOT_BOOKED_DAYS, 14 by default; the page may ask for another N) whose pregnancy is
+  ongoing and has no booking that is held, confirmed or attended, and whose contact at the
+  notification was not recorded done, declined or not needed. Age: days since the notification.
+- Missed interview (欠席): a booking marked no-show (possible only after its start,
+  services.booking_mark_attendance) with no later booking held, confirmed or attended for the
+  pregnancy. Age: days since the interview.
+
+Flagged questionnaires and undeliverable invitations join this list when they exist (issue 16's
+questionnaires and invitations are not built yet).
+
+Reads only, in a fixed number of queries whatever the size: two per section (the rows, up to
+`limit`, and the count). Who may see which entries is decided in scheduling.access
+(`follow_up_scope`): the notified section is per municipality (she has no site until she books),
+the missed section per site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from .contact_models import Contact, PregnancyContact
+from .models import Booking, Pregnancy, Resident
+
+NOT_BOOKED_DAYS = 14
+LIMIT = 200
+BOOKED = (Booking.Status.HELD, Booking.Status.CONFIRMED, Booking.Status.ATTENDED)
+CLOSED = (
+    PregnancyContact.Status.DONE,
+    PregnancyContact.Status.DECLINED,
+    PregnancyContact.Status.NOT_NEEDED,
+)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    reason: str  # "not_booked" | "missed"
+    pregnancy_id: int
+    resident: Resident
+    since: dt.date
+    age_days: int
+    district: str
+    site_name: str = ""
+    booking_reference: str = ""
+
+
+@dataclass(frozen=True)
+class Worklist:
+    not_booked: list[FollowUp]
+    not_booked_count: int
+    missed: list[FollowUp]
+    missed_count: int
+    days: int
+
+
+def not_booked_days() -> int:
+    return int(getattr(settings, "FOLLOW_UP_NOT_BOOKED_DAYS", NOT_BOOKED_DAYS))
+
+
+def _not_booked(
+    municipality_ids: frozenset[int], today: dt.date, days: int, district: str | None
+) -> QuerySet[Pregnancy]:
+    booked = Booking.objects.filter(pregnancy=OuterRef("pk"), status__in=BOOKED).exclude(
+        status=Booking.Status.HELD, expires_at__lte=timezone.now()
+    )
+    closed = PregnancyContact.objects.filter(
+        pregnancy=OuterRef("pk"),
+        status__in=CLOSED,
+        contact__due_basis=Contact.DueBasis.NOTIFICATION,
+    )
+    query = Pregnancy.objects.filter(
+        notification__municipality_id__in=municipality_ids,
+        notification__notified_on__lte=today - dt.timedelta(days=days),
+        is_active=True,
+    ).filter(~Exists(booked), ~Exists(closed))
+    if district:
+        query = query.filter(notification__district=district)
+    return query
+
+
+def _missed(
+    site_ids: frozenset[int], municipality_ids: frozenset[int], district: str | None
+) -> QuerySet[Booking]:
+    later = Booking.objects.filter(
+        pregnancy=OuterRef("pregnancy_id"), status__in=BOOKED, start__gt=OuterRef("start")
+    ).exclude(status=Booking.Status.HELD, expires_at__lte=timezone.now())
+    query = Booking.objects.filter(
+        status=Booking.Status.NO_SHOW,
+        site_id__in=site_ids,
+        site__municipality_id__in=municipality_ids,
+        pregnancy__is_active=True,
+    ).filter(~Exists(later))
+    if district:
+        query = query.filter(pregnancy__notification__district=district)
+    return query
+
+
+def follow_up_list(
+    *,
+    municipality_ids: frozenset[int],
+    site_ids: frozenset[int],
+    today: dt.date,
+    tz: dt.tzinfo,
+    days: int | None = None,
+    district: str | None = None,
+    limit: int = LIMIT,
+) -> Worklist:
+    """The follow-up list of these municipalities (notified, not booked) and sites (missed),
+    optionally of one district, oldest first; four queries."""
+    days = not_booked_days() if days is None else days
+    not_booked = _not_booked(municipality_ids, today, days, district)
+    missed = _missed(site_ids, municipality_ids, district)
+    not_booked_rows = [
+        FollowUp(
+            reason="not_booked",
+            pregnancy_id=p.pk,
+            resident=p.resident,
+            since=p.notification.notified_on,
+            age_days=(today - p.notification.notified_on).days,
+            district=p.notification.district,
+        )
+        for p in not_booked.select_related("resident", "notification").order_by(
+            "notification__notified_on", "pk"
+        )[:limit]
+    ]
+    missed_rows = []
+    for booking in missed.select_related(
+        "pregnancy__resident", "pregnancy__notification", "site"
+    ).order_by("start", "pk")[:limit]:
+        notification = getattr(booking.pregnancy, "notification", None)
+        day = booking.start.astimezone(tz).date()
+        missed_rows.append(
+            FollowUp(
+                reason="missed",
+                pregnancy_id=booking.pregnancy_id,
+                resident=booking.pregnancy.resident,
+                since=day,
+                age_days=(today - day).days,
+                district=notification.district if notification else "",
+                site_name=booking.site.name,
+                booking_reference=booking.reference,
+            )
+        )
+    return Worklist(
+        not_booked=not_booked_rows,
+        not_booked_count=not_booked.count(),
+        missed=missed_rows,
+        missed_count=missed.count(),
+        days=days,
+    )
+
+
+def follow_up_districts(municipality_ids: frozenset[int]) -> list[str]:
+    """The districts her municipalities' notifications name (for the filter), one query."""
+    from .models import PregnancyNotification
+
+    return list(
+        PregnancyNotification.objects.filter(municipality_id__in=municipality_ids)
+        .exclude(district="")
+        .values_list("district", flat=True)
+        .distinct()
+        .order_by("district")
+    )
