@@ -3,7 +3,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from scheduling.errors import BookingError
+
 from .models import Message, MessageText, SmsOptOut
+from .webhook_models import WebhookEvent, WebhookSubscription
+from .webhooks import webhook_url_check
 
 
 @admin.register(Message)
@@ -79,3 +83,41 @@ class MessageTextAdmin(admin.ModelAdmin):
     def save_model(self, request: Any, obj: MessageText, form: Any, change: bool) -> None:
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["token", "url", "events", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["events"] = self.instance.event_list
+
+    def clean_url(self) -> str:
+        try:
+            return webhook_url_check(self.cleaned_data["url"])
+        except BookingError as exc:
+            raise forms.ValidationError(str(exc.message)) from None
+
+    def clean_events(self) -> str:
+        return WebhookSubscription.pack_events(self.cleaned_data["events"])
+
+    def save(self, commit: bool = True) -> WebhookSubscription:
+        self.instance.municipality_id = self.instance.token.municipality_id
+        return super().save(commit)
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    """The secret is shown here for the integrator to copy; a receiver checks with it."""
+
+    form = WebhookSubscriptionForm
+    list_display = ["url", "token", "municipality", "is_active", "failing_since"]
+    list_filter = ["municipality", "is_active"]
+    readonly_fields = ["secret", "failing_since", "created_at"]

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from notifications.models import Message
+    from notifications.webhook_models import WebhookDelivery
 
     from .home_visit_models import HomeVisit, VisitBlock
     from .models import ExternalCalendar, User
@@ -267,6 +268,24 @@ def access_municipality_admin(user: User | AnonymousUser, municipality_id: int) 
     if municipality_id not in scope_for(user).admin_municipality_ids:
         raise Http404
     return Municipality.objects.get(pk=municipality_id)
+
+
+def access_webhook_delivery(user: User | AnonymousUser, delivery_id: int) -> WebhookDelivery:
+    """A webhook delivery of one of her municipalities' subscriptions (administrators); else
+    404."""
+    from notifications.webhook_models import WebhookDelivery
+
+    delivery = (
+        WebhookDelivery.objects.filter(
+            pk=delivery_id,
+            subscription__municipality_id__in=scope_for(user).admin_municipality_ids,
+        )
+        .select_related("subscription")
+        .first()
+    )
+    if delivery is None:
+        raise Http404
+    return delivery
 
 
 def manager_site_ids(user: User | AnonymousUser) -> frozenset[int]:
@@ -544,3 +563,15 @@ def access_notification_import(
     if municipality is None:
         raise Http404
     return municipality
+
+
+def follow_up_scope(user: User | AnonymousUser) -> tuple[frozenset[int], frozenset[int]]:
+    """The follow-up list (フォロー一覧, issue 16) she may see: every staff member (nurse, manager,
+    administrator) sees her municipality's notified pregnancies nobody has booked yet (they have
+    no site until they book; any of its nurses may call), and the missed interviews at the sites
+    she sees as staff. (municipality ids, site ids); both empty for anyone else."""
+    scope = scope_for(user)
+    if not scope.is_staff:
+        return frozenset(), frozenset()
+    municipality_ids = scope.municipality_ids | scope.admin_municipality_ids
+    return frozenset(municipality_ids), scope.site_ids

@@ -15,6 +15,7 @@ from . import (
     views_worklist,
     views_timeline,
     views_visits,
+    views_webhooks,
 )
 
 app_name = "staff"
@@ -68,6 +69,12 @@ urlpatterns = [
     path("messages/<int:message_id>/resend/", views.message_resend_view, name="message_resend"),
     path("config/", views_config.config, name="config"),
     path("access-log/", views_access_log.access_log, name="access_log"),
+    path("webhooks/", views_webhooks.webhooks, name="webhooks"),
+    path(
+        "webhooks/deliveries/<int:delivery_id>/resend/",
+        views_webhooks.webhook_resend,
+        name="webhook_resend",
+    ),
     path(
         "notifications/import/",
         views_notifications.notification_import,
