@@ -135,13 +135,15 @@ def follow_up_list(
     for booking in missed.select_related(
         "pregnancy__resident", "pregnancy__notification", "site"
     ).order_by("start", "pk")[:limit]:
-        notification = getattr(booking.pregnancy, "notification", None)
+        pregnancy = booking.pregnancy
+        assert pregnancy is not None  # filtered on pregnancy__is_active
+        notification = getattr(pregnancy, "notification", None)
         day = booking.start.astimezone(tz).date()
         missed_rows.append(
             FollowUp(
                 reason="missed",
-                pregnancy_id=booking.pregnancy_id,
-                resident=booking.pregnancy.resident,
+                pregnancy_id=pregnancy.pk,
+                resident=pregnancy.resident,
                 since=day,
                 age_days=(today - day).days,
                 district=notification.district if notification else "",
