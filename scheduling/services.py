@@ -1,21 +1,26 @@
 """Writes. Each service owns its transaction and raises BookingError with a translatable message.
 
-Double booking is prevented twice over: the service re-computes availability inside the write
-transaction (serialised on SQLite by IMMEDIATE, and per site on PostgreSQL by a row lock on the
-site), and PostgreSQL's exclusion constraints refuse any overlap that slips past. An
-IntegrityError becomes a clean `slot_unavailable` conflict with the next free alternatives.
+Double booking: on PostgreSQL the exclusion constraints decide. A hold or a direct booking
+finds its slot in the cached availability, outside any transaction, then a short transaction
+takes the nurse's and the room's advisory locks and inserts; an overlap moves on to the slot's
+next free nurse (or room). On SQLite, which has no exclusion constraints, the service
+re-computes the day inside the IMMEDIATE (serialised) write transaction. A refusal becomes a
+clean `slot_unavailable` conflict with the next free alternatives, computed after the
+transaction from the cached availability.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from notifications import outbox, webhooks
+from notifications import outbox
 
 from .availability import (
     Slot,
@@ -23,6 +28,7 @@ from .availability import (
     booking_window,
     cancel_deadline,
     open_slots,
+    open_slots_cached,
     site_is_open,
 )
 from .contacts import contact_for_interview_type
@@ -47,6 +53,9 @@ ALTERNATIVES = 5
 # in the 09:00 rush stays cheap.
 ALTERNATIVE_DAYS_AT_SITE = 7
 ALTERNATIVE_DAYS_ELSEWHERE = 3
+# PostgreSQL: how many times a booking tries the slot's next free nurse (or room) after another
+# writer took the one it chose between its read of the day and its insert.
+PLACE_ATTEMPTS = 4
 
 
 def alternatives_for(
@@ -62,13 +71,15 @@ def alternatives_for(
 ) -> list[Slot]:
     """The next free slots from `start` on: at this site first, then elsewhere nearby.
 
-    `own` is the (site id, start) of the booking being moved: never offered back to her."""
+    `own` is the (site id, start) of the booking being moved: never offered back to her.
+    Read-only and outside any transaction, so from the cached availability: in a rush the
+    losers outnumber the winners nine to one and would otherwise each recompute ten days."""
     now = now or timezone.now()
     day = max(start, now).astimezone(site.municipality.tz).date()
     horizon = day + dt.timedelta(days=ALTERNATIVE_DAYS_AT_SITE)
     found = [
         s
-        for s in open_slots(
+        for s in open_slots_cached(
             municipality=site.municipality,
             interview_type=interview_type,
             date_from=day,
@@ -81,7 +92,7 @@ def alternatives_for(
         if s.start != start and (s.site_id, s.start) != own
     ][:count]
     if len(found) < count:
-        others = open_slots(
+        others = open_slots_cached(
             municipality=site.municipality,
             interview_type=interview_type,
             date_from=day,
@@ -96,10 +107,47 @@ def alternatives_for(
     return found
 
 
+def _on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def _lock_site(site: Site) -> None:
-    # Serialises bookings per site on PostgreSQL (rooms are a per-site resource); on SQLite the
-    # IMMEDIATE transaction already holds the database write lock.
-    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk").first()
+    """PostgreSQL: a share lock on the site's row (FOR KEY SHARE, the lock a booking's foreign
+    key takes anyway). Bookings at the site share it, so they never queue behind each other;
+    a schedule edit (schedule_services._lock_nurse_sites, FOR UPDATE) excludes it, so no
+    booking is placed from hours being removed at that moment. Taken before the engine reads
+    the day. SQLite: nothing (the IMMEDIATE transaction already holds the write lock)."""
+    if _on_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {Site._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                [site.pk],
+            )
+
+
+# Advisory lock namespaces (the two-int form): a nurse, and a room as site * 1000 + room.
+_NURSE_LOCK, _ROOM_LOCK = 19_001, 19_002
+
+
+def _lock_resources(nurse_id: int, site_id: int, room: int | None) -> None:
+    """PostgreSQL: take the nurse's and the room's transaction-scoped advisory locks, always
+    nurse first, in one round trip.
+
+    The exclusion constraints decide; these locks only make two writers of the same nurse or
+    room take turns, so neither waits on the other's uncommitted row inside the constraint's
+    check (two such waits are a deadlock). Every writer that puts a booking on a nurse or a room
+    (hold, direct booking, confirm, reschedule) takes them before it writes the row. SQLite:
+    nothing (the IMMEDIATE transaction already serialises writers)."""
+    if not _on_postgresql():
+        return
+    with connection.cursor() as cursor:
+        if room is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NURSE_LOCK, nurse_id])
+        else:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock(%s, %s)",
+                [_NURSE_LOCK, nurse_id, _ROOM_LOCK, site_id * 1000 + room],
+            )
 
 
 def _find_slot(
@@ -181,8 +229,78 @@ def _event(booking: Booking, kind: str, actor: User | None, staff: bool, **data:
     BookingEvent.objects.create(
         booking=booking, kind=kind, actor=actor, actor_is_staff=staff, data=data
     )
-    # Integrators' webhooks for the events they subscribed to: one INSERT, in this transaction.
-    webhooks.webhooks_queue_for_booking(booking=booking, kind=kind)
+
+
+@dataclass(frozen=True)
+class _Direct:
+    """What booking directly adds to a hold: the row is written confirmed, in one INSERT."""
+
+    pregnancy: Pregnancy
+    notify_sms: bool
+    notify_email: bool
+    language: str
+
+
+def _write(
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    slot: Slot,
+    nurse_id: int,
+    room: int | None,
+    now: dt.datetime,
+    staff: bool,
+    actor: User | None,
+    hold_owner: str,
+    channel: str,
+    contact: Contact | None,
+    direct: _Direct | None,
+) -> Booking:
+    """Inside a transaction: insert the booking (held, or confirmed when booking directly) with
+    its event and, for a direct booking, its confirmation and reminders (one INSERT)."""
+    booking = Booking(
+        municipality=site.municipality,
+        site=site,
+        nurse_id=nurse_id,
+        interview_type=interview_type,
+        mode=slot.mode,
+        room=room,
+        start=slot.start,
+        end=slot.end,
+        blocked_until=slot.end + interview_type.buffer,
+        status=Booking.Status.HELD,
+        expires_at=now + dt.timedelta(minutes=interview_type.hold_minutes),
+        created_by=actor if actor and actor.is_authenticated else None,
+        hold_owner=hold_owner,
+        channel=channel,
+        contact=contact,
+    )
+    placed = {"start": slot.start.isoformat(), "nurse": nurse_id, "site": site.pk}
+    if direct is None:
+        booking.save(force_insert=True)
+        _event(booking, BookingEvent.Kind.HELD, actor, staff, **placed)
+    else:
+        booking.pregnancy = direct.pregnancy
+        booking.status = Booking.Status.CONFIRMED
+        booking.expires_at = None
+        booking.confirmed_at = now
+        booking.notify_sms, booking.notify_email = direct.notify_sms, direct.notify_email
+        booking.language = direct.language
+        booking.save(force_insert=True)
+        _event(booking, BookingEvent.Kind.CONFIRMED, actor, staff, channel=channel, **placed)
+        outbox.messages_queue_for_booking(booking=booking, purpose="confirmation", now=now)
+    availability_changed()
+    return booking
+
+
+def _overlap(exc: IntegrityError) -> str | None:
+    """Which exclusion constraint refused the row: "nurse", "room", or None (another one)."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or str(exc)
+    if "no_nurse_double_booking" in name:
+        return "nurse"
+    if "no_room_double_booking" in name:
+        return "room"
+    return None
 
 
 def _place(
@@ -197,40 +315,63 @@ def _place(
     hold_owner: str,
     channel: str,
     contact: Contact | None = None,
+    direct: _Direct | None = None,
 ) -> Booking:
-    """Inside a transaction: find the slot again and insert a held booking for its first nurse."""
-    _lock_site(site)
-    slot = _find_slot(
-        site=site, interview_type=interview_type, start=start, mode=mode, now=now, staff=staff
-    )
-    booking = Booking.objects.create(
-        municipality=site.municipality,
+    """Find the slot and insert the booking for its first free nurse (and room); owns its
+    transaction.
+
+    PostgreSQL: the exclusion constraints decide, and nothing serialises the site. A short
+    transaction takes the site's share lock (only a schedule edit excludes it), reads the day,
+    takes the chosen nurse's and room's advisory locks (writers of the same nurse or room take
+    turns, never deadlock inside the constraint's check) and inserts; when another writer took
+    that nurse (or room) in between, the next transaction tries the slot's next free one.
+    SQLite (no exclusion constraints): the day is recomputed inside the IMMEDIATE transaction,
+    which serialises every writer, and the first nurse and room are taken."""
+    write = partial(
+        _write,
         site=site,
-        nurse_id=slot.nurse_ids[0],
         interview_type=interview_type,
-        mode=mode,
-        room=slot.free_rooms[0] if mode == Mode.IN_PERSON else None,
-        start=slot.start,
-        end=slot.end,
-        blocked_until=slot.end + interview_type.buffer,
-        status=Booking.Status.HELD,
-        expires_at=now + dt.timedelta(minutes=interview_type.hold_minutes),
-        created_by=actor if actor and actor.is_authenticated else None,
+        now=now,
+        staff=staff,
+        actor=actor,
         hold_owner=hold_owner,
         channel=channel,
         contact=contact,
+        direct=direct,
     )
-    _event(
-        booking,
-        BookingEvent.Kind.HELD,
-        actor,
-        staff,
-        start=slot.start.isoformat(),
-        nurse=slot.nurse_ids[0],
-        site=site.pk,
+    find = partial(
+        _find_slot, site=site, interview_type=interview_type, start=start, mode=mode, now=now
     )
-    availability_changed()
-    return booking
+    if not _on_postgresql():
+        with transaction.atomic():
+            slot = find(staff=staff)
+            room = slot.free_rooms[0] if mode == Mode.IN_PERSON else None
+            return write(slot=slot, nurse_id=slot.nurse_ids[0], room=room)
+    taken_nurses: set[int] = set()
+    taken_rooms: set[int | None] = set()
+    for _attempt in range(PLACE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                _lock_site(site)
+                slot = find(staff=staff)
+                nurse = next((n for n in slot.nurse_ids if n not in taken_nurses), None)
+                rooms: tuple[int | None, ...] = (
+                    slot.free_rooms if mode == Mode.IN_PERSON else (None,)
+                )
+                room = next((r for r in rooms if r not in taken_rooms), None)
+                if nurse is None or (room is None and mode == Mode.IN_PERSON):
+                    break
+                _lock_resources(nurse, site.pk, room)
+                return write(slot=slot, nurse_id=nurse, room=room)
+        except IntegrityError as exc:
+            taken = _overlap(exc)
+            if taken is None or nurse is None:
+                raise
+            if taken == "nurse":
+                taken_nurses.add(nurse)
+            else:
+                taken_rooms.add(room)
+    raise booking_error("slot_unavailable", field="start")
 
 
 def _contact_for(interview_type: InterviewType, contact: Contact | None) -> Contact | None:
@@ -272,19 +413,18 @@ def booking_hold(
     holds_sweep_expired(now=now)
     error: BookingError | None = None
     try:
-        with transaction.atomic():
-            return _place(
-                site=site,
-                interview_type=interview_type,
-                start=start,
-                mode=mode,
-                now=now,
-                staff=staff,
-                actor=actor,
-                hold_owner=hold_owner,
-                channel=channel,
-                contact=contact,
-            )
+        return _place(
+            site=site,
+            interview_type=interview_type,
+            start=start,
+            mode=mode,
+            now=now,
+            staff=staff,
+            actor=actor,
+            hold_owner=hold_owner,
+            channel=channel,
+            contact=contact,
+        )
     except IntegrityError:
         log.info("hold conflict at site=%s start=%s", site.pk, start.isoformat())
     except BookingError as exc:
@@ -354,6 +494,7 @@ def booking_confirm(
                 locked.save(update_fields=["status", "updated_at"])
                 _event(locked, BookingEvent.Kind.EXPIRED, None, False)
                 raise booking_error("hold_expired")
+            _lock_resources(locked.nurse_id, locked.site_id, locked.room)
             return _confirm(
                 locked,
                 pregnancy=pregnancy,
@@ -395,29 +536,21 @@ def booking_create(
     holds_sweep_expired(now=now)
     error: BookingError | None = None
     try:
-        with transaction.atomic():
-            booking = _place(
-                site=site,
-                interview_type=interview_type,
-                start=start,
-                mode=mode,
-                now=now,
-                staff=staff,
-                actor=actor,
-                hold_owner="",
-                channel=channel,
-                contact=contact,
-            )
-            return _confirm(
-                booking,
-                pregnancy=pregnancy,
-                notify_sms=notify_sms,
-                notify_email=notify_email,
-                language=language,
-                actor=actor,
-                staff=staff,
-                now=now,
-            )
+        # The booking row is written confirmed (no hold, no update); a second active booking
+        # for the same pregnancy and contact is refused by the partial unique constraints.
+        return _place(
+            site=site,
+            interview_type=interview_type,
+            start=start,
+            mode=mode,
+            now=now,
+            staff=staff,
+            actor=actor,
+            hold_owner="",
+            channel=channel,
+            contact=contact,
+            direct=_Direct(pregnancy, notify_sms, notify_email, language),
+        )
     except IntegrityError as exc:
         if "pregnancy" in str(exc) or "one_active_" in str(exc):
             raise booking_error("already_booked") from None
@@ -538,6 +671,7 @@ def booking_reschedule(
             nurse_id = locked.nurse_id if locked.nurse_id in slot.nurse_ids else slot.nurse_ids[0]
             locked.site, locked.nurse_id, locked.mode = new_site, nurse_id, new_mode
             locked.room = slot.free_rooms[0] if new_mode == Mode.IN_PERSON else None
+            _lock_resources(nurse_id, new_site.pk, locked.room)
             locked.start, locked.end = slot.start, slot.end
             locked.blocked_until = slot.end + locked.interview_type.buffer
             locked.sequence += 1

@@ -35,7 +35,11 @@ class BookingCreateRefusalsTest(BaseTestCase):
     def test_it_books_a_free_slot(self) -> None:
         booking = self.create(tokyo(2026, 12, 3, 10))
         self.assertEqual(booking.status, Booking.Status.CONFIRMED)
-        self.assertEqual(BookingEvent.objects.filter(booking=booking).count(), 2)
+        # Booked directly: the row is written confirmed, so its one event says where and who.
+        event = BookingEvent.objects.get(booking=booking)
+        self.assertEqual(event.kind, "confirmed")
+        self.assertEqual(event.data["nurse"], booking.nurse_id)
+        self.assertEqual(event.data["site"], booking.site_id)
 
     def test_a_past_slot_is_refused(self) -> None:
         error = self.assertRefused("in_past", tokyo(2026, 11, 30, 10))
