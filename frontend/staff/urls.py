@@ -30,7 +30,7 @@ urlpatterns = [
     path("bookings/<str:reference>/reschedule/", views.booking_reschedule_view, name="reschedule"),
     path("pregnancies/<int:pregnancy_id>/", views_timeline.timeline, name="timeline"),
     path(
-        "pregnancies/<int:pregnancy_id>/contacts/<int:contact_id>/",
+        "pregnancies/<int:pregnancy_id>/contacts/",
         views_timeline.contact_record,
         name="contact_record",
     ),

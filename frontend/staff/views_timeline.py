@@ -35,6 +35,9 @@ RECORDABLE_FINAL = ("done", "declined", "not_needed", "missed", "closed")
 
 
 class ContactOutcomeForm(forms.Form):
+    """One form for the page (a form per contact cost more to render than the rest of it)."""
+
+    contact = forms.TypedChoiceField(label=gettext_lazy("Contact"), coerce=int)
     status = forms.ChoiceField(
         label=gettext_lazy("What happened"),
         choices=[(s.value, s.label) for s in RECORDABLE],
@@ -54,8 +57,13 @@ class ContactOutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, nurses: list[Nurse], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, nurses: list[Nurse], contacts: list[Contact], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        choice = self.fields["contact"]
+        assert isinstance(choice, forms.TypedChoiceField)
+        choice.choices = [(c.pk, c.name) for c in contacts]
         field = self.fields["done_by"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "—")] + [(n.pk, n.name) for n in nurses]
@@ -94,23 +102,6 @@ def _nurses(pregnancy: Pregnancy) -> list[Nurse]:
     )
 
 
-def _form_for(entry: TimelineEntry, nurses: list[Nurse]) -> ContactOutcomeForm:
-    record = entry.record
-    initial: dict[str, Any] = {"status": PregnancyContact.Status.DONE.value}
-    if record is not None:
-        initial = {
-            "status": record.status,
-            "done_on": record.done_on,
-            "done_by": record.done_by_id,
-            "outcome": record.outcome,
-            "reason": record.reason,
-            "staff_notes": record.staff_notes,
-        }
-    return ContactOutcomeForm(
-        initial=initial, nurses=nurses, prefix=f"c{entry.contact.pk}", auto_id="id_%s"
-    )
-
-
 @staff_required
 def timeline(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
     pregnancy = access_pregnancy_as_staff(request.user, pregnancy_id)
@@ -119,7 +110,12 @@ def timeline(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
     )
     data = pregnancy_timeline(pregnancy)
     nurses = _nurses(pregnancy)
-    rows = [(entry, _form_for(entry, nurses)) for entry in data.entries]
+    outcome_form = ContactOutcomeForm(
+        initial={"status": PregnancyContact.Status.DONE.value},
+        nurses=nurses,
+        contacts=[entry.contact for entry in data.entries],
+        prefix="o",
+    )
     visit_forms = [
         (entry, form) for entry in data.entries if (form := _visit_form(pregnancy, entry))
     ]
@@ -129,7 +125,8 @@ def timeline(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
         {
             "pregnancy": pregnancy,
             "resident": pregnancy.resident,
-            "rows": rows,
+            "entries": data.entries,
+            "outcome_form": outcome_form,
             "other_bookings": data.other_bookings,
             "visit_forms": visit_forms,
         },
@@ -179,20 +176,20 @@ def visit_arrange(request: HttpRequest, pregnancy_id: int, contact_id: int) -> H
 
 @require_POST
 @staff_required
-def contact_record(request: HttpRequest, pregnancy_id: int, contact_id: int) -> HttpResponse:
+def contact_record(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
     pregnancy = access_pregnancy_as_staff(request.user, pregnancy_id)
-    contact = Contact.objects.filter(
-        pk=contact_id, municipality_id=pregnancy.resident.municipality_id
-    ).first()
-    if contact is None:
-        raise Http404
+    contacts = list(
+        Contact.objects.filter(municipality_id=pregnancy.resident.municipality_id, is_active=True)
+    )
     nurses = _nurses(pregnancy)
-    form = ContactOutcomeForm(request.POST, nurses=nurses, prefix=f"c{contact.pk}")
-    url = reverse("staff:timeline", args=[pregnancy.pk]) + f"#contact-{contact.pk}"
+    form = ContactOutcomeForm(request.POST, nurses=nurses, contacts=contacts, prefix="o")
+    url = reverse("staff:timeline", args=[pregnancy.pk])
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(url)
     cd = form.cleaned_data
+    contact = next(c for c in contacts if c.pk == cd["contact"])
+    url += f"#contact-{contact.pk}"
     done_by = next((n for n in nurses if n.pk == cd["done_by"]), None)
     try:
         pregnancy_contact_record(

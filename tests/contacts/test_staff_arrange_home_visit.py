@@ -49,7 +49,7 @@ class StaffArrangeHomeVisitTests(StaffTestCase):
         self.assertEqual((visit.half, visit.by_staff, visit.status), ("pm", True, "requested"))
         self.assertEqual(ResidentAddress.objects.get(resident=self.w.hanako).postcode, "124-0012")
         page = self.client.get(reverse("staff:timeline", args=[self.pregnancy.pk]))
-        rows = {e.contact.code: e for e, _f in page.context["rows"]}
+        rows = {e.contact.code: e for e in page.context["entries"]}
         self.assertEqual(rows["late-visit"].status, "booked")
         self.assertContains(page, "青戸第一地区")
 

@@ -46,7 +46,7 @@ class StaffTimelinePageTests(StaffTestCase):
         self.sign_in(self.w.admin_abe)
         response = self.client.get(self.url, HTTP_ACCEPT_LANGUAGE="en")
         self.assertEqual(response.status_code, 200)
-        rows = {entry.contact.code: entry for entry, _form in response.context["rows"]}
+        rows = {entry.contact.code: entry for entry in response.context["entries"]}
         self.assertEqual(rows["yurikago"].status, "booked")
         self.assertEqual(rows["questionnaire-8m"].status, "not_yet")
         self.assertEqual(rows["late-visit"].status, "declined")
@@ -80,11 +80,12 @@ class StaffTimelinePageTests(StaffTestCase):
     def test_a_nurse_records_a_contact_done_with_who_and_the_outcome(self) -> None:
         self.sign_in(self.w.nurse_sato.user)
         contact = self.contacts.first
-        url = reverse("staff:contact_record", args=[self.pregnancy.pk, contact.pk])
-        prefix = f"c{contact.pk}-"
+        url = reverse("staff:contact_record", args=[self.pregnancy.pk])
+        prefix = "o-"
         response = self.client.post(
             url,
             {
+                prefix + "contact": str(contact.pk),
                 prefix + "status": "done",
                 prefix + "done_on": "2026-12-01",
                 prefix + "done_by": str(self.w.nurse_sato.pk),
@@ -99,23 +100,30 @@ class StaffTimelinePageTests(StaffTestCase):
         self.assertEqual(record.done_by, self.w.nurse_sato)
         self.assertEqual(record.outcome, "ゆりかごプラン作成")
         page = self.client.get(self.url)
-        rows = {entry.contact.code: entry for entry, _form in page.context["rows"]}
+        rows = {entry.contact.code: entry for entry in page.context["entries"]}
         self.assertEqual(rows["yurikago"].status, "done")
         self.assertContains(page, "佐藤 看護")
 
     def test_a_done_date_in_the_future_is_refused(self) -> None:
         self.sign_in(self.w.admin_abe)
         contact = self.contacts.first
-        url = reverse("staff:contact_record", args=[self.pregnancy.pk, contact.pk])
-        prefix = f"c{contact.pk}-"
-        self.client.post(url, {prefix + "status": "done", prefix + "done_on": "2026-12-24"})
+        url = reverse("staff:contact_record", args=[self.pregnancy.pk])
+        prefix = "o-"
+        self.client.post(
+            url,
+            {
+                prefix + "contact": str(contact.pk),
+                prefix + "status": "done",
+                prefix + "done_on": "2026-12-24",
+            },
+        )
         self.assertFalse(PregnancyContact.objects.filter(contact=contact).exists())
 
     def test_another_municipalitys_administrator_cannot_record_an_outcome(self) -> None:
         self.sign_in(self.w.admin_ogawa)
         contact = self.contacts.first
-        url = reverse("staff:contact_record", args=[self.pregnancy.pk, contact.pk])
-        response = self.client.post(url, {f"c{contact.pk}-status": "declined"})
+        url = reverse("staff:contact_record", args=[self.pregnancy.pk])
+        response = self.client.post(url, {"o-contact": str(contact.pk), "o-status": "declined"})
         self.assertEqual(response.status_code, 404)
         self.assertFalse(PregnancyContact.objects.filter(contact=contact).exists())
 
@@ -126,7 +134,7 @@ class StaffTimelinePageTests(StaffTestCase):
             status=PregnancyContact.Status.INVITED,
         )
         self.sign_in(self.w.admin_abe)
-        rows = {e.contact.code: e for e, _f in self.client.get(self.url).context["rows"]}
+        rows = {e.contact.code: e for e in self.client.get(self.url).context["entries"]}
         self.assertEqual(rows["questionnaire-8m"].status, "invited")
 
     def test_the_day_view_shows_the_contact_and_its_kind(self) -> None:
