@@ -877,3 +877,4 @@ from .home_visit_models import (  # noqa: E402, F401
     ResidentAddress,
     VisitBlock,
 )
+from .followup_models import FollowUpAttempt, FollowUpTask  # noqa: E402, F401
