@@ -201,3 +201,12 @@ def remote_way(booking: Booking) -> RemoteWay | None:
         else "",
         call_from=(contact.call_from if contact else "") or booking.municipality.contact_phone,
     )
+
+
+def bookable_contacts(municipality: Municipality) -> list[Contact]:
+    """The municipality's contacts that are booked, each with its interview type, in order."""
+    return list(
+        contacts_for(municipality).filter(
+            needs_booking=True, interview_type__isnull=False, interview_type__is_active=True
+        )
+    )

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import BookingError
 from .models import (
     Booking,
+    Contact,
     InterviewType,
     Language,
     Mode,
@@ -240,6 +241,7 @@ def booking_create_on_behalf(
     notify_sms: bool = True,
     notify_email: bool = False,
     actor: User,
+    contact: Contact | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
     """A phone or walk-in booking: find or create her, then book as staff, all or nothing.
@@ -278,5 +280,6 @@ def booking_create_on_behalf(
             actor=actor,
             staff=True,
             channel=Booking.Channel.STAFF,
+            contact=contact,
             now=now,
         )

@@ -123,12 +123,20 @@ class SlotSearchForm(forms.Form):
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
     date = BoundedDateField(label=_("From"), widget=DATE)
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.IN_PERSON)
+    # Issue 15: which contact of her pregnancy (shown only when the municipality has several).
+    contact = forms.ChoiceField(label=_("Contact"), required=False, choices=[])
 
     def __init__(
-        self, *args: Any, sites: list[Site], modes: list[str] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        sites: list[Site],
+        modes: list[str] | None = None,
+        contacts: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "site", forms.ChoiceField).choices = [(s.id, s.name) for s in sites]
+        form_field(self, "contact", forms.ChoiceField).choices = contacts or []
         if modes:  # only what the chosen site and interview type offer
             form_field(self, "mode", forms.ChoiceField).choices = [
                 (m, Mode(m).label) for m in modes

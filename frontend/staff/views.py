@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from scheduling.access import (
     signed_in,
 )
 from scheduling.availability import open_slots
+from scheduling.contacts import bookable_contacts
 from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent, InterviewType, Mode, Resident
 from scheduling.resident_services import booking_create_on_behalf
@@ -262,8 +264,12 @@ def _slot_search(
     default_date: dt.date,
     default_mode: str,
     exclude_booking_id: int | None = None,
+    interview_type: InterviewType | None = None,
+    offer_contacts: bool = False,
 ) -> dict[str, Any]:
-    """The search form and the free slots it finds (staff: inside the notice too)."""
+    """The search form and the free slots it finds (staff: inside the notice too). Booking for
+    her (`offer_contacts`), staff choose which contact of her pregnancy (issue 15); a
+    reschedule keeps the booking's own interview type."""
     sites = staff_sites(request)
     data = request.GET.copy() if "site" in request.GET else None
     wanted = data.get("site", "") if data is not None else ""
@@ -272,18 +278,26 @@ def _slot_search(
         request.user,
         int(wanted) if wanted.isdigit() and int(wanted) in site_ids else default_site_id,
     )
+    contacts = bookable_contacts(site.municipality) if offer_contacts else []
+    contact = next((c for c in contacts if c.code == request.GET.get("contact")), None)
     itype = (
-        InterviewType.objects.filter(municipality=site.municipality, is_active=True)
+        interview_type
+        or (contact.interview_type if contact else None)
+        or InterviewType.objects.filter(municipality=site.municipality, is_active=True)
         .order_by("id")
         .first()
     )
     modes = modes_offered(site, itype) or [Mode.IN_PERSON]
+    if contact is not None and contact.is_remote and itype is not None:
+        # A call or a video from a nurse's remote hours, whatever the site itself offers.
+        modes = [m for m in itype.modes if m != Mode.IN_PERSON] or modes
     if data is not None and data.get("mode") not in modes:
         data["mode"] = modes[0]  # she switched to a site without that mode: its first one
     form = SlotSearchForm(
         data,
         sites=sites,
         modes=modes,
+        contacts=[("", "—")] + [(c.code, c.name) for c in contacts] if len(contacts) > 1 else [],
         initial={
             "site": site.id,
             "date": default_date,
@@ -319,6 +333,8 @@ def _slot_search(
         "mode": mode,
         "slot_days": by_day,
         "later": first + dt.timedelta(days=SLOT_SEARCH_DAYS),
+        "offer_contacts": len(contacts) > 1,
+        "contact_q": "&" + urlencode({"contact": contact.code}) if contact else "",
     }
 
 
@@ -353,6 +369,7 @@ def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpRespons
         default_date=max(today_in(tz), booking.start.astimezone(tz).date()),
         default_mode=booking.mode,
         exclude_booking_id=booking.pk,
+        interview_type=booking.interview_type,
     )
     context.update(
         {
@@ -378,7 +395,11 @@ def book(request: HttpRequest) -> HttpResponse:
         return render_staff(request, "frontend/staff/book_slots.html", {"slot_days": {}})
     tz = tz_of(sites)
     context = _slot_search(
-        request, default_site_id=sites[0].id, default_date=today_in(tz), default_mode=Mode.IN_PERSON
+        request,
+        default_site_id=sites[0].id,
+        default_date=today_in(tz),
+        default_mode=Mode.IN_PERSON,
+        offer_contacts=True,
     )
     return render_staff(request, "frontend/staff/book_slots.html", context)
 
@@ -396,6 +417,9 @@ def book_details(request: HttpRequest) -> HttpResponse:
         return redirect("staff:book")
     site = access_site_as_staff(request.user, choice.cleaned_data["site"])
     start, mode = choice.cleaned_data["start"], choice.cleaned_data["mode"]
+    contact = next(
+        (c for c in bookable_contacts(site.municipality) if c.code == data.get("contact")), None
+    )
     found = None
     error, alternatives = None, []
     if request.method == "GET" and data.get("phone"):
@@ -405,7 +429,12 @@ def book_details(request: HttpRequest) -> HttpResponse:
         try:
             booking = booking_create_on_behalf(
                 site=site,
-                interview_type=interview_type_default(site.municipality),
+                interview_type=(
+                    contact.interview_type
+                    if contact and contact.interview_type
+                    else interview_type_default(site.municipality)
+                ),
+                contact=contact,
                 start=start,
                 mode=mode,
                 phone=cd["phone"],
@@ -439,6 +468,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
             "site": site,
             "start": start,
             "mode": mode,
+            "contact": contact,
             "found": found,
             "error": error,
             "alternatives": alternatives,
