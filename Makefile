@@ -9,6 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links in the demo's messages point where the server listens (override for another address).
 SITE_ROOT ?= http://$(HOST):$(PORT)
+DEMO_ENV = DEBUG=True SITE_ROOT=$(SITE_ROOT)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 # This machine sets PYTHONDONTWRITEBYTECODE=1, so without bytecode compiled at install time every
@@ -32,18 +33,17 @@ $(VENV)/.synced-runtime: pyproject.toml uv.lock
 
 install: $(VENV)/.synced
 
-run: export SITE_ROOT := $(SITE_ROOT)
 run: $(VENV)/.synced-runtime
-	DEBUG=True $(PY) manage.py migrate --no-input -v0
-	DEBUG=True $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v0
+	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo
 	@echo "Yurikago demo: http://$(HOST):$(PORT)/   (staff portal: /staff/, admin: /admin/)"
 	@echo "Messages are 'sent' to this console (SMS and email); the dispatcher runs beside the"
 	@echo "server every minute, standing in for Celery beat (no broker needed)."
 	@echo
-	@DEBUG=True $(PY) manage.py dispatch_messages --loop & dispatcher=$$!; \
+	@$(DEMO_ENV) $(PY) manage.py dispatch_messages --loop & dispatcher=$$!; \
 	trap 'kill $$dispatcher 2>/dev/null' EXIT INT TERM; \
-	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collects no tests; that is not a failure of the suite.
 test: install

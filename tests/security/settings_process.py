@@ -22,7 +22,14 @@ def documented_names() -> set[str]:
 
 
 def clean_environment(**env: str) -> dict[str, str]:
-    drop = documented_names() | {"DJANGO_SETTINGS_MODULE", "ENV_FILE", "CI"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it in this process (Playwright's sync API
+    # runs an event loop); a production process never has it, and check --deploy refuses it.
+    drop = documented_names() | {
+        "DJANGO_SETTINGS_MODULE",
+        "ENV_FILE",
+        "CI",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in drop}
     clean["ENV_FILE"] = os.devnull
     clean.update(env)
