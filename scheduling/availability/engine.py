@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -292,6 +293,21 @@ def open_slots(
     return slots
 
 
+@lru_cache(maxsize=1024)
+def _rule_offsets(
+    start_time: dt.time,
+    end_time: dt.time,
+    duration: dt.timedelta,
+    step: dt.timedelta,
+    last_start: dt.time | None,
+) -> tuple[int, ...]:
+    """A rule's slot starts as seconds after local midnight: the same every day it applies."""
+    return tuple(
+        t.hour * 3600 + t.minute * 60 + t.second
+        for t, _end in rule_slot_times(start_time, end_time, duration, step, last_start)
+    )
+
+
 def _slots_for_site_day(
     site: Site,
     day: dt.date,
@@ -306,45 +322,54 @@ def _slots_for_site_day(
 ) -> list[Slot]:
     tz = site.municipality.tz
     seconds = duration.total_seconds()
-    candidates: dict[dt.datetime, list[int]] = defaultdict(list)
+    # Candidates as POSIX seconds, no datetime per candidate: local midnight plus the rule's
+    # offsets, when the day has one UTC offset (a day with a DST change goes the long way).
+    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    one_offset = midnight.utcoffset() == (midnight + dt.timedelta(days=1)).utcoffset()
+    base = midnight.timestamp()
+    earliest_at = earliest.timestamp()
+    candidates: dict[float, list[int]] = defaultdict(list)
     for rule in rules:
         if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
             continue
         blocked = data.blocked_for_nurse(rule.nurse_id, day, buffer)
         nurse = rule.nurse_id
-        times = rule_slot_times(
+        offsets = _rule_offsets(
             rule.start_time, rule.end_time, duration, step, site.last_start_time
         )
-        for start_time, _end_time in times:
-            start = dt.datetime.combine(day, start_time, tzinfo=tz)
-            if start < earliest:
+        for offset in offsets:
+            if one_offset:
+                at = base + offset
+            else:
+                at = dt.datetime.combine(
+                    day, dt.time(offset // 3600, offset // 60 % 60, offset % 60), tzinfo=tz
+                ).timestamp()
+            if at < earliest_at:
                 continue
-            at = start.timestamp()
-            if _is_free(blocked, at, at + seconds) and nurse not in candidates[start]:
-                candidates[start].append(nurse)
+            if _is_free(blocked, at, at + seconds):
+                nurses = candidates[at]
+                if nurse not in nurses:
+                    nurses.append(nurse)
 
     result = []
     room_blocked = data.blocked_rooms(site.id, day, buffer) if mode == Mode.IN_PERSON else {}
-    for start, nurses in sorted(candidates.items()):
-        end = start + duration
+    site_rooms = range(1, site.rooms + 1)
+    load = data.load
+    for at, nurses in sorted(candidates.items()):
         rooms: tuple[int, ...] = ()
         if mode == Mode.IN_PERSON:
-            at = start.timestamp()
-            rooms = tuple(
-                r
-                for r in range(1, site.rooms + 1)
-                if _is_free(room_blocked.get(r), at, at + seconds)
-            )
+            rooms = tuple(r for r in site_rooms if _is_free(room_blocked.get(r), at, at + seconds))
             if not rooms:
                 continue
+        start = dt.datetime.fromtimestamp(at, tz)
         # Her load that day, then her id: never her load over the dates asked for, which would
         # make a month view and the booking itself (one day) put different nurses first.
-        ordered = sorted(nurses, key=lambda n: (data.load.get(n, {}).get(day, 0), n))
+        ordered = sorted(nurses, key=lambda n: (load.get(n, {}).get(day, 0), n))
         result.append(
             Slot(
                 site_id=site.id,
                 start=start,
-                end=end,
+                end=start + duration,
                 mode=mode,
                 nurse_ids=tuple(ordered),
                 free_rooms=rooms,
