@@ -26,14 +26,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import api_server
 
 CLIENTS = int(os.getenv("RUSH_CLIENTS", "500"))
-NURSES, SLOTS_PER_NURSE = 5, 10  # 5 nurses × 10 half-hours (09:00–14:00) = 50 places
+# RUSH_SITES=12: the variant over Katsushika's shape, 12 sites of 2 nurses and 2 rooms, each
+# nurse 2 half-hours (09:00–10:00): 48 places, every client starting at a site picked at random
+# and taking an offered alternative at any site.
+SITES = int(os.getenv("RUSH_SITES", "1"))
+if SITES == 1:
+    NURSES, SLOTS_PER_NURSE = 5, 10  # 5 nurses × 10 half-hours (09:00–14:00) = 50 places
+else:
+    NURSES, SLOTS_PER_NURSE = 2, 2
 WORKERS = int(os.getenv("RUSH_WORKERS", "3"))
 MAX_ATTEMPTS = 12
 TIME_LIMIT = float(os.getenv("RUSH_TIME_LIMIT", "120"))
 
 
-def seed() -> tuple[int, dt.date, list[tuple[str, str]]]:
-    """A site with 50 places on one day; CLIENTS residents with a session each."""
+def seed() -> tuple[list[int], dt.date, list[tuple[str, str]]]:
+    """SITES sites with NURSES × SLOTS_PER_NURSE places each on one day; CLIENTS residents with
+    a session each."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
@@ -69,36 +77,50 @@ def seed() -> tuple[int, dt.date, list[tuple[str, str]]]:
                 "reminder_hours_before": [],
             },
         )
-        site, _ = Site.objects.update_or_create(
-            municipality=muni,
-            code="hall",
-            defaults={
-                "name": "会場",
-                "address": "1-1",
-                "rooms": NURSES,
-                "open_weekdays": list(range(7)),
-                "closed_on_public_holidays": False,
-                "year_end_start": "",
-                "year_end_end": "",
-                "modes": ["in_person"],
-            },
-        )
-        AvailabilityRule.objects.filter(site=site).delete()
-        for n in range(NURSES):
-            user, _ = User.objects.get_or_create(email=f"rush-nurse-{n}@bench.invalid")
-            nurse, _ = Nurse.objects.get_or_create(
-                user=user, defaults={"municipality": muni, "name": f"nurse {n}"}
+        site_ids = []
+        for k in range(SITES):
+            site, _ = Site.objects.update_or_create(
+                municipality=muni,
+                code="hall" if k == 0 else f"hall{k}",
+                defaults={
+                    "name": f"会場{k}",
+                    "address": "1-1",
+                    "rooms": NURSES,
+                    "open_weekdays": list(range(7)),
+                    "closed_on_public_holidays": False,
+                    "year_end_start": "",
+                    "year_end_end": "",
+                    "modes": ["in_person"],
+                    "is_active": True,
+                },
             )
-            nurse.sites.set([site])
-            AvailabilityRule.objects.create(
-                nurse=nurse,
-                site=site,
-                weekday=day.weekday(),
-                start_time=dt.time(9),
-                end_time=dt.time(9 + SLOTS_PER_NURSE // 2),
-                valid_from=day,
-                valid_to=day,
-            )
+            site_ids.append(site.pk)
+            AvailabilityRule.objects.filter(site=site).delete()
+            for n in range(NURSES):
+                email = (
+                    f"rush-nurse-{n}@bench.invalid"
+                    if k == 0
+                    else f"rush-nurse-{k}-{n}@bench.invalid"
+                )
+                user, _ = User.objects.get_or_create(email=email)
+                nurse, _ = Nurse.objects.get_or_create(
+                    user=user, defaults={"municipality": muni, "name": f"nurse {k}-{n}"}
+                )
+                nurse.sites.set([site])
+                AvailabilityRule.objects.create(
+                    nurse=nurse,
+                    site=site,
+                    weekday=day.weekday(),
+                    start_time=dt.time(9),
+                    end_time=(
+                        dt.datetime.combine(day, dt.time(9))
+                        + dt.timedelta(minutes=30 * SLOTS_PER_NURSE)
+                    ).time(),
+                    valid_from=day,
+                    valid_to=day,
+                )
+        # A previous run's other sites stay out of this one.
+        Site.objects.filter(municipality=muni).exclude(pk__in=site_ids).update(is_active=False)
         sessions = []
         for i in range(CLIENTS):
             user, _ = User.objects.get_or_create(email=f"rush-{i}@bench.invalid")
@@ -112,7 +134,7 @@ def seed() -> tuple[int, dt.date, list[tuple[str, str]]]:
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             sessions.append((store.session_key, secrets.token_hex(16)))
-    return site.pk, day, sessions
+    return site_ids, day, sessions
 
 
 class Client:
@@ -148,7 +170,7 @@ class Client:
 
 def one_resident(
     base: str,
-    site: int,
+    sites: list[int],
     day: dt.date,
     session: tuple[str, str],
     start_gate: threading.Barrier,
@@ -158,6 +180,7 @@ def one_resident(
     client = Client(base, *session)
     outcome = "error"
     try:
+        site = random.choice(sites)
         start_gate.wait(timeout=60)
         _, avail, _ = client.call("GET", f"/api/v1/availability/?site={site}&from={day}&to={day}")
         choices = [s["start"] for s in avail.get("slots", [])]
@@ -180,10 +203,12 @@ def one_resident(
                     outcome = "booked"
                     break
             if status == 409:
-                alternatives = [
-                    a["start"] for a in body.get("alternatives", []) if a["site"] == site
+                offered = [
+                    (a["site"], a["start"])
+                    for a in body.get("alternatives", [])
+                    if a["site"] in sites
                 ]
-                start = random.choice(alternatives) if alternatives else None
+                site, start = random.choice(offered) if offered else (site, None)
                 continue
             if status == 429:
                 outcome = "429"
@@ -199,35 +224,36 @@ def one_resident(
         results.append((outcome, client.timings, client.statuses))
 
 
-def sql_checks(site: int, day: dt.date) -> dict[str, int]:
+def sql_checks(sites: list[int], day: dt.date) -> dict[str, int]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM scheduling_booking WHERE site_id = %s AND status = 'confirmed'",
-            [site],
+            "SELECT count(*) FROM scheduling_booking"
+            " WHERE site_id = ANY(%s) AND status = 'confirmed'",
+            [sites],
         )
         booked = cursor.fetchone()[0]
         cursor.execute(
             """
             SELECT count(*) FROM scheduling_booking a JOIN scheduling_booking b
               ON a.nurse_id = b.nurse_id AND a.id < b.id
-             WHERE a.site_id = %s AND a.status IN ('held', 'confirmed')
+             WHERE a.site_id = ANY(%s) AND a.status IN ('held', 'confirmed')
                AND b.status IN ('held', 'confirmed')
                AND tstzrange(a.start, a.blocked_until) && tstzrange(b.start, b.blocked_until)
         """,
-            [site],
+            [sites],
         )
         overlaps = cursor.fetchone()[0]
         cursor.execute(
             """
             SELECT count(*) FROM scheduling_booking a JOIN scheduling_booking b
               ON a.site_id = b.site_id AND a.room = b.room AND a.id < b.id
-             WHERE a.site_id = %s AND a.status IN ('held', 'confirmed')
+             WHERE a.site_id = ANY(%s) AND a.status IN ('held', 'confirmed')
                AND b.status IN ('held', 'confirmed')
                AND tstzrange(a.start, a.blocked_until) && tstzrange(b.start, b.blocked_until)
         """,
-            [site],
+            [sites],
         )
         room_overlaps = cursor.fetchone()[0]
     return {"confirmed": booked, "nurse_overlaps": overlaps, "room_overlaps": room_overlaps}
@@ -236,7 +262,7 @@ def sql_checks(site: int, day: dt.date) -> dict[str, int]:
 def main() -> int:
     api_server.ensure_database()
     api_server.django_setup()
-    site, day, sessions = seed()
+    sites, day, sessions = seed()
     api_server.flush_redis()
     results: list = []
     lock = threading.Lock()
@@ -247,7 +273,7 @@ def main() -> int:
         gate = threading.Barrier(CLIENTS + 1)
         threads = [
             threading.Thread(
-                target=one_resident, args=(base, site, day, s, gate, results, lock), daemon=True
+                target=one_resident, args=(base, sites, day, s, gate, results, lock), daemon=True
             )
             for s in sessions
         ]
@@ -265,11 +291,11 @@ def main() -> int:
     statuses: Counter[int] = Counter()
     for _, _, s in results:
         statuses.update(s)
-    checks = sql_checks(site, day)
-    places = NURSES * SLOTS_PER_NURSE
+    checks = sql_checks(sites, day)
+    places = SITES * NURSES * SLOTS_PER_NURSE
     print(
-        f"rush: {CLIENTS} clients, {places} places, gunicorn {WORKERS} workers × 4 threads, "
-        f"PostgreSQL"
+        f"rush: {CLIENTS} clients, {places} places at {SITES} site(s), gunicorn {WORKERS} "
+        f"workers × 4 threads, PostgreSQL, load average (1 min) {os.getloadavg()[0]:.1f}"
     )
     print(f"  finished clients {len(results)}/{CLIENTS} in {elapsed:.1f}s")
     print(f"  outcomes {dict(outcomes)}")
