@@ -222,16 +222,37 @@ def wake_dispatcher_on_commit() -> None:
     transaction.on_commit(wake_dispatcher, robust=True)
 
 
-@shared_task(name="notifications.deliver_webhooks", time_limit=110, soft_time_limit=100)
-def deliver_webhooks(limit: int = 200) -> int:
-    """Beat runs this every minute and booking changes nudge it: send what is due. A full page
-    queues the next run at once, as the message dispatcher does."""
-    from .webhooks import webhooks_send_due
+WEBHOOK_PAGE = 500
+WEBHOOK_BATCH = 20
 
-    outcomes = webhooks_send_due(limit=limit)
-    if len(outcomes) == limit and not deliver_webhooks.app.conf.task_always_eager:
+
+@shared_task(name="notifications.deliver_webhooks", time_limit=55, soft_time_limit=50)
+def deliver_webhooks(limit: int = WEBHOOK_PAGE) -> int:
+    """Beat runs this every minute and booking changes nudge it: claim what is due and hand it
+    to the workers in batches (as the message dispatcher does). A full page queues the next
+    run behind the batches it just queued."""
+    from .webhooks import webhooks_claim_due
+
+    claims = webhooks_claim_due(now=timezone.now(), limit=limit)
+    for start in range(0, len(claims), WEBHOOK_BATCH):
+        batch = [list(pair) for pair in claims[start : start + WEBHOOK_BATCH]]
+        try:
+            send_webhooks.apply_async((batch,), retry=False)
+        except Exception:  # broker gone: the rows' lease runs out and they are claimed again
+            log.warning("could not queue webhook batches; they wait for their lease to end")
+            return start
+    if len(claims) == limit:
         try:
             deliver_webhooks.apply_async(kwargs={"limit": limit}, retry=False)
-        except Exception:  # broker gone since: the rest waits for the next beat
+        except Exception:  # the rest waits for the next beat
             log.warning("could not queue the next webhook run; the rest waits for beat")
-    return len(outcomes)
+    return len(claims)
+
+
+@shared_task(name="notifications.send_webhooks", acks_late=True, time_limit=100, soft_time_limit=90)
+def send_webhooks(claims: list[list[int]]) -> list[str]:
+    """Send a batch of claimed deliveries on one connection pool. Safe to redeliver: a row is
+    sent only while it is SENDING under the claim it was given."""
+    from .webhooks import webhooks_send_claimed
+
+    return webhooks_send_claimed([(delivery_id, claim) for delivery_id, claim in claims])

@@ -22,21 +22,33 @@ import hashlib
 import hmac
 import json
 import logging
+import socket
 import time
 import uuid
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Any
 
 import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiToken
 from scheduling.calendars.errors import SyncError
-from scheduling.calendars.fetch import UnsafeAddress, _session, check_url
+from scheduling.calendars.fetch import (
+    UnsafeAddress,
+    _CheckedAdapter,
+    _CheckedHTTPConnection,
+    _CheckedHTTPPool,
+    _CheckedHTTPSConnection,
+    _CheckedHTTPSPool,
+    check_url,
+)
+from scheduling.calendars.fetch import _session as _checked_session
 from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent
 
@@ -74,6 +86,49 @@ def backoff(attempts: int) -> dt.timedelta:
     base = _setting("WEBHOOK_RETRY_BASE_SECONDS", 30)
     cap = _setting("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
     return dt.timedelta(seconds=min(cap, base * 2 ** max(attempts - 1, 0)))
+
+
+# --- connections: the calendar fetcher's checked ones, without Nagle's delay -------------------
+# A POST goes out as two writes (headers, body); with Nagle's algorithm the body waits for the
+# receiver's delayed ACK, 40 ms a delivery. urllib3 turns it off on its own sockets; the checked
+# sockets are made by hand, so here it is turned off again.
+
+
+def _no_delay(sock: socket.socket) -> socket.socket:
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+class _HTTPConnection(_CheckedHTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _no_delay(super()._new_conn())
+
+
+class _HTTPSConnection(_CheckedHTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _no_delay(super()._new_conn())
+
+
+class _HTTPPool(_CheckedHTTPPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(_CheckedHTTPSPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Adapter(_CheckedAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+def _session() -> requests.Session:
+    session = _checked_session()
+    session.mount("http://", _Adapter(max_retries=0))
+    session.mount("https://", _Adapter(max_retries=0))
+    return session
 
 
 # --- signing ----------------------------------------------------------------------------------
@@ -278,24 +333,13 @@ def webhook_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def webhook_deliver(
-    *,
-    delivery_id: int,
-    claim: int,
-    session: requests.Session | None = None,
-    now: dt.datetime | None = None,
-) -> str:
-    """Send one claimed row; returns delivered, retry, failed or gone (not ours any more)."""
-    delivery = (
-        WebhookDelivery.objects.select_related("subscription__token")
-        .filter(pk=delivery_id, claim=claim, status=D.SENDING)
-        .first()
+def _claimed(claims: list[tuple[int, int]]) -> list[WebhookDelivery]:
+    """The rows still SENDING under the claims given, in one query."""
+    wanted = dict(claims)
+    rows = WebhookDelivery.objects.select_related("subscription__token__created_by").filter(
+        pk__in=list(wanted), status=D.SENDING
     )
-    if delivery is None:
-        return "gone"
-    body = webhook_body(delivery)
-    status, error = _post(delivery, body, session)
-    return _record(delivery, status, error, now or timezone.now())
+    return sorted((d for d in rows if d.claim == wanted[d.pk]), key=lambda d: d.pk)
 
 
 def _post(
@@ -330,23 +374,30 @@ def _post(
             session.close()
 
 
-def _record(delivery: WebhookDelivery, status: int | None, error: str, now: dt.datetime) -> str:
-    mine = WebhookDelivery.objects.filter(pk=delivery.pk, claim=delivery.claim, status=D.SENDING)
-    attempts = delivery.attempts + 1
-    if status is not None and 200 <= status < 300:
-        mine.update(
+def _record_delivered(done: list[tuple[WebhookDelivery, int]], now: dt.datetime) -> None:
+    """One UPDATE per answer code for the batch's delivered rows (each still under its claim)."""
+    by_status: dict[int, list[WebhookDelivery]] = {}
+    for delivery, status in done:
+        by_status.setdefault(status, []).append(delivery)
+    for status, rows in by_status.items():
+        mine = reduce(or_, (Q(pk=d.pk, claim=d.claim) for d in rows))
+        WebhookDelivery.objects.filter(mine, status=D.SENDING).update(
             status=D.DELIVERED,
-            attempts=attempts,
+            attempts=F("attempts") + 1,
             response_status=status,
             last_error="",
             delivered_at=now,
             lease_until=None,
         )
-        if delivery.subscription.failing_since is not None:
-            WebhookSubscription.objects.filter(pk=delivery.subscription_id).update(
-                failing_since=None
-            )
-        return "delivered"
+    failing = {d.subscription_id for d, _ in done if d.subscription.failing_since is not None}
+    if failing:
+        WebhookSubscription.objects.filter(pk__in=failing).update(failing_since=None)
+
+
+def _record(delivery: WebhookDelivery, status: int | None, error: str, now: dt.datetime) -> str:
+    """A failed attempt: wait and retry, or after the retry horizon give up."""
+    mine = WebhookDelivery.objects.filter(pk=delivery.pk, claim=delivery.claim, status=D.SENDING)
+    attempts = delivery.attempts + 1
     error = error or f"HTTP {status}"
     if now + backoff(attempts) <= delivery.retry_until:
         mine.update(
@@ -398,15 +449,32 @@ def _mark_failing(subscription: WebhookSubscription, now: dt.datetime) -> None:
 
 
 def webhooks_send_due(*, now: dt.datetime | None = None, limit: int = 200) -> list[str]:
-    """Claim what is due and send it, on one connection pool."""
-    fixed = now  # tests pass a time; otherwise each outcome is recorded when it happens
+    """Claim what is due and send it here (without a broker: `dispatch_messages`, tests)."""
     claims = webhooks_claim_due(now=now or timezone.now(), limit=limit)
-    if not claims:
-        return []
+    return webhooks_send_claimed(claims, now=now)
+
+
+def webhooks_send_claimed(
+    claims: list[tuple[int, int]], *, now: dt.datetime | None = None
+) -> list[str]:
+    """Send claimed rows on one connection pool: one query reads them, one records those
+    delivered; a failure is recorded on its own. `now` (tests) fixes the time outcomes are
+    recorded at. A worker that dies mid-batch leaves its rows SENDING: their lease runs out and
+    they are sent again, with the same event id."""
+    rows = _claimed(claims)
+    outcomes = ["gone"] * (len(claims) - len(rows))
+    delivered: list[tuple[WebhookDelivery, int]] = []
     with _session() as session:
-        return [
-            webhook_deliver(delivery_id=d, claim=c, session=session, now=fixed) for d, c in claims
-        ]
+        for delivery in rows:
+            status, error = _post(delivery, webhook_body(delivery), session)
+            if status is not None and 200 <= status < 300:
+                delivered.append((delivery, status))
+                outcomes.append("delivered")
+            else:
+                outcomes.append(_record(delivery, status, error, now or timezone.now()))
+    if delivered:
+        _record_delivered(delivered, now or timezone.now())
+    return outcomes
 
 
 # --- staff ------------------------------------------------------------------------------------

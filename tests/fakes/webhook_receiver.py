@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    at: float = 0.0
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -38,12 +40,17 @@ class FakeReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Status line and body go out in two writes: without TCP_NODELAY the second waits
+            # for the client's delayed ACK (40 ms), as no real receiver behind nginx does.
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver.lock:
                     status = receiver.script.pop(0) if receiver.script else 200
-                    receiver.received.append(Received(dict(self.headers), body, status))
+                    receiver.received.append(
+                        Received(dict(self.headers), body, status, time.time())
+                    )
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
