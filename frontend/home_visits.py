@@ -1,0 +1,124 @@
+"""She asks for a home visit herself (issue 15): her address, a day and a morning or afternoon.
+The district nurse then confirms the exact time and she gets a message (scheduling
+.home_visit_services). Staff do the same on the phone from the pregnancy timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from scheduling.contact_models import Contact
+from scheduling.errors import BookingError
+from scheduling.home_visit_models import HomeVisit
+from scheduling.home_visit_services import home_visit_request, resident_address_save
+from scheduling.models import Resident
+from scheduling.selectors import pregnancy_current
+
+from .bookings import resident_login_required
+
+DAYS_AHEAD = 60
+
+
+class HomeVisitRequestForm(forms.Form):
+    postcode = forms.CharField(
+        label=gettext_lazy("Postcode"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    town = forms.CharField(
+        label=gettext_lazy("Town and chōme (町丁)"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level3"}),
+    )
+    building = forms.CharField(label=gettext_lazy("Building, room"), max_length=200, required=False)
+    date = forms.DateField(
+        label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    half = forms.ChoiceField(
+        label=gettext_lazy("Half day"),
+        choices=[("am", gettext_lazy("Morning")), ("pm", gettext_lazy("Afternoon"))],
+        widget=forms.RadioSelect,
+    )
+
+    def clean_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if not today < day <= today + dt.timedelta(days=DAYS_AHEAD):
+            raise forms.ValidationError(_("Choose a day from tomorrow on."))
+        return day
+
+
+def _her_contact(resident: Resident, code: str) -> Contact:
+    contact = Contact.objects.filter(
+        municipality_id=resident.municipality_id,
+        code=code,
+        kind=Contact.Kind.HOME_VISIT,
+        is_active=True,
+    ).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@resident_login_required
+def request_visit(request: HttpRequest, contact_code: str) -> HttpResponse:
+    resident = getattr(request.user, "resident", None)
+    pregnancy = pregnancy_current(resident) if resident is not None else None
+    if resident is None or pregnancy is None:
+        raise Http404
+    timezone.activate(resident.municipality.tz)
+    contact = _her_contact(resident, contact_code)
+    visit = (
+        HomeVisit.objects.filter(
+            pregnancy=pregnancy,
+            contact=contact,
+            status__in=[HomeVisit.Status.REQUESTED, HomeVisit.Status.CONFIRMED],
+        )
+        .order_by("-id")
+        .first()
+    )
+    address = getattr(resident, "address", None)
+    initial: dict[str, Any] = (
+        {"postcode": address.postcode, "town": address.town, "building": address.building}
+        if address is not None
+        else {}
+    )
+    form = HomeVisitRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and visit is None and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            resident_address_save(
+                resident=resident,
+                postcode=cd["postcode"],
+                town=cd["town"],
+                building=cd["building"],
+            )
+            home_visit_request(
+                pregnancy=pregnancy, contact=contact, date=cd["date"], half=cd["half"]
+            )
+        except BookingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Thank you. We will send you the time of the visit."))
+            return redirect(reverse("frontend:my_bookings") + f"#contact-{contact.code}")
+    return render(
+        request,
+        "frontend/home_visit.html",
+        {
+            "municipality": resident.municipality,
+            "contact": contact,
+            "contact_name": contact.name_in(request.LANGUAGE_CODE),
+            "visit": visit,
+            "form": form,
+        },
+        status=422 if request.method == "POST" and form.errors else 200,
+    )
