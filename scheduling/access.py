@@ -575,3 +575,22 @@ def follow_up_scope(user: User | AnonymousUser) -> tuple[frozenset[int], frozens
         return frozenset(), frozenset()
     municipality_ids = scope.municipality_ids | scope.admin_municipality_ids
     return frozenset(municipality_ids), scope.site_ids
+
+
+def access_follow_up_pregnancy(user: User | AnonymousUser, pregnancy_id: int) -> Pregnancy:
+    """A pregnancy she may follow up (record call-backs for): one notified in her municipality,
+    or one that missed an interview at a site she sees as staff (follow_up_scope); else 404."""
+    municipality_ids, site_ids = follow_up_scope(user)
+    pregnancy = (
+        Pregnancy.objects.filter(pk=pregnancy_id)
+        .filter(
+            Q(notification__municipality_id__in=municipality_ids)
+            | Q(bookings__status=Booking.Status.NO_SHOW, bookings__site_id__in=site_ids)
+        )
+        .select_related("resident")
+        .distinct()
+        .first()
+    )
+    if pregnancy is None:
+        raise Http404
+    return pregnancy

@@ -12,6 +12,7 @@ What the purge does, in one transaction per municipality:
   gestation figure reads it, and without her it points at nobody); their pregnancy
   notifications (issue 16): date of birth and address emptied (date, counter, district and the
   municipality's record key stay: coverage counts them, and a re-import must not bring her back);
+  their call-back attempts: the private notes emptied (when, how and the outcome stay);
 - her bookings: staff notes, cancellation reason, video link and hold owner emptied; the rows
   stay, so utilisation, attendance, channel and lead-time figures do not change;
 - their messages: recipient, rendering context and provider error emptied (the failed-message
@@ -29,6 +30,7 @@ from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from .followup_models import FollowUpAttempt
 from .models import (
     AccessLog,
     Booking,
@@ -129,6 +131,8 @@ def retention_purge(
         PregnancyNotification.objects.filter(pregnancy__in=pregnancies).update(
             date_of_birth=None, address=""
         )
+        # Call-back attempts: the private notes; when, how and the outcome stay.
+        FollowUpAttempt.objects.filter(task__pregnancy__in=pregnancies).update(note="")
         user_ids = list(
             Resident.objects.filter(id__in=resident_ids).values_list("user_id", flat=True)
         )

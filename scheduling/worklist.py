@@ -13,21 +13,24 @@ Flagged questionnaires and undeliverable invitations join this list when they ex
 questionnaires and invitations are not built yet).
 
 Reads only, in a fixed number of queries whatever the size: two per section (the rows, up to
-`limit`, and the count). Who may see which entries is decided in scheduling.access
-(`follow_up_scope`): the notified section is per municipality (she has no site until she books),
-the missed section per site.
+`limit`, and the count), and one for the attempts on the open call-back tasks of those shown.
+A pregnancy whose call-back task closed as declined or moved away is off the list.
+
+Who may see which entries is decided in scheduling.access (`follow_up_scope`): the notified
+section is per municipality (she has no site until she books), the missed section per site.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from .contact_models import Contact, PregnancyContact
+from .followup_models import FollowUpAttempt, FollowUpTask
 from .models import Booking, Pregnancy, Resident
 
 NOT_BOOKED_DAYS = 14
@@ -50,6 +53,11 @@ class FollowUp:
     district: str
     site_name: str = ""
     booking_reference: str = ""
+    attempts: tuple[FollowUpAttempt, ...] = ()
+
+    @property
+    def last_attempt(self) -> FollowUpAttempt | None:
+        return self.attempts[-1] if self.attempts else None
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,32 @@ class Worklist:
 
 def not_booked_days() -> int:
     return int(getattr(settings, "FOLLOW_UP_NOT_BOOKED_DAYS", NOT_BOOKED_DAYS))
+
+
+def _ended_follow_up(pregnancy_ref: str) -> QuerySet[FollowUpTask]:
+    """A call-back task closed because she declined or moved away: nothing more to follow up."""
+    return FollowUpTask.objects.filter(
+        pregnancy=OuterRef(pregnancy_ref),
+        close_reason__in=[
+            FollowUpTask.CloseReason.DECLINED,
+            FollowUpTask.CloseReason.MOVED_AWAY,
+        ],
+    )
+
+
+def _attempts_by_pregnancy(pregnancy_ids: set[int]) -> dict[int, list[FollowUpAttempt]]:
+    """Each pregnancy's attempts on its open call-back task, in order (one query)."""
+    found: dict[int, list[FollowUpAttempt]] = {}
+    attempts = (
+        FollowUpAttempt.objects.filter(
+            task__pregnancy_id__in=pregnancy_ids, task__closed_at__isnull=True
+        )
+        .select_related("task")
+        .order_by("at", "pk")
+    )
+    for attempt in attempts:
+        found.setdefault(attempt.task.pregnancy_id, []).append(attempt)
+    return found
 
 
 def _not_booked(
@@ -80,7 +114,7 @@ def _not_booked(
         notification__municipality_id__in=municipality_ids,
         notification__notified_on__lte=today - dt.timedelta(days=days),
         is_active=True,
-    ).filter(~Exists(booked), ~Exists(closed))
+    ).filter(~Exists(booked), ~Exists(closed), ~Exists(_ended_follow_up("pk")))
     if district:
         query = query.filter(notification__district=district)
     return query
@@ -97,7 +131,7 @@ def _missed(
         site_id__in=site_ids,
         site__municipality_id__in=municipality_ids,
         pregnancy__is_active=True,
-    ).filter(~Exists(later))
+    ).filter(~Exists(later), ~Exists(_ended_follow_up("pregnancy_id")))
     if district:
         query = query.filter(pregnancy__notification__district=district)
     return query
@@ -114,7 +148,7 @@ def follow_up_list(
     limit: int = LIMIT,
 ) -> Worklist:
     """The follow-up list of these municipalities (notified, not booked) and sites (missed),
-    optionally of one district, oldest first; four queries."""
+    optionally of one district, oldest first; five queries."""
     days = not_booked_days() if days is None else days
     not_booked = _not_booked(municipality_ids, today, days, district)
     missed = _missed(site_ids, municipality_ids, district)
@@ -151,6 +185,13 @@ def follow_up_list(
                 booking_reference=booking.reference,
             )
         )
+    attempts = _attempts_by_pregnancy({e.pregnancy_id for e in [*not_booked_rows, *missed_rows]})
+    not_booked_rows = [
+        replace(e, attempts=tuple(attempts.get(e.pregnancy_id, ()))) for e in not_booked_rows
+    ]
+    missed_rows = [
+        replace(e, attempts=tuple(attempts.get(e.pregnancy_id, ()))) for e in missed_rows
+    ]
     return Worklist(
         not_booked=not_booked_rows,
         not_booked_count=not_booked.count(),

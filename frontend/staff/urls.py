@@ -23,6 +23,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("day/", views.day, name="day"),
     path("follow-up/", views_worklist.follow_up, name="follow_up"),
+    path(
+        "follow-up/<int:pregnancy_id>/",
+        views_worklist.follow_up_pregnancy,
+        name="follow_up_pregnancy",
+    ),
     path("bookings/<str:reference>/", views.booking_detail, name="booking"),
     path("bookings/<str:reference>/attendance/", views.booking_attendance, name="attendance"),
     path("bookings/<str:reference>/details/", views.booking_details, name="details"),

@@ -7,10 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from scheduling.access import follow_up_scope, signed_in
+from scheduling.access import access_follow_up_pregnancy, follow_up_scope, signed_in
+from scheduling.errors import BookingError
+from scheduling.followup_models import FollowUpAttempt, FollowUpTask
+from scheduling.followup_services import follow_up_attempt_record
 from scheduling.staff_services import access_log_record
 from scheduling.worklist import follow_up_districts, follow_up_list, not_booked_days
 
@@ -70,4 +76,48 @@ def follow_up(request: HttpRequest) -> HttpResponse:
         access_log_record(user=signed_in(request.user), residents=shown.values(), action="list")
     return render_staff(
         request, "frontend/staff/follow_up.html", {"form": form, "worklist": worklist}
+    )
+
+
+class AttemptForm(forms.Form):
+    how = forms.ChoiceField(label=_("How"), choices=FollowUpAttempt.How.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUpAttempt.Outcome.choices)
+    note = forms.CharField(
+        label=_("Private staff note"), required=False, max_length=1000, widget=forms.Textarea
+    )
+
+
+@staff_required
+def follow_up_pregnancy(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
+    """Her call-back task: the attempts so far and a form for the next one."""
+    pregnancy = access_follow_up_pregnancy(request.user, pregnancy_id)
+    access_log_record(user=signed_in(request.user), residents=[pregnancy.resident], action="view")
+    form = AttemptForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                follow_up_attempt_record(
+                    pregnancy=pregnancy,
+                    how=form.cleaned_data["how"],
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                    by=signed_in(request.user),
+                )
+            except BookingError as exc:
+                form.add_error("outcome", str(exc.message))
+            else:
+                messages.success(request, _("Attempt recorded."))
+                return redirect(reverse("staff:follow_up"))
+        status = 400
+    tasks = list(
+        FollowUpTask.objects.filter(pregnancy=pregnancy)
+        .prefetch_related("attempts__by")
+        .order_by("-opened_at", "-pk")
+    )
+    return render_staff(
+        request,
+        "frontend/staff/follow_up_pregnancy.html",
+        {"pregnancy": pregnancy, "form": form, "tasks": tasks},
+        status=status,
     )

@@ -62,3 +62,19 @@ class RetentionCoversNotificationsTest(BaseTestCase):
             )
         self.assertEqual((result.created, result.already), (0, 1))
         self.assertEqual(Pregnancy.objects.count(), pregnancies)
+
+    def test_call_back_notes_are_emptied_and_the_attempts_stay(self) -> None:
+        from scheduling.followup_models import FollowUpAttempt
+        from scheduling.followup_services import follow_up_attempt_record
+
+        follow_up_attempt_record(
+            pregnancy=self.notification.pregnancy,
+            how="phone",
+            outcome="will_book",
+            note="夫が電話に出た。本人は入院中",
+            by=self.w.nurse_sato.user,
+        )
+        with time_machine.travel(LATER, tick=False):
+            retention_purge(municipality=self.w.katsushika)
+        attempt = FollowUpAttempt.objects.get()
+        self.assertEqual((attempt.note, attempt.outcome), ("", "will_book"))

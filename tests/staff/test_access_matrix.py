@@ -288,6 +288,16 @@ class AccessMatrixTest(StaffTestCase):
 
     def test_the_follow_up_list_is_for_every_staff_member(self) -> None:
         self.check("get", reverse("staff:follow_up"), self.matrix(OK, OK, OK, OK, OK))
+        # A notified pregnancy of Katsushika: its staff, not Sakuragawa's (issue 16 call-backs).
+        from scheduling.models import Pregnancy
+        from scheduling.notification_import import notifications_import_file
+        from tests.notifications_in.helpers import export, row
+
+        data = export([row("A", 届出日="2026-11-01", 電話番号="080-1000-0001")])
+        notifications_import_file(municipality=self.w.katsushika, data=data.encode())
+        pregnancy = Pregnancy.objects.get(notification__record_key="A")
+        url = reverse("staff:follow_up_pregnancy", args=[pregnancy.pk])
+        self.check("get", url, self.matrix(OK, OK, OK, OK, NOT_FOUND))
 
     def test_pregnancy_notifications_in_are_for_administrators_of_their_own(self) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
