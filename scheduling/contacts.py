@@ -8,7 +8,8 @@ A contact's window comes from the pregnancy's dates:
 - days after birth a–b: the birth date plus a, up to the birth date plus b.
 
 The status of each contact for her pregnancy (`contact_status`) is the stored record when there
-is one (done, declined, not needed, missed), then booked (an active booking for it), then derived
+is one (done, declined, not needed, missed), then done when she came to a booking for it (attended,
+before staff record anything), then booked (an active booking for it), then derived
 from the window: due, not yet (including "cannot tell yet": no due date, no birth), or past.
 A journey closed by a miscarriage or stillbirth shows every open contact as closed.
 """
@@ -19,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import phonenumbers
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .contact_models import Contact, PregnancyContact
@@ -105,10 +106,14 @@ def contact_status(
     record: PregnancyContact | None,
     booking: Booking | None,
     today: dt.date,
+    attended: bool = False,
 ) -> tuple[str, Window]:
+    """`attended`: she came to a booking for this contact (done, even before staff record it)."""
     window = contact_window(contact, pregnancy)
     if record is not None and record.status in FINAL:
         return record.status, window
+    if attended:
+        return DONE, window
     if journey_closed(pregnancy):
         return CLOSED, window
     if booking is not None:
@@ -140,19 +145,32 @@ def pregnancy_contacts(
     contacts = list(contacts_for(municipality_id))
     records = {r.contact_id: r for r in PregnancyContact.objects.filter(pregnancy=pregnancy)}
     bookings: dict[int | None, Booking] = {}
+    attended: set[int | None] = set()
     for b in (
-        Booking.objects.active(now)
-        .filter(pregnancy=pregnancy)
+        Booking.objects.filter(pregnancy=pregnancy)
+        .filter(
+            Q(status=Booking.Status.CONFIRMED)
+            | Q(status=Booking.Status.HELD, expires_at__gt=now)
+            | Q(status=Booking.Status.ATTENDED)
+        )
         .select_related("site", "interview_type")
         .order_by("start")
     ):
-        bookings.setdefault(b.contact_id, b)
+        if b.status == Booking.Status.ATTENDED:
+            attended.add(b.contact_id)
+        else:
+            bookings.setdefault(b.contact_id, b)
     lines = []
     for contact in contacts:
         booking = bookings.get(contact.pk)
         record = records.get(contact.pk)
         status, window = contact_status(
-            contact=contact, pregnancy=pregnancy, record=record, booking=booking, today=today
+            contact=contact,
+            pregnancy=pregnancy,
+            record=record,
+            booking=booking,
+            today=today,
+            attended=contact.pk in attended,
         )
         lines.append(ContactLine(contact, status, window, booking, record))
     return lines

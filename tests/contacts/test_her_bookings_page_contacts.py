@@ -126,3 +126,25 @@ class HerBookingsPageContactsTest(FlowTestCase):
         )
         with self.assertNumQueries(len(one.captured_queries)):
             self.page()
+
+
+class AttendedContactIsDoneTest(FlowTestCase):
+    def test_once_she_came_to_her_first_interview_it_is_done_and_not_offered_again(self) -> None:
+        katsushika_contacts(self.w)
+        pregnancy = self.w.hanako_pregnancy
+        pregnancy.notified_on = dt.date(2026, 11, 1)
+        pregnancy.save()
+        booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 1, 13),
+            pregnancy=pregnancy,
+            staff=True,
+        )
+        Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.ATTENDED)
+        self.client.force_login(self.w.hanako.user)
+        html = self.client.get("/bookings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        card = re.search(r'id="contact-yurikago">(.*?)</li>', html, re.S)
+        assert card
+        self.assertIn("Done", card.group(1))
+        self.assertNotIn("Book your", card.group(1))
