@@ -248,6 +248,12 @@ class AccessMatrixTest(StaffTestCase):
                 self.assertEqual(response.status_code, 302)
                 self.assertTrue(response["Location"].startswith(reverse("admin:login")))
 
+    def test_home_visits_are_for_staff_and_the_payments_csv_for_administrators(self) -> None:
+        # Everyone on staff has a visits page (empty without visit blocks of her own).
+        self.check("get", reverse("staff:visits"), self.matrix(OK, OK, OK, OK, OK))
+        expected = self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+        self.check("get", reverse("staff:payments_csv"), expected)
+
     def test_the_dashboard_is_for_managers_and_administrators(self) -> None:
         expected = self.matrix(NOT_FOUND, NOT_FOUND, OK, OK, OK)
         self.check("get", reverse("staff:dashboard"), expected)
