@@ -279,6 +279,13 @@ def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
     prev_month = cal.add_months(shown, -1) if shown > first.replace(day=1) else None
     next_month = cal.add_months(shown, 1) if shown < last.replace(day=1) else None
     base = municipality_url(municipality.code, "month")
+    contact = flow_contact(itype)
+    remote = contact if contact is not None and contact.is_remote else None
+    # A call or a video has no place to change: she chooses how instead (issue 15).
+    mode_links = [
+        (value, label, base + _query(code, value, itype, month=f"{shown:%Y-%m}"))
+        for value, label in _mode_choices(itype)
+    ]
     return render(
         request,
         "frontend/month.html",
@@ -298,6 +305,8 @@ def month(request: HttpRequest, muni: str | None = None) -> HttpResponse:
             if next_month
             else "",
             where_url=municipality_url(municipality.code, "where"),
+            remote_name=remote.name_in(get_language() or "ja") if remote else "",
+            mode_links=mode_links if remote else [],
         ),
     )
 

@@ -148,3 +148,20 @@ class AttendedContactIsDoneTest(FlowTestCase):
         assert card
         self.assertIn("Done", card.group(1))
         self.assertNotIn("Book your", card.group(1))
+
+
+class RemoteMonthChoosesHowNotWhereTest(FlowTestCase):
+    def test_the_month_of_a_remote_contact_offers_video_or_phone_and_no_change_of_place(
+        self,
+    ) -> None:
+        remote_interview_contact(self.w)
+        remote_hours(self.w)
+        html = self.client.get(
+            "/book/calendar/?site=any&mode=video&contact=interview-8m", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        self.assertIn("8th-month interview", html)
+        self.assertNotIn("Change place", html)
+        phone = re.search(r'<a class="chip" href="([^"]*mode=phone[^"]*)"', html)
+        assert phone, "a chip for a phone interview"
+        self.assertIn("contact=interview-8m", phone.group(1))
+        self.assertEqual(self.client.get(phone.group(1).replace("&amp;", "&")).status_code, 200)
