@@ -17,6 +17,8 @@ What the purge does, in one transaction per municipality:
   stay, so utilisation, attendance, channel and lead-time figures do not change;
 - their messages: recipient, rendering context and provider error emptied (the failed-message
   count stays);
+- her address for home visits (issue 15): deleted; what staff recorded at each contact: the
+  outcome, reason and private notes emptied (status and date stay);
 - access-log rows about her or her bookings: deleted.
 """
 
@@ -30,7 +32,9 @@ from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from .contact_models import PregnancyContact
 from .followup_models import FollowUpAttempt
+from .home_visit_models import ResidentAddress
 from .models import (
     AccessLog,
     Booking,
@@ -126,6 +130,12 @@ def retention_purge(
         messages.update(recipient="", context={}, last_error="")
         bookings.update(staff_notes="", cancel_reason="", video_url="", hold_owner="")
         pregnancies.update(handbook_number="", notes="", is_active=False)
+        # Issue 15: her address for home visits goes; what staff recorded at each contact keeps
+        # its status and date (coverage counts them), not the outcome, reason or private notes.
+        ResidentAddress.objects.filter(resident_id__in=resident_ids).delete()
+        PregnancyContact.objects.filter(pregnancy__in=pregnancies).update(
+            outcome="", reason="", staff_notes=""
+        )
         # Issue 16: her notification's date of birth and address; what the coverage figures
         # count (date, counter, district) and the record key (so a re-import skips her) stay.
         PregnancyNotification.objects.filter(pregnancy__in=pregnancies).update(
