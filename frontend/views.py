@@ -366,6 +366,7 @@ def _render_day(
             municipality,
             itype=itype,
             mode=mode,
+            mode_label=dict(Mode.choices).get(mode, mode),
             site_code=code,
             day=chosen_day,
             site=chosen[0] if code != ANY_SITE else None,

@@ -165,3 +165,15 @@ class RemoteMonthChoosesHowNotWhereTest(FlowTestCase):
         assert phone, "a chip for a phone interview"
         self.assertIn("contact=interview-8m", phone.group(1))
         self.assertEqual(self.client.get(phone.group(1).replace("&amp;", "&")).status_code, 200)
+
+
+class RemoteDayShowsHowNotWhereTest(FlowTestCase):
+    def test_a_remote_contacts_times_are_headed_by_the_way_not_by_a_place(self) -> None:
+        remote_interview_contact(self.w)
+        remote_hours(self.w)
+        html = self.client.get(
+            "/book/day/2026-12-05/?site=any&mode=video&contact=interview-8m",
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+        self.assertIn('<h3 class="site-title">Kind of interview: Video</h3>', html)
+        self.assertNotIn("青戸保健センター</h3>", html)
