@@ -143,3 +143,17 @@ class StaffTimelinePageTests(StaffTestCase):
         response = self.client.get(reverse("staff:day") + "?date=2026-12-02")
         kind = self.contacts.first.get_kind_display()
         self.assertContains(response, f'<td class="contact">ゆりかご面接<br><small>{kind}</small>')
+
+    def test_the_timeline_loads_in_four_queries_whatever_its_bookings(self) -> None:
+        from scheduling.timeline import pregnancy_timeline
+
+        pregnancy = (
+            type(self.pregnancy)
+            .objects.select_related("resident__municipality")
+            .get(pk=self.pregnancy.pk)
+        )
+        with self.assertNumQueries(4):  # contacts, records, bookings, home visits
+            timeline = pregnancy_timeline(pregnancy)
+            for entry in timeline.entries:
+                _ = [entry.done_by, *entry.bookings, *entry.home_visits]
+                _ = [(b.site.name, b.nurse.name) for b in entry.bookings]
