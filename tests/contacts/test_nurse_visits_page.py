@@ -75,6 +75,16 @@ class NurseVisitsPageTests(StaffTestCase):
             Message.objects.filter(purpose="visit_time", recipient=self.w.hanako.phone).count(), 1
         )
 
+    def test_her_day_loads_in_two_queries_whatever_its_visits(self) -> None:
+        from scheduling.home_visit_selectors import visit_day
+
+        with self.assertNumQueries(2):  # blocks (with district and nurse), visits (with her)
+            blocks = visit_day(VisitBlock.objects.all(), THURSDAY)
+            stops = [
+                (s.visit.pregnancy.resident.name, s.address, s.map_url) for s in blocks[0].stops
+            ]
+        self.assertEqual(len(stops), 2)
+
     def test_a_time_too_close_to_the_other_visit_is_refused(self) -> None:
         self.sign_in(self.w.nurse_sato.user)
         url = reverse("staff:visit_confirm", args=[self.first.pk])
