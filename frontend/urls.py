@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.http import HttpResponse
 from django.urls import URLPattern, path, register_converter
 
-from . import bookings, home_visits, sign_in, verify, views
+from . import bookings, home_visits, reminders, sign_in, verify, views
 
 app_name = "frontend"
 
@@ -53,6 +53,8 @@ urlpatterns = [
     *_flow(),
     path("login/", sign_in.LoginView.as_view(), name="login"),
     path("bookings/", bookings.my_bookings, name="my_bookings"),
+    path("bookings/reminders/", reminders.reminder_settings, name="reminder_settings"),
+    path("reminders/stop/<str:token>/", reminders.reminders_stop_link, name="reminders_stop"),
     path("visits/<slug:contact_code>/", home_visits.request_visit, name="home_visit"),
     path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
     path(

@@ -39,7 +39,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from .models import Message, MessageText, SmsOptOut
+from .models import Message, MessageText, ReminderStop, SmsOptOut
 from .texts import render_message
 from .transports import Outgoing, Sent, TransportError, transport_for
 from .transports.base import Attachment
@@ -66,17 +66,31 @@ def _lease(now: dt.datetime, extra: float = 0) -> dt.datetime:
 
 
 def messages_skip_stale(*, now: dt.datetime) -> int:
-    """Reminders whose moment passed long ago are skipped, not sent late, and say why."""
+    """Reminders whose moment passed long ago are skipped, not sent late, and say why; so are
+    due reminders by a channel she stopped (ReminderStop), in the same UPDATE."""
     stale_before = now - dt.timedelta(hours=settings.REMINDER_STALE_HOURS)
-    reminders = Message.objects.filter(status=S.PENDING, purpose=Message.Purpose.REMINDER).filter(
-        Q(send_at__lt=stale_before) | Q(booking__start__lte=now)
+    # Her stop, found from the row's own columns (an UPDATE may not join in its SET).
+    stopped = Q(send_at__lte=now) & Exists(
+        ReminderStop.objects.filter(
+            channel=OuterRef("channel"), resident__pregnancies__bookings=OuterRef("booking_id")
+        )
     )
-    skipped = reminders.update(
-        status=S.SKIPPED,
-        error_code="stale",
-        updated_at=now,
-        last_error=f"not sent: due more than {settings.REMINDER_STALE_HOURS} h ago "
-        "or after the interview began",
+    stale = (
+        f"not sent: due more than {settings.REMINDER_STALE_HOURS} h ago "
+        "or after the interview began"
+    )
+    skipped = (
+        Message.objects.filter(status=S.PENDING, purpose=Message.Purpose.REMINDER)
+        .filter(Q(send_at__lt=stale_before) | Q(booking__start__lte=now) | stopped)
+        .update(
+            status=S.SKIPPED,
+            error_code=Case(When(stopped, then=Value("stopped")), default=Value("stale")),
+            updated_at=now,
+            last_error=Case(
+                When(stopped, then=Value("not sent: she stopped reminders by this channel")),
+                default=Value(stale),
+            ),
+        )
     )
     skipped += Message.objects.filter(
         status=S.PENDING,
@@ -211,6 +225,8 @@ def _with_send_context(queryset: QuerySet[Message]) -> QuerySet[Message]:
         "booking__site", "booking__municipality", "municipality"
     ).annotate(
         opted_out=Exists(SmsOptOut.objects.filter(phone=OuterRef("recipient"))),
+        # For the stop link in a reminder email (texts.render_message), without another query.
+        stop_resident_id=F("booking__pregnancy__resident_id"),
         override_body=Subquery(_own_text.values("body")[:1]),
         override_subject=Subquery(_own_text.values("subject")[:1]),
     )

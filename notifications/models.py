@@ -194,3 +194,33 @@ class MessageText(models.Model):
 
 
 from .webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401
+
+
+class ReminderStop(models.Model):
+    """She asked for no more reminders by this channel (a one-tap link in an email, or the
+    setting on her bookings page): the SMS way without an inbound SMS. Confirmations, changes
+    and sign-in codes still go; reminders already queued are skipped by the dispatcher."""
+
+    class Source(models.TextChoices):
+        LINK = "link", _("Link in a message")
+        PAGE = "page", _("Her bookings page")
+
+    resident = models.ForeignKey(
+        "scheduling.Resident",
+        on_delete=models.CASCADE,
+        related_name="reminder_stops",
+        verbose_name=_("resident"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Message.Channel.choices)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    created_at = models.DateTimeField(_("stopped"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder stop")
+        verbose_name_plural = _("reminder stops")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "channel"], name="reminder_stop_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.channel}"

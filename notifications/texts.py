@@ -226,7 +226,12 @@ def render_sms(
 
 
 def render_email(
-    purpose: str, language: str, context: dict[str, object], *, override: MessageText | None = None
+    purpose: str,
+    language: str,
+    context: dict[str, object],
+    *,
+    override: MessageText | None = None,
+    footer: str = "",
 ) -> Rendered:
     if override is not None:
         body = render_text(override.body, context)
@@ -234,6 +239,8 @@ def render_email(
     else:
         body = _render("email", language, purpose, context)
         subject = " ".join(_render("email", language, f"{purpose}.subject", context).split())
+    if footer:
+        body = f"{body}\n\n{footer}"
     html = render_to_string(
         "notifications/email/message.html",
         {
@@ -288,4 +295,26 @@ def render_message(message: Message) -> Rendered:
     context.update(message.context)
     if kind == "sms":
         return render_sms(name, language, context, override=override)
-    return render_email(name, language, context, override=override)
+    return render_email(
+        name, language, context, override=override, footer=_stop_footer(message, language)
+    )
+
+
+def _stop_footer(message: Message, language: str) -> str:
+    """A reminder email ends with her one-tap link to stop reminders by email (no inbound SMS
+    in Japan, so stopping must work without one). SMS texts carry no link."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from .reminder_stops import stop_url
+
+    if message.purpose != "reminder" or message.booking is None:
+        return ""
+    resident_id = getattr(message, "stop_resident_id", None)
+    if resident_id is None and message.booking.pregnancy_id is not None:
+        resident_id = message.booking.pregnancy.resident_id  # type: ignore[union-attr]
+    if resident_id is None:
+        return ""
+    url = stop_url(resident_id=resident_id, channel="email")
+    with translation.override(language):
+        return gettext("To stop reminders by email, open %(url)s") % {"url": url}
