@@ -292,6 +292,11 @@ class AccessMatrixTest(StaffTestCase):
         url = reverse("staff:access_log") + f"?staff={self.w.nurse_sato.user.pk}"
         self.check("get", url, expected)
 
+    def test_notification_coverage_is_for_managers_and_administrators(self) -> None:
+        url = reverse("staff:coverage")
+        self.check("get", url, self.matrix(NOT_FOUND, NOT_FOUND, OK, OK, OK))
+        self.check("get", url + "?format=csv", self.matrix(NOT_FOUND, NOT_FOUND, OK, OK, OK))
+
     def test_the_follow_up_list_is_for_every_staff_member(self) -> None:
         self.check("get", reverse("staff:follow_up"), self.matrix(OK, OK, OK, OK, OK))
         # A notified pregnancy of Katsushika: its staff, not Sakuragawa's (issue 16 call-backs).
