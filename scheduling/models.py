@@ -878,3 +878,11 @@ from .home_visit_models import (  # noqa: E402, F401
     VisitBlock,
 )
 from .followup_models import FollowUpAttempt, FollowUpTask  # noqa: E402, F401
+# Issue 16's questionnaires (アンケート): their own module too.
+from .questionnaire_models import (  # noqa: E402, F401
+    Answer,
+    Choice,
+    Question,
+    Questionnaire,
+    QuestionnaireResponse,
+)
