@@ -26,7 +26,8 @@ from .contact_models import Contact
 from .errors import BookingError
 from .home_visit_capacity import Block, can_fix, can_take_one_more
 from .home_visit_models import District, DistrictTown, HomeVisit, ResidentAddress, VisitBlock
-from .models import Municipality, Nurse, Pregnancy, Resident
+from .models import Municipality, Nurse, Pregnancy, Resident, User
+from .schedule_services import time_off_create
 
 NOON = dt.time(12, 0)
 ACTIVE = (HomeVisit.Status.REQUESTED, HomeVisit.Status.CONFIRMED)
@@ -268,10 +269,13 @@ def visit_block_create(
     capacity: int,
     visit_minutes: int,
     travel_minutes: int,
+    actor: User | None = None,
     now: dt.datetime | None = None,
 ) -> VisitBlock:
     """A block of home visits in a nurse's schedule: one of her districts, from today on, not
-    overlapping another of her blocks that day."""
+    overlapping another of her blocks that day. The block is also her time off for interviews
+    (schedule_services.time_off_create, reason "訪問 (district)"), so the booking engine offers
+    no interview with her then; a block over an interview she already has is refused."""
     now = now or timezone.now()
     if (
         district.municipality_id != nurse.municipality_id
@@ -291,6 +295,15 @@ def visit_block_create(
             raise BookingError(
                 "slot_unavailable", _("She already has visits at that time."), field="start_time"
             )
+        tz = nurse.municipality.tz
+        time_off_create(
+            nurse=nurse,
+            start=dt.datetime.combine(date, start_time, tzinfo=tz),
+            end=dt.datetime.combine(date, end_time, tzinfo=tz),
+            reason=f"訪問 ({district.name})",
+            actor=actor,
+            now=now,
+        )
         return VisitBlock.objects.create(
             nurse=nurse,
             district=district,

@@ -149,6 +149,7 @@ def visit_block_add(request: HttpRequest) -> HttpResponse:
             capacity=cd["capacity"],
             visit_minutes=cd["visit_minutes"],
             travel_minutes=cd["travel_minutes"],
+            actor=signed_in(request.user),
         )
     except BookingError as exc:
         messages.error(request, str(exc.message))

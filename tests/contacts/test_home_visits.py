@@ -142,3 +142,67 @@ class DistrictImportCommandTests(BaseTestCase):
                 call_command("district_import", "katsushika", str(bad))
             self.assertIn("Line 5", str(refused.exception))
         self.assertEqual(District.objects.filter(municipality=self.w.katsushika).count(), 2)
+
+
+class VisitBlocksAreAwayFromInterviewsTests(BaseTestCase):
+    """A visit block is time off for interviews: the engine offers none with her then, and a
+    block over an interview she already has is refused."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        district_import(municipality=self.w.katsushika, text=CSV)
+        self.district = District.objects.get(code="aoto-1")
+
+    def _block(self, day: dt.date) -> VisitBlock:
+        from scheduling.home_visit_services import visit_block_create
+
+        return visit_block_create(
+            nurse=self.w.nurse_sato,
+            district=self.district,
+            date=day,
+            start_time=dt.time(13),
+            end_time=dt.time(16),
+            capacity=3,
+            visit_minutes=45,
+            travel_minutes=15,
+        )
+
+    def _sato_free_at(self, day: dt.date) -> list[dt.datetime]:
+        from scheduling.availability import open_slots
+
+        slots = open_slots(
+            municipality=self.w.katsushika,
+            interview_type=self.w.itype,
+            date_from=day,
+            date_to=day,
+            site_ids=[self.w.aoto.pk],
+            mode="in_person",
+            ignore_notice=True,
+        )
+        return [s.start for s in slots if self.w.nurse_sato.pk in s.nurse_ids]
+
+    def test_no_interview_is_offered_with_her_during_her_visits(self) -> None:
+        friday = dt.date(2026, 12, 4)
+        self.assertIn(tokyo(2026, 12, 4, 13), self._sato_free_at(friday))
+        self._block(friday)
+        free = self._sato_free_at(friday)
+        self.assertIn(tokyo(2026, 12, 4, 9), free)
+        self.assertFalse([t for t in free if tokyo(2026, 12, 4, 13) <= t < tokyo(2026, 12, 4, 16)])
+
+    def test_a_block_over_an_interview_she_has_is_refused(self) -> None:
+        from scheduling.models import Booking
+        from scheduling.services import booking_create
+
+        booking = booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 4, 14),
+            pregnancy=self.w.hanako_pregnancy,
+            staff=True,
+            channel=Booking.Channel.STAFF,
+        )
+        if booking.nurse_id != self.w.nurse_sato.pk:
+            Booking.objects.filter(pk=booking.pk).update(nurse=self.w.nurse_sato)
+        with self.assertRaises(BookingError):
+            self._block(dt.date(2026, 12, 4))
+        self.assertFalse(VisitBlock.objects.exists())
