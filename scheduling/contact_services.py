@@ -5,7 +5,8 @@
   every contact that falls due in gestational weeks and is not done yet as "not needed": a birth
   before the 8th-month contact makes it moot; its booking, if any, is cancelled;
 - a miscarriage or stillbirth closes the journey: the pregnancy is no longer ongoing, every active
-  booking is cancelled and every message not yet sent (reminders, invitations) is taken back.
+  booking and home visit is cancelled and every message not yet sent (reminders, invitations, a
+  visit's time) is taken back.
   Nothing is sent to her about it: staff who recorded it are in touch with her, and an automatic
   "your interview is cancelled" is not what she should read then.
 """
@@ -16,6 +17,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,9 +58,30 @@ def _cancel_quietly(
 
 
 def _void_pending(pregnancy: Pregnancy, now: dt.datetime) -> int:
+    """Her booking messages not yet sent, and a home visit's time not yet sent (no booking: it
+    is hers by recipient)."""
+    resident = pregnancy.resident
+    mine = [r for r in (resident.phone, resident.email) if r]
     return Message.objects.filter(
-        booking__pregnancy=pregnancy, status=Message.Status.PENDING
+        Q(booking__pregnancy=pregnancy)
+        | Q(booking__isnull=True, purpose="visit_time", recipient__in=mine),
+        status=Message.Status.PENDING,
     ).update(status=Message.Status.CANCELLED, updated_at=now)
+
+
+def _cancel_home_visits(
+    pregnancy: Pregnancy, now: dt.datetime, contact_ids: list[int] | None
+) -> int:
+    """Home visits asked for or timed (issue 15 part B): cancelled, for these contacts or all."""
+    from .home_visit_models import HomeVisit
+
+    visits = HomeVisit.objects.filter(
+        pregnancy=pregnancy,
+        status__in=[HomeVisit.Status.REQUESTED, HomeVisit.Status.CONFIRMED],
+    )
+    if contact_ids is not None:
+        visits = visits.filter(contact_id__in=contact_ids)
+    return visits.update(status=HomeVisit.Status.CANCELLED, updated_at=now)
 
 
 def _validate(outcome: str, on: dt.date, babies: int | None, today: dt.date) -> None:
@@ -93,6 +116,7 @@ def pregnancy_record_end(
         else:
             locked.is_active = False
             _cancel_quietly(active, actor=actor, reason=str(_("Pregnancy ended")), now=now)
+            _cancel_home_visits(locked, now, None)
             _void_pending(locked, now)
         locked.save(update_fields=["outcome", "ended_on", "babies", "is_active"])
         return locked
@@ -117,6 +141,7 @@ def _close_gestation_contacts(
             contact=contact,
             defaults={"status": PregnancyContact.Status.NOT_NEEDED, "reason": "birth"},
         )
+    _cancel_home_visits(pregnancy, now, moot)
     cancelled = [b for b in active if b.contact_id in moot]
     _cancel_quietly(cancelled, actor=actor, reason=str(_("Baby born before it")), now=now)
     if cancelled:
