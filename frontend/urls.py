@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.http import HttpResponse
 from django.urls import URLPattern, path, register_converter
 
+from yurikago.embedding import embeddable
+
 from . import bookings, home_visits, reminders, sign_in, verify, views
 
 app_name = "frontend"
@@ -42,9 +44,11 @@ FLOW: list[tuple[str, Callable[..., HttpResponse], str]] = [
 
 
 def _flow() -> list[URLPattern]:
-    patterns = [path(route, view, name=name) for route, view, name in FLOW]
+    # The booking flow may be framed by its municipality's own site (yurikago/embedding.py).
+    patterns = [path(route, embeddable(view), name=name) for route, view, name in FLOW]
     patterns += [
-        path(f"m/<slug:muni>/{route}", view, name=f"m_{name}") for route, view, name in FLOW
+        path(f"m/<slug:muni>/{route}", embeddable(view), name=f"m_{name}")
+        for route, view, name in FLOW
     ]
     return patterns
 

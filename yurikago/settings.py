@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from yurikago.embedding import embed_origins_parse
 from yurikago.env import envbool, envchoice, envint, envlist, envstr, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -482,3 +483,6 @@ LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 # --- Tenancy ------------------------------------------------------------------------------------
 # Resident pages serve this municipality at "/"; others are reachable under /m/<code>/.
 DEFAULT_MUNICIPALITY = envstr("DEFAULT_MUNICIPALITY", "katsushika")
+# Municipalities that embed the booking pages in their own site (yurikago/embedding.py):
+# "code=https://origin https://origin;code=…". Those pages allow exactly these frame-ancestors.
+EMBED_ORIGINS = embed_origins_parse(envstr("EMBED_ORIGINS", ""))
