@@ -1,12 +1,12 @@
 """Writes. Each service owns its transaction and raises BookingError with a translatable message.
 
 Double booking: on PostgreSQL the exclusion constraints decide. A hold or a direct booking
-finds its slot in the cached availability, outside any transaction, then a short transaction
-takes the nurse's and the room's advisory locks and inserts; an overlap moves on to the slot's
-next free nurse (or room). On SQLite, which has no exclusion constraints, the service
-re-computes the day inside the IMMEDIATE (serialised) write transaction. A refusal becomes a
-clean `slot_unavailable` conflict with the next free alternatives, computed after the
-transaction from the cached availability.
+runs a short transaction that takes the site's share lock (only a schedule edit excludes it),
+reads the site's day, takes the chosen nurse's and room's advisory locks and inserts; an overlap
+moves on to the slot's next free nurse (or room). On SQLite, which has no exclusion
+constraints, the service re-computes the day inside the IMMEDIATE (serialised) write
+transaction. A refusal becomes a clean `slot_unavailable` conflict with the next free
+alternatives, computed after the transaction from the cached availability.
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def _conflict(
     own: tuple[int, dt.datetime] | None = None,
 ) -> BookingError:
     """The conflict with alternatives attached: computed after the transaction has ended, so
-    the search never runs while the site's row lock is held."""
+    the search never runs while a lock is held."""
     error = error or booking_error("slot_unavailable", field="start")
     if error.code == "slot_unavailable" and not error.alternatives:
         error.alternatives = alternatives_for(
