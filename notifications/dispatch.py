@@ -151,6 +151,10 @@ def not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, str
         if message.send_at < now - LOGIN_CODE_TTL:
             return S.SKIPPED, "expired", "code expired before sending"
         return None
+    if message.purpose == Message.Purpose.VISIT_TIME:  # a home visit: no booking (issue 15)
+        from .home_visits import visit_time_stale
+
+        return visit_time_stale(message, now)
     if booking is None:
         return S.CANCELLED, "no_booking", "the booking is gone"
     cancelled = booking.status == booking.Status.CANCELLED

@@ -8,6 +8,7 @@ municipality's phone) travels in its context.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -30,6 +31,33 @@ def _channel(visit: HomeVisit) -> tuple[str, str] | None:
     return None
 
 
+def occurrence_for(visit: HomeVisit) -> str:
+    """One row per visit and time: a new time is a new message, the old one is taken back."""
+    assert visit.start is not None
+    tz = visit.pregnancy.resident.municipality.tz
+    return f"visit-{visit.pk}-{visit.start.astimezone(tz):%Y%m%d%H%M}"
+
+
+def visit_time_stale(message: Message, now: dt.datetime) -> tuple[str, str, str] | None:
+    """(status, code, reason) when the row must not go out any more: the visit is no longer
+    arranged, its time changed since, or it has begun (dispatch.not_worth_sending asks)."""
+    from scheduling.home_visit_models import HomeVisit
+
+    visit = (
+        HomeVisit.objects.filter(pk=message.context.get("visit_id"))
+        .select_related("pregnancy__resident__municipality")
+        .first()
+    )
+    cancelled = Message.Status.CANCELLED
+    if visit is None or visit.status != HomeVisit.Status.CONFIRMED or visit.start is None:
+        return cancelled, "visit_changed", "the visit is no longer arranged"
+    if message.occurrence != occurrence_for(visit):
+        return cancelled, "visit_changed", "the visit's time changed"
+    if visit.start <= now:
+        return cancelled, "visit_begun", "the visit has begun"
+    return None
+
+
 def queue_visit_time(visit: HomeVisit) -> Message | None:
     """Queue "your visit is at …" (call inside the confirming transaction). None: no way to
     reach her; the nurse calls her (the visits page shows who has no message)."""
@@ -45,8 +73,9 @@ def queue_visit_time(visit: HomeVisit) -> Message | None:
         channel=channel[0],
         recipient=channel[1],
         language=language,
-        occurrence=f"visit-{visit.pk}-{visit.start:%Y%m%d%H%M}",
+        occurrence=occurrence_for(visit),
         context={
+            "visit_id": visit.pk,
             "when": format_when(visit.start, municipality.tz, language),
             "when_long": format_when(visit.start, municipality.tz, language, long=True),
             "contact_phone": municipality.contact_phone,
