@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from notifications import outbox
+from notifications import outbox, webhooks
 
 from .availability import (
     Slot,
@@ -229,6 +229,8 @@ def _event(booking: Booking, kind: str, actor: User | None, staff: bool, **data:
     BookingEvent.objects.create(
         booking=booking, kind=kind, actor=actor, actor_is_staff=staff, data=data
     )
+    # Integrators' webhooks for the events they subscribed to: one INSERT, in this transaction.
+    webhooks.webhooks_queue_for_booking(booking=booking, kind=kind)
 
 
 @dataclass(frozen=True)
