@@ -61,3 +61,11 @@ class VisitTimeMessageTests(BaseTestCase):
                 f"visit-{self.visit.pk}-202612031100": Message.Status.SENT,
             },
         )
+
+    def test_a_landline_gets_no_sms_her_email_gets_the_time_instead(self) -> None:
+        resident = self.w.hanako
+        resident.phone = "+81336021284"  # 03-…: a fixed line, where SMS fails
+        resident.save()
+        home_visit_confirm(visit=self.visit, start=tokyo(2026, 12, 3, 10))
+        message = Message.objects.get(purpose=Message.Purpose.VISIT_TIME)
+        self.assertEqual((message.channel, message.recipient), ("email", resident.email))
