@@ -10,7 +10,7 @@ from django.urls import URLPattern, path, register_converter
 
 from yurikago.embedding import embeddable
 
-from . import bookings, home_visits, reminders, sign_in, verify, views
+from . import bookings, home_visits, questionnaires, reminders, sign_in, verify, views
 
 app_name = "frontend"
 
@@ -60,6 +60,7 @@ urlpatterns = [
     path("bookings/reminders/", reminders.reminder_settings, name="reminder_settings"),
     path("reminders/stop/<str:token>/", reminders.reminders_stop_link, name="reminders_stop"),
     path("visits/<slug:contact_code>/", home_visits.request_visit, name="home_visit"),
+    path("questionnaires/<slug:contact_code>/", questionnaires.answer, name="questionnaire"),
     path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
     path(
         "bookings/<str:reference>/calendar.ics", bookings.booking_calendar_file, name="booking_ics"

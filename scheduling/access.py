@@ -41,8 +41,10 @@ if TYPE_CHECKING:
     from notifications.models import Message
     from notifications.webhook_models import WebhookDelivery
 
+    from .contact_models import Contact
     from .home_visit_models import HomeVisit, VisitBlock
     from .models import ExternalCalendar, User
+    from .questionnaire_models import Question, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -586,6 +588,12 @@ def access_follow_up_pregnancy(user: User | AnonymousUser, pregnancy_id: int) ->
         .filter(
             Q(notification__municipality_id__in=municipality_ids)
             | Q(bookings__status=Booking.Status.NO_SHOW, bookings__site_id__in=site_ids)
+            # A flagged questionnaire of her municipality (scheduling.worklist's third section).
+            | Q(
+                questionnaire_responses__status="submitted",
+                questionnaire_responses__questionnaire__contact__municipality_id__in=municipality_ids,
+                questionnaire_responses__answers__choices__is_flag=True,
+            )
         )
         .select_related("resident")
         .distinct()
@@ -594,3 +602,82 @@ def access_follow_up_pregnancy(user: User | AnonymousUser, pregnancy_id: int) ->
     if pregnancy is None:
         raise Http404
     return pregnancy
+
+
+def access_her_questionnaire(
+    user: User | AnonymousUser, contact_code: str
+) -> tuple[Pregnancy, Questionnaire]:
+    """Her questionnaire (issue 16) for a contact of her municipality: her ongoing pregnancy and
+    the contact's questionnaire, when the contact is due or she has answered it already (a draft
+    or sent). Anyone else, or a contact not due yet, is a 404."""
+    from django.utils import timezone
+
+    from .contact_models import Contact, PregnancyContact
+    from .contacts import DUE, contact_status
+    from .questionnaire_models import Questionnaire, QuestionnaireResponse
+    from .selectors import pregnancy_current
+
+    scope = scope_for(user)
+    if scope.resident_id is None:
+        raise Http404
+    pregnancy = pregnancy_current(scope.resident_id)
+    questionnaire = (
+        Questionnaire.objects.filter(
+            contact__code=contact_code,
+            contact__kind=Contact.Kind.QUESTIONNAIRE,
+            contact__is_active=True,
+            contact__municipality__residents__pk=scope.resident_id,
+        )
+        .select_related("contact")
+        .first()
+    )
+    if pregnancy is None or questionnaire is None:
+        raise Http404
+    if QuestionnaireResponse.objects.filter(
+        pregnancy=pregnancy, questionnaire=questionnaire
+    ).exists():
+        return pregnancy, questionnaire
+    record = PregnancyContact.objects.filter(
+        pregnancy=pregnancy, contact=questionnaire.contact
+    ).first()
+    status, _window = contact_status(
+        contact=questionnaire.contact,
+        pregnancy=pregnancy,
+        record=record,
+        booking=None,
+        today=timezone.localdate(),
+    )
+    if status != DUE:
+        raise Http404
+    return pregnancy, questionnaire
+
+
+def access_questionnaire_contact_as_admin(user: User | AnonymousUser, contact_id: int) -> Contact:
+    """A questionnaire contact (issue 16) of a municipality she administers; else 404."""
+    from .contact_models import Contact
+
+    contact = Contact.objects.filter(
+        pk=contact_id,
+        kind=Contact.Kind.QUESTIONNAIRE,
+        municipality_id__in=scope_for(user).admin_municipality_ids,
+    ).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def access_question_as_admin(user: User | AnonymousUser, question_id: int) -> Question:
+    """A question of a questionnaire of a municipality she administers; else 404."""
+    from .questionnaire_models import Question
+
+    question = (
+        Question.objects.filter(
+            pk=question_id,
+            questionnaire__contact__municipality_id__in=scope_for(user).admin_municipality_ids,
+        )
+        .select_related("questionnaire__contact")
+        .first()
+    )
+    if question is None:
+        raise Http404
+    return question

@@ -44,6 +44,7 @@ from .models import (
     Resident,
     User,
 )
+from .questionnaire_models import QuestionnaireResponse
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ def retention_purge(
         )
         # Call-back attempts: the private notes; when, how and the outcome stay.
         FollowUpAttempt.objects.filter(task__pregnancy__in=pregnancies).update(note="")
+        # Questionnaire answers (issue 16) are health details: deleted, drafts and sent alike.
+        QuestionnaireResponse.objects.filter(pregnancy__in=pregnancies).delete()
         user_ids = list(
             Resident.objects.filter(id__in=resident_ids).values_list("user_id", flat=True)
         )

@@ -9,8 +9,13 @@ with its age in days.
   services.booking_mark_attendance) with no later booking held, confirmed or attended for the
   pregnancy. Age: days since the interview.
 
-Flagged questionnaires and undeliverable invitations join this list when they exist (issue 16's
-questionnaires and invitations are not built yet).
+- Flagged questionnaire: a submitted questionnaire (scheduling.questionnaire_models) with an
+  answer the administrator marked as a flag, for an ongoing pregnancy, until a call-back task of
+  hers is closed after it was sent. Per municipality, as the notified section. Age: days since
+  it was sent. The entry names no answer: they are on the timeline, access-logged.
+
+Undeliverable invitations join this list when they exist (issue 16's invitations are not built
+yet).
 
 Reads only, in a fixed number of queries whatever the size: two per section (the rows, up to
 `limit`, and the count), and one for the attempts on the open call-back tasks of those shown.
@@ -23,7 +28,8 @@ section is per municipality (she has no site until she books), the missed sectio
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
@@ -45,7 +51,7 @@ CLOSED = (
 
 @dataclass(frozen=True)
 class FollowUp:
-    reason: str  # "not_booked" | "missed"
+    reason: str  # "not_booked" | "missed" | "flagged"
     pregnancy_id: int
     resident: Resident
     since: dt.date
@@ -67,6 +73,8 @@ class Worklist:
     missed: list[FollowUp]
     missed_count: int
     days: int
+    flagged: list[FollowUp] = field(default_factory=list)
+    flagged_count: int = 0
 
 
 def not_booked_days() -> int:
@@ -137,6 +145,27 @@ def _missed(
     return query
 
 
+def _flagged(municipality_ids: frozenset[int], district: str | None) -> QuerySet[Any]:
+    from .questionnaire_models import QuestionnaireResponse
+
+    handled = FollowUpTask.objects.filter(
+        pregnancy=OuterRef("pregnancy_id"), closed_at__gte=OuterRef("submitted_at")
+    )
+    query = (
+        QuestionnaireResponse.objects.filter(
+            status=QuestionnaireResponse.Status.SUBMITTED,
+            questionnaire__contact__municipality_id__in=municipality_ids,
+            pregnancy__is_active=True,
+            answers__choices__is_flag=True,
+        )
+        .filter(~Exists(handled), ~Exists(_ended_follow_up("pregnancy_id")))
+        .distinct()
+    )
+    if district:
+        query = query.filter(pregnancy__notification__district=district)
+    return query
+
+
 def follow_up_list(
     *,
     municipality_ids: frozenset[int],
@@ -185,7 +214,29 @@ def follow_up_list(
                 booking_reference=booking.reference,
             )
         )
-    attempts = _attempts_by_pregnancy({e.pregnancy_id for e in [*not_booked_rows, *missed_rows]})
+    flagged = _flagged(municipality_ids, district)
+    flagged_rows = []
+    for response in flagged.select_related(
+        "pregnancy__resident", "pregnancy__notification"
+    ).order_by("submitted_at", "pk")[:limit]:
+        notification = getattr(response.pregnancy, "notification", None)
+        day = response.submitted_at.astimezone(tz).date()
+        flagged_rows.append(
+            FollowUp(
+                reason="flagged",
+                pregnancy_id=response.pregnancy_id,
+                resident=response.pregnancy.resident,
+                since=day,
+                age_days=(today - day).days,
+                district=notification.district if notification else "",
+            )
+        )
+    attempts = _attempts_by_pregnancy(
+        {e.pregnancy_id for e in [*not_booked_rows, *missed_rows, *flagged_rows]}
+    )
+    flagged_rows = [
+        replace(e, attempts=tuple(attempts.get(e.pregnancy_id, ()))) for e in flagged_rows
+    ]
     not_booked_rows = [
         replace(e, attempts=tuple(attempts.get(e.pregnancy_id, ()))) for e in not_booked_rows
     ]
@@ -198,6 +249,8 @@ def follow_up_list(
         missed=missed_rows,
         missed_count=missed.count(),
         days=days,
+        flagged=flagged_rows,
+        flagged_count=flagged.count(),
     )
 
 

@@ -12,6 +12,7 @@ from . import (
     views_notifications,
     views_payments,
     views_pregnancy_end,
+    views_questionnaires,
     views_schedule,
     views_worklist,
     views_timeline,
@@ -90,6 +91,17 @@ urlpatterns = [
     path("config/sites/<int:site_id>/", views_config.site_edit, name="site_edit"),
     path("config/types/<int:type_id>/", views_config.interview_type_edit, name="type_edit"),
     path("config/messages/", views_config.message_texts, name="message_texts"),
+    path("config/questionnaires/", views_questionnaires.questionnaires, name="questionnaires"),
+    path(
+        "config/questionnaires/<int:contact_id>/",
+        views_questionnaires.questionnaire_edit,
+        name="questionnaire_edit",
+    ),
+    path(
+        "config/questions/<int:question_id>/",
+        views_questionnaires.question_edit,
+        name="question_edit",
+    ),
     path("config/history/", views_history.config_history, name="config_history"),
     path(
         "config/messages/<int:municipality_id>/<str:channel>/<str:purpose>/<str:language>/",

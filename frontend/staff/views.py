@@ -32,6 +32,7 @@ from scheduling.availability import open_slots
 from scheduling.contacts import bookable_contacts
 from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent, InterviewType, Mode, Resident
+from scheduling.questionnaires import sent_answers_by_pregnancy
 from scheduling.resident_services import booking_create_on_behalf
 from scheduling.selectors import interview_type_default, modes_offered, pregnancy_current
 from scheduling.services import booking_cancel, booking_mark_attendance, booking_reschedule
@@ -107,9 +108,17 @@ def day(request: HttpRequest) -> HttpResponse:
         )
     )
     access_log_record(user=signed_in(request.user), bookings=bookings, action="list")
+    answers = sent_answers_by_pregnancy({b.pregnancy_id for b in bookings if b.pregnancy_id})
+    access_log_record(
+        user=signed_in(request.user),
+        bookings=[b for b in bookings if b.pregnancy_id in answers],
+        action="questionnaire answers",
+    )
     days: dict[dt.date, list[dict[str, Any]]] = {}
     for booking in bookings:
-        days.setdefault(booking.start.astimezone(tz).date(), []).append(_interview_row(booking, tz))
+        row = _interview_row(booking, tz)
+        row["questionnaires"] = answers.get(booking.pregnancy_id or 0, [])
+        days.setdefault(booking.start.astimezone(tz).date(), []).append(row)
     step = dt.timedelta(days=7 if span == "week" else 1)
     return render_staff(
         request,

@@ -24,6 +24,7 @@ from scheduling.errors import BookingError
 from scheduling.home_visit_models import HomeVisit
 from scheduling.home_visit_services import home_visit_request, resident_address_save
 from scheduling.models import Nurse, Pregnancy
+from scheduling.questionnaires import sent_answers_by_pregnancy
 from scheduling.staff_services import access_log_record
 from scheduling.timeline import TimelineEntry, pregnancy_timeline
 
@@ -109,6 +110,13 @@ def timeline(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
         user=signed_in(request.user), residents=[pregnancy.resident], action="timeline"
     )
     data = pregnancy_timeline(pregnancy)
+    answers = sent_answers_by_pregnancy([pregnancy.pk]).get(pregnancy.pk, [])
+    if answers:
+        access_log_record(
+            user=signed_in(request.user),
+            residents=[pregnancy.resident],
+            action="questionnaire answers",
+        )
     nurses = _nurses(pregnancy)
     outcome_form = ContactOutcomeForm(
         initial={"status": PregnancyContact.Status.DONE.value},
@@ -129,6 +137,7 @@ def timeline(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
             "outcome_form": outcome_form,
             "other_bookings": data.other_bookings,
             "visit_forms": visit_forms,
+            "questionnaires": answers,
         },
     )
 

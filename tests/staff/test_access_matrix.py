@@ -329,3 +329,51 @@ class AccessMatrixTest(StaffTestCase):
         self.assertEqual(
             self.client.get(reverse("staff:booking", args=["ZZZZZZZZ"])).status_code, 404
         )
+
+    def test_questionnaire_configuration_is_for_administrators_of_their_own(self) -> None:
+        from scheduling.questionnaire_models import Question, Questionnaire
+        from tests.contacts.helpers import katsushika_contacts
+
+        contact = katsushika_contacts(self.w).questionnaire
+        question = Question.objects.create(
+            questionnaire=Questionnaire.objects.create(contact=contact), kind="text", text="?"
+        )
+        url = reverse("staff:questionnaires")
+        self.check("get", url, self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK))
+        for url in (
+            reverse("staff:questionnaire_edit", args=[contact.pk]),
+            reverse("staff:question_edit", args=[question.pk]),
+        ):
+            self.check("get", url, self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND))
+
+    def test_a_flagged_questionnaire_opens_her_follow_up_page_to_her_municipality(self) -> None:
+        from tests.questionnaires.helpers import eighth_month_sheet, send
+
+        sheet = eighth_month_sheet(self.w)
+        url = reverse("staff:follow_up_pregnancy", args=[self.w.hanako_pregnancy.pk])
+        nobody = self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+        self.check("get", url, nobody)
+        send(sheet, self.w.hanako_pregnancy, flagged=True)
+        self.check("get", url, self.matrix(OK, OK, OK, OK, NOT_FOUND))
+
+    def test_her_questionnaire_page_is_hers_alone(self) -> None:
+        from tests.questionnaires.helpers import eighth_month_sheet
+
+        sheet = eighth_month_sheet(self.w)
+        url = reverse("frontend:questionnaire", args=[sheet.contact.code])
+        for persona in PERSONAS:
+            with self.subTest(persona=persona):
+                self.client.logout()
+                user = self.user(persona)
+                if persona in UNVERIFIED:
+                    UNVERIFIED[persona](self.client, self.w.nurse_sato.user)
+                elif user is not None:
+                    self.sign_in(user)
+                response = self.client.get(url)
+                if persona == "hanako":
+                    self.assertEqual(response.status_code, OK)
+                elif persona == "anonymous":
+                    self.assertEqual(response.status_code, 302)
+                    self.assertIn(reverse("frontend:login"), response["Location"])
+                else:
+                    self.assertEqual(response.status_code, NOT_FOUND)
