@@ -15,8 +15,10 @@ START = tokyo(2026, 12, 8, 10)
 # engine's six reads of the site's day, the booking written confirmed and its one event, the
 # opt-out check and one INSERT for all messages (issue 19: was 19 with the site's exclusive
 # lock, a hold row and its event, then the confirm's check, update and second event).
-# PostgreSQL adds the site's share lock and the nurse's and room's advisory locks.
-CREATE_QUERIES = {"sqlite": 15, "postgresql": 17}
+# PostgreSQL adds the site's share lock and the nurse's and room's advisory locks. Issue 18 adds
+# one INSERT … SELECT for integrators' webhooks (a row per subscription that wants the event,
+# none looked up first; tests/webhooks/test_booking_queries_with_webhooks.py).
+CREATE_QUERIES = {"sqlite": 16, "postgresql": 18}
 # The same without the active-booking check and the messages (opt-out check, INSERT).
 HOLD_QUERIES = {"sqlite": 12, "postgresql": 14}
 
