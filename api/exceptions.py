@@ -1,7 +1,7 @@
 """One error shape for the whole API: RFC 9457 problem details.
 
 Every error, from DRF (validation, parse, 401/403/404/405/406/415, throttling), from Django
-(Http404, PermissionDenied) or from the booking services (BookingError), leaves through
+(Http404, PermissionDenied) or from the domain services (DomainError), leaves through
 `problem_details_handler` as application/problem+json with `type`, `title`, `status`, `detail`
 and a machine-readable `code`; field errors add `errors`, a taken slot adds `alternatives`.
 """
@@ -18,7 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from scheduling.errors import BookingError
+from yurikago.errors import DomainError
 
 if TYPE_CHECKING:
     from scheduling.availability import Slot
@@ -38,6 +38,29 @@ class ApiError(exceptions.APIException):
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
         self.field = field
+
+
+# A domain error's code -> the HTTP status the API answers with (anything else: 422). The error
+# itself (yurikago.errors.DomainError) knows nothing about HTTP.
+DOMAIN_ERROR_STATUS = {
+    "slot_unavailable": 409,
+    "already_booked": 409,
+    "hold_expired": 410,
+    "deadline_passed": 422,
+    "invalid_state": 409,
+    "not_started": 422,
+    "in_past": 422,
+    "outside_window": 422,
+    "closed": 422,
+    "mode_unavailable": 422,
+    "not_found": 404,
+    "invalid": 422,
+    "stranded_bookings": 409,
+}
+
+
+def domain_error_status(exc: DomainError) -> int:
+    return DOMAIN_ERROR_STATUS.get(exc.code, 422)
 
 
 def _titles() -> dict[int, str]:
@@ -116,7 +139,7 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     ]
 
 
-def _from_booking_error(exc: BookingError) -> Response:
+def _from_domain_error(exc: DomainError) -> Response:
     extra: dict[str, Any] = {}
     if exc.field:
         extra["errors"] = [{"field": f"/{exc.field}", "code": exc.code, "detail": str(exc.message)}]
@@ -125,7 +148,7 @@ def _from_booking_error(exc: BookingError) -> Response:
     if exc.code == "stranded_bookings":
         # References only: enough to find them in the staff portal, nothing about her.
         extra["bookings"] = [b.display_reference for b in getattr(exc, "bookings", [])]
-    return problem_response(exc.status, exc.code, str(exc.message), **extra)
+    return problem_response(domain_error_status(exc), exc.code, str(exc.message), **extra)
 
 
 def _from_api_exception(exc: exceptions.APIException) -> Response:
@@ -166,9 +189,9 @@ def problem_details_handler(exc: Exception, context: dict[str, Any]) -> Response
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    if isinstance(exc, BookingError):
+    if isinstance(exc, DomainError):
         set_rollback()
-        return _from_booking_error(exc)
+        return _from_domain_error(exc)
     if isinstance(exc, exceptions.APIException):
         set_rollback()
         return _from_api_exception(exc)

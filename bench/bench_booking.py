@@ -63,9 +63,9 @@ def run(runs: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from scheduling.availability import open_slots
-    from scheduling.errors import BookingError
     from scheduling.models import Pregnancy, Resident, Site, User
     from scheduling.services import booking_create
+    from yurikago.errors import DomainError
 
     dataset.fresh_database()
     rng = random.Random(11)
@@ -119,7 +119,7 @@ def run(runs: int) -> None:
     while True:  # fill the rest of that place's capacity
         try:
             create(taken, Pregnancy.objects.create(resident=resident))
-        except BookingError:
+        except DomainError:
             break
     refused_wall, refused_queries = [], 0
     for _ in range(min(runs, 20)):
@@ -128,7 +128,7 @@ def run(runs: int) -> None:
             w0 = time.perf_counter()
             try:
                 create(taken, pregnancy)
-            except BookingError as exc:
+            except DomainError as exc:
                 assert exc.code == "slot_unavailable", exc.code
             else:
                 raise SystemExit("a full place was booked")

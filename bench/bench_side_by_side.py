@@ -46,9 +46,9 @@ import bench_availability as dataset  # sets Django up on the bench database
 from django.db import connection
 
 from scheduling.availability import open_slots
-from scheduling.errors import BookingError
 from scheduling.models import Booking, Pregnancy, Resident, Site, User
 from scheduling.services import booking_create, booking_hold
+from yurikago.errors import DomainError
 
 REFERENCE_TABLE = "bench_exclusion_reference"
 
@@ -156,7 +156,7 @@ def main() -> None:
                 pregnancy=pregnancies[0],
                 now=now,
             )
-        except BookingError as exc:
+        except DomainError as exc:
             assert exc.code in ("slot_unavailable", "already_booked"), exc.code
         else:
             raise SystemExit("a full place was booked")

@@ -34,10 +34,10 @@ from scheduling.availability import (
 )
 from scheduling.calendars.ics import booking_ics, booking_location
 from scheduling.contacts import ContactLine, pregnancy_contacts, remote_way
-from scheduling.errors import BookingError
 from scheduling.models import Booking, Mode, Resident, Site
 from scheduling.selectors import bookings_for_resident, pregnancy_current, sites_for
 from scheduling.services import booking_cancel, booking_reschedule
+from yurikago.errors import DomainError
 
 from . import calendar as cal
 from .forms import CancelForm
@@ -223,7 +223,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
             booking_cancel(
                 booking=booking, actor=signed_in(request.user), reason=form.cleaned_data["reason"]
             )
-        except BookingError as exc:
+        except DomainError as exc:
             error = exc.message
         else:
             messages.success(request, _("Your booking is cancelled. We have sent you a notice."))
@@ -313,7 +313,7 @@ def _render_change_day(
     request: HttpRequest,
     booking: Booking,
     chosen_day: dt.date,
-    error: BookingError | None = None,
+    error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
     ctx = _change_context(request, booking)
@@ -438,7 +438,7 @@ def change(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("frontend:change", booking.reference)
     try:
         booking_reschedule(booking=booking, start=start, site=site, actor=signed_in(request.user))
-    except BookingError as exc:
+    except DomainError as exc:
         if exc.code == "deadline_passed":
             return _too_late(request, booking)
         return _render_change_day(

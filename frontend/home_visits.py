@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scheduling.contact_models import Contact
-from scheduling.errors import BookingError
 from scheduling.home_visit_models import HomeVisit
 from scheduling.home_visit_services import home_visit_request, resident_address_save
 from scheduling.models import Resident
 from scheduling.selectors import pregnancy_current
+from yurikago.errors import DomainError
 
 from .bookings import resident_login_required
 
@@ -105,7 +105,7 @@ def request_visit(request: HttpRequest, contact_code: str) -> HttpResponse:
             home_visit_request(
                 pregnancy=pregnancy, contact=contact, date=cd["date"], half=cd["half"]
             )
-        except BookingError as exc:
+        except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             messages.success(request, _("Thank you. We will send you the time of the visit."))

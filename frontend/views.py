@@ -32,7 +32,7 @@ from scheduling.availability import (
     open_slots_cached,
     open_slots_cached_as,
 )
-from scheduling.errors import BookingError, booking_error
+from scheduling.errors import booking_error
 from scheduling.models import Booking, Contact, InterviewType, Language, Mode, Municipality, Site
 from scheduling.resident_services import AccountExists, ResidentDetails, resident_booking_confirm
 from scheduling.selectors import (
@@ -43,6 +43,7 @@ from scheduling.selectors import (
     sites_for,
 )
 from scheduling.services import booking_hold, booking_release_hold
+from yurikago.errors import DomainError
 
 from . import calendar as cal
 from .forms import DetailsForm, national
@@ -333,7 +334,7 @@ def _render_day(
     chosen: list[Site],
     mode: str,
     chosen_day: dt.date,
-    error: BookingError | None = None,
+    error: DomainError | None = None,
     status: int = 200,
     existing: Booking | None = None,
 ) -> HttpResponse:
@@ -486,7 +487,7 @@ def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
             chosen,
             mode,
             timezone.localdate(start),
-            error=BookingError("invalid", TOO_MANY_HOLDS),
+            error=DomainError("invalid", TOO_MANY_HOLDS),
             status=429,
         )
     _release_previous(request, owner)
@@ -500,7 +501,7 @@ def hold(request: HttpRequest, muni: str | None = None) -> HttpResponse:
             hold_owner=owner,
             contact=flow_contact(itype),
         )
-    except BookingError as exc:
+    except DomainError as exc:
         return _render_day(
             request,
             municipality,
@@ -659,7 +660,7 @@ def _confirm(
         form.account_login_url = login_url  # type: ignore[attr-defined]
         form.describe_fields()
         return None
-    except BookingError as exc:
+    except DomainError as exc:
         request.session[SESSION_DRAFT] = {k: form.data.get(k, "") for k in DRAFT_FIELDS}
         form.add_error(None, exc.message)
         if exc.code == "already_booked":

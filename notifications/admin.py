@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from scheduling.errors import BookingError
+from yurikago.errors import DomainError
 
 from .models import Message, MessageText, SmsOptOut
 from .webhook_models import WebhookEvent, WebhookSubscription
@@ -50,7 +50,7 @@ class MessageTextAdminForm(forms.ModelForm):
         fields = ["municipality", "channel", "purpose", "language", "subject", "body"]
 
     def clean(self) -> dict[str, Any]:
-        from scheduling.errors import BookingError
+        from yurikago.errors import DomainError
 
         from .text_services import message_text_check
 
@@ -67,7 +67,7 @@ class MessageTextAdminForm(forms.ModelForm):
                 subject=data.get("subject", ""),
                 body=data.get("body", ""),
             )
-        except BookingError as exc:
+        except DomainError as exc:
             field = exc.field if exc.field in self.fields else None
             self.add_error(field, str(exc.message))
         return data
@@ -102,7 +102,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
     def clean_url(self) -> str:
         try:
             return webhook_url_check(self.cleaned_data["url"])
-        except BookingError as exc:
+        except DomainError as exc:
             raise forms.ValidationError(str(exc.message)) from None
 
     def clean_events(self) -> str:

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scheduling.errors import BookingError, booking_error
+from scheduling.errors import booking_error
 from scheduling.models import BookingEvent
+from yurikago.errors import DomainError
 
 from .dispatch import not_worth_sending
 from .models import Message, SmsOptOut
@@ -142,7 +143,7 @@ def message_resend(*, message_id: int, actor: User, now: dt.datetime | None = No
     """Staff send a failed message again: after a provider outage outlasted the retries, or once
     her number or address has been corrected. The same row goes back to the outbox (so the
     uniqueness rule still holds), to her contact as it is now, and the booking's log says who
-    asked. Raises BookingError when it would be wrong to send it."""
+    asked. Raises DomainError when it would be wrong to send it."""
     now = now or timezone.now()
     with transaction.atomic():
         message = (
@@ -154,14 +155,14 @@ def message_resend(*, message_id: int, actor: User, now: dt.datetime | None = No
         if message is None or message.booking is None:
             raise booking_error("not_found")
         if message.status != Message.Status.FAILED:
-            raise BookingError("invalid_state", _("Only a message that failed can be sent again."))
+            raise DomainError("invalid_state", _("Only a message that failed can be sent again."))
         if message.purpose == Message.Purpose.LOGIN_CODE:
-            raise BookingError(
+            raise DomainError(
                 "invalid_state", _("A sign-in code is not sent again: she can ask for a new one.")
             )
         message.send_at = now
         if not_worth_sending(message, now) is not None:
-            raise BookingError(
+            raise DomainError(
                 "invalid_state",
                 _("This message no longer fits the booking: it was moved, cancelled or is over."),
             )
@@ -188,12 +189,12 @@ def _current_contact(message: Message) -> str:
     resident = pregnancy.resident if pregnancy else None
     if message.channel == Message.Channel.EMAIL:
         if resident is None or not resident.email:
-            raise BookingError("invalid", _("There is no email address on file for her."))
+            raise DomainError("invalid", _("There is no email address on file for her."))
         return resident.email
     if resident is None or not resident.phone:
-        raise BookingError("invalid", _("There is no mobile number on file for her."))
+        raise DomainError("invalid", _("There is no mobile number on file for her."))
     if resident.sms_opt_out or SmsOptOut.objects.filter(phone=resident.phone).exists():
-        raise BookingError(
+        raise DomainError(
             "invalid", _("She has stopped our SMS (STOP): please call her or use email.")
         )
     return resident.phone

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from .models import Message, MessageText
 
 if TYPE_CHECKING:
-    from scheduling.errors import BookingError
     from scheduling.models import Municipality, User
+    from yurikago.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,10 @@ def message_text_sample_contexts(
     ]
 
 
-def _invalid(field: str, message: object) -> BookingError:
-    from scheduling.errors import BookingError
+def _invalid(field: str, message: object) -> DomainError:
+    from yurikago.errors import DomainError
 
-    return BookingError("invalid", message, field=field)  # type: ignore[arg-type]
+    return DomainError("invalid", message, field=field)  # type: ignore[arg-type]
 
 
 def _check_template(field: str, source: str, contexts: list[dict[str, object]]) -> list[str]:

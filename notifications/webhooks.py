@@ -49,8 +49,8 @@ from scheduling.calendars.fetch import (
     check_url,
 )
 from scheduling.calendars.fetch import _session as _checked_session
-from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent
+from yurikago.errors import DomainError
 
 from .webhook_models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -168,7 +168,7 @@ def webhook_url_check(url: str) -> str:
     try:
         return check_url(url.strip())
     except SyncError:
-        raise BookingError(
+        raise DomainError(
             "unsafe_address",
             _("This address cannot be used: it must be a public https address."),
             field="url",
@@ -180,7 +180,7 @@ def webhook_subscription_create(
 ) -> WebhookSubscription:
     known = {str(event) for event in WebhookEvent}
     if not events or not set(events) <= known:
-        raise BookingError("invalid", _("Choose at least one known event."), field="events")
+        raise DomainError("invalid", _("Choose at least one known event."), field="events")
     return WebhookSubscription.objects.create(
         token=token,
         municipality_id=token.municipality_id,
@@ -496,7 +496,7 @@ def webhook_delivery_resend(
         last_error="",
     )
     if not updated:
-        raise BookingError("invalid_state", _("This delivery is still being sent."))
+        raise DomainError("invalid_state", _("This delivery is still being sent."))
     transaction.on_commit(wake_webhook_sender, robust=True)
     delivery.refresh_from_db()
     return delivery

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from yurikago.errors import DomainError
+
 from .availability import availability_changed
-from .errors import BookingError
 from .models import InterviewType, Municipality, Site, SiteClosure
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def _update(
 ) -> None:
     unknown = set(changes).difference(allowed)
     if unknown:
-        raise BookingError(
+        raise DomainError(
             "invalid", _("These fields cannot be changed here."), field=sorted(unknown)[0]
         )
     for name, value in changes.items():
@@ -70,7 +71,7 @@ def _update(
         obj.full_clean()
     except ValidationError as exc:
         field = next(iter(exc.message_dict), None)
-        raise BookingError("invalid", "; ".join(exc.messages), field=field) from None
+        raise DomainError("invalid", "; ".join(exc.messages), field=field) from None
     obj._history_user = actor  # type: ignore[union-attr]  # django-simple-history's "who"
     with transaction.atomic():
         obj.save()
@@ -102,9 +103,9 @@ def closure_create(
     """A closure for one site, or (site None) every site of the municipality. Bookings already
     made on those days stay: staff see them and move them (the closure does not cancel)."""
     if site is not None and site.municipality_id != municipality.pk:
-        raise BookingError("not_found", _("Not found."), field="site")
+        raise DomainError("not_found", _("Not found."), field="site")
     if date_to < date_from:
-        raise BookingError("invalid", _("“Until” must not be before “from”."), field="date_to")
+        raise DomainError("invalid", _("“Until” must not be before “from”."), field="date_to")
     closure = SiteClosure(
         municipality=municipality,
         site=site,

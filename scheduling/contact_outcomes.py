@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yurikago.errors import DomainError
+
 from .contact_models import Contact, PregnancyContact
-from .errors import BookingError
 from .models import Booking, Nurse, Pregnancy
 
 RECORDABLE = [
@@ -40,15 +41,15 @@ def _validate(
 ) -> None:
     municipality_id = pregnancy.resident.municipality_id
     if contact.municipality_id != municipality_id:
-        raise BookingError("not_found", _("Not found."))
+        raise DomainError("not_found", _("Not found."))
     if status not in RECORDABLE:
-        raise BookingError("invalid", _("Choose what happened."), field="status")
+        raise DomainError("invalid", _("Choose what happened."), field="status")
     if status == DONE and done_on is None:
-        raise BookingError("invalid", _("Enter the date it was done."), field="done_on")
+        raise DomainError("invalid", _("Enter the date it was done."), field="done_on")
     if done_on is not None and done_on > today:
-        raise BookingError("invalid", _("The date cannot be in the future."), field="done_on")
+        raise DomainError("invalid", _("The date cannot be in the future."), field="done_on")
     if done_by is not None and done_by.municipality_id != municipality_id:
-        raise BookingError("invalid", _("Choose a nurse of this municipality."), field="done_by")
+        raise DomainError("invalid", _("Choose a nurse of this municipality."), field="done_by")
 
 
 def pregnancy_contact_record(

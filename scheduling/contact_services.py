@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Message
+from yurikago.errors import DomainError
 
 from .availability import availability_changed
 from .contact_models import Contact, PregnancyContact
 from .contacts import FINAL
-from .errors import BookingError
 from .models import Booking, BookingEvent, Pregnancy, PregnancyOutcome
 
 if TYPE_CHECKING:
@@ -86,11 +86,11 @@ def _cancel_home_visits(
 
 def _validate(outcome: str, on: dt.date, babies: int | None, today: dt.date) -> None:
     if outcome not in PregnancyOutcome.values:
-        raise BookingError("invalid", _("Choose what happened."), field="outcome")
+        raise DomainError("invalid", _("Choose what happened."), field="outcome")
     if on > today:
-        raise BookingError("invalid", _("The date cannot be in the future."), field="on")
+        raise DomainError("invalid", _("The date cannot be in the future."), field="on")
     if outcome == PregnancyOutcome.BIRTH and not (babies and 1 <= babies <= MAX_BABIES):
-        raise BookingError("invalid", _("Enter the number of babies (1 to 8)."), field="babies")
+        raise DomainError("invalid", _("Enter the number of babies (1 to 8)."), field="babies")
 
 
 def pregnancy_record_end(

@@ -18,9 +18,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from yurikago.errors import DomainError
+
 from . import services
 from .availability import open_slots
-from .errors import BookingError
 from .models import (
     AvailabilityRule,
     Booking,
@@ -373,7 +374,7 @@ def _residents_and_bookings(
                 now=now,
             )
             made += 1
-        except BookingError:
+        except DomainError:
             continue
     return made
 

@@ -1,52 +1,14 @@
-"""The one error type the booking services raise: a code for machines, a message for people."""
+"""The booking core's error codes and their messages; the error itself is the neutral
+yurikago.errors.DomainError (whose HTTP statuses are the API's business)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    # str | a gettext_lazy() string; django-stubs' helper package, for the type checker only.
-    from django_stubs_ext import StrOrPromise
+from yurikago.errors import DomainError
 
-    from .availability import Slot
-
-
-class BookingError(Exception):
-    # code -> HTTP status an API answers with
-    STATUS = {
-        "slot_unavailable": 409,
-        "already_booked": 409,
-        "hold_expired": 410,
-        "deadline_passed": 422,
-        "invalid_state": 409,
-        "not_started": 422,
-        "in_past": 422,
-        "outside_window": 422,
-        "closed": 422,
-        "mode_unavailable": 422,
-        "not_found": 404,
-        "invalid": 422,
-    }
-
-    def __init__(
-        self,
-        code: str,
-        message: StrOrPromise,
-        *,
-        field: str | None = None,
-        alternatives: list[Slot] | None = None,
-    ) -> None:
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.field = field
-        self.alternatives = alternatives or []
-
-    @property
-    def status(self) -> int:
-        return self.STATUS.get(self.code, 422)
+# The neutral error's old name, for code written against it (issue 13 moved it to yurikago/).
+BookingError = DomainError
 
 
 MESSAGES = {
@@ -71,5 +33,5 @@ MESSAGES = {
 }
 
 
-def booking_error(code: str, **kwargs: object) -> BookingError:
-    return BookingError(code, MESSAGES[code], **kwargs)  # type: ignore[arg-type]
+def booking_error(code: str, **kwargs: object) -> DomainError:
+    return DomainError(code, MESSAGES[code], **kwargs)  # type: ignore[arg-type]

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .errors import BookingError
+from yurikago.errors import DomainError
+
 from .followup_models import FollowUpAttempt, FollowUpTask
 from .models import Booking, Pregnancy, User
 
@@ -52,7 +53,7 @@ def follow_up_attempt_record(
     the outcome ends the follow-up."""
     now = now or timezone.now()
     if outcome == Outcome.BOOKED and not is_booked(pregnancy, now):
-        raise BookingError(
+        raise DomainError(
             "invalid",
             _("Book her interview first, then record the call as booked."),
             field="outcome",

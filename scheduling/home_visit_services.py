@@ -22,8 +22,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yurikago.errors import DomainError
+
 from .contact_models import Contact
-from .errors import BookingError
 from .home_visit_capacity import Block, can_fix, can_take_one_more
 from .home_visit_models import District, DistrictTown, HomeVisit, ResidentAddress, VisitBlock
 from .models import Municipality, Nurse, Pregnancy, Resident, User
@@ -44,10 +45,10 @@ def resident_address_save(
     """Her address for home visits: postcode (123-4567), 町丁 as written, building and room."""
     postcode = postcode.strip().translate(str.maketrans("０１２３４５６７８９－ー", "0123456789--"))
     if not POSTCODE.match(postcode):
-        raise BookingError("invalid", _("Enter a postcode like 124-0012."), field="postcode")
+        raise DomainError("invalid", _("Enter a postcode like 124-0012."), field="postcode")
     town = town.strip()
     if not town:
-        raise BookingError("invalid", _("Enter the town and chōme."), field="town")
+        raise DomainError("invalid", _("Enter the town and chōme."), field="town")
     digits = postcode.replace("-", "")
     address, _created = ResidentAddress.objects.update_or_create(
         resident=resident,
@@ -117,16 +118,16 @@ def home_visit_request(
     resident = pregnancy.resident
     municipality = resident.municipality
     if contact.municipality_id != municipality.pk or contact.kind != Contact.Kind.HOME_VISIT:
-        raise BookingError("invalid", _("This contact is not a home visit."), field="contact")
+        raise DomainError("invalid", _("This contact is not a home visit."), field="contact")
     if half not in HomeVisit.Half.values:
-        raise BookingError("invalid", _("Choose morning or afternoon."), field="half")
+        raise DomainError("invalid", _("Choose morning or afternoon."), field="half")
     if date <= now.astimezone(municipality.tz).date():
-        raise BookingError("in_past", _("Choose a day from tomorrow on."), field="date")
+        raise DomainError("in_past", _("Choose a day from tomorrow on."), field="date")
     if not ResidentAddress.objects.filter(resident=resident).exists():
-        raise BookingError("invalid", _("Enter your address first."), field="address")
+        raise DomainError("invalid", _("Enter your address first."), field="address")
     district = district_for(resident)
     if district is None:
-        raise BookingError(
+        raise DomainError(
             "invalid",
             _("We could not find the district of this address. Please call us."),
             field="address",
@@ -136,7 +137,7 @@ def home_visit_request(
             if HomeVisit.objects.filter(
                 pregnancy=pregnancy, contact=contact, status__in=ACTIVE
             ).exists():
-                raise BookingError("already_booked", _("A visit is already arranged."))
+                raise DomainError("already_booked", _("A visit is already arranged."))
             blocks = (
                 VisitBlock.objects.select_for_update()
                 .filter(district=district, date=date)
@@ -156,8 +157,8 @@ def home_visit_request(
                         by_staff=by_staff,
                     )
     except IntegrityError as exc:  # the same contact asked for twice at once
-        raise BookingError("already_booked", _("A visit is already arranged.")) from exc
-    raise BookingError(
+        raise DomainError("already_booked", _("A visit is already arranged.")) from exc
+    raise DomainError(
         "slot_unavailable", _("No visits are left on that half-day. Please choose another.")
     )
 
@@ -176,15 +177,15 @@ def home_visit_confirm(
             .get(pk=visit.pk)
         )
         if locked.status not in ACTIVE:
-            raise BookingError("invalid_state", _("This visit can no longer be changed."))
+            raise DomainError("invalid_state", _("This visit can no longer be changed."))
         block = VisitBlock.objects.select_for_update().get(pk=locked.block_id)
         tz = locked.pregnancy.resident.municipality.tz
         local = start.astimezone(tz)
         if local.date() != block.date or start <= now:
-            raise BookingError("invalid", _("Choose a time inside the visit block."), field="start")
+            raise DomainError("invalid", _("Choose a time inside the visit block."), field="start")
         fixed, unfixed = _load(block, tz, leave_out=locked.pk)
         if not can_fix(block_shape(block), fixed, unfixed + 1, _minutes(local.time())):
-            raise BookingError(
+            raise DomainError(
                 "slot_unavailable",
                 _("That time leaves no room for the other visits and travel. Choose another."),
                 field="start",
@@ -217,7 +218,7 @@ def district_import(*, municipality: Municipality, text: str) -> DistrictImport:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in DISTRICT_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise BookingError("invalid", _("Missing columns: %s") % ", ".join(missing))
+        raise DomainError("invalid", _("Missing columns: %s") % ", ".join(missing))
     nurses = {
         (n.user.email or "").lower(): n
         for n in Nurse.objects.filter(municipality=municipality).select_related("user")
@@ -228,18 +229,18 @@ def district_import(*, municipality: Municipality, text: str) -> DistrictImport:
     for line, row in enumerate(reader, start=2):
         code, town = row["district_code"].strip(), row["town"].strip()
         if not code or not town:
-            raise BookingError(
+            raise DomainError(
                 "invalid", _("Line %d: a district code and a town are needed.") % line
             )
         if towns.get(town, code) != code:
-            raise BookingError(
+            raise DomainError(
                 "invalid", _("Line %d: this town is already in another district.") % line
             )
         towns[town] = code
         names[code] = row["district_name"].strip() or names.get(code, code)
         for email in filter(None, (e.strip().lower() for e in row["nurse_emails"].split(";"))):
             if email not in nurses:
-                raise BookingError("invalid", _("Line %d: no nurse with this email here.") % line)
+                raise DomainError("invalid", _("Line %d: no nurse with this email here.") % line)
             assigned.setdefault(code, set()).add(nurses[email].pk)
     with transaction.atomic():
         DistrictTown.objects.filter(municipality=municipality).delete()
@@ -281,18 +282,18 @@ def visit_block_create(
         district.municipality_id != nurse.municipality_id
         or not district.nurses.filter(pk=nurse.pk).exists()
     ):
-        raise BookingError("invalid", _("She is not a nurse of this district."), field="district")
+        raise DomainError("invalid", _("She is not a nurse of this district."), field="district")
     if date < now.astimezone(nurse.municipality.tz).date():
-        raise BookingError("in_past", _("Choose a day from today on."), field="date")
+        raise DomainError("in_past", _("Choose a day from today on."), field="date")
     if end_time <= start_time:
-        raise BookingError("invalid", _("The end must be after the start."), field="end_time")
+        raise DomainError("invalid", _("The end must be after the start."), field="end_time")
     if not 1 <= capacity <= 20 or not 10 <= visit_minutes <= 240 or not 0 <= travel_minutes <= 120:
-        raise BookingError("invalid", _("Check the number of visits and the minutes."))
+        raise DomainError("invalid", _("Check the number of visits and the minutes."))
     with transaction.atomic():
         if VisitBlock.objects.filter(
             nurse=nurse, date=date, start_time__lt=end_time, end_time__gt=start_time
         ).exists():
-            raise BookingError(
+            raise DomainError(
                 "slot_unavailable", _("She already has visits at that time."), field="start_time"
             )
         tz = nurse.municipality.tz

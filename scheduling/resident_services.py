@@ -24,7 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .errors import BookingError
+from yurikago.errors import DomainError
+
 from .models import (
     Booking,
     Contact,
@@ -142,7 +143,7 @@ def resident_find_or_create(
     if resident is not None:
         return resident, False
     if User.objects.filter(phone=phone).exists():
-        raise BookingError(
+        raise DomainError(
             "invalid",
             _("This phone number cannot be used here. Please check it, or ask an administrator."),
             field="phone",
@@ -197,7 +198,7 @@ def resident_booking_confirm(
 ) -> tuple[Booking, User]:
     """Save her details and turn her hold into a booking; on any refusal nothing is written.
 
-    Raises AccountExists, or BookingError from the booking core.
+    Raises AccountExists, or DomainError from the booking core.
     """
     now = now or timezone.now()
     with transaction.atomic():

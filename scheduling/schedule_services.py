@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from yurikago.errors import DomainError
+
 from .availability import availability_changed, time_off_occurrences
-from .errors import BookingError
 from .models import AvailabilityRule, Booking, BookingEvent, Nurse, Site, TimeOff
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ MAX_WEEKLY_TIME_OFF = dt.timedelta(days=7)
 Interval = tuple[dt.datetime, dt.datetime]
 
 
-class StrandedBookingsError(BookingError):
+class StrandedBookingsError(DomainError):
     """The change would leave confirmed bookings outside her hours; they are in `bookings`."""
 
     def __init__(self, bookings: Sequence[Booking]) -> None:
@@ -46,13 +47,9 @@ class StrandedBookingsError(BookingError):
         super().__init__("stranded_bookings", message)
         self.bookings = list(bookings)
 
-    @property
-    def status(self) -> int:
-        return 409
 
-
-def _invalid(message: object, field: str | None = None) -> BookingError:
-    return BookingError("invalid", message, field=field)  # type: ignore[arg-type]
+def _invalid(message: object, field: str | None = None) -> DomainError:
+    return DomainError("invalid", message, field=field)  # type: ignore[arg-type]
 
 
 # --- Coverage (pure) ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Writes. Each service owns its transaction and raises BookingError with a translatable message.
+"""Writes. Each service owns its transaction and raises DomainError with a translatable message.
 
 Double booking: on PostgreSQL the exclusion constraints decide. A hold or a direct booking
 runs a short transaction that takes the site's share lock (only a schedule edit excludes it),
@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications import outbox, webhooks
+from yurikago.errors import DomainError
 
 from .availability import (
     Slot,
@@ -32,7 +33,7 @@ from .availability import (
     site_is_open,
 )
 from .contacts import contact_for_interview_type
-from .errors import BookingError, booking_error
+from .errors import booking_error
 from .models import (
     Booking,
     BookingEvent,
@@ -200,7 +201,7 @@ def _find_slot(
 
 
 def _conflict(
-    error: BookingError | None,
+    error: DomainError | None,
     site: Site,
     interview_type: InterviewType,
     start: dt.datetime,
@@ -208,7 +209,7 @@ def _conflict(
     now: dt.datetime,
     exclude_booking_id: int | None = None,
     own: tuple[int, dt.datetime] | None = None,
-) -> BookingError:
+) -> DomainError:
     """The conflict with alternatives attached: computed after the transaction has ended, so
     the search never runs while a lock is held."""
     error = error or booking_error("slot_unavailable", field="start")
@@ -413,7 +414,7 @@ def booking_hold(
     # Outside the booking transaction: a stale hold must not block the exclusion constraint, and
     # sweeping here keeps the booking transaction short.
     holds_sweep_expired(now=now)
-    error: BookingError | None = None
+    error: DomainError | None = None
     try:
         return _place(
             site=site,
@@ -429,7 +430,7 @@ def booking_hold(
         )
     except IntegrityError:
         log.info("hold conflict at site=%s start=%s", site.pk, start.isoformat())
-    except BookingError as exc:
+    except DomainError as exc:
         if exc.code != "slot_unavailable":
             raise
         error = exc
@@ -536,7 +537,7 @@ def booking_create(
     ).exists():
         raise booking_error("already_booked")
     holds_sweep_expired(now=now)
-    error: BookingError | None = None
+    error: DomainError | None = None
     try:
         # The booking row is written confirmed (no hold, no update); a second active booking
         # for the same pregnancy and contact is refused by the partial unique constraints.
@@ -556,7 +557,7 @@ def booking_create(
     except IntegrityError as exc:
         if "pregnancy" in str(exc) or "one_active_" in str(exc):
             raise booking_error("already_booked") from None
-    except BookingError as exc:
+    except DomainError as exc:
         if exc.code != "slot_unavailable":
             raise
         error = exc
@@ -697,7 +698,7 @@ def booking_reschedule(
             return locked
     except IntegrityError:
         error = None
-    except BookingError as exc:
+    except DomainError as exc:
         if exc.code != "slot_unavailable":
             raise
         error = exc

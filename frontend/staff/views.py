@@ -30,7 +30,6 @@ from scheduling.access import (
 )
 from scheduling.availability import open_slots
 from scheduling.contacts import bookable_contacts
-from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent, InterviewType, Mode, Resident
 from scheduling.questionnaires import sent_answers_by_pregnancy
 from scheduling.resident_services import booking_create_on_behalf
@@ -41,6 +40,7 @@ from scheduling.staff_services import (
     access_log_record,
     booking_update_staff_details,
 )
+from yurikago.errors import DomainError
 
 from .common import back, render_staff, staff_sites, today_in, tz_of
 from .decorators import staff_required
@@ -195,7 +195,7 @@ def booking_attendance(request: HttpRequest, reference: str) -> HttpResponse:
             attended=form.cleaned_data["outcome"] == "attended",
             actor=signed_in(request.user),
         )
-    except BookingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(
@@ -235,7 +235,7 @@ def message_resend_view(request: HttpRequest, message_id: int) -> HttpResponse:
     assert message.booking is not None  # access_message_as_staff guarantees it
     try:
         message_resend(message_id=message.pk, actor=signed_in(request.user))
-    except BookingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(
@@ -258,7 +258,7 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
                 staff=True,
                 reason=form.cleaned_data["reason"],
             )
-        except BookingError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Cancelled. She will get a message."))
@@ -364,7 +364,7 @@ def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpRespons
                     actor=signed_in(request.user),
                     staff=True,
                 )
-            except BookingError as exc:
+            except DomainError as exc:
                 error, alternatives = exc.message, exc.alternatives
             else:
                 messages.success(request, _("Moved. She will get a message with the new time."))
@@ -460,7 +460,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
                 notify_email=cd["notify_email"],
                 actor=signed_in(request.user),
             )
-        except BookingError as exc:
+        except DomainError as exc:
             error, alternatives = exc.message, exc.alternatives
         else:
             messages.success(

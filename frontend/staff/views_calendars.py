@@ -22,8 +22,8 @@ from scheduling import access
 from scheduling.calendars import selectors, services
 from scheduling.calendars.errors import describe
 from scheduling.calendars.forms import CalendarUploadForm, CalendarUrlForm
-from scheduling.errors import BookingError
 from scheduling.models import Nurse, Site
+from yurikago.errors import DomainError
 
 
 def _subject(request: HttpRequest) -> Nurse | None:
@@ -146,7 +146,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
             services.calendar_add_url(
                 nurse=nurse, url=form.cleaned_data["url"], name=form.cleaned_data["name"]
             )
-        except BookingError as exc:
+        except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             messages.success(request, _("Calendar added. Its busy times are being imported."))
@@ -167,7 +167,7 @@ def calendar_upload(request: HttpRequest) -> HttpResponse:
             services.calendar_add_upload(
                 nurse=nurse, content=content, name=form.cleaned_data["name"] or upload.name
             )
-        except BookingError as exc:
+        except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             # Received, not imported: the sync task reads it after this response.

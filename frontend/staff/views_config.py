@@ -34,8 +34,8 @@ from scheduling.config_services import (
     interview_type_update,
     site_update,
 )
-from scheduling.errors import BookingError
 from scheduling.models import InterviewType, Language, Municipality, Site, SiteClosure, User
+from yurikago.errors import DomainError
 
 from .common import render_staff
 from .decorators import municipality_admin_required
@@ -82,7 +82,7 @@ def _save(
         try:
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
             save(changes, signed_in(request.user))
-        except BookingError as exc:
+        except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             messages.success(request, _("Saved."))
@@ -137,7 +137,7 @@ def closure_new(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 actor=signed_in(request.user),
             )
-        except BookingError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Closure added."))
@@ -234,7 +234,7 @@ def message_text_edit(
                 message_text_save(**key, language=language, **values, actor=signed_in(request.user))
                 messages.success(request, _("Saved."))
                 return redirect("staff:message_texts")
-        except BookingError as exc:
+        except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
             status = 422
     elif request.method == "POST":
@@ -247,7 +247,7 @@ def message_text_edit(
                 subject=initial.get("subject", ""),
                 body=initial["body"],
             )[:1]
-        except BookingError:
+        except DomainError:
             preview = []
     return render_staff(
         request,

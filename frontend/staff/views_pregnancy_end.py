@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from scheduling.access import access_pregnancy_as_staff, signed_in
 from scheduling.contact_services import MAX_BABIES, pregnancy_record_end
-from scheduling.errors import BookingError
 from scheduling.models import PregnancyOutcome
+from yurikago.errors import DomainError
 
 from .common import render_staff
 from .decorators import staff_required
@@ -51,7 +51,7 @@ def pregnancy_end(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
                 babies=cd["babies"],
                 actor=signed_in(request.user),
             )
-        except BookingError as exc:
+        except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             messages.success(request, _("Recorded."))

@@ -26,7 +26,6 @@ from scheduling.access import (
     scope_for,
     signed_in,
 )
-from scheduling.errors import BookingError
 from scheduling.models import Nurse
 from scheduling.schedule_services import (
     StrandedBookingsError,
@@ -43,6 +42,7 @@ from scheduling.staff_selectors import (
     nurse_slot_preview,
     nurses_at_sites,
 )
+from yurikago.errors import DomainError
 
 from .common import render_staff, today_in
 from .decorators import staff_required
@@ -136,7 +136,7 @@ def _handle(
         return render_staff(
             request, template, {"nurse": nurse, "form": form, **context}, status=409
         )
-    except BookingError as exc:
+    except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         return render_staff(
             request, template, {"nurse": nurse, "form": form, **context}, status=422

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_POST
 from scheduling.access import access_pregnancy_as_staff, signed_in
 from scheduling.contact_models import Contact, PregnancyContact
 from scheduling.contact_outcomes import RECORDABLE, pregnancy_contact_record
-from scheduling.errors import BookingError
 from scheduling.home_visit_models import HomeVisit
 from scheduling.home_visit_services import home_visit_request, resident_address_save
 from scheduling.models import Nurse, Pregnancy
 from scheduling.questionnaires import sent_answers_by_pregnancy
 from scheduling.staff_services import access_log_record
 from scheduling.timeline import TimelineEntry, pregnancy_timeline
+from yurikago.errors import DomainError
 
 from .common import render_staff
 from .decorators import staff_required
@@ -174,7 +174,7 @@ def visit_arrange(request: HttpRequest, pregnancy_id: int, contact_id: int) -> H
             half=cd["half"],
             by_staff=True,
         )
-    except BookingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(
@@ -211,7 +211,7 @@ def contact_record(request: HttpRequest, pregnancy_id: int) -> HttpResponse:
             reason=cd["reason"],
             staff_notes=cd["staff_notes"],
         )
-    except BookingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Saved: %(contact)s.") % {"contact": contact.name})

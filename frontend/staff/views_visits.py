@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from scheduling.access import access_home_visit, scope_for, signed_in, visit_blocks_visible_to
-from scheduling.errors import BookingError
 from scheduling.home_visit_models import District
 from scheduling.home_visit_selectors import visit_day
 from scheduling.home_visit_services import home_visit_confirm, visit_block_create
 from scheduling.models import Nurse
 from scheduling.staff_services import access_log_record
+from yurikago.errors import DomainError
 
 from .common import render_staff, staff_sites, today_in, tz_of
 from .decorators import staff_required
@@ -122,7 +122,7 @@ def visit_confirm(request: HttpRequest, visit_id: int) -> HttpResponse:
     start = dt.datetime.combine(visit.date, form.cleaned_data["time"], tzinfo=tz)
     try:
         home_visit_confirm(visit=visit, start=start)
-    except BookingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Time confirmed. She will get a message."))
@@ -151,7 +151,7 @@ def visit_block_add(request: HttpRequest) -> HttpResponse:
             travel_minutes=cd["travel_minutes"],
             actor=signed_in(request.user),
         )
-    except BookingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("staff:visits")
     messages.success(request, _("Visit block added."))

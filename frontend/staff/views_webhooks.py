@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from notifications.webhook_models import WebhookDelivery, WebhookSubscription
 from notifications.webhooks import webhook_delivery_resend
 from scheduling.access import access_webhook_delivery, scope_for, signed_in
-from scheduling.errors import BookingError
+from yurikago.errors import DomainError
 
 from .common import render_staff
 from .decorators import municipality_admin_required
@@ -54,7 +54,7 @@ def webhook_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = access_webhook_delivery(request.user, delivery_id)
     try:
         webhook_delivery_resend(delivery=delivery, actor=signed_in(request.user))
-    except BookingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("It goes out again in a moment."))

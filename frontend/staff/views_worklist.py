@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.access import access_follow_up_pregnancy, follow_up_scope, signed_in
-from scheduling.errors import BookingError
 from scheduling.followup_models import FollowUpAttempt, FollowUpTask
 from scheduling.followup_services import follow_up_attempt_record
 from scheduling.staff_services import access_log_record
 from scheduling.worklist import follow_up_districts, follow_up_list, not_booked_days
+from yurikago.errors import DomainError
 
 from .common import render_staff, staff_sites, today_in, tz_of
 from .decorators import staff_required
@@ -107,7 +107,7 @@ def follow_up_pregnancy(request: HttpRequest, pregnancy_id: int) -> HttpResponse
                     note=form.cleaned_data["note"],
                     by=signed_in(request.user),
                 )
-            except BookingError as exc:
+            except DomainError as exc:
                 form.add_error("outcome", str(exc.message))
             else:
                 messages.success(request, _("Attempt recorded."))

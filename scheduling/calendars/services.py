@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.availability import availability_changed
-from scheduling.errors import BookingError
 from scheduling.models import (
     Booking,
     BusyBlock,
@@ -32,6 +31,7 @@ from scheduling.models import (
     Nurse,
     Site,
 )
+from yurikago.errors import DomainError
 
 from . import background, expand, fetch
 from .errors import SyncError
@@ -86,8 +86,8 @@ def site_feed_revoke(*, site: Site) -> None:
 # --- Adding and removing external calendars -----------------------------------------------------
 
 
-def _invalid(message: object, field: str) -> BookingError:
-    return BookingError("invalid", message, field=field)  # type: ignore[arg-type]
+def _invalid(message: object, field: str) -> DomainError:
+    return DomainError("invalid", message, field=field)  # type: ignore[arg-type]
 
 
 def _clean_name(name: str, fallback: str) -> str:

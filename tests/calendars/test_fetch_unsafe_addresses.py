@@ -11,9 +11,9 @@ from django.test import SimpleTestCase, override_settings
 from scheduling.calendars.errors import SyncError, describe
 from scheduling.calendars.fetch import address_allowed, check_url, fetch
 from scheduling.calendars.services import calendar_add_url, calendar_sync
-from scheduling.errors import BookingError
 from scheduling.models import ExternalCalendar
 from tests.base import NOW, BaseTestCase
+from yurikago.errors import DomainError
 
 
 class TransitionPrefixesTest(SimpleTestCase):
@@ -77,7 +77,7 @@ class NoResolvedAddressInMessagesTest(BaseTestCase):
 
     @override_settings(CALENDAR_FETCH_ALLOW_LOOPBACK=False)
     def test_adding_a_too_long_host_name_is_refused_in_plain_words(self) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             calendar_add_url(nurse=self.w.nurse_sato, url="https://" + "a" * 300 + ".com/x.ics")
         self.assertEqual(caught.exception.field, "url")
         self.assertFalse(ExternalCalendar.objects.exists())

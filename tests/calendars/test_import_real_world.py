@@ -13,8 +13,8 @@ import recurring_ical_events
 
 from scheduling.calendars import expand
 from scheduling.calendars.errors import MESSAGES, SyncError
-from scheduling.errors import BookingError
 from tests.base import NOW, TOKYO, BaseTestCase
+from yurikago.errors import DomainError
 
 from .helpers import import_upload
 
@@ -58,7 +58,7 @@ class RealWorldCalendarsTest(BaseTestCase):
                     calendar = import_upload(
                         self, nurse=self.w.nurse_sato, content=path.read_bytes(), name=path.name
                     )
-                except BookingError as exc:
+                except DomainError as exc:
                     self.assertEqual(exc.field, "file")
                     self.assertTrue(str(exc.message))
                     outcomes["refused"] += 1

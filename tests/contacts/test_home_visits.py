@@ -8,7 +8,6 @@ import datetime as dt
 
 from notifications.models import Message
 from notifications.texts import HEALTH_WORDS, render_message
-from scheduling.errors import BookingError
 from scheduling.home_visit_models import District, HomeVisit, VisitBlock
 from scheduling.home_visit_services import (
     district_for,
@@ -20,6 +19,7 @@ from scheduling.home_visit_services import (
 from scheduling.models import Pregnancy, Resident, User
 from tests.base import BaseTestCase, tokyo
 from tests.contacts.helpers import katsushika_contacts
+from yurikago.errors import DomainError
 
 CSV = (
     "district_code,district_name,town,nurse_emails\n"
@@ -76,35 +76,35 @@ class HomeVisitTests(BaseTestCase):
 
     def test_an_unknown_nurse_refuses_the_whole_file(self) -> None:
         bad = CSV + "kanamachi,金町地区,金町一丁目,nobody@katsushika.example\n"
-        with self.assertRaises(BookingError):
+        with self.assertRaises(DomainError):
             district_import(municipality=self.w.katsushika, text=bad)
         self.assertFalse(District.objects.filter(code="kanamachi").exists())
 
     def test_a_morning_block_takes_three_visits_with_travel_and_refuses_the_fourth(self) -> None:
         for p in self.pregnancies[:3]:
             self.assertEqual(self._ask(p).block, self.block)
-        with self.assertRaises(BookingError) as refused:
+        with self.assertRaises(DomainError) as refused:
             self._ask(self.pregnancies[3])
         self.assertEqual(refused.exception.code, "slot_unavailable")
-        with self.assertRaises(BookingError):
+        with self.assertRaises(DomainError):
             self._ask(self.pregnancies[3], half="pm")  # no afternoon block
 
     def test_her_address_is_needed_first(self) -> None:
         self.w.hanako.address.delete()
-        with self.assertRaises(BookingError) as refused:
+        with self.assertRaises(DomainError) as refused:
             self._ask(self.w.hanako_pregnancy)
         self.assertEqual(refused.exception.field, "address")
 
     def test_the_same_contact_cannot_be_asked_for_twice(self) -> None:
         self._ask(self.w.hanako_pregnancy)
-        with self.assertRaises(BookingError) as refused:
+        with self.assertRaises(DomainError) as refused:
             self._ask(self.w.hanako_pregnancy)
         self.assertEqual(refused.exception.code, "already_booked")
 
     def test_a_time_that_leaves_no_room_for_the_others_is_refused(self) -> None:
         visits = [self._ask(p) for p in self.pregnancies[:3]]
         # At 10:00 only 11:10–11:50 is left for the two still to time.
-        with self.assertRaises(BookingError):
+        with self.assertRaises(DomainError):
             home_visit_confirm(visit=visits[0], start=tokyo(2026, 12, 3, 10))
         confirmed = home_visit_confirm(visit=visits[0], start=tokyo(2026, 12, 3, 9))
         self.assertEqual(confirmed.status, HomeVisit.Status.CONFIRMED)
@@ -203,6 +203,6 @@ class VisitBlocksAreAwayFromInterviewsTests(BaseTestCase):
         )
         if booking.nurse_id != self.w.nurse_sato.pk:
             Booking.objects.filter(pk=booking.pk).update(nurse=self.w.nurse_sato)
-        with self.assertRaises(BookingError):
+        with self.assertRaises(DomainError):
             self._block(dt.date(2026, 12, 4))
         self.assertFalse(VisitBlock.objects.exists())

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from scheduling.errors import BookingError
 from scheduling.models import Booking
 from scheduling.services import booking_create, booking_hold
 from tests.base import BaseTestCase, tokyo
 from tests.contacts.helpers import katsushika_contacts, remote_hours, remote_interview_contact
+from yurikago.errors import DomainError
 
 
 class OneActiveBookingPerContactTests(BaseTestCase):
@@ -50,7 +50,7 @@ class OneActiveBookingPerContactTests(BaseTestCase):
 
     def test_a_second_booking_for_the_same_contact_is_refused(self) -> None:
         self.book_remote(17)
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             self.book_remote(18)
         self.assertEqual(caught.exception.code, "already_booked")
 
@@ -61,12 +61,12 @@ class OneActiveBookingPerContactTests(BaseTestCase):
         hold = booking_hold(
             site=self.w.aoto, interview_type=self.w.itype, start=tokyo(2026, 12, 4, 10)
         )
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_confirm(booking=hold, pregnancy=self.pregnancy)
         self.assertEqual(caught.exception.code, "already_booked")
 
     def test_a_contact_booked_through_another_interview_type_is_not_found(self) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_create(
                 site=self.w.aoto,
                 interview_type=self.w.itype,

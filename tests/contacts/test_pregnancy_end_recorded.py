@@ -9,11 +9,11 @@ import datetime as dt
 from notifications.models import Message
 from scheduling.contact_services import pregnancy_record_end
 from scheduling.contacts import CLOSED, DUE, NOT_NEEDED, pregnancy_contacts
-from scheduling.errors import BookingError
 from scheduling.models import Booking, PregnancyContact
 from scheduling.services import booking_create
 from tests.base import BaseTestCase, tokyo
 from tests.contacts.helpers import katsushika_contacts, remote_hours, remote_interview_contact
+from yurikago.errors import DomainError
 
 
 class PregnancyEndRecordedTests(BaseTestCase):
@@ -94,7 +94,7 @@ class PregnancyEndRecordedTests(BaseTestCase):
 
     def test_a_birth_needs_a_number_of_babies_and_a_date_not_in_the_future(self) -> None:
         for on, babies in ((dt.date(2026, 11, 30), None), (dt.date(2026, 12, 2), 1)):
-            with self.assertRaises(BookingError):
+            with self.assertRaises(DomainError):
                 pregnancy_record_end(
                     pregnancy=self.pregnancy, outcome="birth", on=on, babies=babies
                 )

@@ -8,8 +8,8 @@ from notifications.dispatch import _load
 from notifications.models import Message, MessageText
 from notifications.text_services import message_text_reset, message_text_save
 from notifications.texts import render_message
-from scheduling.errors import BookingError
 from tests.notifications.helpers import NotificationsTestCase
+from yurikago.errors import DomainError
 
 OWN_SMS = "{{ municipality }}より: {{ when }} {{ site }}でお待ちしています。番号 {{ reference }}"
 
@@ -29,7 +29,7 @@ class MessageTextsTest(NotificationsTestCase):
         return message_text_save(**values)  # type: ignore[arg-type]
 
     def refused(self, field: str, **kwargs: object) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             self.save(**kwargs)
         self.assertEqual((caught.exception.code, caught.exception.field), ("invalid", field))
         self.assertFalse(MessageText.objects.exists())

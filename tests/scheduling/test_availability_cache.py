@@ -22,7 +22,6 @@ from scheduling.availability import (
 )
 from scheduling.calendars.services import calendar_add_upload
 from scheduling.config_services import closure_create
-from scheduling.errors import BookingError
 from scheduling.models import SiteClosure
 from scheduling.schedule_services import time_off_create
 from scheduling.services import (
@@ -32,6 +31,7 @@ from scheduling.services import (
     booking_release_hold,
 )
 from tests.base import NOW, TOKYO, BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 THURSDAY = dt.date(2026, 12, 3)  # 青戸: two nurses and two rooms, 09:00–12:00 and 13:00–16:00
 TEN = tokyo(2026, 12, 3, 10)
@@ -196,7 +196,7 @@ class AvailabilityCacheTest(BaseTestCase):
             with self.assertRaises(RuntimeError), transaction.atomic():
                 availability_changed()
                 raise RuntimeError("the write failed")
-            with self.assertRaises(BookingError):  # 12:00 is lunch: refused, rolled back
+            with self.assertRaises(DomainError):  # 12:00 is lunch: refused, rolled back
                 booking_hold(
                     site=self.w.aoto,
                     interview_type=self.w.itype,

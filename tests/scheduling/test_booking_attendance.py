@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scheduling.errors import BookingError
 from scheduling.models import Booking
 from scheduling.services import booking_create, booking_mark_attendance
 from tests.base import BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 
 class BookingAttendanceTest(BaseTestCase):
@@ -20,7 +20,7 @@ class BookingAttendanceTest(BaseTestCase):
         self.nurse_user = self.w.nurse_sato.user
 
     def test_it_cannot_be_marked_before_its_day(self) -> None:
-        with self.assertRaises(BookingError):
+        with self.assertRaises(DomainError):
             booking_mark_attendance(booking=self.booking, attended=True, actor=self.nurse_user)
 
     def test_it_is_marked_attended_on_the_day_with_an_event(self) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from notifications.models import Message
 from scheduling.availability import open_slots
-from scheduling.errors import BookingError
 from scheduling.models import Booking
 from scheduling.services import booking_cancel, booking_create
 from tests.base import BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 START = tokyo(2026, 12, 8, 10)  # Tuesday; deadline Monday 12/7 11:00
 
@@ -44,7 +44,7 @@ class BookingCancelTest(BaseTestCase):
         self.assertEqual(notice.occurrence, "s1")
 
     def test_she_cannot_cancel_online_after_the_deadline(self) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_cancel(booking=self.booking, now=tokyo(2026, 12, 7, 11, 1))
         self.assertEqual(caught.exception.code, "deadline_passed")
         self.booking.refresh_from_db()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from notifications.models import Message
-from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent
 from scheduling.services import booking_create
 from tests.base import NOW, BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 
 class BookingCreateRefusalsTest(BaseTestCase):
@@ -21,8 +21,8 @@ class BookingCreateRefusalsTest(BaseTestCase):
             **kwargs,
         )
 
-    def assertRefused(self, code: str, start: dt.datetime, **kwargs) -> BookingError:  # type: ignore[no-untyped-def]
-        with self.assertRaises(BookingError) as caught:
+    def assertRefused(self, code: str, start: dt.datetime, **kwargs) -> DomainError:  # type: ignore[no-untyped-def]
+        with self.assertRaises(DomainError) as caught:
             self.create(start, **kwargs)
         self.assertEqual(caught.exception.code, code)
         self.assertTrue(str(caught.exception.message))
@@ -69,7 +69,7 @@ class BookingCreateRefusalsTest(BaseTestCase):
 
     def test_a_second_active_interview_is_refused(self) -> None:
         self.create(tokyo(2026, 12, 3, 10))
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             self.create(tokyo(2026, 12, 4, 10))
         self.assertEqual(caught.exception.code, "already_booked")
         self.assertEqual(Booking.objects.filter(pregnancy=self.w.hanako_pregnancy).count(), 1)
@@ -99,7 +99,7 @@ class BookingCreateRefusalsTest(BaseTestCase):
         from scheduling.models import Pregnancy
 
         third = Pregnancy.objects.create(resident=self.w.mei, due_date=dt.date(2027, 7, 1))
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             self.create(start, pregnancy=third)
         error = caught.exception
         self.assertEqual(error.code, "slot_unavailable")

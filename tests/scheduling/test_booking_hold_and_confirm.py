@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from api.exceptions import domain_error_status
 from notifications.models import Message
-from scheduling.errors import BookingError
 from scheduling.models import Booking, BookingEvent
 from scheduling.services import booking_confirm, booking_hold, booking_release_hold
 from tests.base import NOW, BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 SLOT = tokyo(2026, 12, 3, 10, 0)
 
@@ -56,17 +57,17 @@ class HoldAndConfirmTest(BaseTestCase):
     def test_a_third_hold_on_a_slot_with_two_nurses_is_refused_with_alternatives(self) -> None:
         self.hold()
         self.hold()
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             self.hold()
         self.assertEqual(caught.exception.code, "slot_unavailable")
-        self.assertEqual(caught.exception.status, 409)
+        self.assertEqual(domain_error_status(caught.exception), 409)  # as the API answers
         self.assertTrue(caught.exception.alternatives)
         self.assertNotIn(SLOT, [s.start for s in caught.exception.alternatives])
         self.assertEqual(Booking.objects.filter(start=SLOT).count(), 2)
 
     def test_an_expired_hold_cannot_be_confirmed_and_writes_nothing(self) -> None:
         hold = self.hold()
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_confirm(
                 booking=hold, pregnancy=self.w.hanako_pregnancy, now=NOW + dt.timedelta(minutes=11)
             )
@@ -100,7 +101,7 @@ class HoldAndConfirmTest(BaseTestCase):
     def test_a_second_active_interview_for_one_pregnancy_is_refused(self) -> None:
         booking_confirm(booking=self.hold(), pregnancy=self.w.hanako_pregnancy)
         second = self.hold(start=tokyo(2026, 12, 4, 10))
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_confirm(booking=second, pregnancy=self.w.hanako_pregnancy)
         self.assertEqual(caught.exception.code, "already_booked")
         second.refresh_from_db()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from notifications.models import Message
-from scheduling.errors import BookingError
 from scheduling.models import Booking
 from scheduling.services import booking_create, booking_reschedule
 from tests.base import BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 START = tokyo(2026, 12, 8, 10)
 NEW = tokyo(2026, 12, 10, 14)
@@ -48,7 +48,7 @@ class BookingRescheduleTest(BaseTestCase):
             start=tokyo(2026, 12, 9, 10),
             pregnancy=self.w.mei_pregnancy,
         )
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_reschedule(
                 booking=self.booking, start=tokyo(2026, 12, 9, 10), site=self.w.niccowa
             )
@@ -83,12 +83,12 @@ class BookingRescheduleTest(BaseTestCase):
 
     def test_after_the_deadline_only_staff_can_move_it(self) -> None:
         late = tokyo(2026, 12, 7, 12)
-        with self.assertRaises(BookingError):
+        with self.assertRaises(DomainError):
             booking_reschedule(booking=self.booking, start=NEW, now=late)
         moved = booking_reschedule(booking=self.booking, start=NEW, now=late, staff=True)
         self.assertEqual(moved.start, NEW)
 
     def test_another_municipalitys_site_is_refused(self) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_reschedule(booking=self.booking, start=NEW, site=self.w.sakuragawa_site)
         self.assertEqual(caught.exception.code, "not_found")

@@ -1,7 +1,7 @@
 """Races on PostgreSQL: many threads, each with its own connection, released together.
 
 Whatever the interleaving, the database ends with no nurse or room double-booked and at most one
-active interview per pregnancy, and every loser gets a clean BookingError: never an
+active interview per pregnancy, and every loser gets a clean DomainError: never an
 IntegrityError, a deadlock or a 500. PostgreSQL only: SQLite serialises every write transaction,
 so there is no race to lose there.
 """
@@ -18,7 +18,6 @@ import time_machine
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
-from scheduling.errors import BookingError
 from scheduling.models import (
     AvailabilityRule,
     Booking,
@@ -37,6 +36,7 @@ from scheduling.services import (
     booking_reschedule,
 )
 from tests.base import NOW, World, make_world, require_postgres, tokyo
+from yurikago.errors import DomainError
 
 THREADS = 20
 # Thursday 2026-12-03, when 青戸 has two nurses and two rooms from 09:00.
@@ -53,7 +53,7 @@ OVERLAPS_SQL = """
 def race(attempts: list[Callable[[], object]]) -> list[str]:
     """Run each attempt in its own thread and connection, all released at once.
 
-    Returns "ok" for a success, the BookingError code for a refusal, or the repr of anything
+    Returns "ok" for a success, the DomainError code for a refusal, or the repr of anything
     else (which the tests then reject).
     """
     barrier = threading.Barrier(len(attempts))
@@ -65,7 +65,7 @@ def race(attempts: list[Callable[[], object]]) -> list[str]:
             barrier.wait(timeout=30)
             attempt()
             return "ok"
-        except BookingError as exc:
+        except DomainError as exc:
             return exc.code
         except Exception as exc:  # anything else is what the test looks for
             return repr(exc)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduling.errors import BookingError
 from scheduling.models import Pregnancy, Resident, User
 from scheduling.resident_services import booking_create_on_behalf
 from scheduling.selectors import pregnancy_current
 from tests.base import NOW, BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 DAY = dt.timedelta(days=1)
 
@@ -38,7 +38,7 @@ class HerDetailsThenTheBookingTest(BaseTestCase):
         staff_user = self.w.manager_mori
         staff_user.phone = "+819055556666"
         staff_user.save(update_fields=["phone"])
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             self.book_for()
         self.assertEqual((caught.exception.code, caught.exception.field), ("invalid", "phone"))
         self.assertFalse(Resident.objects.filter(user=staff_user).exists())

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from scheduling.errors import BookingError
 from scheduling.models import Booking
 from scheduling.services import booking_create, booking_mark_attendance
 from tests.base import BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 
 class NoShowAfterStartTest(BaseTestCase):
@@ -31,14 +31,14 @@ class NoShowAfterStartTest(BaseTestCase):
         )
 
     def test_it_refuses_a_no_show_on_the_morning_before_the_start(self) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             self.mark_no_show(9, 59)
         self.assertEqual(caught.exception.code, "not_started")
         self.booking.refresh_from_db()
         self.assertEqual(self.booking.status, Booking.Status.CONFIRMED)
 
     def test_the_refusal_is_in_japanese_for_a_japanese_nurse(self) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             self.mark_no_show(8, 0)
         with translation.override("ja"):
             self.assertIn("開始時刻", str(caught.exception.message))

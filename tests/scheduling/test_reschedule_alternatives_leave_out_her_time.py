@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduling.errors import BookingError
 from scheduling.services import booking_create, booking_reschedule
 from tests.base import BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 HERS = tokyo(2026, 12, 8, 10)
 TAKEN = tokyo(2026, 12, 8, 10, 30)
@@ -26,7 +26,7 @@ class RescheduleAlternativesTest(BaseTestCase):
             booking_create(
                 site=self.w.aoto, interview_type=self.w.itype, start=TAKEN, pregnancy=other
             )
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_reschedule(booking=booking, start=TAKEN)
         error = caught.exception
         self.assertEqual(error.code, "slot_unavailable")

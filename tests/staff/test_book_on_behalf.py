@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from notifications.models import Message
-from scheduling.errors import BookingError
 from scheduling.models import Booking, Resident
 from scheduling.resident_services import booking_create_on_behalf
 from scheduling.services import booking_create
 from tests.base import NOW, tokyo
 from tests.staff.helpers import StaffTestCase
+from yurikago.errors import DomainError
 
 
 class BookOnBehalfTest(StaffTestCase):
@@ -110,7 +110,7 @@ class BookOnBehalfTest(StaffTestCase):
         self.assertFalse(Resident.objects.filter(phone="+819055556666").exists())  # rolled back
 
     def test_the_service_refuses_a_time_in_the_past(self) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             booking_create_on_behalf(
                 site=self.w.aoto,
                 interview_type=self.w.itype,

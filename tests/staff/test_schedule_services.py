@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduling.errors import BookingError
+from api.exceptions import domain_error_status
 from scheduling.models import AvailabilityRule, BookingEvent
 from scheduling.schedule_services import (
     StrandedBookingsError,
@@ -16,6 +16,7 @@ from scheduling.schedule_services import (
 )
 from scheduling.services import booking_create
 from tests.base import NOW, BaseTestCase, tokyo
+from yurikago.errors import DomainError
 
 
 class ScheduleServicesTest(BaseTestCase):
@@ -49,7 +50,7 @@ class ScheduleServicesTest(BaseTestCase):
                 now=NOW,
             )
         self.assertEqual(caught.exception.code, "stranded_bookings")
-        self.assertEqual(caught.exception.status, 409)
+        self.assertEqual(domain_error_status(caught.exception), 409)  # as the API answers
         self.assertEqual([b.pk for b in caught.exception.bookings], [self.booking.pk])
         self.thursday_morning.refresh_from_db()
         self.assertEqual(self.thursday_morning.start_time, dt.time(9))  # nothing changed
@@ -152,7 +153,7 @@ class ScheduleServicesTest(BaseTestCase):
         )
 
     def test_hours_may_not_overlap_her_hours_elsewhere(self) -> None:
-        with self.assertRaises(BookingError) as caught:
+        with self.assertRaises(DomainError) as caught:
             availability_rule_create(
                 nurse=self.w.nurse_sato,
                 site=self.w.eki,
@@ -165,7 +166,7 @@ class ScheduleServicesTest(BaseTestCase):
         self.assertEqual(caught.exception.code, "invalid")
 
     def test_a_nurse_gets_hours_only_at_her_own_sites(self) -> None:
-        with self.assertRaises(BookingError):
+        with self.assertRaises(DomainError):
             availability_rule_create(
                 nurse=self.w.nurse_sato,
                 site=self.w.niccowa,
@@ -177,7 +178,7 @@ class ScheduleServicesTest(BaseTestCase):
             )
 
     def test_weekly_time_off_must_be_shorter_than_a_week(self) -> None:
-        with self.assertRaises(BookingError):
+        with self.assertRaises(DomainError):
             time_off_create(
                 nurse=self.w.nurse_sato,
                 start=tokyo(2026, 12, 7),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.test import override_settings
 
 from notifications.webhook_models import WebhookDelivery, WebhookSubscription
-from scheduling.errors import BookingError
+from yurikago.errors import DomainError
 
 from .helpers import WebhookTestCase
 
@@ -22,7 +22,7 @@ class SubscriptionAddressTest(WebhookTestCase):
             "ftp://example.jp/hooks",
         ):
             with self.subTest(url=url):
-                with self.assertRaises(BookingError) as refused:
+                with self.assertRaises(DomainError) as refused:
                     self.subscribe(url)
                 self.assertEqual(refused.exception.field, "url")
         self.assertFalse(WebhookSubscription.objects.exists())
@@ -30,7 +30,7 @@ class SubscriptionAddressTest(WebhookTestCase):
     @override_settings(CALENDAR_FETCH_ALLOW_LOOPBACK=False)
     def test_loopback_and_plain_http_are_refused_outside_tests(self) -> None:
         for url in ("https://127.0.0.1/hooks", "https://[::1]/hooks", "http://example.jp/hooks"):
-            with self.subTest(url=url), self.assertRaises(BookingError):
+            with self.subTest(url=url), self.assertRaises(DomainError):
                 self.subscribe(url)
 
     @override_settings(CALENDAR_FETCH_ALLOW_LOOPBACK=False)

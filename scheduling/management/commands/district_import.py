@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from scheduling.errors import BookingError
 from scheduling.home_visit_services import DISTRICT_COLUMNS, district_import
 from scheduling.models import Municipality
+from yurikago.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc.strerror}") from None
         try:
             done = district_import(municipality=municipality, text=text)
-        except BookingError as exc:
+        except DomainError as exc:
             raise CommandError(f"{path}: {exc.message} (nothing was written)") from None
         self.stdout.write(
             f"{municipality.code}: {done.districts} districts, {done.towns} towns, "
