@@ -23,6 +23,8 @@ class Message(models.Model):
         LOGIN_CODE = "login_code", _("Login code")
         # Issue 15: a home visit's time, set by the district nurse (no booking: a HomeVisit).
         VISIT_TIME = "visit_time", _("Home visit time")
+        # Issue 16: an earlier time freed up for someone on the waitlist.
+        WAITLIST_OFFER = "waitlist_offer", _("Earlier time offered")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from .home_visit_models import HomeVisit, VisitBlock
     from .models import ExternalCalendar, User
     from .questionnaire_models import Question, Questionnaire
+    from .waitlist_models import WaitlistEntry, WaitlistOffer
 
 
 @dataclass(frozen=True)
@@ -681,3 +682,33 @@ def access_question_as_admin(user: User | AnonymousUser, question_id: int) -> Qu
     if question is None:
         raise Http404
     return question
+
+
+def access_waitlist_offer(user: User | AnonymousUser, token: str) -> WaitlistOffer:
+    """An earlier-time offer (issue 16): only to the resident it was made for; 404 otherwise,
+    whether the token exists or not (the link in her message is not enough on its own)."""
+    from .waitlist_models import WaitlistOffer
+
+    scope = scope_for(user)
+    offer = (
+        WaitlistOffer.objects.filter(token=token)
+        .select_related("entry__pregnancy__resident", "site__municipality", "hold")
+        .first()
+    )
+    if (
+        offer is None
+        or scope.resident_id is None
+        or offer.entry.pregnancy.resident_id != scope.resident_id
+    ):
+        raise Http404
+    return offer
+
+
+def waitlist_entries_visible_to(user: User | AnonymousUser) -> QuerySet[WaitlistEntry]:
+    """The waitlist as staff see it: entries asking for one of the sites of their scope."""
+    from .waitlist_models import WaitlistEntry
+
+    scope = scope_for(user)
+    if not scope.is_staff or not scope.site_ids:
+        return WaitlistEntry.objects.none()
+    return WaitlistEntry.objects.filter(sites__in=scope.site_ids).distinct()

@@ -878,6 +878,7 @@ from .home_visit_models import (  # noqa: E402, F401
     VisitBlock,
 )
 from .followup_models import FollowUpAttempt, FollowUpTask  # noqa: E402, F401
+from .waitlist_models import WaitlistEntry, WaitlistOffer  # noqa: E402, F401
 # Issue 16's questionnaires (アンケート): their own module too.
 from .questionnaire_models import (  # noqa: E402, F401
     Answer,

@@ -13,7 +13,15 @@ def sweep_expired_holds() -> int:
     return holds_sweep_expired()
 
 
+@shared_task(name="scheduling.waitlist_offers", time_limit=50, soft_time_limit=45)
+def waitlist_offers() -> tuple[int, int]:
+    """Every minute: offers not taken in time pass on, free places go to those waiting."""
+    from .waitlist_services import waitlist_offers_round
+
+    return waitlist_offers_round()
+
+
 # Celery autodiscovers `scheduling.tasks`; importing registers the calendar tasks as well.
 from .calendars.tasks import sync_all_calendars, sync_calendar  # noqa: E402
 
-__all__ = ["sweep_expired_holds", "sync_all_calendars", "sync_calendar"]
+__all__ = ["sweep_expired_holds", "sync_all_calendars", "sync_calendar", "waitlist_offers"]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("notifications/", include("notifications.urls")),
     path("calendar/", include("frontend.staff.calendar_urls")),
+    path("staff/waitlist/", include("frontend.staff.waitlist_urls")),
     path("staff/", include("frontend.staff.urls")),
+    path("waitlist/", include("frontend.waitlist_urls")),
     path("", include("frontend.urls")),
 ]

@@ -16,6 +16,7 @@ from scheduling.access import manager_site_ids, scope_for
 from scheduling.models import Site
 from scheduling.reports import SiteFigures, UtilisationReport, utilisation_report
 from scheduling.reports.contacts import DISTRICT, SITE, ContactReport, contact_report
+from scheduling.waitlist_services import places_refilled
 
 from . import charts
 from .common import plain_datetime, render_staff, staff_sites, today_in, tz_of
@@ -183,6 +184,17 @@ def _contact_chart(report: ContactReport) -> dict[str, Any]:
     }
 
 
+def _refilled(sites: list[Site], first: dt.date, last: dt.date) -> int:
+    """Places refilled from the waitlist (issue 16): interviews in the period taken through an
+    accepted earlier-time offer."""
+    tz = tz_of(sites)
+    return places_refilled(
+        site_ids=[s.pk for s in sites],
+        start_from=dt.datetime.combine(first, dt.time(), tzinfo=tz),
+        start_before=dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+    )
+
+
 @manager_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, sites, period, day = _selection(request)
@@ -203,6 +215,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "contacts": contacts,
             "contact_rows": contacts.csv_rows(),
             "is_admin": bool(scope_for(request.user).admin_municipality_ids),
+            "refilled": _refilled(sites, report.date_from, report.date_to),
             **_charts(report),
             **_contact_chart(contacts),
         },
