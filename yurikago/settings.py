@@ -273,6 +273,19 @@ if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and
         "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER"
     )
 
+# --- LINE (Messaging API) -----------------------------------------------------------------------
+# LINE_BACKEND: "console" (log only, the default) or "line" (the official account's push API).
+LINE_BACKEND = envchoice("LINE_BACKEND", ("console", "line"), "console")
+LINE_CHANNEL_ACCESS_TOKEN = envstr("LINE_CHANNEL_ACCESS_TOKEN")
+# Verifies X-Line-Signature on the webhook.
+LINE_CHANNEL_SECRET = envstr("LINE_CHANNEL_SECRET")
+# Only for tests: where the SDK sends its requests (a fake on loopback); empty means LINE's own.
+LINE_API_BASE = envstr("LINE_API_BASE")
+if LINE_BACKEND == "line" and not (LINE_CHANNEL_ACCESS_TOKEN and LINE_CHANNEL_SECRET):
+    raise ImproperlyConfigured(
+        "LINE_BACKEND=line needs LINE_CHANNEL_ACCESS_TOKEN and LINE_CHANNEL_SECRET"
+    )
+
 # --- Messages -----------------------------------------------------------------------------------
 CIVIL_HOURS_START = envint("CIVIL_HOURS_START", 8)  # earliest local hour to send reminders
 CIVIL_HOURS_END = envint("CIVIL_HOURS_END", 21)  # no reminders from this local hour on

@@ -23,7 +23,19 @@ def email_transport() -> Transport:
     return EmailTransport()
 
 
+def line_transport() -> Transport:
+    if settings.LINE_BACKEND == "line":
+        from .line import LineTransport
+
+        return LineTransport.from_settings()
+    from .line import ConsoleLineTransport
+
+    return ConsoleLineTransport()
+
+
 def transport_for(channel: str) -> Transport:
+    if channel == "line":
+        return line_transport()
     return sms_transport() if channel == "sms" else email_transport()
 
 
@@ -33,6 +45,7 @@ __all__ = [
     "Transport",
     "TransportError",
     "email_transport",
+    "line_transport",
     "sms_transport",
     "transport_for",
 ]
