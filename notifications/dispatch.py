@@ -152,7 +152,7 @@ def not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, str
             return S.SKIPPED, "expired", "code expired before sending"
         return None
     if message.purpose == Message.Purpose.VISIT_TIME:  # a home visit: no booking (issue 15)
-        from .home_visits import visit_time_stale
+        from .home_visit_rules import visit_time_stale
 
         return visit_time_stale(message, now)
     if booking is None:
