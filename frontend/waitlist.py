@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 
 from scheduling.access import access_waitlist_offer, signed_in
 from scheduling.contacts import contact_for_interview_type
-from scheduling.errors import BookingError
 from scheduling.models import Booking, Pregnancy, Resident, Site
 from scheduling.selectors import interview_type_default, pregnancy_current
 from scheduling.waitlist_models import WaitlistEntry, WaitlistOffer
@@ -29,6 +28,7 @@ from scheduling.waitlist_services import (
     waitlist_offer_accept,
     waitlist_offer_decline,
 )
+from yurikago.errors import DomainError
 
 from .bookings import resident_login_required
 
@@ -121,7 +121,7 @@ def waitlist(request: HttpRequest) -> HttpResponse:
                 date_to=form.cleaned_data["date_to"],
                 contact=contact,
             )
-        except BookingError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("We will tell you when an earlier time frees up."))
@@ -175,7 +175,7 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
             accepted = waitlist_offer_accept(
                 offer=found, pregnancy=pregnancy, actor=signed_in(request.user)
             )
-        except BookingError as exc:
+        except DomainError as exc:
             error = str(exc.message)
             found.refresh_from_db()
         else:

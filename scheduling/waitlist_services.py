@@ -26,8 +26,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yurikago.errors import DomainError
+
 from .availability import Slot, availability_changed, open_slots
-from .errors import BookingError
 from .models import Booking, Contact, InterviewType, Pregnancy, Site, User
 from .services import booking_confirm, booking_hold, booking_reschedule
 from .waitlist_models import WaitlistEntry, WaitlistOffer
@@ -41,8 +42,8 @@ OFFER_MINUTES = 30
 CANDIDATES_PER_ENTRY = 3
 
 
-def _error(code: str, message: object) -> BookingError:
-    return BookingError(code, message)  # type: ignore[arg-type]
+def _error(code: str, message: object) -> DomainError:
+    return DomainError(code, message)  # type: ignore[arg-type]
 
 
 def _current_booking(pregnancy: Pregnancy, contact: Contact | None) -> Booking | None:
@@ -193,7 +194,7 @@ def _offer(entry: WaitlistEntry, now: dt.datetime) -> WaitlistOffer | None:
                     hold_owner=f"waitlist:{entry.pk}",
                     now=now,
                 )
-        except BookingError:
+        except DomainError:
             continue  # taken since the read: try her next place
         expires_at = now + dt.timedelta(minutes=OFFER_MINUTES)
         Booking.objects.filter(pk=hold.pk).update(expires_at=expires_at)

@@ -7,7 +7,6 @@ import datetime as dt
 
 from notifications.models import Message
 from notifications.texts import HEALTH_WORDS, render_message
-from scheduling.errors import BookingError
 from scheduling.models import Booking
 from scheduling.services import booking_cancel
 from scheduling.waitlist_models import WaitlistOffer
@@ -19,6 +18,7 @@ from scheduling.waitlist_services import (
 )
 from tests.base import NOW, BaseTestCase, tokyo
 from tests.waitlist.helpers import PLACES, book_later_and_wait, fill_day
+from yurikago.errors import DomainError
 
 
 class OfferPassesOnTest(BaseTestCase):
@@ -98,7 +98,7 @@ class OfferPassesOnTest(BaseTestCase):
         booking_cancel(booking=self.fillers[1], now=NOW)
         waitlist_offers_round(now=NOW)
         later = NOW + dt.timedelta(minutes=OFFER_MINUTES)
-        with self.assertRaises(BookingError) as refused:
+        with self.assertRaises(DomainError) as refused:
             waitlist_offer_accept(
                 offer=WaitlistOffer.objects.get(), pregnancy=self.w.hanako_pregnancy, now=later
             )

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from scheduling.errors import BookingError
 from scheduling.models import Booking
 from scheduling.services import booking_cancel
 from scheduling.waitlist_models import WaitlistEntry, WaitlistOffer
@@ -24,6 +23,7 @@ from scheduling.waitlist_services import (
 )
 from tests.base import NOW, make_world, tokyo
 from tests.waitlist.helpers import FULL_DAY, book_later_and_wait, fill_day, new_pregnancy
+from yurikago.errors import DomainError
 
 STEPS = st.lists(
     st.tuples(
@@ -85,7 +85,7 @@ class OffersNeverCollideTest(HypothesisTestCase):
                                 )
                             else:
                                 waitlist_offer_decline(offer=offer, now=now)
-                        except BookingError as exc:
+                        except DomainError as exc:
                             self.assertIn(exc.code, ("offer_gone", "hold_expired"))
                 self.assert_invariants(now)
 
