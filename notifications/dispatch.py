@@ -157,6 +157,11 @@ def not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, str
         return visit_time_stale(message, now)
     if booking is None:
         return S.CANCELLED, "no_booking", "the booking is gone"
+    if message.purpose == Message.Purpose.WAITLIST_OFFER:  # issue 16: its booking is the hold
+        expired = booking.expires_at is not None and booking.expires_at <= now
+        if booking.status != booking.Status.HELD or expired:
+            return S.CANCELLED, "offer_ended", "the offer ended before it was sent"
+        return None
     cancelled = booking.status == booking.Status.CANCELLED
     if message.purpose == Message.Purpose.REMINDER:
         if booking.status != booking.Status.CONFIRMED:
