@@ -1,12 +1,14 @@
 """The waitlist as staff see it (issue 16): per site, who is waiting for an earlier time, in
 the order they will be offered one, with her current offer; and the places refilled through
-accepted offers. Who sees which sites: scheduling.access.waitlist_entries_visible_to."""
+accepted offers. Who sees which sites: scheduling.access.waitlist_entries_visible_to. Every
+resident shown is access-logged, as on the follow-up list."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from scheduling.access import waitlist_entries_visible_to
+from scheduling.access import signed_in, waitlist_entries_visible_to
+from scheduling.staff_services import access_log_record
 from scheduling.waitlist_models import WaitlistEntry, WaitlistOffer
 from scheduling.waitlist_services import places_refilled
 
@@ -27,6 +29,12 @@ def waitlist(request: HttpRequest) -> HttpResponse:
         .prefetch_related("sites")
         .order_by("created_at", "pk")
     )
+    if entries:
+        access_log_record(
+            user=signed_in(request.user),
+            residents=[e.pregnancy.resident for e in entries],
+            action="list",
+        )
     pending = {
         o.entry_id: o
         for o in WaitlistOffer.objects.filter(

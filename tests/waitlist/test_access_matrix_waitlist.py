@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from scheduling.models import AccessLog
 from scheduling.services import booking_cancel
 from scheduling.waitlist_models import WaitlistOffer
 from scheduling.waitlist_services import waitlist_offers_round
@@ -131,3 +132,13 @@ class WaitlistAccessMatrixTest(StaffTestCase):
         expected.update(hanako=OK, anonymous=RESIDENT_LOGIN)
         self.check(reverse("waitlist:offer", args=[self.offer.token]), expected)
         self.check(reverse("waitlist:offer", args=["not-a-token"]), {**expected, "hanako": 404})
+
+    def test_every_resident_on_the_staff_list_is_access_logged(self) -> None:
+        self.sign_in(self.w.nurse_ito.user)
+        self.client.get(reverse("staff_waitlist:list"))
+        log = AccessLog.objects.get(user=self.w.nurse_ito.user)
+        self.assertEqual((log.resident, log.action), (self.w.hanako, "list"))
+        self.client.logout()
+        self.sign_in(self.w.nurse_sato.user)  # nobody waits for her sites: nothing to log
+        self.client.get(reverse("staff_waitlist:list"))
+        self.assertFalse(AccessLog.objects.filter(user=self.w.nurse_sato.user).exists())
