@@ -195,6 +195,7 @@ class MessageText(models.Model):
         return f"{self.municipality_id}/{self.channel}/{self.purpose}/{self.language}"
 
 
+from .line_models import LineFriend  # noqa: E402, F401
 from .webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401
 
 

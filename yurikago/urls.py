@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from notifications.line_webhook import line_webhook
 from yurikago.admin_access import secure_the_admin
 from yurikago.favicon import favicon
 from yurikago.health import healthz, healthz_messages
@@ -16,6 +17,7 @@ urlpatterns = [
     path("healthz/messages", healthz_messages, name="healthz_messages"),
     path("favicon.ico", favicon, name="favicon"),
     path("notifications/", include("notifications.urls")),
+    path("line/webhook/", line_webhook, name="line_webhook"),
     path("calendar/", include("frontend.staff.calendar_urls")),
     path("staff/waitlist/", include("frontend.staff.waitlist_urls")),
     path("staff/", include("frontend.staff.urls")),

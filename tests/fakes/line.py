@@ -23,6 +23,9 @@ Usage:
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import secrets
 import socket
@@ -183,3 +186,35 @@ class FakeLine:
     def requests(self) -> list[dict[str, Any]]:
         with self._server.state.lock:
             return list(self._server.state.requests)
+
+
+def line_signature(body: str, secret: str = CHANNEL_SECRET) -> str:
+    """X-Line-Signature as LINE computes it: base64 of HMAC-SHA256(channel secret, body)."""
+    digest = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def follow_event(kind: str, user_id: str, timestamp_ms: int) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "mode": "active",
+        "timestamp": timestamp_ms,
+        "source": {"type": "user", "userId": user_id},
+        "webhookEventId": secrets.token_hex(13).upper(),
+        "deliveryContext": {"isRedelivery": False},
+        **({"replyToken": secrets.token_hex(16)} if kind == "follow" else {}),
+    }
+
+
+def signed_webhook(
+    client: Any, events: list[dict[str, Any]], *, secret: str = CHANNEL_SECRET
+) -> Any:
+    """POST a webhook delivery to /line/webhook/ through Django's test client, signed as LINE
+    signs it."""
+    body = json.dumps({"destination": "U" + "f" * 32, "events": events})
+    return client.post(
+        "/line/webhook/",
+        body,
+        content_type="application/json",
+        headers={"X-Line-Signature": line_signature(body, secret)},
+    )
