@@ -17,8 +17,9 @@ error writes nothing.
 `contacts` (issue 15) lists the contacts of a pregnancy the municipality's programme offers: each
 with its kind, when it falls due, who may do it, and for one that is booked, the interview type
 it is booked through (`interview_type: <code>`). A nurse's `hours` entry with `remote: true` is
-remote hours (video and phone interviews). `districts` is reserved for issue 15's home visits;
-an interview type's old `contacts: []` key is still accepted empty.
+remote hours (video and phone interviews). `districts` (地区担当 for home visits: each district's
+町丁 and nurses) is read by scheduling/municipality_districts.py; an interview type's old
+`contacts: []` key is still accepted empty.
 """
 
 from __future__ import annotations
@@ -548,8 +549,8 @@ def municipality_import(
         },
         "file",
     )
-    if data.get("districts"):
-        raise FileError("`districts` is reserved (issue 15); leave it empty", data.line)
+    from .municipality_districts import districts_import  # it builds on this module's readers
+
     changes = Changes(progress=progress)
     try:
         with transaction.atomic():
@@ -559,6 +560,7 @@ def municipality_import(
             _interview_types(data, muni, changes)
             _contacts(data, muni, sites, changes)
             _nurses(data, muni, sites, changes)
+            districts_import(data, muni, changes)
             _staff(data, muni, sites, changes)
             _message_texts(data, muni, changes)
             if dry_run:
@@ -590,6 +592,8 @@ def _plain(obj: models.Model, keys: Iterator[str] | set[str], order: list[str]) 
 def municipality_export(municipality: Municipality) -> str:
     """The municipality in the import format (importing it back changes nothing)."""
     from notifications.models import MessageText
+
+    from .municipality_districts import districts_export
 
     muni_order = ["code", "name", "name_en", "branding_name", "time_zone", "holiday_calendar",
                   "contact_phone", "retention_days", "is_active"]  # fmt: skip
@@ -650,7 +654,7 @@ def municipality_export(municipality: Municipality) -> str:
             "channel", "purpose", "language"
         )
     ]
-    data["districts"] = []
+    data["districts"] = districts_export(municipality)
     header = (
         "# Yurikago municipality file: manage.py municipality_import FILE [--dry-run]\n"
         "# Weekdays are 0 (Monday) … 6 (Sunday); times HH:MM; dates YYYY-MM-DD.\n"

@@ -152,8 +152,8 @@ class MunicipalityImportTest(TestCase):
         with self.assertRaisesMessage(CommandError, "line 2: mapping values are not allowed"):
             self.run_import(broken.replace("format: 1", "format: 1\n  bad indent: x"))
 
-    def test_contacts_and_districts_are_reserved_until_the_model_has_them(self) -> None:
-        with self.assertRaisesMessage(CommandError, "`districts` is reserved"):
+    def test_a_district_without_its_code_names_its_line(self) -> None:
+        with self.assertRaisesMessage(CommandError, "district: `code` is required"):
             self.run_import(TOWN.replace("districts: []", "districts: [{name: 東}]"))
 
 
