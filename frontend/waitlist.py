@@ -193,3 +193,8 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=409 if error else 200,
     )
+
+
+def offer_short(request: HttpRequest, token: str) -> HttpResponse:
+    """/w/<token>/, the link in her SMS: on to the offer's page (which decides who may see it)."""
+    return redirect("waitlist:offer", token=token)

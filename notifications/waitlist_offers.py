@@ -25,7 +25,8 @@ PURPOSE = Message.Purpose.WAITLIST_OFFER
 
 
 def offer_url(offer: WaitlistOffer) -> str:
-    return f"{settings.SITE_ROOT}/waitlist/offers/{offer.token}/"
+    # The short form (/w/…, a redirect to /waitlist/offers/…): it keeps the SMS in two segments.
+    return f"{settings.SITE_ROOT}/w/{offer.token}/"
 
 
 def _channel(resident: Resident) -> tuple[str, str] | None:

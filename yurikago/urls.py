@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from frontend.waitlist import offer_short
 from notifications.line_webhook import line_webhook
 from yurikago.admin_access import secure_the_admin
 from yurikago.favicon import favicon
@@ -22,5 +23,7 @@ urlpatterns = [
     path("staff/waitlist/", include("frontend.staff.waitlist_urls")),
     path("staff/", include("frontend.staff.urls")),
     path("waitlist/", include("frontend.waitlist_urls")),
+    # The short form of an offer's link, so her SMS fits two segments in every language.
+    path("w/<str:token>/", offer_short, name="waitlist_offer_short"),
     path("", include("frontend.urls")),
 ]

@@ -77,3 +77,14 @@ class HerWaitlistPagesTest(BaseTestCase):
         self.client.post(reverse("waitlist:leave"))
         entry.refresh_from_db()
         self.assertEqual(entry.status, WaitlistEntry.Status.CANCELLED)
+
+    def test_the_short_link_in_her_sms_leads_to_the_offer_page(self) -> None:
+        book_later_and_wait(self.w, self.w.hanako_pregnancy, tokyo(2026, 12, 10, 10))
+        booking_cancel(booking=self.fillers[0], now=NOW)
+        waitlist_offers_round(now=NOW)
+        token = WaitlistOffer.objects.get().token
+        self.assertRedirects(
+            self.client.get(f"/w/{token}/"),
+            reverse("waitlist:offer", args=[token]),
+            fetch_redirect_response=False,
+        )
