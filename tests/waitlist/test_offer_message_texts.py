@@ -68,6 +68,16 @@ class OfferMessageTextsTest(SimpleTestCase):
                 limit = 2 if language in WITH_PHONE else 3
                 self.assertLessEqual(sms_segments(sms(language)), limit)
 
+    def test_every_language_has_its_own_email_with_the_link_and_the_phone(self) -> None:
+        for language in LANGUAGES:
+            with self.subTest(language=language):
+                self.assertEqual(template_language("email", "waitlist_offer", language), language)
+                rendered = render_email("waitlist_offer", language, context(language))
+                for value in (URL, "03-3602-1386", "09:30", context(language)["when_long"]):
+                    self.assertIn(str(value), rendered.text)
+                for word in HEALTH_WORDS:
+                    self.assertNotIn(word, rendered.subject + rendered.text)
+
     def test_the_email_says_what_happens_if_she_does_nothing(self) -> None:
         rendered = render_email("waitlist_offer", "ja", context("ja"))
         self.assertIn("次にお待ちの方", rendered.text)
