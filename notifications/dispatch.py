@@ -39,7 +39,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from .models import Message, MessageText, ReminderStop, SmsOptOut
+from .models import LineFriend, Message, MessageText, ReminderStop, SmsOptOut
 from .texts import render_message
 from .transports import Outgoing, Sent, TransportError, transport_for
 from .transports.base import Attachment
@@ -227,6 +227,9 @@ _own_text = MessageText.objects.filter(
 )
 
 
+_line_stopped = LineFriend.objects.filter(user_id=OuterRef("recipient"), following=False)
+
+
 def _with_send_context(queryset: QuerySet[Message]) -> QuerySet[Message]:
     # Her opt-out and the municipality's own wording (texts.override_for) ride along in the
     # same query: one round trip per row, or per batch.
@@ -234,6 +237,8 @@ def _with_send_context(queryset: QuerySet[Message]) -> QuerySet[Message]:
         "booking__site", "booking__municipality", "municipality"
     ).annotate(
         opted_out=Exists(SmsOptOut.objects.filter(phone=OuterRef("recipient"))),
+        # She unfollowed (blocked) the LINE account: nothing more goes by LINE.
+        line_stopped=Exists(_line_stopped),
         # For the stop link in a reminder email (texts.render_message), without another query.
         stop_resident_id=F("booking__pregnancy__resident_id"),
         override_body=Subquery(_own_text.values("body")[:1]),
@@ -249,6 +254,8 @@ def _stop_reason(message: Message, now: dt.datetime) -> tuple[str, str, str] | N
     stop = not_worth_sending(message, now)
     if stop is None and message.channel == Message.Channel.SMS and message.opted_out:  # type: ignore[attr-defined]
         stop = (S.SKIPPED, "opted_out", "she answered STOP to our SMS")
+    if stop is None and message.channel == Message.Channel.LINE and message.line_stopped:  # type: ignore[attr-defined]
+        stop = (S.SKIPPED, "opted_out", "she unfollowed or blocked the LINE account")
     return stop
 
 
@@ -276,7 +283,7 @@ def message_send(*, message_id: int, claim: int, final_attempt: bool = True) -> 
             context={} if message.purpose == Message.Purpose.LOGIN_CODE else message.context,
         )
         if code == "opted_out":
-            message_fall_back_to_email(message=message)
+            message_fall_back(message=message)
         return status
     try:
         sent = transport_for(message.channel).send(_outgoing(message))
@@ -360,6 +367,7 @@ class SendBatch:
             )
             # Every row here was read as not opted out; an email address never is one.
             .filter(~Exists(SmsOptOut.objects.filter(phone=OuterRef("recipient"))))
+            .filter(~Exists(_line_stopped))
             .update(
                 attempt_started_at=now,
                 attempts=F("attempts") + 1,
@@ -466,9 +474,55 @@ def _failed(message: Message, claim: int, error: TransportError, *, final_attemp
     clear = _cleared_context(message)
     _settle(message.pk, claim, status=S.FAILED, error_code=code, last_error=text, **clear)
     log.warning("message %s failed for good (%s, %s)", message.pk, message.channel, code)
-    if message.channel == Message.Channel.SMS:
-        message_fall_back_to_email(message=message)
+    if message.channel == Message.Channel.LINE and error.code == "blocked":
+        line_opt_out(user_id=message.recipient, at=now)
+    message_fall_back(message=message)
     return S.FAILED
+
+
+def line_opt_out(*, user_id: str, at: dt.datetime) -> None:
+    """LINE refused a push to her (she blocked the account): as an unfollow, her opt-out."""
+    LineFriend.objects.filter(user_id=user_id, following=True).update(
+        following=False, opted_out_at=at, updated_at=at
+    )
+
+
+def message_fall_back(*, message: Message) -> Message | None:
+    """A message that cannot go by its channel goes by the next one: LINE, then SMS, then
+    email. Email has no next channel."""
+    if message.channel == Message.Channel.LINE:
+        return message_fall_back_to_sms(message=message) or message_fall_back_to_email(
+            message=message
+        )
+    if message.channel == Message.Channel.SMS:
+        return message_fall_back_to_email(message=message)
+    return None
+
+
+def message_fall_back_to_sms(*, message: Message) -> Message | None:
+    """A LINE message she cannot get becomes an SMS to her mobile, unless she stopped SMS."""
+    booking = message.booking
+    if booking is None or booking.pregnancy is None:
+        return None
+    resident = booking.pregnancy.resident
+    phone = resident.phone
+    if not phone or resident.sms_opt_out or SmsOptOut.objects.filter(phone=phone).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Message.objects.create(
+                booking=booking,
+                municipality_id=message.municipality_id,
+                purpose=message.purpose,
+                channel=Message.Channel.SMS,
+                occurrence=message.occurrence,
+                language=message.language,
+                recipient=phone,
+                send_at=timezone.now(),
+                fallback_of=message,
+            )
+    except IntegrityError:
+        return None
 
 
 def message_fall_back_to_email(*, message: Message) -> Message | None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+LINE_USER_ID = re.compile(r"U[0-9a-f]{32}")
+
 
 def mask_phone(phone: str) -> str:
     """'+819011112222' -> '+81…2222': enough for staff to match a call, not to dial."""
@@ -20,4 +24,6 @@ def mask_email(address: str) -> str:
 
 
 def mask_recipient(recipient: str) -> str:
+    if LINE_USER_ID.fullmatch(recipient):
+        return "LINE"  # her LINE user id is never shown, not even in part
     return mask_email(recipient) if "@" in recipient else mask_phone(recipient)

@@ -29,6 +29,8 @@ class Message(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("Email")
+        # Issue 18: push messages from the municipality's LINE official account.
+        LINE = "line", _("LINE")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scheduling.errors import booking_error
-from scheduling.models import BookingEvent
+from scheduling.models import BookingEvent, Resident
 from yurikago.errors import DomainError
 
 from .dispatch import not_worth_sending
-from .models import Message, SmsOptOut
+from .models import LineFriend, Message, SmsOptOut
 from .tasks import wake_dispatcher_on_commit
 
 if TYPE_CHECKING:
@@ -73,15 +74,38 @@ def _channels(booking: Booking) -> list[tuple[str, str]]:
     if resident is None:
         return []
     pairs: list[tuple[str, str]] = []
-    if booking.notify_sms and resident.phone and not resident.sms_opt_out:
-        if not SmsOptOut.objects.filter(phone=resident.phone).exists():
-            pairs.append((Message.Channel.SMS, resident.phone))
+    # LINE first (issue 18): a resident linked to the official account and still following it
+    # gets by LINE what would have gone by SMS; a block falls back to SMS (dispatch._failed).
+    line_user, sms_stopped = _line_user_and_sms_stop(resident) if booking.notify_sms else ("", True)
+    if line_user:
+        pairs.append((Message.Channel.LINE, line_user))
+    elif booking.notify_sms and resident.phone and not resident.sms_opt_out and not sms_stopped:
+        pairs.append((Message.Channel.SMS, resident.phone))
     if booking.notify_email and resident.email:
         pairs.append((Message.Channel.EMAIL, resident.email))
     if not pairs and resident.email:
         # SMS impossible (opted out, no phone): email is better than silence.
         pairs.append((Message.Channel.EMAIL, resident.email))
     return pairs
+
+
+def _line_user_and_sms_stop(resident: Resident) -> tuple[str, bool]:
+    """Her LINE user id if she is linked and still follows the account, and whether her number
+    answered STOP: one query, as the STOP check alone was."""
+    found = (
+        Resident.objects.filter(pk=resident.pk)
+        .annotate(
+            line_user=Subquery(
+                LineFriend.objects.filter(resident_id=OuterRef("pk"), following=True).values(
+                    "user_id"
+                )[:1]
+            ),
+            sms_stopped=Exists(SmsOptOut.objects.filter(phone=OuterRef("phone"))),
+        )
+        .values_list("line_user", "sms_stopped")
+        .first()
+    )
+    return (found[0] or "", bool(found[1])) if found else ("", True)
 
 
 def _row(
@@ -187,6 +211,18 @@ def _current_contact(message: Message) -> str:
     assert message.booking is not None
     pregnancy = message.booking.pregnancy
     resident = pregnancy.resident if pregnancy else None
+    if message.channel == Message.Channel.LINE:
+        # Her LINE user id as it is now: only while she is linked and still follows the account.
+        friend = (
+            LineFriend.objects.filter(resident=resident, following=True).first()
+            if resident is not None
+            else None
+        )
+        if friend is None:
+            raise DomainError(
+                "invalid", _("She no longer receives LINE messages from us: use SMS or email.")
+            )
+        return friend.user_id
     if message.channel == Message.Channel.EMAIL:
         if resident is None or not resident.email:
             raise DomainError("invalid", _("There is no email address on file for her."))

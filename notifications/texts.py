@@ -187,8 +187,14 @@ def _plain(value: str) -> str:
     return "".join([value])
 
 
+def _template_kind(kind: str) -> str:
+    # LINE carries the SMS texts (short, and the same privacy rule): there are no LINE templates.
+    return "sms" if kind == "line" else kind
+
+
 def template_language(kind: str, purpose: str, language: str) -> str:
     """The first language in her fallback chain that has this template."""
+    kind = _template_kind(kind)
     names = [f"notifications/{kind}/{lang}/{purpose}.txt" for lang in language_chain(language)]
     template = select_template(names)
     return template.origin.template_name.split("/")[2]
@@ -202,6 +208,7 @@ def _render(kind: str, language: str, name: str, context: dict[str, object]) -> 
 def shipped_source(kind: str, purpose: str, language: str) -> str:
     """The shipped template text for her language's chain, without its autoescape wrapper (the
     starting value when a municipality writes her own)."""
+    kind = _template_kind(kind)
     lang = template_language(kind, purpose, language)
     source = select_template([f"notifications/{kind}/{lang}/{purpose}.txt"]).template.source
     match = _WRAPPER.match(source)
@@ -280,7 +287,8 @@ def override_for(message: Message) -> MessageText | None:
 
 
 def render_message(message: Message) -> Rendered:
-    kind = "sms" if message.channel == "sms" else "email"
+    # LINE carries the SMS texts: short, and under the same privacy rule (no health word).
+    kind = "sms" if message.channel in ("sms", "line") else "email"
     name = template_name(message)
     # A municipality's own text is written for the site interview: never for a remote one.
     override = override_for(message) if name == message.purpose else None
