@@ -868,7 +868,8 @@ class AccessLog(models.Model):
 
 # Issue 15's contacts live in their own module (size); imported here so they are this app's models.
 from .contact_models import Contact, PregnancyContact  # noqa: E402, F401
-from .notification_models import PregnancyNotification  # noqa: E402, F401
+from .followup_models import FollowUpAttempt, FollowUpTask  # noqa: E402, F401
+
 # Issue 15's home visits (addresses, districts, visit blocks, visits): their own module too.
 from .home_visit_models import (  # noqa: E402, F401
     District,
@@ -877,8 +878,8 @@ from .home_visit_models import (  # noqa: E402, F401
     ResidentAddress,
     VisitBlock,
 )
-from .followup_models import FollowUpAttempt, FollowUpTask  # noqa: E402, F401
-from .waitlist_models import WaitlistEntry, WaitlistOffer  # noqa: E402, F401
+from .notification_models import PregnancyNotification  # noqa: E402, F401
+
 # Issue 16's questionnaires (アンケート): their own module too.
 from .questionnaire_models import (  # noqa: E402, F401
     Answer,
@@ -887,3 +888,4 @@ from .questionnaire_models import (  # noqa: E402, F401
     Questionnaire,
     QuestionnaireResponse,
 )
+from .waitlist_models import WaitlistEntry, WaitlistOffer  # noqa: E402, F401

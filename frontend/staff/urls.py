@@ -14,10 +14,10 @@ from . import (
     views_pregnancy_end,
     views_questionnaires,
     views_schedule,
-    views_worklist,
     views_timeline,
     views_visits,
     views_webhooks,
+    views_worklist,
 )
 
 app_name = "staff"
