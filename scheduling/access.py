@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -487,31 +488,25 @@ def access_time_off(user: User | AnonymousUser, time_off_id: int) -> TimeOff:
 # --- Configuration: municipality administrators of that municipality ---------------------------
 
 
-def access_site_as_admin(user: User | AnonymousUser, site_id: int) -> Site:
-    site = Site.objects.filter(
-        pk=site_id, municipality_id__in=scope_for(user).admin_municipality_ids
-    ).first()
-    if site is None:
+def _owned_as_admin[M: models.Model](model: type[M], user: User | AnonymousUser, pk: int) -> M:
+    """A configuration row of a municipality she administers; 404 otherwise."""
+    admin_of = scope_for(user).admin_municipality_ids
+    row = model._default_manager.filter(pk=pk, municipality_id__in=admin_of).first()
+    if row is None:
         raise Http404
-    return site
+    return row
+
+
+def access_site_as_admin(user: User | AnonymousUser, site_id: int) -> Site:
+    return _owned_as_admin(Site, user, site_id)
 
 
 def access_interview_type_as_admin(user: User | AnonymousUser, type_id: int) -> InterviewType:
-    itype = InterviewType.objects.filter(
-        pk=type_id, municipality_id__in=scope_for(user).admin_municipality_ids
-    ).first()
-    if itype is None:
-        raise Http404
-    return itype
+    return _owned_as_admin(InterviewType, user, type_id)
 
 
 def access_closure_as_admin(user: User | AnonymousUser, closure_id: int) -> SiteClosure:
-    closure = SiteClosure.objects.filter(
-        pk=closure_id, municipality_id__in=scope_for(user).admin_municipality_ids
-    ).first()
-    if closure is None:
-        raise Http404
-    return closure
+    return _owned_as_admin(SiteClosure, user, closure_id)
 
 
 def access_site_for_booking(user: User | AnonymousUser, site_id: int) -> Site:
