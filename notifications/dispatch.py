@@ -24,7 +24,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     Exists,
@@ -39,6 +39,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from .fallback import (  # noqa: F401 (inbound.py imports the email fallback from here)
+    line_opt_out,
+    message_fall_back,
+    message_fall_back_to_email,
+    message_fall_back_to_sms,
+)
 from .models import LineFriend, Message, MessageText, ReminderStop, SmsOptOut
 from .texts import render_message
 from .transports import Outgoing, Sent, TransportError, transport_for
@@ -478,82 +484,6 @@ def _failed(message: Message, claim: int, error: TransportError, *, final_attemp
         line_opt_out(user_id=message.recipient, at=now)
     message_fall_back(message=message)
     return S.FAILED
-
-
-def line_opt_out(*, user_id: str, at: dt.datetime) -> None:
-    """LINE refused a push to her (she blocked the account): as an unfollow, her opt-out."""
-    LineFriend.objects.filter(user_id=user_id, following=True).update(
-        following=False, opted_out_at=at, updated_at=at
-    )
-
-
-def message_fall_back(*, message: Message) -> Message | None:
-    """A message that cannot go by its channel goes by the next one: LINE, then SMS, then
-    email. Email has no next channel."""
-    if message.channel == Message.Channel.LINE:
-        return message_fall_back_to_sms(message=message) or message_fall_back_to_email(
-            message=message
-        )
-    if message.channel == Message.Channel.SMS:
-        return message_fall_back_to_email(message=message)
-    return None
-
-
-def message_fall_back_to_sms(*, message: Message) -> Message | None:
-    """A LINE message she cannot get becomes an SMS to her mobile, unless she stopped SMS."""
-    booking = message.booking
-    if booking is None or booking.pregnancy is None:
-        return None
-    resident = booking.pregnancy.resident
-    phone = resident.phone
-    if not phone or resident.sms_opt_out or SmsOptOut.objects.filter(phone=phone).exists():
-        return None
-    try:
-        with transaction.atomic():
-            return Message.objects.create(
-                booking=booking,
-                municipality_id=message.municipality_id,
-                purpose=message.purpose,
-                channel=Message.Channel.SMS,
-                occurrence=message.occurrence,
-                language=message.language,
-                recipient=phone,
-                send_at=timezone.now(),
-                fallback_of=message,
-            )
-    except IntegrityError:
-        return None
-
-
-def message_fall_back_to_email(*, message: Message) -> Message | None:
-    """An SMS that cannot reach her becomes an email, if she gave an address. Returns the new
-    row (the caller nudges the dispatcher: tasks.py talks to the broker, this module never).
-
-    The fallback is one more outbox row (same purpose and occurrence, channel email), so the
-    uniqueness rule still holds: if she already gets this message by email, nothing is added.
-    """
-    booking = message.booking
-    if booking is None or booking.pregnancy is None:
-        return None
-    email = booking.pregnancy.resident.email
-    if not email:
-        return None
-    try:
-        with transaction.atomic():
-            fallback = Message.objects.create(
-                booking=booking,
-                municipality_id=message.municipality_id,
-                purpose=message.purpose,
-                channel=Message.Channel.EMAIL,
-                occurrence=message.occurrence,
-                language=message.language,
-                recipient=email,
-                send_at=timezone.now(),
-                fallback_of=message,
-            )
-    except IntegrityError:
-        return None
-    return fallback
 
 
 # --- reconciling sends whose outcome was lost -------------------------------------------------
