@@ -73,15 +73,25 @@ def _channels(booking: Booking) -> list[tuple[str, str]]:
     resident = booking.pregnancy.resident if booking.pregnancy else None
     if resident is None:
         return []
+    return resident_channels(
+        resident, notify_sms=booking.notify_sms, notify_email=booking.notify_email
+    )
+
+
+def resident_channels(
+    resident: Resident, *, notify_sms: bool, notify_email: bool
+) -> list[tuple[str, str]]:
+    """(channel, recipient) pairs for her, by her preference: a booking's messages, and the
+    invitations (issue 16), which have no booking, choose their channels the same way."""
     pairs: list[tuple[str, str]] = []
     # LINE first (issue 18): a resident linked to the official account and still following it
     # gets by LINE what would have gone by SMS; a block falls back to SMS (dispatch._failed).
-    line_user, sms_stopped = _line_user_and_sms_stop(resident) if booking.notify_sms else ("", True)
+    line_user, sms_stopped = _line_user_and_sms_stop(resident) if notify_sms else ("", True)
     if line_user:
         pairs.append((Message.Channel.LINE, line_user))
-    elif booking.notify_sms and resident.phone and not resident.sms_opt_out and not sms_stopped:
+    elif notify_sms and resident.phone and not resident.sms_opt_out and not sms_stopped:
         pairs.append((Message.Channel.SMS, resident.phone))
-    if booking.notify_email and resident.email:
+    if notify_email and resident.email:
         pairs.append((Message.Channel.EMAIL, resident.email))
     if not pairs and resident.email:
         # SMS impossible (opted out, no phone): email is better than silence.
