@@ -10,7 +10,14 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import contact_views, notification_views, views
+from . import (
+    booking_views,
+    contact_views,
+    notification_views,
+    report_views,
+    schedule_views,
+    views,
+)
 
 
 class IdConverter:
@@ -64,15 +71,19 @@ v1 = [
     path("availability/", views.AvailabilityView.as_view(), name="availability"),
     path("holds/", views.HoldCreate.as_view(), name="holds"),
     path("holds/<ref:hold_id>/", views.HoldDetail.as_view(), name="hold"),
-    path("bookings/", views.BookingListCreate.as_view(), name="bookings"),
-    path("bookings/<ref:reference>/", views.BookingDetail.as_view(), name="booking"),
-    path("bookings/<ref:reference>/cancel/", views.BookingCancel.as_view(), name="cancel"),
+    path("bookings/", booking_views.BookingListCreate.as_view(), name="bookings"),
+    path("bookings/<ref:reference>/", booking_views.BookingDetail.as_view(), name="booking"),
+    path("bookings/<ref:reference>/cancel/", booking_views.BookingCancel.as_view(), name="cancel"),
     path(
-        "bookings/<ref:reference>/reschedule/", views.BookingReschedule.as_view(), name="reschedule"
+        "bookings/<ref:reference>/reschedule/",
+        booking_views.BookingReschedule.as_view(),
+        name="reschedule",
     ),
-    path("bookings/<ref:reference>/ics", views.BookingIcs.as_view(), name="ics"),
+    path("bookings/<ref:reference>/ics", booking_views.BookingIcs.as_view(), name="ics"),
     path(
-        "bookings/<ref:reference>/attendance/", views.BookingAttendance.as_view(), name="attendance"
+        "bookings/<ref:reference>/attendance/",
+        booking_views.BookingAttendance.as_view(),
+        name="attendance",
     ),
     path("contacts/", contact_views.ContactList.as_view(), name="contacts"),
     path(
@@ -80,17 +91,21 @@ v1 = [
         contact_views.PregnancyTimeline.as_view(),
         name="timeline",
     ),
-    path("nurses/", views.NurseList.as_view(), name="nurses"),
-    path("nurses/<id:nurse_id>/schedule/", views.NurseSchedule.as_view(), name="schedule"),
-    path("nurses/<id:nurse_id>/rules/", views.RuleList.as_view(), name="rules"),
-    path("nurses/<id:nurse_id>/rules/<id:rule_id>/", views.RuleDetail.as_view(), name="rule"),
-    path("nurses/<id:nurse_id>/time-off/", views.TimeOffList.as_view(), name="time_off_list"),
+    path("nurses/", schedule_views.NurseList.as_view(), name="nurses"),
+    path("nurses/<id:nurse_id>/schedule/", schedule_views.NurseSchedule.as_view(), name="schedule"),
+    path("nurses/<id:nurse_id>/rules/", schedule_views.RuleList.as_view(), name="rules"),
+    path(
+        "nurses/<id:nurse_id>/rules/<id:rule_id>/", schedule_views.RuleDetail.as_view(), name="rule"
+    ),
+    path(
+        "nurses/<id:nurse_id>/time-off/", schedule_views.TimeOffList.as_view(), name="time_off_list"
+    ),
     path(
         "nurses/<id:nurse_id>/time-off/<id:time_off_id>/",
-        views.TimeOffDetail.as_view(),
+        schedule_views.TimeOffDetail.as_view(),
         name="time_off",
     ),
-    path("reports/utilisation/", views.UtilisationView.as_view(), name="utilisation"),
+    path("reports/utilisation/", report_views.UtilisationView.as_view(), name="utilisation"),
     path(
         "pregnancy-notifications/",
         notification_views.PregnancyNotificationCreate.as_view(),
