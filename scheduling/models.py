@@ -731,6 +731,8 @@ class Booking(models.Model):
             models.Index(fields=["nurse", "start"]),
             models.Index(fields=["site", "start"]),
             models.Index(fields=["municipality", "start"]),
+            # GET /api/v1/bookings/?updated_since=…: the cursor walks (updated_at, id) in order.
+            models.Index(fields=["updated_at", "id"], name="booking_updated_at_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="booking_ordered"),
