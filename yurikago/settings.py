@@ -281,6 +281,10 @@ LINE_CHANNEL_ACCESS_TOKEN = envstr("LINE_CHANNEL_ACCESS_TOKEN")
 LINE_CHANNEL_SECRET = envstr("LINE_CHANNEL_SECRET")
 # Only for tests: where the SDK sends its requests (a fake on loopback); empty means LINE's own.
 LINE_API_BASE = envstr("LINE_API_BASE")
+# Account linking (docs/notifications.md): LINE's account-link dialog, where /line/link/ sends her.
+LINE_ACCOUNT_LINK_URL = envstr(
+    "LINE_ACCOUNT_LINK_URL", "https://access.line.me/dialog/bot/accountLink"
+)
 if LINE_BACKEND == "line" and not (LINE_CHANNEL_ACCESS_TOKEN and LINE_CHANNEL_SECRET):
     raise ImproperlyConfigured(
         "LINE_BACKEND=line needs LINE_CHANNEL_ACCESS_TOKEN and LINE_CHANNEL_SECRET"

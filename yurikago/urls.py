@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from frontend.line_link import line_link
 from frontend.waitlist import offer_short
 from notifications.line_webhook import line_webhook
 from yurikago.admin_access import secure_the_admin
@@ -19,6 +20,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("notifications/", include("notifications.urls")),
     path("line/webhook/", line_webhook, name="line_webhook"),
+    path("line/link/", line_link, name="line_link"),
     path("calendar/", include("frontend.staff.calendar_urls")),
     path("staff/waitlist/", include("frontend.staff.waitlist_urls")),
     path("staff/", include("frontend.staff.urls")),

@@ -14,6 +14,17 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class LineButton:
+    """A LINE button to a page of ours: `text` above it, `alt_text` where buttons cannot show
+    (a lock screen, an old client). Under the same privacy rule as an SMS: no health word."""
+
+    text: str
+    label: str
+    url: str
+    alt_text: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """A rendered message, ready for a provider. `message_id` only travels in callback URLs."""
 
@@ -24,6 +35,8 @@ class Outgoing:
     subject: str = ""
     html: str = ""
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    # LINE only: a button to her booking page under the text.
+    button: LineButton | None = None
 
 
 @dataclass(frozen=True)

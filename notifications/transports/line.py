@@ -23,10 +23,13 @@ from linebot.v3.messaging import (
     Configuration,
     MessagingApi,
     PushMessageRequest,
+    ReplyMessageRequest,
+    TemplateMessage,
     TextMessage,
 )
+from linebot.v3.messaging.models import ButtonsTemplate, URIAction
 
-from .base import Outgoing, Sent, Transport, TransportError
+from .base import LineButton, Outgoing, Sent, Transport, TransportError
 
 log = logging.getLogger("notifications.line")
 
@@ -35,6 +38,32 @@ DEFAULT_API_BASE = "https://api.line.me"
 _RETRY_KEY_NAMESPACE = uuid.UUID("6c1d2f0e-3b6a-4c55-9a51-2f1f3f7a9e18")
 # LINE's text message limit is 5,000 characters; ours are far shorter, never cut mid-link.
 MAX_TEXT = 5000
+# A buttons template: text up to 160 characters (no title), an action label up to 20, and an
+# alternative text (what a lock screen or an old client shows) up to 400.
+MAX_BUTTON_TEXT = 160
+MAX_BUTTON_LABEL = 20
+MAX_ALT_TEXT = 400
+
+
+def button_message(button: LineButton) -> TemplateMessage:
+    """One button opening a page of ours (her booking, or the linking page)."""
+    return TemplateMessage(
+        altText=button.alt_text[:MAX_ALT_TEXT],
+        template=ButtonsTemplate(
+            text=button.text[:MAX_BUTTON_TEXT],
+            actions=[URIAction(label=button.label[:MAX_BUTTON_LABEL], uri=button.url)],
+        ),
+        quickReply=None,
+    )
+
+
+def outgoing_messages(outgoing: Outgoing) -> list[TextMessage | TemplateMessage]:
+    messages: list[TextMessage | TemplateMessage] = [
+        TextMessage(text=outgoing.text[:MAX_TEXT], quickReply=None, quoteToken=None)
+    ]
+    if outgoing.button is not None:
+        messages.append(button_message(outgoing.button))
+    return messages
 
 
 def retry_key(message_id: int) -> str:
@@ -103,7 +132,7 @@ class LineTransport(Transport):
     def send(self, outgoing: Outgoing) -> Sent:
         request = PushMessageRequest(
             to=outgoing.recipient,
-            messages=[TextMessage(text=outgoing.text[:MAX_TEXT], quickReply=None, quoteToken=None)],
+            messages=outgoing_messages(outgoing),
             notificationDisabled=False,
             customAggregationUnits=None,
         )
@@ -123,6 +152,45 @@ class LineTransport(Transport):
         sent = answer.sent_messages or []
         return Sent(provider_id=str(sent[0].id) if sent else "", status="sent")
 
+    def issue_link_token(self, user_id: str) -> str:
+        """A link token for this follower (LINE: valid 10 minutes, used once)."""
+        try:
+            answer = self.api.issue_link_token(user_id, _request_timeout=self.timeout)
+        except ApiException as exc:
+            raise classify(exc) from None
+        except (urllib3.exceptions.HTTPError, TimeoutError, OSError) as exc:
+            raise classify(exc) from None
+        return str(answer.link_token)
+
+    def send_button(self, *, user_id: str, reply_token: str, button: LineButton) -> None:
+        """Answer an event with one button: by its reply token (free, one use, about a minute),
+        else by a push."""
+        message = button_message(button)
+        try:
+            if reply_token:
+                self.api.reply_message(
+                    ReplyMessageRequest(
+                        replyToken=reply_token,
+                        messages=[message],
+                        notificationDisabled=False,
+                    ),
+                    _request_timeout=self.timeout,
+                )
+            else:
+                self.api.push_message(
+                    PushMessageRequest(
+                        to=user_id,
+                        messages=[message],
+                        notificationDisabled=False,
+                        customAggregationUnits=None,
+                    ),
+                    _request_timeout=self.timeout,
+                )
+        except ApiException as exc:
+            raise classify(exc) from None
+        except (urllib3.exceptions.HTTPError, TimeoutError, OSError) as exc:
+            raise classify(exc) from None
+
 
 class ConsoleLineTransport(Transport):
     """The default: logs that a LINE message would go (purpose and id only, never the text)."""
@@ -137,6 +205,14 @@ class ConsoleLineTransport(Transport):
             len(outgoing.text),
         )
         return Sent(provider_id=f"console-line-{uuid.uuid4().hex[:16]}")
+
+    def issue_link_token(self, user_id: str) -> str:
+        return f"console-link-{uuid.uuid4().hex}"
+
+    def send_button(self, *, user_id: str, reply_token: str, button: LineButton) -> None:
+        # The console shows where the button leads (our own page, with the link token): this is
+        # how a demo without LINE follows the flow.
+        log.info("LINE button (%s): %s", button.label, button.url)
 
 
 _clients: dict[tuple[object, ...], LineTransport] = {}

@@ -13,6 +13,11 @@ user with `fake.blocked.add(user_id)`:
 A user in `blocked` (she blocked the account or never followed it) gets LINE's 400 "Failed to
 send messages", which the transport treats as permanent.
 
+Account linking: POST /v2/bot/user/{userId}/linkToken answers {"linkToken": …} and remembers
+whose token it is (`fake.link_tokens`); POST /v2/bot/message/reply records the reply
+(`fake.replies`, each with `reply_token` and `messages`). `account_link_event(...)` and
+`message_event(...)` build the webhook events LINE sends.
+
 Usage:
 
     with FakeLine() as fake:
@@ -38,6 +43,9 @@ from typing import Any
 ACCESS_TOKEN = "fake-line-channel-access-token"
 CHANNEL_SECRET = "fake-line-channel-secret"
 PUSH_PATH = "/v2/bot/message/push"
+REPLY_PATH = "/v2/bot/message/reply"
+LINK_TOKEN_PREFIX = "/v2/bot/user/"
+LINK_TOKEN_SUFFIX = "/linkToken"
 MAX_HANG_SECONDS = 30.0
 
 
@@ -60,6 +68,8 @@ class _State:
     requests: list[dict[str, Any]] = field(default_factory=list)
     script: list[object] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
+    link_tokens: dict[str, str] = field(default_factory=dict)
+    replies: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -88,10 +98,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
-        if self.path != PUSH_PATH:
+        link_token_user = self._link_token_user()
+        if self.path not in (PUSH_PATH, REPLY_PATH) and link_token_user is None:
             return self._send_json(404, {"message": "Not found"})
         if self.headers.get("Authorization", "") != f"Bearer {ACCESS_TOKEN}":
             return self._send_json(401, {"message": "Authentication failed"})
+        if link_token_user is not None:
+            return self._link_token(link_token_user)
+        if self.path == REPLY_PATH:
+            return self._reply(raw)
         try:
             payload = json.loads(raw or b"{}")
         except ValueError:
@@ -125,6 +140,37 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send_json(
             200, {"sentMessages": [{"id": message.id, "quoteToken": secrets.token_hex(8)}]}
         )
+
+    def _link_token_user(self) -> str | None:
+        if self.path.startswith(LINK_TOKEN_PREFIX) and self.path.endswith(LINK_TOKEN_SUFFIX):
+            user_id = self.path[len(LINK_TOKEN_PREFIX) : -len(LINK_TOKEN_SUFFIX)]
+            return user_id if user_id and "/" not in user_id else None
+        return None
+
+    def _link_token(self, user_id: str) -> None:
+        state = self.server.state
+        with state.lock:
+            step = state.script.pop(0) if state.script else "ok"
+            blocked = user_id in state.blocked
+        if isinstance(step, tuple) and step[0] == "error":
+            return self._send_json(int(step[1]), {"message": "An error occurred"})
+        if blocked:  # LINE issues link tokens only for friends of the account
+            return self._send_json(400, {"message": "The user hasn't added the bot as a friend"})
+        token = secrets.token_urlsafe(24)
+        with state.lock:
+            state.link_tokens[token] = user_id
+        return self._send_json(200, {"linkToken": token})
+
+    def _reply(self, raw: bytes) -> None:
+        try:
+            payload = json.loads(raw or b"{}")
+        except ValueError:
+            return self._send_json(400, {"message": "The request body has 1 error(s)"})
+        with self.server.state.lock:
+            self.server.state.replies.append(
+                {"reply_token": payload.get("replyToken", ""), "messages": payload.get("messages")}
+            )
+        return self._send_json(200, {"sentMessages": [{"id": str(secrets.randbelow(10**18))}]})
 
 
 class _Server(ThreadingHTTPServer):
@@ -183,6 +229,16 @@ class FakeLine:
             return list(self._server.state.sent)
 
     @property
+    def link_tokens(self) -> dict[str, str]:
+        with self._server.state.lock:
+            return dict(self._server.state.link_tokens)
+
+    @property
+    def replies(self) -> list[dict[str, Any]]:
+        with self._server.state.lock:
+            return list(self._server.state.replies)
+
+    @property
     def requests(self) -> list[dict[str, Any]]:
         with self._server.state.lock:
             return list(self._server.state.requests)
@@ -203,6 +259,35 @@ def follow_event(kind: str, user_id: str, timestamp_ms: int) -> dict[str, Any]:
         "webhookEventId": secrets.token_hex(13).upper(),
         "deliveryContext": {"isRedelivery": False},
         **({"replyToken": secrets.token_hex(16)} if kind == "follow" else {}),
+    }
+
+
+def message_event(user_id: str, text: str, timestamp_ms: int = 1) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "mode": "active",
+        "timestamp": timestamp_ms,
+        "source": {"type": "user", "userId": user_id},
+        "webhookEventId": secrets.token_hex(13).upper(),
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": secrets.token_hex(16),
+        "message": {"type": "text", "id": str(secrets.randbelow(10**17)), "text": text},
+    }
+
+
+def account_link_event(
+    user_id: str, nonce: str, *, result: str = "ok", timestamp_ms: int = 1
+) -> dict[str, Any]:
+    """What LINE sends once she went through access.line.me's account-link dialog."""
+    return {
+        "type": "accountLink",
+        "mode": "active",
+        "timestamp": timestamp_ms,
+        "source": {"type": "user", "userId": user_id},
+        "webhookEventId": secrets.token_hex(13).upper(),
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": secrets.token_hex(16),
+        "link": {"result": result, "nonce": nonce},
     }
 
 
