@@ -1,0 +1,216 @@
+"""Access to bookings, holds and a resident's own objects (part of scheduling.access).
+
+Import these from scheduling.access, the one place that decides access. Here: which bookings she
+may see or book for, holds (a browser session's and the API's), messages about a booking, and a
+resident's questionnaire and earlier-time offers. Not found and not allowed are both Http404.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .access_scope import hold_owner_key, scope_for
+from .models import Booking, Pregnancy, Site
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from notifications.models import Message
+
+    from .models import User
+    from .questionnaire_models import Questionnaire
+    from .waitlist_models import WaitlistOffer
+
+
+def bookings_visible_to(user: User | AnonymousUser) -> QuerySet[Booking]:
+    scope = scope_for(user)
+    condition = Q(pk__in=[])
+    if scope.resident_id is not None:
+        condition |= Q(pregnancy__resident_id=scope.resident_id)
+    if scope.site_ids:
+        condition |= Q(site_id__in=scope.site_ids)
+    return Booking.objects.filter(condition)
+
+
+def access_booking(
+    user: User | AnonymousUser, reference: str, *, for_update: bool = False
+) -> Booking:
+    """The booking if she may see it; otherwise 404, whether it exists or not."""
+    reference = reference.replace("-", "").upper()
+    qs = bookings_visible_to(user).select_related(
+        "site__municipality", "municipality", "interview_type", "nurse", "pregnancy__resident"
+    )
+    booking = qs.filter(reference=reference).first()
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def is_staff_for_booking(user: User | AnonymousUser, booking: Booking) -> bool:
+    return booking.site_id in scope_for(user).site_ids
+
+
+def access_booking_as_staff(user: User | AnonymousUser, reference: str) -> Booking:
+    """A booking at one of her sites; 404 otherwise. Staff who are also residents do not get
+    the staff view of their own booking at a site they do not work at."""
+    booking = access_booking(user, reference)
+    if not is_staff_for_booking(user, booking):
+        raise Http404
+    return booking
+
+
+def access_message_as_staff(user: User | AnonymousUser, message_id: int) -> Message:
+    """A message about a booking at one of her sites; 404 otherwise (a sign-in code belongs to
+    no booking and to no member of staff)."""
+    from notifications.models import Message
+
+    message = (
+        Message.objects.select_related("booking")
+        .filter(pk=message_id, booking__isnull=False)
+        .first()
+    )
+    if (
+        message is None
+        or message.booking is None
+        or not is_staff_for_booking(user, message.booking)
+    ):
+        raise Http404
+    return message
+
+
+def access_api_hold(user: User | AnonymousUser, reference: str) -> Booking:
+    """A hold she placed through the API herself, or one at a site where she is staff;
+    otherwise 404."""
+    reference = reference.replace("-", "").upper()
+    hold = (
+        Booking.objects.filter(reference=reference, status=Booking.Status.HELD)
+        .select_related("site__municipality", "interview_type")
+        .first()
+    )
+    if hold is None or not user.is_authenticated:
+        raise Http404
+    if hold.hold_owner == hold_owner_key(user) or hold.site_id in scope_for(user).site_ids:
+        return hold
+    raise Http404
+
+
+def access_pregnancy_for_booking(user: User | AnonymousUser, pregnancy_id: int) -> Pregnancy:
+    """A pregnancy she may book for: her own, or (staff) one of a resident of a municipality
+    she works for. Staff book on a caller's behalf without seeing her other records."""
+    scope = scope_for(user)
+    pregnancy = (
+        Pregnancy.objects.filter(pk=pregnancy_id, is_active=True).select_related("resident").first()
+    )
+    if pregnancy is None:
+        raise Http404
+    if scope.resident_id is not None and pregnancy.resident_id == scope.resident_id:
+        return pregnancy
+    if scope.is_staff and pregnancy.resident.municipality_id in scope.municipality_ids:
+        return pregnancy
+    raise Http404
+
+
+def access_site_for_booking(user: User | AnonymousUser, site_id: int) -> Site:
+    """An open site of her own municipality (a resident) or of one she works for (staff)."""
+    scope = scope_for(user)
+    allowed = set(scope.municipality_ids)
+    if scope.resident_id is not None:
+        allowed.add(user.resident.municipality_id)  # type: ignore[union-attr]
+    site = (
+        Site.objects.filter(pk=site_id, is_active=True, municipality_id__in=allowed)
+        .select_related("municipality")
+        .first()
+    )
+    if site is None:
+        raise Http404
+    return site
+
+
+def access_hold(owner: str, reference: str) -> Booking:
+    """A hold placed in this browser session (the booking flow's `hold_owner` token).
+
+    Before she confirms there is no pregnancy to tie it to her, so the token is the only proof.
+    Any status is returned (an expired hold gets a "choose again" page); another session's hold,
+    or a hold with no owner, is a 404 like any other booking that is not hers.
+    """
+    if not owner:
+        raise Http404
+    booking = (
+        Booking.objects.select_related("site__municipality", "municipality", "interview_type")
+        .filter(reference=reference.replace("-", "").upper(), hold_owner=owner)
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def access_her_questionnaire(
+    user: User | AnonymousUser, contact_code: str
+) -> tuple[Pregnancy, Questionnaire]:
+    """Her questionnaire (issue 16) for a contact of her municipality: her ongoing pregnancy and
+    the contact's questionnaire, when the contact is due or she has answered it already (a draft
+    or sent). Anyone else, or a contact not due yet, is a 404."""
+    from django.utils import timezone
+
+    from .contact_models import Contact, PregnancyContact
+    from .contacts import DUE, contact_status
+    from .questionnaire_models import Questionnaire, QuestionnaireResponse
+    from .selectors import pregnancy_current
+
+    scope = scope_for(user)
+    if scope.resident_id is None:
+        raise Http404
+    pregnancy = pregnancy_current(scope.resident_id)
+    questionnaire = (
+        Questionnaire.objects.filter(
+            contact__code=contact_code,
+            contact__kind=Contact.Kind.QUESTIONNAIRE,
+            contact__is_active=True,
+            contact__municipality__residents__pk=scope.resident_id,
+        )
+        .select_related("contact")
+        .first()
+    )
+    if pregnancy is None or questionnaire is None:
+        raise Http404
+    if QuestionnaireResponse.objects.filter(
+        pregnancy=pregnancy, questionnaire=questionnaire
+    ).exists():
+        return pregnancy, questionnaire
+    record = PregnancyContact.objects.filter(
+        pregnancy=pregnancy, contact=questionnaire.contact
+    ).first()
+    status, _window = contact_status(
+        contact=questionnaire.contact,
+        pregnancy=pregnancy,
+        record=record,
+        booking=None,
+        today=timezone.localdate(),
+    )
+    if status != DUE:
+        raise Http404
+    return pregnancy, questionnaire
+
+
+def access_waitlist_offer(user: User | AnonymousUser, token: str) -> WaitlistOffer:
+    """An earlier-time offer (issue 16): only to the resident it was made for; 404 otherwise,
+    whether the token exists or not (the link in her message is not enough on its own)."""
+    from .waitlist_models import WaitlistOffer
+
+    scope = scope_for(user)
+    offer = (
+        WaitlistOffer.objects.filter(token=token)
+        .select_related("entry__pregnancy__resident", "site__municipality", "hold")
+        .first()
+    )
+    if (
+        offer is None
+        or scope.resident_id is None
+        or offer.entry.pregnancy.resident_id != scope.resident_id
+    ):
+        raise Http404
+    return offer
