@@ -124,6 +124,7 @@ class _RuleWrites(_NurseOwned):
             end_time=data["end_time"],
             valid_from=data["valid_from"],
             valid_to=data.get("valid_to"),
+            remote=data.get("remote", False),
             actor=self.request.user,
             confirm_stranded=_confirm_stranded(self.request),
         )

@@ -355,8 +355,19 @@ class AvailabilityRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AvailabilityRule
-        fields = ["id", "site", "weekday", "start_time", "end_time", "valid_from", "valid_to"]
+        fields = [
+            "id",
+            "site",
+            "weekday",
+            "start_time",
+            "end_time",
+            "valid_from",
+            "valid_to",
+            "remote",
+        ]
         read_only_fields = ["id"]
+        # Issue 15: remote hours serve video and phone interviews only (no room, any day).
+        extra_kwargs = {"remote": {"required": False}}
 
     def validate_site(self, value: int) -> int:
         nurse: Nurse = self.context["nurse"]

@@ -65,6 +65,10 @@ class Contact(models.Model):
     sites = models.ManyToManyField(
         "scheduling.Site", blank=True, related_name="contacts", verbose_name=_("sites")
     )
+    # Home visits: the districts (地区担当) whose nurses do it (none: every district).
+    districts = models.ManyToManyField(
+        "scheduling.District", blank=True, related_name="contacts", verbose_name=_("districts")
+    )
     modes = models.JSONField(_("modes"), default=list, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
     needs_booking = models.BooleanField(_("needs a booking"), default=True)

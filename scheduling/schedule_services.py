@@ -59,8 +59,10 @@ def _covered(booking: Booking, rules: Iterable[AvailabilityRule], tz: dt.tzinfo)
     start = booking.start.astimezone(tz)
     end = booking.end.astimezone(tz)
     day = start.date()
+    in_person = booking.mode == "in_person"
     return any(
         r.site_id == booking.site_id
+        and not (r.remote and in_person)  # remote hours never serve an in-person interview
         and r.weekday == day.weekday()
         and r.valid_from <= day
         and (r.valid_to is None or r.valid_to >= day)
@@ -189,12 +191,13 @@ def availability_rule_create(
     end_time: dt.time,
     valid_from: dt.date,
     valid_to: dt.date | None = None,
+    remote: bool = False,
     actor: User | None,
     confirm_stranded: bool = False,
     now: dt.datetime | None = None,
 ) -> AvailabilityRule:
-    """Add a weekly range. Adding hours strands nothing, so confirm_stranded is accepted for a
-    uniform signature only."""
+    """Add a weekly range (remote: for video and phone interviews only). Adding hours strands
+    nothing, so confirm_stranded is accepted for a uniform signature only."""
     del confirm_stranded, now
     with transaction.atomic():
         _lock_nurse_sites(nurse)
@@ -215,6 +218,7 @@ def availability_rule_create(
             end_time=end_time,
             valid_from=valid_from,
             valid_to=valid_to,
+            remote=remote,
         )
         availability_changed()
     log.info("rule %s created for nurse %s by user %s", rule.pk, nurse.pk, _pk(actor))
@@ -229,11 +233,13 @@ def availability_rule_update(
     end_time: dt.time,
     valid_from: dt.date,
     valid_to: dt.date | None = None,
+    remote: bool | None = None,
     actor: User | None,
     confirm_stranded: bool = False,
     now: dt.datetime | None = None,
 ) -> AvailabilityRule:
-    """Change a weekly range; returns the rule now in effect (a new one if history was kept)."""
+    """Change a weekly range (remote None: as it was); returns the rule now in effect (a new
+    one if history was kept)."""
     now = now or timezone.now()
     nurse = Nurse.objects.select_related("municipality").get(pk=rule.nurse_id)
     today = now.astimezone(nurse.municipality.tz).date()
@@ -256,10 +262,12 @@ def availability_rule_update(
             exclude_pk=rule.pk,
         )
         before = list(AvailabilityRule.objects.filter(nurse=nurse))
-        shape_changed = (weekday, start_time, end_time) != (
+        remote = rule.remote if remote is None else remote
+        shape_changed = (weekday, start_time, end_time, remote) != (
             rule.weekday,
             rule.start_time,
             rule.end_time,
+            rule.remote,
         ) or valid_from != rule.valid_from
         keep_history = shape_changed and rule.valid_from < today
         changed = AvailabilityRule(
@@ -271,6 +279,7 @@ def availability_rule_update(
             end_time=end_time,
             valid_from=max(valid_from, today) if keep_history else valid_from,
             valid_to=valid_to,
+            remote=remote,
         )
         if keep_history:
             ended = AvailabilityRule(
@@ -282,6 +291,7 @@ def availability_rule_update(
                 end_time=rule.end_time,
                 valid_from=rule.valid_from,
                 valid_to=today - dt.timedelta(days=1),
+                remote=rule.remote,
             )
             after = [r for r in before if r.pk != rule.pk] + [ended, changed]
         else:

@@ -198,6 +198,14 @@ class RuleForm(forms.Form):
         widget=DATE,
         help_text=_("Leave empty for no end date."),
     )
+    # Issue 15: remote hours serve video and phone interviews only (no room, any day).
+    remote = forms.BooleanField(
+        label=_("Remote (video/phone)"),
+        required=False,
+        help_text=_(
+            "For video and phone interviews only: no room, even on days the site is closed."
+        ),
+    )
     confirm_stranded = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(

@@ -6,6 +6,7 @@ from . import (
     views,
     views_access_log,
     views_config,
+    views_contacts_config,
     views_coverage,
     views_dashboard,
     views_history,
@@ -91,6 +92,13 @@ urlpatterns = [
     path("config/sites/<int:site_id>/", views_config.site_edit, name="site_edit"),
     path("config/types/<int:type_id>/", views_config.interview_type_edit, name="type_edit"),
     path("config/messages/", views_config.message_texts, name="message_texts"),
+    path("config/contacts/", views_contacts_config.contacts_config, name="contacts_config"),
+    path("config/contacts/new/", views_contacts_config.contact_new, name="contact_create"),
+    path(
+        "config/contacts/<int:contact_id>/",
+        views_contacts_config.contact_edit,
+        name="contact_edit",
+    ),
     path("config/questionnaires/", views_questionnaires.questionnaires, name="questionnaires"),
     path(
         "config/questionnaires/<int:contact_id>/",

@@ -173,6 +173,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
                     end_time=cd["end_time"],
                     valid_from=cd["valid_from"],
                     valid_to=cd["valid_to"],
+                    remote=cd["remote"],
                     actor=signed_in(request.user),
                     confirm_stranded=confirm,
                 )
@@ -192,6 +193,7 @@ def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
         "end_time": rule.end_time,
         "valid_from": rule.valid_from,
         "valid_to": rule.valid_to,
+        "remote": rule.remote,
     }
     if request.method != "POST":
         form = RuleForm(initial=initial, sites=sites, single_day=True)
@@ -216,6 +218,7 @@ def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
             end_time=cd["end_time"],
             valid_from=cd["valid_from"],
             valid_to=cd["valid_to"],
+            remote=cd["remote"],
             actor=signed_in(request.user),
             confirm_stranded=confirm,
         )
