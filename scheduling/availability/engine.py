@@ -4,10 +4,11 @@ six queries whatever the range, the number of sites or nurses, then computed in 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db.models import Q, QuerySet
@@ -25,12 +26,10 @@ from ..models import (
     TimeOff,
 )
 from .calendar_rules import (
-    Interval,
-    away_by_nurse_day,
     booking_window,
-    local_days,
     rule_slot_times,
     site_is_open,
+    time_off_occurrences,
 )
 
 
@@ -54,72 +53,81 @@ class Slot:
 
 # --- Loading -----------------------------------------------------------------------------------
 
+# Instants are whole POSIX seconds (ints) from here on: a read start rounded down and an end
+# rounded up, which is exact for the whole-second candidates it is compared with (a < ceil(e)
+# iff a < e, floor(s) < b iff s < b). Only the slots returned become datetimes.
+_Span = tuple[int, int]
+# Merged, disjoint, sorted intervals as (starts, ends), for a bisect per candidate instead of a
+# scan over every booking of the day.
+_Blocked = tuple[list[int], list[int]]
+
+
+def _floor(value: dt.datetime) -> int:
+    return math.floor(value.timestamp())
+
+
+def _ceil(value: dt.datetime) -> int:
+    return math.ceil(value.timestamp())
+
 
 @dataclass
 class _Data:
     sites: list[Site]
     closures: list[SiteClosure]
     rules: list[AvailabilityRule]
-    # (nurse, local date) -> intervals the nurse is away
-    away: dict[tuple[int, dt.date], list[Interval]] = field(default_factory=dict)
-    # (nurse, local date) -> intervals of her active bookings (start, blocked_until)
-    booked: dict[tuple[int, dt.date], list[Interval]] = field(default_factory=dict)
-    # (site, local date) -> (start, blocked_until, room) of in-person bookings using a room
-    rooms_used: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime, int]]] = field(
-        default_factory=dict
-    )
-    # nurse -> {local date: bookings that day}; for balancing
-    load: dict[int, dict[dt.date, int]] = field(default_factory=dict)
-    # Caches for one open_slots call (one buffer), filled on first use; see blocked_for_nurse.
-    _nurse_blocked: dict[tuple[int, dt.date], _Blocked] = field(default_factory=dict)
-    _room_blocked: dict[tuple[int, dt.date], dict[int, _Blocked]] = field(default_factory=dict)
-
-    def blocked_for_nurse(self, nurse_id: int, day: dt.date, buffer: dt.timedelta) -> _Blocked:
-        """Where an interview of hers may not lie that day: away, or a booking's time.
-
-        A booking's start moves back by the new interview's buffer, so one overlap test
-        answers both "is she away during it" and "does its buffer run into a booking".
-        """
-        key = (nurse_id, day)
-        if key not in self._nurse_blocked:
-            self._nurse_blocked[key] = _merge(
-                [*self.away.get(key, ()), *((s - buffer, e) for s, e in self.booked.get(key, ()))]
-            )
-        return self._nurse_blocked[key]
-
-    def blocked_rooms(
-        self, site_id: int, day: dt.date, buffer: dt.timedelta
-    ) -> dict[int, _Blocked]:
-        key = (site_id, day)
-        if key not in self._room_blocked:
-            by_room: dict[int, list[Interval]] = defaultdict(list)
-            for s, e, room in self.rooms_used.get(key, ()):
-                by_room[room].append((s - buffer, e))
-            self._room_blocked[key] = {room: _merge(v) for room, v in by_room.items()}
-        return self._room_blocked[key]
+    # nurse -> the spans she is away (time off, weekly ones expanded, and busy blocks)
+    away: dict[int, list[_Span]]
+    # (nurse, site, start, blocked_until, room) of the active bookings, the excluded one left out
+    bookings: list[tuple[int, int, int, int, int | None]]
 
 
-# Merged, disjoint, sorted intervals as (starts, ends) in POSIX seconds, for a bisect per
-# candidate slot instead of a scan over every booking of the day (the engine's hot path, see
-# bench/README.md); floats because comparing datetimes of different zones is several times
-# slower.
-_Blocked = tuple[list[float], list[float]]
+class _Blocks:
+    """Where an interview may not lie, per nurse and per (site, room), over the whole range.
+
+    One merged list per nurse for the call (not per nurse-day): a booking's start moves back by
+    the new interview's buffer, so one overlap test answers both "is she away during it" and
+    "does its buffer run into a booking", also across midnight. Built on first use."""
+
+    def __init__(self, data: _Data, buffer: int) -> None:
+        self._away = data.away
+        self._booked: dict[int, list[_Span]] = defaultdict(list)
+        self._rooms_used: dict[tuple[int, int], list[_Span]] = defaultdict(list)
+        for nurse_id, site_id, start, until, room in data.bookings:
+            self._booked[nurse_id].append((start - buffer, until))
+            if room is not None:
+                self._rooms_used[(site_id, room)].append((start - buffer, until))
+        self._nurse: dict[int, _Blocked | None] = {}
+        self._room: dict[tuple[int, int], _Blocked | None] = {}
+
+    def nurse(self, nurse_id: int) -> _Blocked | None:
+        if nurse_id not in self._nurse:
+            spans = [*self._away.get(nurse_id, ()), *self._booked.get(nurse_id, ())]
+            self._nurse[nurse_id] = _merge(spans) if spans else None
+        return self._nurse[nurse_id]
+
+    def room(self, site_id: int, room: int) -> _Blocked | None:
+        key = (site_id, room)
+        if key not in self._room:
+            spans = self._rooms_used.get(key)
+            self._room[key] = _merge(spans) if spans else None
+        return self._room[key]
 
 
-def _merge(intervals: list[Interval]) -> _Blocked:
-    starts: list[float] = []
-    ends: list[float] = []
-    for s, e in sorted((s.timestamp(), e.timestamp()) for s, e in intervals):
+def _merge(spans: list[_Span]) -> _Blocked:
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(spans):
         if ends and s <= ends[-1]:
-            ends[-1] = max(ends[-1], e)
+            if e > ends[-1]:
+                ends[-1] = e
         else:
             starts.append(s)
             ends.append(e)
     return starts, ends
 
 
-def _is_free(blocked: _Blocked | None, start: float, end: float) -> bool:
-    if not blocked:
+def _is_free(blocked: _Blocked | None, start: int, end: int) -> bool:
+    if blocked is None:
         return True
     starts, ends = blocked
     i = bisect_right(ends, start)  # the first interval ending after `start`
@@ -181,38 +189,24 @@ def _load(
         .order_by()
     )
     nurse_ids = sorted({r.nurse_id for r in rules})
-    data = _Data(sites=sites, closures=closures, rules=rules)
-    away = away_by_nurse_day(
-        time_off_between(nurse_ids, range_start, range_end, date_from),
-        busy_blocks_between(nurse_ids, range_start, range_end),
-        since=range_start,
-        until=range_end,
-        tz=tz,
-    )
-
-    booked: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
-    rooms_used: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(
-        list
-    )
-    load: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    bookings = (
-        Booking.objects.active(now)
-        .filter(Q(nurse_id__in=nurse_ids) | Q(site_id__in=ids))
-        .filter(start__lt=range_end, blocked_until__gt=range_start)
-        .values_list("id", "nurse_id", "site_id", "start", "blocked_until", "room")
-        .order_by()
-    )
-    for booking_id, nurse_id, site_id, start, blocked_until, room in bookings:
-        if booking_id == exclude_booking_id:
-            continue
-        for day in local_days(start, blocked_until, tz):
-            booked[(nurse_id, day)].append((start, blocked_until))
-            if room is not None:
-                rooms_used[(site_id, day)].append((start, blocked_until, room))
-        load[nurse_id][start.astimezone(tz).date()] += 1
-
-    data.away, data.booked, data.rooms_used, data.load = away, booked, rooms_used, load
-    return data
+    away: dict[int, list[_Span]] = defaultdict(list)
+    for off in time_off_between(nurse_ids, range_start, range_end, date_from):
+        for start, end in time_off_occurrences(off, until=range_end, tz=tz, since=range_start):
+            away[off.nurse_id].append((_floor(start), _ceil(end)))
+    for nurse_id, start, end in busy_blocks_between(nurse_ids, range_start, range_end):
+        away[nurse_id].append((_floor(start), _ceil(end)))
+    bookings = [
+        (nurse_id, site_id, _floor(start), _ceil(blocked_until), room)
+        for booking_id, nurse_id, site_id, start, blocked_until, room in (
+            Booking.objects.active(now)
+            .filter(Q(nurse_id__in=nurse_ids) | Q(site_id__in=ids))
+            .filter(start__lt=range_end, blocked_until__gt=range_start)
+            .values_list("id", "nurse_id", "site_id", "start", "blocked_until", "room")
+            .order_by()
+        )
+        if booking_id != exclude_booking_id
+    ]
+    return _Data(sites=sites, closures=closures, rules=rules, away=away, bookings=bookings)
 
 
 # --- The engine -------------------------------------------------------------------------------
@@ -243,8 +237,19 @@ def open_slots(
         return []
     data = _load(municipality, site_ids, date_from, date_to, now, exclude_booking_id)
     tz = municipality.tz
-    duration, buffer = interview_type.duration, interview_type.buffer
+    duration = interview_type.duration
     step = dt.timedelta(minutes=interview_type.slot_step_minutes)
+    blocks = _Blocks(data, int(interview_type.buffer.total_seconds()))
+    days = _Days(date_from, date_to, tz)
+    job = _Job(
+        data=data,
+        blocks=blocks,
+        days=days,
+        mode=mode,
+        duration=duration,
+        seconds=int(duration.total_seconds()),
+        step=step,
+    )
 
     # Site hours serve every mode the site offers; remote hours (issue 15) serve video and phone
     # only, from the nurse's base site, whatever its modes, opening days or rooms.
@@ -256,7 +261,7 @@ def open_slots(
         elif mode != Mode.IN_PERSON:
             remote_by_site_day[(rule.site_id, rule.weekday)].append(rule)
 
-    slots: list[Slot] = []
+    found: list[_Found] = []
     for site in data.sites:
         site_serves_mode = not site.modes or mode in site.modes
         if not site_serves_mode and not any(k[0] == site.id for k in remote_by_site_day):
@@ -269,28 +274,95 @@ def open_slots(
         earliest = max(earliest, now + dt.timedelta(microseconds=1))
         day = max(date_from, earliest.astimezone(tz).date())
         site_closures = [c for c in data.closures if c.site_id in (None, site.id)]
+        earliest_at = earliest.timestamp()
         while day <= min(date_to, last_day):
             day_rules = remote_by_site_day.get((site.id, day.weekday()), [])
             if site_serves_mode and site_is_open(site, day, site_closures):
                 day_rules = rules_by_site_day[(site.id, day.weekday())] + day_rules
             if day_rules:
-                day_slots = _slots_for_site_day(
-                    site,
-                    day,
-                    day_rules,
-                    data,
-                    mode=mode,
-                    duration=duration,
-                    buffer=buffer,
-                    step=step,
-                    earliest=earliest,
-                )
-                slots.extend(day_slots)
-                if first_day_only and day_slots:
+                size = len(found)
+                _site_day(job, site, day, day_rules, earliest_at, found)
+                if first_day_only and len(found) > size:
                     break
-            day += dt.timedelta(days=1)
-    slots.sort(key=lambda s: (s.start, s.site_id))
-    return slots
+            day += _ONE_DAY
+    # Sorted as integers before any datetime exists; (start, site) is unique.
+    found.sort(key=_by_start_then_site)
+    return [
+        Slot(
+            site_id=site_id,
+            start=(start := days.local(at)),
+            end=start + duration,
+            mode=mode,
+            nurse_ids=nurses,
+            free_rooms=rooms,
+        )
+        for at, site_id, nurses, rooms in found
+    ]
+
+
+_ONE_DAY = dt.timedelta(days=1)
+
+# A slot found, before it becomes a Slot: (start in POSIX seconds, site, nurses, rooms).
+_Found = tuple[int, int, tuple[int, ...], tuple[int, ...]]
+
+
+def _by_start_then_site(found: _Found) -> tuple[int, int]:
+    return found[0], found[1]
+
+
+class _Days:
+    """The local days of the range: each midnight as POSIX seconds (one zone lookup per day, not
+    per candidate), the day an instant falls on, and an instant back as a local datetime."""
+
+    def __init__(self, date_from: dt.date, date_to: dt.date, tz: dt.tzinfo) -> None:
+        self.tz = tz
+        self.first = date_from
+        count = (date_to - date_from).days + 2
+        self.midnight_dt = [
+            dt.datetime.combine(date_from + dt.timedelta(days=i), dt.time(0), tzinfo=tz)
+            for i in range(count)
+        ]
+        self.midnights = [int(m.timestamp()) for m in self.midnight_dt]
+
+    def index(self, day: dt.date) -> int:
+        return (day - self.first).days
+
+    def index_of(self, at: int) -> int:
+        """The local day of an instant, as an index into the range (-1 before it)."""
+        return bisect_right(self.midnights, at) - 1
+
+    def local(self, at: int) -> dt.datetime:
+        i = self.index_of(at)
+        if 0 <= i < len(self.midnights) - 1 and self.one_offset(i):
+            # Wall-clock arithmetic on the day's midnight: exact when the day has one offset,
+            # and several times cheaper than a zone lookup per slot.
+            return self.midnight_dt[i] + dt.timedelta(seconds=at - self.midnights[i])
+        return dt.datetime.fromtimestamp(at, self.tz)
+
+    def one_offset(self, i: int) -> bool:
+        return self.midnight_dt[i].utcoffset() == self.midnight_dt[i + 1].utcoffset()
+
+
+@dataclass
+class _Job:
+    """What every site-day of one call shares."""
+
+    data: _Data
+    blocks: _Blocks
+    days: _Days
+    mode: str
+    duration: dt.timedelta
+    seconds: int
+    step: dt.timedelta
+    _load: dict[tuple[int, int], int] | None = None
+
+    def load(self) -> dict[tuple[int, int], int]:
+        """(nurse, day index) -> her bookings starting that local day; for balancing."""
+        if self._load is None:
+            self._load = defaultdict(int)
+            for nurse_id, _site, start, _until, _room in self.data.bookings:
+                self._load[(nurse_id, self.days.index_of(start))] += 1
+        return self._load
 
 
 @lru_cache(maxsize=1024)
@@ -308,74 +380,63 @@ def _rule_offsets(
     )
 
 
-def _slots_for_site_day(
+def _site_day(
+    job: _Job,
     site: Site,
     day: dt.date,
     rules: list[AvailabilityRule],
-    data: _Data,
-    *,
-    mode: str,
-    duration: dt.timedelta,
-    buffer: dt.timedelta,
-    step: dt.timedelta,
-    earliest: dt.datetime,
-) -> list[Slot]:
-    tz = site.municipality.tz
-    seconds = duration.total_seconds()
-    # Candidates as POSIX seconds, no datetime per candidate: local midnight plus the rule's
-    # offsets, when the day has one UTC offset (a day with a DST change goes the long way).
-    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-    one_offset = midnight.utcoffset() == (midnight + dt.timedelta(days=1)).utcoffset()
-    base = midnight.timestamp()
-    earliest_at = earliest.timestamp()
-    candidates: dict[float, list[int]] = defaultdict(list)
+    earliest_at: float,
+    found: list[_Found],
+) -> None:
+    """Append the site's open slots of one day to `found`, in start order."""
+    days, blocks, seconds = job.days, job.blocks, job.seconds
+    i = days.index(day)
+    base = days.midnights[i]
+    one_offset = days.one_offset(i)
+    candidates: dict[int, list[int]] = {}
     for rule in rules:
         if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
             continue
-        blocked = data.blocked_for_nurse(rule.nurse_id, day, buffer)
         nurse = rule.nurse_id
-        offsets = _rule_offsets(
-            rule.start_time, rule.end_time, duration, step, site.last_start_time
-        )
-        for offset in offsets:
+        blocked = blocks.nurse(nurse)
+        for offset in _rule_offsets(
+            rule.start_time, rule.end_time, job.duration, job.step, site.last_start_time
+        ):
             if one_offset:
                 at = base + offset
-            else:
-                at = dt.datetime.combine(
-                    day, dt.time(offset // 3600, offset // 60 % 60, offset % 60), tzinfo=tz
-                ).timestamp()
+            else:  # a day with a DST change goes the long way
+                at = int(
+                    dt.datetime.combine(
+                        day, dt.time(offset // 3600, offset // 60 % 60, offset % 60), tzinfo=days.tz
+                    ).timestamp()
+                )
             if at < earliest_at:
                 continue
-            if _is_free(blocked, at, at + seconds):
-                nurses = candidates[at]
-                if nurse not in nurses:
+            if blocked is None or _is_free(blocked, at, at + seconds):
+                nurses = candidates.get(at)
+                if nurses is None:
+                    candidates[at] = [nurse]
+                elif nurse not in nurses:
                     nurses.append(nurse)
+    if not candidates:
+        return
 
-    result = []
-    room_blocked = data.blocked_rooms(site.id, day, buffer) if mode == Mode.IN_PERSON else {}
-    site_rooms = range(1, site.rooms + 1)
-    load = data.load
-    for at, nurses in sorted(candidates.items()):
+    in_person = job.mode == Mode.IN_PERSON
+    room_blocks = [(r, blocks.room(site.id, r)) for r in range(1, site.rooms + 1)]
+    for at in sorted(candidates):
+        nurses = candidates[at]
         rooms: tuple[int, ...] = ()
-        if mode == Mode.IN_PERSON:
-            rooms = tuple(r for r in site_rooms if _is_free(room_blocked.get(r), at, at + seconds))
+        if in_person:
+            rooms = tuple(r for r, b in room_blocks if b is None or _is_free(b, at, at + seconds))
             if not rooms:
                 continue
-        start = dt.datetime.fromtimestamp(at, tz)
-        # Her load that day, then her id: never her load over the dates asked for, which would
-        # make a month view and the booking itself (one day) put different nurses first.
-        ordered = sorted(nurses, key=lambda n: (load.get(n, {}).get(day, 0), n))
-        result.append(
-            Slot(
-                site_id=site.id,
-                start=start,
-                end=start + duration,
-                mode=mode,
-                nurse_ids=tuple(ordered),
-                free_rooms=rooms,
-            )
-        )
-    return result
+        if len(nurses) > 1:
+            # Her load that day, then her id: never her load over the dates asked for, which
+            # would make a month view and the booking itself (one day) put different nurses
+            # first.
+            load = job.load()
+            nurses.sort(key=lambda n: (load.get((n, i), 0), n))
+        found.append((at, site.id, tuple(nurses), rooms))
 
 
 def days_with_slots(slots: Iterable[Slot], tz: dt.tzinfo) -> dict[dt.date, int]:
