@@ -25,6 +25,9 @@ class Message(models.Model):
         VISIT_TIME = "visit_time", _("Home visit time")
         # Issue 16: an earlier time freed up for someone on the waitlist.
         WAITLIST_OFFER = "waitlist_offer", _("Earlier time offered")
+        # Issue 16: an invitation (book, questionnaire, after birth, reminder, we missed you),
+        # with her sign-in link; no booking (scheduling.invitation_models.Invitation).
+        INVITATION = "invitation", _("Invitation")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")

@@ -16,6 +16,7 @@ class FollowUpTask(models.Model):
     class Reason(models.TextChoices):
         NOT_BOOKED = "not_booked", _("Notified, not booked")
         MISSED = "missed", _("Missed interview")
+        FLAGGED = "flagged", _("Flagged questionnaire")
 
     class CloseReason(models.TextChoices):
         BOOKED = "booked", _("Booked")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,28 @@ def _missed_booking(pregnancy: Pregnancy) -> Booking | None:
         .order_by("-start")
         .first()
     )
+
+
+def _reason(pregnancy: Pregnancy, missed: Booking | None) -> str:
+    """Why she is being called: a missed interview, else a flagged questionnaire not yet
+    followed up (the worklist's third section), else notified and not booked."""
+    from .questionnaire_models import QuestionnaireResponse
+
+    if missed is not None:
+        return FollowUpTask.Reason.MISSED
+    handled = FollowUpTask.objects.filter(
+        pregnancy=pregnancy, closed_at__gte=OuterRef("submitted_at")
+    )
+    flagged = (
+        QuestionnaireResponse.objects.filter(
+            pregnancy=pregnancy,
+            status=QuestionnaireResponse.Status.SUBMITTED,
+            answers__choices__is_flag=True,
+        )
+        .filter(~Exists(handled))
+        .exists()
+    )
+    return FollowUpTask.Reason.FLAGGED if flagged else FollowUpTask.Reason.NOT_BOOKED
 
 
 def is_booked(pregnancy: Pregnancy, now: dt.datetime) -> bool:
@@ -65,7 +88,7 @@ def follow_up_attempt_record(
             missed = _missed_booking(pregnancy)
             task = FollowUpTask.objects.create(
                 pregnancy=pregnancy,
-                reason=FollowUpTask.Reason.MISSED if missed else FollowUpTask.Reason.NOT_BOOKED,
+                reason=_reason(pregnancy, missed),
                 booking=missed,
                 opened_at=now,
             )

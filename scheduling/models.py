@@ -891,3 +891,6 @@ from .questionnaire_models import (  # noqa: E402, F401
     QuestionnaireResponse,
 )
 from .waitlist_models import WaitlistEntry, WaitlistOffer  # noqa: E402, F401
+
+# Issue 16's invitations out (and their sign-in links): their own module too.
+from .invitation_models import Invitation, InvitationLink, InvitationSettings  # noqa: E402, F401

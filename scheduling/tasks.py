@@ -21,7 +21,22 @@ def waitlist_offers() -> tuple[int, int]:
     return waitlist_offers_round()
 
 
+@shared_task(name="scheduling.invitations", time_limit=110, soft_time_limit=100)
+def invitations() -> dict[str, int]:
+    """Every few minutes: invitations now due (issue 16), each once; the database refuses a
+    second one, so an overlapping or repeated run sends nothing twice."""
+    from .invitation_services import invitations_round
+
+    return invitations_round().invited
+
+
 # Celery autodiscovers `scheduling.tasks`; importing registers the calendar tasks as well.
 from .calendars.tasks import sync_all_calendars, sync_calendar  # noqa: E402
 
-__all__ = ["sweep_expired_holds", "sync_all_calendars", "sync_calendar", "waitlist_offers"]
+__all__ = [
+    "invitations",
+    "sweep_expired_holds",
+    "sync_all_calendars",
+    "sync_calendar",
+    "waitlist_offers",
+]

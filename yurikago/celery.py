@@ -22,5 +22,6 @@ app.conf.beat_schedule = {
     "deliver-webhooks": {"task": "notifications.deliver_webhooks", "schedule": 60.0},
     "sweep-expired-holds": {"task": "scheduling.sweep_expired_holds", "schedule": 60.0},
     "waitlist-offers": {"task": "scheduling.waitlist_offers", "schedule": 60.0},
+    "invitations": {"task": "scheduling.invitations", "schedule": 5 * 60.0},
     "sync-external-calendars": {"task": "scheduling.sync_all_calendars", "schedule": 15 * 60.0},
 }
