@@ -49,12 +49,13 @@ from scheduling.calendars.fetch import (
     check_url,
 )
 from scheduling.calendars.fetch import _session as _checked_session
-from scheduling.models import Booking, BookingEvent
+from scheduling.models import Booking, BookingEvent, Pregnancy, PregnancyNotification
 from yurikago.errors import DomainError
 
 from .webhook_models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 if TYPE_CHECKING:
+    from scheduling.contact_models import PregnancyContact
     from scheduling.models import User
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,88 @@ def webhooks_queue_for_booking(*, booking: Booking, kind: str) -> None:
     )
 
 
+def webhooks_queue_contact_done(*, record: PregnancyContact, municipality_id: int) -> None:
+    """Staff recorded a contact done (scheduling.contact_outcomes), inside its transaction: the
+    pregnancy, the contact, when, and the booking it was done at (reference, site, times) if
+    any. Never the outcome, reasons or notes. Recorded done again (a corrected date) is a new
+    event: the receiver keeps the latest per pregnancy and contact."""
+    if record.status != "done":
+        return
+    booking = record.booking
+    webhooks_queue(
+        municipality_id=municipality_id,
+        event=WebhookEvent.CONTACT_DONE,
+        payload={
+            "pregnancy": record.pregnancy_id,
+            "contact": record.contact_id,
+            "status": record.status,
+            "done_on": record.done_on.isoformat() if record.done_on else None,
+            "reference": booking.reference if booking else None,
+            "site": booking.site_id if booking else None,
+            "start": booking.start.isoformat() if booking else None,
+            "end": booking.end.isoformat() if booking else None,
+        },
+        booking_id=record.booking_id,
+    )
+
+
+def _wanting(municipality_id: int, event: str, now: dt.datetime) -> list[int]:
+    """The active subscriptions of the municipality that want `event`, of live tokens."""
+    return list(
+        WebhookSubscription.objects.filter(
+            Q(token__expires_at__isnull=True) | Q(token__expires_at__gt=now),
+            municipality_id=municipality_id,
+            is_active=True,
+            events__contains=f",{event},",
+            token__revoked_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+
+
+def webhooks_queue_notifications(
+    *, municipality_id: int, record_keys: list[str], now: dt.datetime | None = None
+) -> int:
+    """Pregnancy notifications just imported (file, command or API), inside the import's
+    transaction: one event per notification and subscription. One query when nobody subscribed
+    (an import of 10,000 rows pays no more); else one to read them and the inserts. The payload
+    is the municipality's record key, the pregnancy, the date notified and whether she was
+    known already: never her details."""
+    now = now or timezone.now()
+    subscriptions = _wanting(municipality_id, WebhookEvent.NOTIFICATION_IMPORTED, now)
+    if not subscriptions or not record_keys:
+        return 0
+    notifications = PregnancyNotification.objects.filter(
+        municipality_id=municipality_id, record_key__in=record_keys
+    ).values_list("record_key", "pregnancy_id", "notified_on", "matched_existing")
+    rows = []
+    for record_key, pregnancy_id, notified_on, matched in notifications:
+        payload = {
+            "record_key": record_key,
+            "pregnancy": pregnancy_id,
+            "notified_on": notified_on.isoformat(),
+            "matched_existing_resident": matched,
+            "status": "imported",
+            "occurred_at": now.isoformat(),
+        }
+        event_id = uuid.uuid4()
+        rows += [
+            WebhookDelivery(
+                subscription_id=subscription_id,
+                event=WebhookEvent.NOTIFICATION_IMPORTED,
+                event_id=event_id,
+                payload=payload,
+                next_attempt_at=now,
+                retry_until=now + retry_horizon(),
+                created_at=now,
+            )
+            for subscription_id in subscriptions
+        ]
+    WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
+    if rows:
+        transaction.on_commit(wake_webhook_sender, robust=True)
+    return len(rows)
+
+
 # Table names come from our own models; every value is a parameter.
 _QUEUE_SQL = (
     "INSERT INTO {delivery} (subscription_id, event, event_id, booking_id, payload, status, "
@@ -316,14 +399,16 @@ def webhooks_claim_due(*, now: dt.datetime, limit: int = 200) -> list[tuple[int,
 def webhook_body(delivery: WebhookDelivery) -> bytes:
     data = dict(delivery.payload)
     token = delivery.subscription.token
-    if delivery.booking_id is not None and token.allows("personal_data"):
-        booking = (
-            Booking.objects.filter(pk=delivery.booking_id)
-            .select_related("pregnancy__resident")
+    # Her name, as it is now, only to a token that may hold personal data (every event that
+    # concerns her names her pregnancy).
+    if data.get("pregnancy") is not None and token.allows("personal_data"):
+        name = (
+            Pregnancy.objects.filter(pk=data["pregnancy"])
+            .values_list("resident__name", flat=True)
             .first()
         )
-        if booking is not None and booking.pregnancy is not None:
-            data["resident_name"] = booking.pregnancy.resident.name
+        if name is not None:
+            data["resident_name"] = name
     body = {
         "id": str(delivery.event_id),
         "type": delivery.event,

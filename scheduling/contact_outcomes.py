@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications import webhooks
 from yurikago.errors import DomainError
 
 from .contact_models import Contact, PregnancyContact
@@ -98,4 +99,6 @@ def pregnancy_contact_record(
                 "staff_notes": staff_notes.strip(),
             },
         )
+        # Integrators subscribed to "contact done" hear of it: one INSERT, in this transaction.
+        webhooks.webhooks_queue_contact_done(record=record, municipality_id=contact.municipality_id)
     return record
