@@ -5,8 +5,9 @@ Migrates the database in DATABASE_URL (or the SQLite file var/bench_notification
 and runs every import inside a transaction it rolls back, so it leaves no rows behind and wipes
 nothing: safe on a developer's own database. Each run imports N new women (a fresh resident,
 sign-in and pregnancy each) plus 5 % who are already residents (matched by phone), through
-`notifications_import_file`: decoding, checking every row, then the bulk writes. Prints the
-wall-clock time of each phase and the total, median over --runs.
+`notifications_import_file`: decoding, checking every row, then the bulk writes (COPY on
+PostgreSQL) and the foreign-key checks a commit would make. Prints the wall-clock time of each
+phase and the total, median over --runs.
 
 Usage: .venv/bin/python bench/bench_notifications_import.py [--rows 10000] [--runs 3]
        DATABASE_URL=postgres://postgres@127.0.0.1:5432/DBNAME .venv/bin/python bench/…
@@ -78,6 +79,11 @@ def one_run(rows: int) -> dict[str, float]:
             assert not errors, errors[:3]
             mark = time.perf_counter()
             result = notifications_import(municipality=municipality, rows=parsed)
+            if connection.vendor == "postgresql":
+                # The foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED); this
+                # run rolls back, so make PostgreSQL check them now and count them in.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             figures["write"] = time.perf_counter() - mark
             figures["total"] = time.perf_counter() - start
             figures["our CPU"] = time.process_time() - cpu
