@@ -60,6 +60,8 @@ urlpatterns = [
     path("bookings/reminders/", reminders.reminder_settings, name="reminder_settings"),
     path("reminders/stop/<str:token>/", reminders.reminders_stop_link, name="reminders_stop"),
     path("visits/<slug:contact_code>/", home_visits.request_visit, name="home_visit"),
+    path("visits/<slug:contact_code>/cancel/", home_visits.cancel_visit, name="home_visit_cancel"),
+    path("visits/<slug:contact_code>/move/", home_visits.move_visit, name="home_visit_move"),
     path("questionnaires/<slug:contact_code>/", questionnaires.answer, name="questionnaire"),
     path("bookings/<str:reference>/", bookings.booking_detail, name="booking"),
     path(

@@ -45,6 +45,7 @@ from .fallback import (  # noqa: F401 (inbound.py imports the email fallback fro
     message_fall_back_to_email,
     message_fall_back_to_sms,
 )
+from .line_texts import line_booking_button
 from .models import LineFriend, Message, MessageText, ReminderStop, SmsOptOut
 from .texts import render_message
 from .transports import Outgoing, Sent, TransportError, transport_for
@@ -161,6 +162,10 @@ def not_worth_sending(message: Message, now: dt.datetime) -> tuple[str, str, str
         from .home_visit_rules import visit_time_stale
 
         return visit_time_stale(message, now)
+    if message.purpose == Message.Purpose.INVITATION:  # issue 16: no booking either
+        from .invitation_rules import invitation_stale
+
+        return invitation_stale(message, now)
     if booking is None:
         return S.CANCELLED, "no_booking", "the booking is gone"
     if message.purpose == Message.Purpose.WAITLIST_OFFER:  # issue 16: its booking is the hold
@@ -222,6 +227,7 @@ def _outgoing(message: Message) -> Outgoing:
         subject=rendered.subject,
         html=rendered.html,
         attachments=_attachments(message),
+        button=line_booking_button(message),
     )
 
 

@@ -21,9 +21,15 @@ def occurrence_for(visit: HomeVisit) -> str:
     return f"visit-{visit.pk}-{visit.start.astimezone(tz):%Y%m%d%H%M}"
 
 
+def change_occurrence(visit: HomeVisit, change: str, now: dt.datetime) -> str:
+    """A cancelled or moved notice: "v<visit>-<c|m>-<when changed>", under 32 characters."""
+    return f"v{visit.pk}-{change[0]}-{now.astimezone(dt.UTC):%y%m%d%H%M%S}"
+
+
 def visit_time_stale(message: Message, now: dt.datetime) -> tuple[str, str, str] | None:
     """(status, code, reason) when the row must not go out any more: the visit is no longer
-    arranged, its time changed since, or it has begun (dispatch.not_worth_sending asks)."""
+    arranged, its time changed since, or it has begun (dispatch.not_worth_sending asks). A
+    change notice: the visit changed again since (a cancellation stays worth sending)."""
     from scheduling.home_visit_models import HomeVisit
 
     visit = (
@@ -32,6 +38,21 @@ def visit_time_stale(message: Message, now: dt.datetime) -> tuple[str, str, str]
         .first()
     )
     cancelled = Message.Status.CANCELLED
+    change = message.context.get("change")
+    if change == "cancelled":
+        if visit is None or visit.status != HomeVisit.Status.CANCELLED:
+            return cancelled, "visit_changed", "the visit is arranged again"
+        return None
+    if change == "moved":
+        arranged = (HomeVisit.Status.REQUESTED, HomeVisit.Status.CONFIRMED)
+        if (
+            visit is None
+            or visit.status not in arranged
+            or message.context.get("visit_date") != visit.date.isoformat()
+            or message.context.get("visit_half") != visit.half
+        ):
+            return cancelled, "visit_changed", "the visit changed again"
+        return None
     if visit is None or visit.status != HomeVisit.Status.CONFIRMED or visit.start is None:
         return cancelled, "visit_changed", "the visit is no longer arranged"
     if message.occurrence != occurrence_for(visit):

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -134,27 +135,35 @@ def line_account_link(*, user_id: str, nonce: str, result: str) -> LineFriend | 
 
 @dataclass(frozen=True)
 class LineStatus:
-    """What her bookings page says about LINE."""
+    """What her bookings page says about LINE, and the order her messages go in."""
 
     linked: bool
     following: bool
     add_friend_url: str
     qr_code_url: str
+    has_phone: bool
+    has_email: bool
 
 
 def line_status_for(resident: Resident | None) -> LineStatus | None:
-    """None when her municipality has no LINE official account configured."""
+    """None when her municipality has no LINE official account configured. One query."""
     if resident is None:
         return None
-    account = LineOfficialAccount.objects.filter(municipality_id=resident.municipality_id).first()
+    mine = LineFriend.objects.filter(resident_id=resident.pk)
+    account = (
+        LineOfficialAccount.objects.filter(municipality_id=resident.municipality_id)
+        .annotate(linked=Exists(mine), following=Exists(mine.filter(following=True)))
+        .first()
+    )
     if account is None:
         return None
-    friend = LineFriend.objects.filter(resident=resident).only("following").first()
     return LineStatus(
-        linked=friend is not None,
-        following=bool(friend and friend.following),
+        linked=account.linked,  # type: ignore[attr-defined]
+        following=account.following,  # type: ignore[attr-defined]
         add_friend_url=account.add_friend_url,
         qr_code_url=account.qr_code_url,
+        has_phone=bool(resident.phone),
+        has_email=bool(resident.email),
     )
 
 

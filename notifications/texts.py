@@ -172,6 +172,10 @@ def template_name(message: Message) -> str:
     booking = message.booking
     if booking is not None and booking.mode != "in_person" and message.purpose in REMOTE_PURPOSES:
         return f"{message.purpose}_remote"
+    # A home visit cancelled or moved (issue 15): its own notice, not "your visit is at …".
+    change = message.context.get("change") if message.purpose == "visit_time" else None
+    if change in ("cancelled", "moved"):
+        return f"visit_{change}"
     return str(message.purpose)
 
 

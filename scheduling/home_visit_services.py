@@ -104,6 +104,47 @@ def _in_half(block: VisitBlock, half: str) -> bool:
     return block.start_time < NOON if half == HomeVisit.Half.MORNING else block.end_time > NOON
 
 
+def her_district(resident: Resident, contact: Contact) -> District:
+    """The district whose nurses visit her for this contact; refused (asking her to call) when
+    she has no address, its 町丁 is in no district, or the contact is not done there."""
+    if not ResidentAddress.objects.filter(resident=resident).exists():
+        raise DomainError("invalid", _("Enter your address first."), field="address")
+    district = district_for(resident)
+    if district is None:
+        raise DomainError(
+            "invalid",
+            _("We could not find the district of this address. Please call us."),
+            field="address",
+        )
+    limited_to = {d.pk for d in contact.districts.all()}  # none: every district
+    if limited_to and district.pk not in limited_to:
+        raise DomainError(
+            "invalid",
+            _("This visit is not offered in your district. Please call us."),
+            field="address",
+        )
+    return district
+
+
+def block_with_room(
+    district: District, date: dt.date, half: str, tz: dt.tzinfo, *, leave_out: int | None = None
+) -> VisitBlock | None:
+    """The first block of the district that day and half that can take one more visit (its
+    rows locked until the transaction ends); leave_out: a visit being moved, not counted."""
+    blocks = (
+        VisitBlock.objects.select_for_update()
+        .filter(district=district, date=date)
+        .order_by("start_time", "id")
+    )
+    for block in blocks:
+        if not _in_half(block, half):
+            continue
+        fixed, unfixed = _load(block, tz, leave_out=leave_out)
+        if can_take_one_more(block_shape(block), fixed, unfixed):
+            return block
+    return None
+
+
 def home_visit_request(
     *,
     pregnancy: Pregnancy,
@@ -123,39 +164,23 @@ def home_visit_request(
         raise DomainError("invalid", _("Choose morning or afternoon."), field="half")
     if date <= now.astimezone(municipality.tz).date():
         raise DomainError("in_past", _("Choose a day from tomorrow on."), field="date")
-    if not ResidentAddress.objects.filter(resident=resident).exists():
-        raise DomainError("invalid", _("Enter your address first."), field="address")
-    district = district_for(resident)
-    if district is None:
-        raise DomainError(
-            "invalid",
-            _("We could not find the district of this address. Please call us."),
-            field="address",
-        )
+    district = her_district(resident, contact)
     try:
         with transaction.atomic():
             if HomeVisit.objects.filter(
                 pregnancy=pregnancy, contact=contact, status__in=ACTIVE
             ).exists():
                 raise DomainError("already_booked", _("A visit is already arranged."))
-            blocks = (
-                VisitBlock.objects.select_for_update()
-                .filter(district=district, date=date)
-                .order_by("start_time", "id")
-            )
-            for block in blocks:
-                if not _in_half(block, half):
-                    continue
-                fixed, unfixed = _load(block, municipality.tz)
-                if can_take_one_more(block_shape(block), fixed, unfixed):
-                    return HomeVisit.objects.create(
-                        pregnancy=pregnancy,
-                        contact=contact,
-                        block=block,
-                        date=date,
-                        half=half,
-                        by_staff=by_staff,
-                    )
+            block = block_with_room(district, date, half, municipality.tz)
+            if block is not None:
+                return HomeVisit.objects.create(
+                    pregnancy=pregnancy,
+                    contact=contact,
+                    block=block,
+                    date=date,
+                    half=half,
+                    by_staff=by_staff,
+                )
     except IntegrityError as exc:  # the same contact asked for twice at once
         raise DomainError("already_booked", _("A visit is already arranged.")) from exc
     raise DomainError(

@@ -54,6 +54,8 @@ urlpatterns = [
     ),
     path("visits/", views_visits.visits, name="visits"),
     path("visits/<int:visit_id>/confirm/", views_visits.visit_confirm, name="visit_confirm"),
+    path("visits/<int:visit_id>/cancel/", views_visits.visit_cancel, name="visit_cancel"),
+    path("visits/<int:visit_id>/move/", views_visits.visit_move, name="visit_move"),
     path("visits/blocks/new/", views_visits.visit_block_add, name="visit_block_add"),
     path("book/", views.book, name="book"),
     path("book/details/", views.book_details, name="book_details"),

@@ -16,6 +16,7 @@ from scheduling.access import manager_site_ids, scope_for
 from scheduling.models import Site
 from scheduling.reports import SiteFigures, UtilisationReport, utilisation_report
 from scheduling.reports.contacts import DISTRICT, SITE, ContactReport, contact_report
+from scheduling.reports.delivery import DeliveryReport, delivery_report
 from scheduling.waitlist_services import places_refilled
 
 from . import charts
@@ -195,11 +196,33 @@ def _refilled(sites: list[Site], first: dt.date, last: dt.date) -> int:
     )
 
 
+def _delivery(sites: list[Site], period: str, day: dt.date) -> DeliveryReport:
+    """Delivery by channel (issue 18): LINE, SMS and email for the period at these sites."""
+    first, last, _prev_first, _prev_last = period_bounds(period, day)
+    return delivery_report(
+        site_ids=[s.id for s in sites], date_from=first, date_to=last, tz=tz_of(sites)
+    )
+
+
+def _delivery_chart(report: DeliveryReport) -> dict[str, Any]:
+    names = [r.label for r in report.rows]
+    series = [
+        charts.Series(_("Sent"), "s2", [r.sent for r in report.rows]),
+        charts.Series(_("Failed"), "s4", [r.failed for r in report.rows]),
+        charts.Series(_("Fell back to another channel"), "s3", [r.fell_back for r in report.rows]),
+    ]
+    return {
+        "delivery_svg": charts.grouped_bars(names, series) if report.total else None,
+        "delivery_legend": charts.legend(series),
+    }
+
+
 @manager_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, sites, period, day = _selection(request)
     report, previous = _reports(sites, period, day)
     contacts = _contacts(request, sites, period, day)
+    delivery = _delivery(sites, period, day)
     query = request.GET.urlencode()
     return render_staff(
         request,
@@ -218,6 +241,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "refilled": _refilled(sites, report.date_from, report.date_to),
             **_charts(report),
             **_contact_chart(contacts),
+            "delivery_rows": delivery.csv_rows(),
+            **_delivery_chart(delivery),
         },
     )
 
@@ -235,16 +260,17 @@ CSV_TABLES = {
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """Any dashboard table as CSV: UTF-8 with a BOM, so Excel in Japan opens it as UTF-8."""
     table = request.GET.get("table", "sites")
-    if table not in CSV_TABLES and table != "contacts":
+    if table not in CSV_TABLES and table not in ("contacts", "delivery"):
         raise Http404
     _form, sites, period, day = _selection(request)
     report, previous = _reports(sites, period, day)
     name = f"yurikago-{table}-{report.date_from.isoformat()}-{report.date_to.isoformat()}.csv"
-    rows = (
-        _contacts(request, sites, period, day).csv_rows()
-        if table == "contacts"
-        else CSV_TABLES[table](report, previous)
-    )
+    if table == "delivery":
+        rows = _delivery(sites, period, day).csv_rows()
+    elif table == "contacts":
+        rows = _contacts(request, sites, period, day).csv_rows()
+    else:
+        rows = CSV_TABLES[table](report, previous)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")

@@ -1,5 +1,7 @@
 """The district nurse's home visits (issue 15): her day of visit blocks with the visits in route
-order, address and map link, and confirming a visit's exact time (she is then told)."""
+order, address and map link, confirming a visit's exact time, and moving or cancelling a visit
+(she is told each time). Who may: scheduling.access.access_home_visit (the block's nurse, the
+municipality's administrators)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from scheduling.access import access_home_visit, scope_for, signed_in, visit_blocks_visible_to
-from scheduling.home_visit_models import District
+from scheduling.home_visit_changes import home_visit_cancel, home_visit_move
+from scheduling.home_visit_models import District, HomeVisit
 from scheduling.home_visit_selectors import visit_day
 from scheduling.home_visit_services import home_visit_confirm, visit_block_create
 from scheduling.models import Nurse
@@ -35,6 +38,11 @@ class VisitDayForm(forms.Form):
 
 class VisitTimeForm(forms.Form):
     time = forms.TimeField(label=gettext_lazy("Time"), widget=TIME)
+
+
+class VisitMoveForm(forms.Form):
+    date = BoundedDateField(label=gettext_lazy("Day"), widget=DATE)
+    half = forms.ChoiceField(label=gettext_lazy("Half day"), choices=HomeVisit.Half.choices)
 
 
 class VisitBlockForm(forms.Form):
@@ -156,3 +164,43 @@ def visit_block_add(request: HttpRequest) -> HttpResponse:
         return redirect("staff:visits")
     messages.success(request, _("Visit block added."))
     return redirect(reverse("staff:visits") + f"?date={block.date.isoformat()}")
+
+
+def _day_url(visit: HomeVisit) -> str:
+    return reverse("staff:visits") + f"?date={visit.date.isoformat()}#visit-{visit.pk}"
+
+
+@require_POST
+@staff_required
+def visit_cancel(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_home_visit(request.user, visit_id)
+    try:
+        home_visit_cancel(visit=visit, by_staff=True)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Visit cancelled. She will get a message."))
+    return redirect(reverse("staff:visits") + f"?date={visit.date.isoformat()}")
+
+
+@require_POST
+@staff_required
+def visit_move(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """To another day and half-day in her district (the time is confirmed again)."""
+    visit = access_home_visit(request.user, visit_id)
+    form = VisitMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(_day_url(visit))
+    try:
+        moved = home_visit_move(
+            visit=visit,
+            date=form.cleaned_data["date"],
+            half=form.cleaned_data["half"],
+            by_staff=True,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(_day_url(visit))
+    messages.success(request, _("Visit moved. Confirm its time; she has been told the new day."))
+    return redirect(_day_url(moved))

@@ -40,6 +40,7 @@ NOTIFICATIONS_SEEN_BY_SCHEDULING = (
     "notifications.webhooks",
     "notifications.home_visits",
     "notifications.waitlist_offers",
+    "notifications.invitations",  # issue 16's invitations, queued with the invitation's record
 )
 # One exception, by file: onboarding a municipality from its YAML file saves its own message
 # texts, which must pass the very checks the staff portal applies (text_services), not a copy.
@@ -152,6 +153,8 @@ class LayeringTest(TestCase):
             "notifications.texts",
             "notifications.home_visit_rules",
             "notifications.fallback",
+            "notifications.line_texts",  # the button under a LINE booking message
+            "notifications.invitation_rules",  # issue 16: when an invitation is stale
         }
         self.assertEqual(
             {m for m in imported - allowed if not m.startswith("notifications.transports")}, set()
