@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from notifications import login_codes
 from scheduling.access import is_staff_account, is_staff_or_superuser_account
 from scheduling.models import Municipality, User
+from scheduling.phones import e164, parse_japanese_phone
+from scheduling.resident_services import phone_set, phone_verified_record
 from scheduling.selectors import municipality_get
-
-from .forms import e164, parse_japanese_phone
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -114,14 +114,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return (phone, bool(user.phone_verified)) if phone else None
 
     def set_phone(self, user: User, phone: str, verified: bool) -> None:
-        user.phone = phone
-        user.phone_verified = verified
-        user.save(update_fields=["phone", "phone_verified"])
+        phone_set(user, phone, verified=verified)
 
     def set_phone_verified(self, user: User, phone: str) -> None:
-        if getattr(user, "phone", None) == phone and not user.phone_verified:
-            user.phone_verified = True
-            user.save(update_fields=["phone_verified"])
+        if getattr(user, "phone", None) == phone:
+            phone_verified_record(user, phone)
 
     def get_user_by_phone(self, phone: str) -> AbstractBaseUser | None:
         return User.objects.filter(phone=phone, is_active=True).first()

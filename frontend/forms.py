@@ -26,6 +26,13 @@ from django.utils.translation import gettext_lazy as _
 from scheduling.access import is_staff_or_superuser_account
 from scheduling.models import Language
 
+# The number rules live in scheduling.phones; e164, national and parse_japanese_phone are
+# re-exported for the pages that import them from here.
+from scheduling.phones import e164 as e164
+from scheduling.phones import is_mobile_number
+from scheduling.phones import national as national
+from scheduling.phones import parse_japanese_phone as parse_japanese_phone
+
 from .limits import (
     LOGIN_CODE_LOCKED,
     SMS_STOPPED,
@@ -38,7 +45,6 @@ MAX_WEEKS_TO_DUE_DATE = 42
 LOGIN_CODE_SUBJECT_SESSION_KEY = "yurikago_login_code_subject"
 KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$")
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
-MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE}
 
 
 class AccessibleFormMixin:
@@ -59,40 +65,6 @@ class AccessibleFormMixin:
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-
-def parse_japanese_phone(value: str) -> phonenumbers.PhoneNumber | None:
-    """A valid Japanese number (any type), written the way people write them, or None."""
-    cleaned = value.strip().translate(
-        str.maketrans("０１２３４５６７８９＋－ー（）", "0123456789+--()")
-    )
-    if not cleaned:
-        return None
-    try:
-        number = phonenumbers.parse(cleaned, "JP")
-    except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 81 or not phonenumbers.is_valid_number(number):
-        return None
-    return number
-
-
-def is_mobile(number: phonenumbers.PhoneNumber) -> bool:
-    """070/080/090 and, from 2026, 060 (phonenumbers knows them as MOBILE)."""
-    return phonenumbers.number_type(number) in MOBILE_TYPES
-
-
-def e164(number: phonenumbers.PhoneNumber) -> str:
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def national(e164_number: str) -> str:
-    """+819012345678 -> 090-1234-5678, for showing her number back to her."""
-    try:
-        number = phonenumbers.parse(e164_number, "JP")
-    except phonenumbers.NumberParseException:
-        return e164_number
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def default_language_choice() -> str:
@@ -224,7 +196,7 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
         data = self.cleaned_data
         reminders = data.get("reminders")
         if reminders in ("sms", "both") and self.phone_number is not None:
-            if not is_mobile(self.phone_number):
+            if not is_mobile_number(self.phone_number):
                 self.add_error(
                     "phone",
                     _(
@@ -259,7 +231,7 @@ class DetailsForm(AccessibleFormMixin, forms.Form):
 
     @property
     def phone_is_mobile(self) -> bool:
-        return self.phone_number is not None and is_mobile(self.phone_number)
+        return self.phone_number is not None and is_mobile_number(self.phone_number)
 
 
 class CancelForm(AccessibleFormMixin, forms.Form):

@@ -34,9 +34,11 @@ from django.utils.translation import gettext_lazy as _
 from notifications.login_codes import message_send_login_code
 from scheduling.access import access_hold, is_staff_or_superuser_account, signed_in
 from scheduling.models import Booking, User
+from scheduling.phones import national
+from scheduling.resident_services import phone_verified_record
 
 from . import limits
-from .forms import AccessibleFormMixin, DetailsForm, national
+from .forms import AccessibleFormMixin, DetailsForm
 from .templatetags.resident import municipality_url
 
 if TYPE_CHECKING:
@@ -234,9 +236,7 @@ def _finish(
         return redirect(details_url)
     limits.booking_for_number_made(details.cleaned_data["phone"])
     if pending["channel"] == "sms":
-        User.objects.filter(pk=signed_in(request.user).pk, phone=pending["recipient"]).update(
-            phone_verified=True
-        )
+        phone_verified_record(signed_in(request.user), pending["recipient"])
     return response
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import phonenumbers
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from scheduling.phones import is_mobile
 from yurikago import dates
 
 from .home_visit_rules import change_occurrence, occurrence_for
@@ -32,21 +32,10 @@ if TYPE_CHECKING:
     from scheduling.home_visit_models import HomeVisit
 
 
-def _is_mobile(e164: str) -> bool:
-    try:
-        number = phonenumbers.parse(e164, "JP")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
-
-
 def _channel(visit: HomeVisit) -> tuple[str, str] | None:
     """SMS to a mobile that has not opted out, else email (an SMS to a fixed line fails)."""
     resident = visit.pregnancy.resident
-    if resident.phone and _is_mobile(resident.phone) and not resident.sms_opt_out:
+    if resident.phone and is_mobile(resident.phone) and not resident.sms_opt_out:
         if not SmsOptOut.objects.filter(phone=resident.phone).exists():
             return Message.Channel.SMS, resident.phone
     if resident.email:

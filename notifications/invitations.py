@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import phonenumbers
 from django.conf import settings
+
+from scheduling.phones import is_mobile
 
 from .invitation_rules import occurrence_for
 from .models import Message
@@ -35,24 +36,13 @@ def invitation_url(pregnancy_id: int, token: str) -> str:
     return f"{settings.SITE_ROOT}/i/{pregnancy_id}/{token}/"
 
 
-def _is_mobile(e164: str) -> bool:
-    try:
-        number = phonenumbers.parse(e164, "JP")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
-
-
 def invitation_channels(
     resident: Resident, *, notify_sms: bool = True, notify_email: bool = False
 ) -> list[tuple[str, str]]:
     """Her channels for an invitation: her last booking's choice when she has one (the caller
     passes it), else text messages. A number from the notification file may be a landline,
     which no SMS reaches: then email."""
-    sms = notify_sms and bool(resident.phone) and _is_mobile(resident.phone)
+    sms = notify_sms and bool(resident.phone) and is_mobile(resident.phone)
     return resident_channels(resident, notify_sms=sms, notify_email=notify_email)
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import phonenumbers
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .contact_models import Contact, PregnancyContact
 from .models import Booking, InterviewType, Mode, Municipality, Pregnancy, PregnancyOutcome
+from .phones import national
 
 FULL_TERM_DAYS = 280
 
@@ -196,15 +196,6 @@ class RemoteWay:
     call_from: str
 
 
-def _national(e164_number: str) -> str:
-    """+819012345678 -> 090-1234-5678: the number as she knows it."""
-    try:
-        number = phonenumbers.parse(e164_number, "JP")
-    except phonenumbers.NumberParseException:
-        return e164_number
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
 def remote_way(booking: Booking) -> RemoteWay | None:
     """None for an interview in person; otherwise the link or the numbers."""
     if booking.mode == Mode.IN_PERSON:
@@ -214,7 +205,7 @@ def remote_way(booking: Booking) -> RemoteWay | None:
     return RemoteWay(
         mode=booking.mode,
         join_url=booking.video_url if booking.mode == Mode.VIDEO else "",
-        call_to=_national(resident.phone)
+        call_to=national(resident.phone)
         if resident is not None and resident.phone and booking.mode == Mode.PHONE
         else "",
         call_from=(contact.call_from if contact else "") or booking.municipality.contact_phone,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Language
+from .phones import is_mobile_type
 
 # Column names in the export (Japanese as the 母子保健 systems write them) and in the API.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -166,10 +167,7 @@ def phone_e164(value: str) -> tuple[str, bool]:
     kind = phonenumbers.number_type(number)  # UNKNOWN for an invalid number: one look-up
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         raise ValueError(value)
-    mobile = kind in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
+    mobile = is_mobile_type(kind)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), mobile
 
 

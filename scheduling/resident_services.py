@@ -284,3 +284,23 @@ def booking_create_on_behalf(
             contact=contact,
             now=now,
         )
+
+
+# --- Her account's number (the details pages' code check; allauth's phone hooks) ---------------
+
+
+def phone_verified_record(user: User, phone: str) -> None:
+    """She typed the code we sent to `phone`: her account's number counts as proved, only while
+    it is still that number (another tab may have changed it in the meantime)."""
+    if user.phone == phone and user.phone_verified:
+        return
+    if User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True):
+        user.phone = phone
+        user.phone_verified = True
+
+
+def phone_set(user: User, phone: str, *, verified: bool) -> None:
+    """Her account's sign-in number, and whether she has proved it (allauth's phone change)."""
+    user.phone = phone
+    user.phone_verified = verified
+    user.save(update_fields=["phone", "phone_verified"])

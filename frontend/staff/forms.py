@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scheduling import config_services
 from scheduling.models import InterviewType, Language, Mode, Site, SiteClosure
+
+# The number rules live in scheduling.phones (is_mobile re-exported for the staff views).
+from scheduling.phones import e164, parse_japanese_phone
+from scheduling.phones import is_mobile as is_mobile
 
 from . import config_fields
 
@@ -46,22 +49,10 @@ class BoundedDateField(forms.DateField):
 
 def phone_e164(value: str) -> str:
     """A Japanese number as written on paper (full-width digits, hyphens) → E.164."""
-    cleaned = value.strip().translate(str.maketrans("０１２３４５６７８９＋－ー", "0123456789+--"))
-    try:
-        number = phonenumbers.parse(cleaned, "JP")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = parse_japanese_phone(value)
+    if number is None:
         raise forms.ValidationError(_("Enter a Japanese phone number, e.g. 090-1234-5678."))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def is_mobile(e164: str) -> bool:
-    number = phonenumbers.parse(e164, "JP")
-    return phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
+    return e164(number)
 
 
 def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
