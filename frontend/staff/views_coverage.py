@@ -1,8 +1,13 @@
-"""Coverage of pregnancy notifications (面談実施率, issue 16 item 5) for managers and
-administrators: per month of notification (and district) the interview rate, days from
-notification to interview (median, p90) and who is still unreached after four weeks; as a table,
-a CSV (UTF-8 with a BOM, for Excel) and a chart. Figures in
-scheduling.reports.notification_coverage; aggregates only, no resident's details."""
+"""Coverage (面談実施率, issue 16) for managers and administrators, per month and, if asked, per
+site or district, in three figures, each as a table, a CSV (UTF-8 with a BOM, for Excel) and a
+chart:
+- notifications: the interview rate, days from notification to interview (median, p90) and who
+  is still unreached after four weeks (scheduling.reports.notification_coverage);
+- per contact, by the month it fell due: the rate done and days from due to done
+  (scheduling.reports.contact_months);
+- the questionnaire response rate, per contact with a questionnaire (the same report).
+Aggregates only, no resident's details. `?format=csv&table=contacts|questionnaires` gives the
+second and third; without `table`, the first."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from scheduling.access import manager_site_ids
 from scheduling.models import Site
+from scheduling.reports.contact_months import ContactMonthReport, contact_months
 from scheduling.reports.notification_coverage import CoverageReport, notification_coverage
 
 from . import charts
@@ -39,6 +45,7 @@ class CoverageForm(forms.Form):
         choices=[
             ("month", gettext_lazy("Month")),
             ("district", gettext_lazy("Month and district")),
+            ("site", gettext_lazy("Month and site")),
         ],
         required=False,
     )
@@ -51,7 +58,9 @@ class CoverageForm(forms.Form):
         return data
 
 
-def _report(request: HttpRequest, form: CoverageForm) -> CoverageReport | None:
+def _reports(
+    request: HttpRequest, form: CoverageForm
+) -> tuple[CoverageReport, ContactMonthReport] | None:
     sites = list(
         Site.objects.filter(id__in=manager_site_ids(request.user)).select_related("municipality")
     )
@@ -62,15 +71,25 @@ def _report(request: HttpRequest, form: CoverageForm) -> CoverageReport | None:
     data = form.cleaned_data if form.is_bound else {}
     month_to = data.get("month_to") or today.replace(day=1)
     month_from = data.get("month_from") or (month_to - dt.timedelta(days=335)).replace(day=1)
-    return notification_coverage(
-        municipality_ids={s.municipality_id for s in sites},
+    group_by = data.get("by") if data.get("by") in ("district", "site") else ""
+    municipality_ids = {s.municipality_id for s in sites}
+    notified = notification_coverage(
+        municipality_ids=municipality_ids,
         month_from=month_from,
         month_to=month_to,
         today=today,
         now=timezone.now(),
         tz=tz,
-        by_district=data.get("by") == "district",
+        group_by=group_by,
     )
+    per_contact = contact_months(
+        municipality_ids=municipality_ids,
+        month_from=month_from,
+        month_to=month_to,
+        tz=tz,
+        group_by=group_by,
+    )
+    return notified, per_contact
 
 
 def _chart(report: CoverageReport) -> dict[str, Any]:
@@ -87,30 +106,67 @@ def _chart(report: CoverageReport) -> dict[str, Any]:
     }
 
 
-def _csv(report: CoverageReport) -> HttpResponse:
-    name = f"yurikago-coverage-{report.month_from:%Y-%m}-{report.month_to:%Y-%m}.csv"
+def _contact_charts(report: ContactMonthReport) -> dict[str, Any]:
+    """Per contact, a month's total: the share done; per questionnaire, the share answered."""
+    totals = [r for r in report.rows if r.is_total]
+    labels = [f"{r.contact.name} {r.month:%Y-%m}" for r in totals]
+    done = [charts.Series(_("Done %"), "s2", [r.done_pct or 0 for r in totals])]
+    answered_rows = [r for r in report.questionnaire_rows if r.is_total]
+    answered = [
+        charts.Series(_("Response rate %"), "s1", [r.answered_pct or 0 for r in answered_rows])
+    ]
+    answered_labels = [f"{r.contact.name} {r.month:%Y-%m}" for r in answered_rows]
+    return {
+        "contacts_svg": charts.grouped_bars(labels, done) if labels else None,
+        "contacts_legend": charts.legend(done),
+        "answers_svg": charts.grouped_bars(answered_labels, answered) if answered_rows else None,
+        "answers_legend": charts.legend(answered),
+    }
+
+
+def _csv(name: str, first: dt.date, last: dt.date, rows: list[list[object]]) -> HttpResponse:
+    filename = f"yurikago-{name}-{first:%Y-%m}-{last:%Y-%m}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    csv.writer(response).writerows(report.csv_rows())
+    csv.writer(response).writerows(rows)
     return response
+
+
+def _csv_of(table: str, reports: tuple[CoverageReport, ContactMonthReport]) -> HttpResponse:
+    notified, per_contact = reports
+    first, last = notified.month_from, notified.month_to
+    if table == "contacts":
+        return _csv("contact-coverage", first, last, per_contact.csv_rows())
+    if table == "questionnaires":
+        return _csv("questionnaire-responses", first, last, per_contact.questionnaire_csv_rows())
+    return _csv("coverage", first, last, notified.csv_rows())
+
+
+def _query(request: HttpRequest, table: str) -> str:
+    query = request.GET.copy()
+    query["format"] = "csv"
+    query["table"] = table
+    return query.urlencode()
 
 
 @manager_required
 def coverage(request: HttpRequest) -> HttpResponse:
     form = CoverageForm(request.GET or None)
-    report = _report(request, form)
-    if report is not None and request.GET.get("format") == "csv":
-        return _csv(report)
-    query = request.GET.copy()
-    query["format"] = "csv"
-    return render_staff(
-        request,
-        "frontend/staff/coverage.html",
-        {
-            "form": form,
-            "report": report,
-            "csv_query": query.urlencode(),
-            **(_chart(report) if report is not None else {}),
-        },
-    )
+    reports = _reports(request, form)
+    if reports is not None and request.GET.get("format") == "csv":
+        return _csv_of(request.GET.get("table", ""), reports)
+    context: dict[str, Any] = {"form": form, "report": None}
+    if reports is not None:
+        notified, per_contact = reports
+        context.update(
+            report=notified,
+            contacts=per_contact,
+            group_label=_("Site") if notified.group_by == "site" else _("District"),
+            csv_query=_query(request, "notifications"),
+            contacts_csv_query=_query(request, "contacts"),
+            answers_csv_query=_query(request, "questionnaires"),
+            **_chart(notified),
+            **_contact_charts(per_contact),
+        )
+    return render_staff(request, "frontend/staff/coverage.html", context)

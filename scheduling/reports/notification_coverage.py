@@ -13,9 +13,13 @@ Definitions (the page says the same):
   held, confirmed or attended, and no call-back attempt that reached her (booked, will book,
   declined).
 
-Five queries whatever the period: notifications, interview bookings, done records, live
-bookings, reaching attempts; Python then groups a few thousand rows per year, never a query per
-row.
+Per site: the site of her first attended booking, else of her latest live one; "None" when she
+has no booking (the notified-and-unreached are there: by site, their share shows where a
+notification did not lead to a booking at all).
+
+Four queries whatever the period: notifications, her held, confirmed and attended bookings (with
+their sites), done records, reaching attempts; Python then groups a few thousand rows per year,
+never a query per row.
 """
 
 from __future__ import annotations
@@ -40,12 +44,13 @@ REACHED = (
     FollowUpAttempt.Outcome.DECLINED,
 )
 ALL = ""
+SITE, DISTRICT = "site", "district"
 
 
 @dataclass
 class CoverageRow:
     month: dt.date  # the first of the month
-    district: str  # ALL for the month's total
+    district: str  # the group (a district or a site); ALL for the month's total
     notified: int = 0
     interviewed: int = 0
     unreached: int = 0
@@ -75,13 +80,17 @@ class CoverageRow:
 class CoverageReport:
     month_from: dt.date
     month_to: dt.date
-    by_district: bool
+    group_by: str  # "", SITE or DISTRICT
     rows: list[CoverageRow]
+
+    @property
+    def by_district(self) -> bool:
+        return self.group_by == DISTRICT
 
     def csv_rows(self) -> list[list[object]]:
         header: list[object] = [
             _("Month of notification"),
-            _("District"),
+            _("Site") if self.group_by == SITE else _("District"),
             _("Notified"),
             _("Interviewed"),
             _("Interview rate %"),
@@ -113,17 +122,38 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def _interview_dates(pregnancy_ids: list[int], tz: dt.tzinfo) -> dict[int, dt.date]:
-    found: dict[int, dt.date] = {}
-    attended = (
-        Booking.objects.filter(pregnancy_id__in=pregnancy_ids, status=Booking.Status.ATTENDED)
-        .values("pregnancy_id")
-        .annotate(first=Min("start"))
-    )
-    for entry in attended:
-        found[entry["pregnancy_id"]] = entry["first"].astimezone(tz).date()
-    done = (
-        PregnancyContact.objects.filter(
+def _bookings(
+    pregnancy_ids: list[int], now: dt.datetime, tz: dt.tzinfo
+) -> tuple[dict[int, dt.date], set[int], dict[int, str]]:
+    """From one query of her held, confirmed and attended bookings: the day of her first
+    attended one, who has one that is live (a hold not yet expired, confirmed or attended), and
+    her site (of the first attended booking, else of the latest live one)."""
+    attended: dict[int, tuple[dt.datetime, str]] = {}
+    live: set[int] = set()
+    latest: dict[int, tuple[dt.datetime, str]] = {}
+    for pid, status, start, expires_at, site in Booking.objects.filter(
+        pregnancy_id__in=pregnancy_ids,
+        status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED, Booking.Status.ATTENDED],
+    ).values_list("pregnancy_id", "status", "start", "expires_at", "site__name"):
+        if status == Booking.Status.HELD and expires_at is not None and expires_at <= now:
+            continue
+        live.add(pid)
+        if status == Booking.Status.ATTENDED and (pid not in attended or start < attended[pid][0]):
+            attended[pid] = (start, site)
+        if pid not in latest or start > latest[pid][0]:
+            latest[pid] = (start, site)
+    sites = {pid: site for pid, (_start, site) in latest.items()}
+    sites.update({pid: site for pid, (_start, site) in attended.items()})
+    days = {pid: start.astimezone(tz).date() for pid, (start, _site) in attended.items()}
+    return days, live, sites
+
+
+def _done_records(pregnancy_ids: list[int]) -> dict[int, dt.date]:
+    """Her contact at the notification recorded done (a home visit, an interview outside
+    Yurikago): the earliest day."""
+    return {
+        entry["pregnancy_id"]: entry["first"]
+        for entry in PregnancyContact.objects.filter(
             pregnancy_id__in=pregnancy_ids,
             status=PregnancyContact.Status.DONE,
             contact__due_basis=Contact.DueBasis.NOTIFICATION,
@@ -131,28 +161,15 @@ def _interview_dates(pregnancy_ids: list[int], tz: dt.tzinfo) -> dict[int, dt.da
         )
         .values("pregnancy_id")
         .annotate(first=Min("done_on"))
-    )
-    for entry in done:
-        day = entry["first"]
-        found[entry["pregnancy_id"]] = min(found.get(entry["pregnancy_id"], day), day)
-    return found
+    }
 
 
-def _reached_or_booked(pregnancy_ids: list[int], now: dt.datetime) -> set[int]:
-    booked = set(
-        Booking.objects.filter(
-            pregnancy_id__in=pregnancy_ids,
-            status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED, Booking.Status.ATTENDED],
-        )
-        .exclude(status=Booking.Status.HELD, expires_at__lte=now)
-        .values_list("pregnancy_id", flat=True)
-    )
-    reached = set(
+def _reached(pregnancy_ids: list[int]) -> set[int]:
+    return set(
         FollowUpAttempt.objects.filter(
             task__pregnancy_id__in=pregnancy_ids, outcome__in=REACHED
         ).values_list("task__pregnancy_id", flat=True)
     )
-    return booked | reached
 
 
 def notification_coverage(
@@ -164,8 +181,10 @@ def notification_coverage(
     now: dt.datetime,
     tz: dt.tzinfo,
     by_district: bool = False,
+    group_by: str = "",
 ) -> CoverageReport:
-    """Per month of notification (and district), oldest month first, each month's total first."""
+    """Per month of notification (and district or site: group_by DISTRICT or SITE; by_district
+    is the older spelling of DISTRICT), oldest month first, each month's total first."""
     first, end = _month(month_from), _next_month(month_to)
     notifications = list(
         PregnancyNotification.objects.filter(
@@ -175,11 +194,19 @@ def notification_coverage(
         ).values_list("pregnancy_id", "notified_on", "district")
     )
     ids = [pregnancy_id for pregnancy_id, _day, _district in notifications]
-    interviewed = _interview_dates(ids, tz)
-    reached = _reached_or_booked(ids, now)
+    interviewed, live, sites = _bookings(ids, now, tz)
+    for pid, day in _done_records(ids).items():
+        interviewed[pid] = min(interviewed.get(pid, day), day)
+    reached = live | _reached(ids)
+    if by_district:
+        group_by = DISTRICT
     rows: dict[tuple[dt.date, str], CoverageRow] = {}
     for pregnancy_id, notified_on, district in notifications:
-        groups = [ALL, district or _("None")] if by_district else [ALL]
+        groups = [ALL]
+        if group_by == DISTRICT:
+            groups.append(district or _("None"))
+        elif group_by == SITE:
+            groups.append(sites.get(pregnancy_id) or _("None"))
         for group in groups:
             key = (_month(notified_on), group)
             row = rows.setdefault(key, CoverageRow(month=key[0], district=group))
@@ -192,5 +219,5 @@ def notification_coverage(
                 row.unreached += 1
     ordered = sorted(rows.values(), key=lambda r: (r.month, r.district != ALL, r.district))
     return CoverageReport(
-        month_from=first, month_to=_month(month_to), by_district=by_district, rows=ordered
+        month_from=first, month_to=_month(month_to), group_by=group_by, rows=ordered
     )
