@@ -22,6 +22,7 @@ from yurikago.errors import DomainError
 
 from . import services
 from .availability import open_slots
+from .demo_home_visits import visit_blocks, visit_residents
 from .models import (
     AvailabilityRule,
     Booking,
@@ -459,6 +460,9 @@ def seed(*, nurses: int = 16, residents: int = 20, seed_value: int = 7) -> DemoL
     _katsushika_nurses(muni, nurses, valid_from)
     _user("root@example.jp", "システム管理者", superuser=True)
     _load("sakuragawa")
+    # Visit blocks first: the demo's bookings then keep out of the nurses' visit afternoons.
+    visit_blocks(muni, timezone.localdate())
+    visit_logins = visit_residents(muni, timezone.localdate())
     made = _residents_and_bookings(muni, itype, residents, rng)
     made += _nurse1_interviews(muni, itype, now)
     totp = _demo_totp() if settings.DEBUG else []
@@ -473,6 +477,7 @@ def seed(*, nurses: int = 16, residents: int = 20, seed_value: int = 7) -> DemoL
             "  Second municipality admin:      admin@sakuragawa.example",
             "Residents sign in with a one-time code sent to their phone (printed on this console):",
             "  e.g. 090-1000-0000 … 090-1000-0019, or resident1@example.jp",
+            *visit_logins,
             *totp,
         ]
     )
