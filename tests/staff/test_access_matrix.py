@@ -330,6 +330,45 @@ class AccessMatrixTest(StaffTestCase):
             self.client.get(reverse("staff:booking", args=["ZZZZZZZZ"])).status_code, 404
         )
 
+    def test_contact_configuration_is_for_administrators_of_their_own(self) -> None:
+        from tests.contacts.helpers import katsushika_contacts
+
+        contact = katsushika_contacts(self.w).first
+        admins = self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)
+        self.check("get", reverse("staff:contacts_config"), admins)
+        self.check("get", reverse("staff:contact_create"), admins)
+        url = reverse("staff:contact_edit", args=[contact.pk])
+        self.check("get", url, self.matrix(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND))
+
+    def test_a_home_visit_is_moved_or_cancelled_by_its_nurse_and_administrators(self) -> None:
+        import datetime as dt
+
+        from scheduling.home_visit_models import District, HomeVisit, VisitBlock
+        from tests.contacts.helpers import katsushika_contacts
+
+        w = self.w
+        district = District.objects.create(municipality=w.katsushika, code="d", name="青戸")
+        district.nurses.add(w.nurse_sato)
+        day = dt.date(2026, 12, 10)
+        block = VisitBlock.objects.create(
+            nurse=w.nurse_sato,
+            district=district,
+            date=day,
+            start_time=dt.time(9),
+            end_time=dt.time(12),
+        )
+        visit = HomeVisit.objects.create(
+            pregnancy=w.hanako_pregnancy,
+            contact=katsushika_contacts(w).late_visit,
+            block=block,
+            date=day,
+            half="am",
+        )
+        expected = self.matrix(302, NOT_FOUND, NOT_FOUND, 302, NOT_FOUND)
+        for name in ("staff:visit_move", "staff:visit_cancel"):
+            url = reverse(name, args=[visit.pk])
+            self.check("post", url, expected, data={"date": "2026-12-11", "half": "pm"})
+
     def test_questionnaire_configuration_is_for_administrators_of_their_own(self) -> None:
         from scheduling.questionnaire_models import Question, Questionnaire
         from tests.contacts.helpers import katsushika_contacts
