@@ -121,3 +121,14 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     list_display = ["url", "token", "municipality", "is_active", "failing_since"]
     list_filter = ["municipality", "is_active"]
     readonly_fields = ["secret", "failing_since", "created_at"]
+
+
+# Issue 18: a municipality's LINE official account (its add-friend link for residents' bookings
+# page). LineFriend and LineLinkNonce are deliberately not registered: staff never see her LINE
+# user id.
+from .line_models import LineOfficialAccount  # noqa: E402
+
+
+@admin.register(LineOfficialAccount)
+class LineOfficialAccountAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "add_friend_url"]
