@@ -71,7 +71,9 @@ def _reports(
     data = form.cleaned_data if form.is_bound else {}
     month_to = data.get("month_to") or today.replace(day=1)
     month_from = data.get("month_from") or (month_to - dt.timedelta(days=335)).replace(day=1)
-    group_by = data.get("by") if data.get("by") in ("district", "site") else ""
+    group_by = str(data.get("by") or "")
+    if group_by not in ("district", "site"):
+        group_by = ""
     municipality_ids = {s.municipality_id for s in sites}
     notified = notification_coverage(
         municipality_ids=municipality_ids,
