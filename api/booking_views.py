@@ -24,6 +24,7 @@ from scheduling.models import (
     Booking,
     Pregnancy,
 )
+from scheduling.resident_services import booking_create_on_behalf
 from scheduling.staff_services import access_log_record
 
 from . import serializers as s
@@ -33,6 +34,7 @@ from .models import Scope
 from .pagination import BookingPagination, ChangesCursorPagination
 from .permissions import IsSignedIn, IsStaff, token_allows
 from .renderers import IcsRenderer
+from .resident_serializers import BookingWithDetailsRequest
 from .throttling import BOOKING_THROTTLES
 from .view_support import (
     IDEMPOTENCY_HEADER,
@@ -103,13 +105,13 @@ class BookingListCreate(APIView):
         return bookings.order_by("start", "pk")
 
     @extend_schema(
-        request=s.BookingCreateRequest,
+        request=BookingWithDetailsRequest,
         parameters=[IDEMPOTENCY_HEADER],
         responses={201: s.StaffBookingSerializer},
-        summary="Book: confirm a hold, or book a slot directly",
+        summary="Book: confirm a hold, or book a slot directly (staff: also by her details)",
     )
     def post(self, request: Request) -> Response:
-        body = s.BookingCreateRequest(data=request.data)
+        body = BookingWithDetailsRequest(data=request.data)
         body.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key")
         if not key:
@@ -122,6 +124,17 @@ class BookingListCreate(APIView):
         )
 
     def _create(self, request: Request, data: dict[str, Any]) -> Response:
+        if data.get("resident") is not None:
+            booking = self._book_her(request, data)
+        else:
+            booking = self._book(request, data)
+        # She made it, so she gets it back, even staff booking at a site that is not theirs.
+        booking = Booking.objects.select_related(
+            "site", "municipality", "interview_type", "nurse"
+        ).get(pk=booking.pk)
+        return Response(booking_json(request, booking), status=status.HTTP_201_CREATED)
+
+    def _book(self, request: Request, data: dict[str, Any]) -> Booking:
         pregnancy = self._pregnancy(request, data.get("pregnancy"))
         options = {
             "pregnancy": pregnancy,
@@ -132,27 +145,62 @@ class BookingListCreate(APIView):
         }
         if data.get("hold"):
             hold = access.access_api_hold(request.user, data["hold"])
-            booking = services.booking_confirm(
+            return services.booking_confirm(
                 booking=hold, staff=staff_at(request, hold.site_id), **options
             )
-        else:
-            site = access.access_site_for_booking(request.user, data["site"])
-            contact, itype = contact_and_type(site.municipality, data)
-            booking = services.booking_create(
-                site=site,
-                interview_type=itype,
-                contact=contact,
-                start=data["start"],
-                mode=data["mode"],
-                staff=staff_at(request, site.pk),
-                channel=Booking.Channel.API,
-                **options,
-            )
-        # She made it, so she gets it back, even staff booking at a site that is not theirs.
-        booking = Booking.objects.select_related(
-            "site", "municipality", "interview_type", "nurse"
-        ).get(pk=booking.pk)
-        return Response(booking_json(request, booking), status=status.HTTP_201_CREATED)
+        site = access.access_site_for_booking(request.user, data["site"])
+        contact, itype = contact_and_type(site.municipality, data)
+        return services.booking_create(
+            site=site,
+            interview_type=itype,
+            contact=contact,
+            start=data["start"],
+            mode=data["mode"],
+            staff=staff_at(request, site.pk),
+            channel=Booking.Channel.API,
+            **options,
+        )
+
+    def _book_her(self, request: Request, data: dict[str, Any]) -> Booking:
+        """By her details, as staff book on the phone: the same find-or-create as the staff
+        booking page (scheduling.resident_services), never a copy of its rules."""
+        refused = ApiError(
+            "permission_denied",
+            _(
+                "Only staff of the site may book with her details, and a token needs the "
+                "personal_data scope."
+            ),
+            403,
+            field="resident",
+        )
+        if not access.scope_for(request.user).is_staff or not token_allows(
+            request, Scope.PERSONAL_DATA
+        ):
+            raise refused
+        site = access.access_site_for_booking(request.user, data["site"])
+        if not staff_at(request, site.pk):
+            raise refused
+        contact, itype = contact_and_type(site.municipality, data)
+        her = data["resident"]
+        return booking_create_on_behalf(
+            site=site,
+            interview_type=itype,
+            contact=contact,
+            start=data["start"],
+            mode=data["mode"],
+            phone=her["phone"],
+            phone_is_mobile=her["phone_is_mobile"],
+            name=her["name"],
+            name_kana=her.get("name_kana", ""),
+            email=her.get("email", ""),
+            language=her.get("language") or data["language"],
+            due_date=her.get("due_date"),
+            interpreter_needed=her["interpreter_needed"],
+            notify_sms=data["notify_sms"],
+            notify_email=data["notify_email"],
+            actor=access.signed_in(request.user),
+            channel=Booking.Channel.API,
+        )
 
     def _pregnancy(self, request: Request, pregnancy_id: int | None) -> Pregnancy:
         if pregnancy_id is not None:

@@ -25,6 +25,7 @@ from scheduling.notification_import import (
     notifications_import,
     row_from_values,
 )
+from scheduling.staff_services import access_log_record
 
 from .exceptions import ApiError
 from .models import Scope
@@ -127,3 +128,62 @@ class PregnancyNotificationCreate(APIView):
             municipality=municipality, record_key=row.record_key
         )
         return _answer(notification, created=created)
+
+
+class PregnancyLookupQuery(serializers.Serializer):
+    record_key = serializers.CharField(max_length=64, help_text="The municipality's 整理番号.")
+    municipality = serializers.SlugField(
+        required=False, help_text="Its code; by default the caller's own."
+    )
+
+
+class PregnancyFound(serializers.Serializer):
+    pregnancy = serializers.IntegerField(help_text="What POST /bookings/ takes as `pregnancy`.")
+    record_key = serializers.CharField()
+    notified_on = serializers.DateField()
+    ongoing = serializers.BooleanField()
+    resident_name = serializers.CharField()
+
+
+class PregnancyByRecordKey(APIView):
+    """The find half of "find or create": the pregnancy a notification with this record key
+    made (POST /pregnancy-notifications/ is the create half, and answers the same for a key it
+    knows). Who may send notifications may look them up; each look-up that finds her is
+    access-logged, as her name is shown."""
+
+    permission_classes = [IsStaff]
+    token_scopes = {"GET": [Scope.READ_BOOKINGS, Scope.PERSONAL_DATA]}
+
+    @extend_schema(
+        operation_id="pregnancies_by_record_key",
+        parameters=[PregnancyLookupQuery],
+        responses=PregnancyFound(many=True),
+        summary="Find a pregnancy by the municipality's record key (none or one)",
+    )
+    def get(self, request: Request) -> Response:
+        query = PregnancyLookupQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        municipality = access.access_notification_import(
+            request.user, query.validated_data.get("municipality")
+        )
+        found = (
+            PregnancyNotification.objects.filter(
+                municipality=municipality, record_key=query.validated_data["record_key"].strip()
+            )
+            .select_related("pregnancy__resident")
+            .first()
+        )
+        if found is None or found.pregnancy is None:
+            return Response([])
+        pregnancy = found.pregnancy
+        access_log_record(
+            user=access.signed_in(request.user), residents=[pregnancy.resident], action="api_view"
+        )
+        data = {
+            "pregnancy": pregnancy.pk,
+            "record_key": found.record_key,
+            "notified_on": found.notified_on,
+            "ongoing": pregnancy.is_active,
+            "resident_name": pregnancy.resident.name,
+        }
+        return Response([PregnancyFound(data).data])

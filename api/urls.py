@@ -86,6 +86,7 @@ v1 = [
         name="attendance",
     ),
     path("contacts/", contact_views.ContactList.as_view(), name="contacts"),
+    path("pregnancies/", notification_views.PregnancyByRecordKey.as_view(), name="pregnancies"),
     path(
         "pregnancies/<id:pregnancy_id>/timeline/",
         contact_views.PregnancyTimeline.as_view(),

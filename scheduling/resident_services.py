@@ -244,8 +244,10 @@ def booking_create_on_behalf(
     actor: User,
     contact: Contact | None = None,
     now: dt.datetime | None = None,
+    channel: str = Booking.Channel.STAFF,
 ) -> Booking:
     """A phone or walk-in booking: find or create her, then book as staff, all or nothing.
+    The API's POST /bookings/ with her details comes here too (channel API).
 
     Same slots, conflicts and messages as online booking; staff=True lets it inside the minimum
     notice and past the cancellation deadline, never onto a taken nurse or room.
@@ -280,7 +282,7 @@ def booking_create_on_behalf(
             language=language,
             actor=actor,
             staff=True,
-            channel=Booking.Channel.STAFF,
+            channel=channel,
             contact=contact,
             now=now,
         )

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from api.models import Scope, all_scopes
 from api.tokens import api_token_create
-from scheduling.models import Booking, InterviewType
+from scheduling.models import Booking, InterviewType, TimeOff
 from scheduling.services import booking_create, booking_hold
 from tests.base import NOW, tokyo
 from tests.security.sessions import sign_in_by_code, sign_in_password_only
@@ -240,6 +240,30 @@ class AuthorisationMatrixTest(MatrixWorld):
             [403, 403, 404, 404, 404, 201, 404, 401, 403, 403],
         )
 
+    def test_pregnancies_by_record_key(self) -> None:
+        # Who may send notifications may look them up: the municipality's administrators and
+        # its tokens (issue 18); nurses and managers are not its administrators.
+        query = {"record_key": "K-1", "municipality": "katsushika"}
+        self.check(
+            "GET pregnancies",
+            lambda c: c.get(f"{API}/pregnancies/", query),
+            [403, 403, 404, 404, 404, 200, 404, 401, 403, 403],
+        )
+
+    def test_booking_with_her_details(self) -> None:
+        # Staff of the site and tokens book a caller by her details; residents cannot, a nurse
+        # of another site cannot, another municipality's token cannot see the site.
+        body = {
+            "site": self.w.aoto.id,
+            "start": "2026-12-08T10:00:00+09:00",
+            "resident": {"name": "佐々木 桜", "phone": "090-5555-0001"},
+        }
+        self.check(
+            "POST bookings with her details",
+            lambda c: c.post(f"{API}/bookings/", body, format="json"),
+            [403, 403, 201, 403, 201, 201, 404, 401, 403, 403],
+        )
+
     def test_staff_endpoints(self) -> None:
         sato = self.w.nurse_sato.id
         self.check(
@@ -356,78 +380,177 @@ class TokenScopeMatrixTest(MatrixWorld):
         raw = api_token_create(municipality=self.w.katsushika, name="scoped", scopes=scopes)[1]
         return self.client_for(raw)
 
-    def endpoints(self) -> list[tuple[str, Callable[[APIClient], Any], str, int]]:
+    def endpoints(self) -> list[tuple[str, str, Callable[[APIClient], Any], list[str], int]]:
+        """(url name, method, call, the scopes it needs, what the scoped token gets)."""
         ref, today, hold = self.booking.reference, self.today.reference, self.hold.reference
         sato, site = self.w.nurse_sato.id, self.w.aoto.id
+        rule = self.w.nurse_sato.rules.filter(site=self.w.aoto).first()
+        assert rule is not None
+        off = TimeOff.objects.create(
+            nurse=self.w.nurse_sato, start=tokyo(2026, 12, 14, 9), end=tokyo(2026, 12, 14, 12)
+        )
+        rules, offs = f"{API}/nurses/{sato}/rules/", f"{API}/nurses/{sato}/time-off/"
         slot = {"site": site, "start": "2026-12-08T10:00:00+09:00"}
-        read, write = Scope.READ_BOOKINGS, Scope.WRITE_BOOKINGS
+        read, write = [Scope.READ_BOOKINGS], [Scope.WRITE_BOOKINGS]
+        personal = [Scope.PERSONAL_DATA]
+        rule_body = {
+            "site": site,
+            "weekday": 5,
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "valid_from": "2026-12-01",
+        }
+        off_body = {"start": "2026-12-07T09:00:00+09:00", "end": "2026-12-07T12:00:00+09:00"}
+        notification = {"record_key": "K-1", "notified_on": "2026-11-25", "name": "佐藤 ゆい"}
+        her = {"name": "佐々木 桜", "phone": "090-5555-0001"}
+
+        def post(url: str, body: dict) -> Callable[[APIClient], Any]:
+            return lambda c: c.post(url, body, format="json")
+
         return [
-            ("GET bookings", lambda c: c.get(f"{API}/bookings/"), read, 200),
-            ("GET booking", lambda c: c.get(f"{API}/bookings/{ref}/"), read, 200),
-            ("GET ics", lambda c: c.get(f"{API}/bookings/{ref}/ics"), read, 200),
-            ("GET nurses", lambda c: c.get(f"{API}/nurses/"), read, 200),
-            ("GET schedule", lambda c: c.get(f"{API}/nurses/{sato}/schedule/"), read, 200),
-            ("GET rules", lambda c: c.get(f"{API}/nurses/{sato}/rules/"), read, 200),
-            ("GET time off", lambda c: c.get(f"{API}/nurses/{sato}/time-off/"), read, 200),
-            ("POST holds", lambda c: c.post(f"{API}/holds/", slot, format="json"), write, 201),
-            ("DELETE hold", lambda c: c.delete(f"{API}/holds/{hold}/"), write, 204),
+            ("bookings", "GET", lambda c: c.get(f"{API}/bookings/"), read, 200),
+            ("booking", "GET", lambda c: c.get(f"{API}/bookings/{ref}/"), read, 200),
+            ("ics", "GET", lambda c: c.get(f"{API}/bookings/{ref}/ics"), read, 200),
+            ("nurses", "GET", lambda c: c.get(f"{API}/nurses/"), read, 200),
+            ("schedule", "GET", lambda c: c.get(f"{API}/nurses/{sato}/schedule/"), read, 200),
+            ("rules", "GET", lambda c: c.get(rules), read, 200),
+            ("rule", "GET", lambda c: c.get(f"{rules}{rule.pk}/"), read, 200),
+            ("time_off_list", "GET", lambda c: c.get(offs), read, 200),
+            ("time_off", "GET", lambda c: c.get(f"{offs}{off.pk}/"), read, 200),
+            ("contacts", "GET", lambda c: c.get(f"{API}/contacts/"), read, 200),
             (
-                "POST bookings",
-                lambda c: c.post(
-                    f"{API}/bookings/",
-                    {**slot, "pregnancy": self.w.mei_pregnancy.id},
-                    format="json",
-                ),
+                "timeline",
+                "GET",
+                lambda c: c.get(f"{API}/pregnancies/{self.w.hanako_pregnancy.pk}/timeline/"),
+                read,
+                200,
+            ),
+            (
+                "pregnancies",
+                "GET",
+                lambda c: c.get(f"{API}/pregnancies/", {"record_key": "K-1"}),
+                read + personal,
+                200,
+            ),
+            ("holds", "POST", post(f"{API}/holds/", slot), write, 201),
+            ("hold", "DELETE", lambda c: c.delete(f"{API}/holds/{hold}/"), write, 204),
+            (
+                "bookings",
+                "POST",
+                post(f"{API}/bookings/", {**slot, "pregnancy": self.w.mei_pregnancy.id}),
                 write,
                 201,
             ),
+            # By her details: her name and number too.
             (
-                "POST cancel",
-                lambda c: c.post(f"{API}/bookings/{ref}/cancel/", {}, format="json"),
-                write,
-                200,
-            ),
-            (
-                "POST reschedule",
-                lambda c: c.post(
-                    f"{API}/bookings/{ref}/reschedule/",
-                    {"start": "2026-12-10T10:00:00+09:00"},
-                    format="json",
-                ),
-                write,
-                200,
-            ),
-            (
-                "POST attendance",
-                lambda c: c.post(
-                    f"{API}/bookings/{today}/attendance/", {"attended": True}, format="json"
-                ),
-                write,
-                200,
-            ),
-            (
-                "POST time off",
-                lambda c: c.post(
-                    f"{API}/nurses/{sato}/time-off/",
-                    {"start": "2026-12-07T09:00:00+09:00", "end": "2026-12-07T12:00:00+09:00"},
-                    format="json",
-                ),
-                write,
+                "bookings",
+                "POST",
+                post(f"{API}/bookings/", {**slot, "resident": her}),
+                write + personal,
                 201,
             ),
-            ("GET utilisation", lambda c: c.get(f"{API}/reports/utilisation/"), Scope.REPORTS, 200),
+            ("cancel", "POST", post(f"{API}/bookings/{ref}/cancel/", {}), write, 200),
+            (
+                "reschedule",
+                "POST",
+                post(f"{API}/bookings/{ref}/reschedule/", {"start": "2026-12-10T10:00:00+09:00"}),
+                write,
+                200,
+            ),
+            (
+                "attendance",
+                "POST",
+                post(f"{API}/bookings/{today}/attendance/", {"attended": True}),
+                write,
+                200,
+            ),
+            ("rules", "POST", post(rules, rule_body), write, 201),
+            (
+                "rule",
+                "PUT",
+                lambda c: c.put(
+                    f"{rules}{rule.pk}/",
+                    {
+                        **rule_body,
+                        "weekday": rule.weekday,
+                        "start_time": rule.start_time.isoformat(),
+                        "end_time": rule.end_time.isoformat(),
+                    },
+                    format="json",
+                ),
+                write,
+                200,
+            ),
+            (
+                "rule",
+                "PATCH",
+                lambda c: c.patch(f"{rules}{rule.pk}/", {"valid_to": "2027-12-31"}, format="json"),
+                write,
+                200,
+            ),
+            ("rule", "DELETE", lambda c: c.delete(f"{rules}{rule.pk}/"), write, 204),
+            ("time_off_list", "POST", post(offs, off_body), write, 201),
+            (
+                "time_off",
+                "PUT",
+                lambda c: c.put(f"{offs}{off.pk}/", off_body, format="json"),
+                write,
+                200,
+            ),
+            (
+                "time_off",
+                "PATCH",
+                lambda c: c.patch(f"{offs}{off.pk}/", {"reason": "研修"}, format="json"),
+                write,
+                200,
+            ),
+            ("time_off", "DELETE", lambda c: c.delete(f"{offs}{off.pk}/"), write, 204),
+            (
+                "pregnancy_notifications",
+                "POST",
+                post(f"{API}/pregnancy-notifications/", notification),
+                write + personal,
+                201,
+            ),
+            (
+                "utilisation",
+                "GET",
+                lambda c: c.get(f"{API}/reports/utilisation/"),
+                [Scope.REPORTS],
+                200,
+            ),
         ]
 
-    def test_each_endpoint_needs_its_scope(self) -> None:
-        for label, call, scope, ok in self.endpoints():
-            without = self._scoped([s for s in all_scopes() if s != scope])
-            only = self._scoped([scope])
-            with self.subTest(endpoint=label, token="without " + scope):
-                response = rolled_back(lambda c=without, f=call: f(c))
-                self.assertProblem(response, 403)
-            with self.subTest(endpoint=label, token="only " + scope):
+    def test_each_endpoint_needs_its_scopes(self) -> None:
+        """Without any one of the scopes it needs: 403. With exactly those: in."""
+        for name, method, call, scopes, ok in self.endpoints():
+            label = f"{method} {name} ({'+'.join(scopes)})"
+            for missing in scopes:
+                without = self._scoped([s for s in all_scopes() if s != missing])
+                with self.subTest(endpoint=label, token="without " + missing):
+                    response = rolled_back(lambda c=without, f=call: f(c))
+                    self.assertProblem(response, 403)
+            only = self._scoped(scopes)
+            with self.subTest(endpoint=label, token="only " + "+".join(scopes)):
                 response = rolled_back(lambda c=only, f=call: f(c))
                 self.assertEqual(response.status_code, ok, response.content[:300])
+
+    def test_every_operation_a_token_may_call_is_in_the_scope_table(self) -> None:
+        """Every URL × method a view lets a token call (its token_scopes) has a row above, so a
+        new endpoint cannot join without its scope being checked."""
+        from django.urls import URLPattern
+
+        from api import urls as api_urls
+
+        covered = {(name, method) for name, method, *_rest in self.endpoints()}
+        for pattern in api_urls.v1:
+            if not isinstance(pattern, URLPattern):
+                continue
+            view = pattern.callback.view_class  # type: ignore[attr-defined]
+            for method in getattr(view, "token_scopes", {}):
+                if hasattr(view, method.lower()):
+                    with self.subTest(url=pattern.name, method=method):
+                        self.assertIn((pattern.name, method), covered)
 
     def test_a_token_without_scopes_reaches_only_the_public_reads(self) -> None:
         from django.urls import URLPattern, reverse
