@@ -10,7 +10,17 @@ from django.urls import URLPattern, path, register_converter
 
 from yurikago.embedding import embeddable
 
-from . import bookings, home_visits, questionnaires, reminders, sign_in, verify, views
+from . import (
+    booking_details,
+    bookings,
+    home_visits,
+    invitations,
+    questionnaires,
+    reminders,
+    sign_in,
+    verify,
+    views,
+)
 
 app_name = "frontend"
 
@@ -36,10 +46,14 @@ FLOW: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("book/calendar/", views.month, "month"),
     ("book/day/<day:date>/", views.day, "day"),
     ("book/hold/", views.hold, "hold"),
-    ("book/details/<str:reference>/", views.details, "details"),
-    ("book/details/<str:reference>/release/", views.release, "release"),
+    ("book/details/<str:reference>/", booking_details.details, "details"),
+    ("book/details/<str:reference>/release/", booking_details.release, "release"),
     ("book/verify/<str:reference>/", verify.verify, "verify"),
-    ("book/details/<str:reference>/language/", views.details_language, "details_language"),
+    (
+        "book/details/<str:reference>/language/",
+        booking_details.details_language,
+        "details_language",
+    ),
 ]
 
 
@@ -59,6 +73,8 @@ urlpatterns = [
     path("bookings/", bookings.my_bookings, name="my_bookings"),
     path("bookings/reminders/", reminders.reminder_settings, name="reminder_settings"),
     path("reminders/stop/<str:token>/", reminders.reminders_stop_link, name="reminders_stop"),
+    # Issue 16: her invitation link (short: it rides in an SMS).
+    path("i/<int:pregnancy_id>/<str:token>/", invitations.invitation_open, name="invitation"),
     path("visits/<slug:contact_code>/", home_visits.request_visit, name="home_visit"),
     path("visits/<slug:contact_code>/cancel/", home_visits.cancel_visit, name="home_visit_cancel"),
     path("visits/<slug:contact_code>/move/", home_visits.move_visit, name="home_visit_move"),

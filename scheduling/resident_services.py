@@ -170,10 +170,17 @@ def pregnancy_update_or_create(
     handbook_number: str = "",
     first_pregnancy: bool | None = None,
     notes: str = "",
+    pregnancy_id: int | None = None,
 ) -> Pregnancy:
     """Her ongoing pregnancy filled in with what she told us now (blanks keep what she told us
-    before), or a new one."""
-    pregnancy = pregnancy_current(resident) or Pregnancy(resident=resident)
+    before), or a new one. `pregnancy_id`: the one an invitation link signed her in to (issue
+    16), if it is hers and ongoing."""
+    chosen = (
+        Pregnancy.objects.filter(pk=pregnancy_id, resident=resident, is_active=True).first()
+        if pregnancy_id is not None
+        else None
+    )
+    pregnancy = chosen or pregnancy_current(resident) or Pregnancy(resident=resident)
     if due_date is not None:
         pregnancy.due_date = due_date
     if handbook_number:
@@ -195,6 +202,7 @@ def resident_booking_confirm(
     user: User | None,
     language: str,
     now: dt.datetime | None = None,
+    pregnancy_id: int | None = None,
 ) -> tuple[Booking, User]:
     """Save her details and turn her hold into a booking; on any refusal nothing is written.
 
@@ -210,6 +218,7 @@ def resident_booking_confirm(
             handbook_number=details.handbook_number,
             language=details.preferred_language,
             interpreter_needed=details.interpreter_needed,
+            pregnancy_id=pregnancy_id,
         )
         booking = booking_confirm(
             booking=hold,
