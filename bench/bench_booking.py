@@ -17,7 +17,10 @@ Usage: .venv/bin/python bench/bench_booking.py [--runs 100]
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import subprocess
 import sys
 
@@ -30,9 +33,14 @@ def main() -> None:
         choices=["sqlite", "postgresql"],
         help="run one backend in this process (used by the parent run)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also print each query of one booking with its time, and a cProfile of the runs",
+    )
     args = parser.parse_args()
     if args.backend:
-        run(args.runs)
+        run(args.runs, profile=args.profile)
         return
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     backends = [("sqlite", env)]
@@ -42,13 +50,21 @@ def main() -> None:
         print("DATABASE_URL is not set: SQLite only")
     for backend, backend_env in backends:
         subprocess.run(
-            [sys.executable, __file__, "--backend", backend, "--runs", str(args.runs)],
+            [
+                sys.executable,
+                __file__,
+                "--backend",
+                backend,
+                "--runs",
+                str(args.runs),
+                *(["--profile"] if args.profile else []),
+            ],
             env=backend_env,
             check=True,
         )
 
 
-def run(runs: int) -> None:
+def run(runs: int, *, profile: bool = False) -> None:
     # In production the booking only nudges the dispatcher through the broker; sending runs in
     # a worker. Without this, the embedded default would send inside the timed call.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "False"
@@ -107,11 +123,23 @@ def run(runs: int) -> None:
     with CaptureQueriesContext(connection) as queries:
         create(chosen[0], pregnancies[0])
     wall, cpu = [], []
-    for slot, pregnancy in zip(chosen[1:], pregnancies[1:], strict=False):
+    profiler = cProfile.Profile() if profile else None
+    warm = CaptureQueriesContext(connection)  # one booking in the middle, warm caches
+    for i, (slot, pregnancy) in enumerate(zip(chosen[1:], pregnancies[1:], strict=False)):
+        if profiler:
+            profiler.enable()
+        if profile and i == runs // 2:
+            warm.__enter__()
         w0, c0 = time.perf_counter(), time.process_time()
         create(slot, pregnancy)
         cpu.append((time.process_time() - c0) * 1000)
         wall.append((time.perf_counter() - w0) * 1000)
+        if profile and i == runs // 2:
+            warm.__exit__(None, None, None)
+        if profiler:
+            profiler.disable()
+    if profile:
+        _print_profile(profiler, warm.captured_queries, runs)
 
     # The loser of a race: her place has just gone, so she is refused with alternatives.
     taken = chosen[0]
@@ -151,6 +179,25 @@ def run(runs: int) -> None:
         f"p95 {p95(refused_wall):6.1f} ms, {refused_queries} queries "
         "(slot_unavailable with alternatives)"
     )
+
+
+def _print_profile(
+    profiler: cProfile.Profile | None, captured: list[dict[str, str]], runs: int
+) -> None:
+    """Where one booking's time goes: its queries with their round-trip times (a booking in the
+    middle of the runs, captured by Django), then the heaviest functions of the runs."""
+    total = sum(float(q["time"]) for q in captured) * 1000
+    print(f"\n-- the queries of one booking: {len(captured)}, {total:.1f} ms in all")
+    for q in captured:
+        sql = " ".join(q["sql"].split())
+        print(f"  {float(q['time']) * 1000:6.2f} ms  {sql[:150]}")
+    if profiler is None:
+        return
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(45)
+    print(f"\n-- cProfile of {runs} bookings, by cumulative time")
+    print(out.getvalue())
 
 
 if __name__ == "__main__":

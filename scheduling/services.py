@@ -28,10 +28,10 @@ from .availability import (
     availability_changed,
     booking_window,
     cancel_deadline,
-    open_slots,
     open_slots_cached,
     site_is_open,
 )
+from .availability.intervals import slot_at
 from .contacts import contact_for_interview_type
 from .errors import booking_error
 from .models import (
@@ -112,18 +112,31 @@ def _on_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _lock_site(site: Site) -> None:
-    """PostgreSQL: a share lock on the site's row (FOR KEY SHARE, the lock a booking's foreign
-    key takes anyway). Bookings at the site share it, so they never queue behind each other;
-    a schedule edit (schedule_services._lock_nurse_sites, FOR UPDATE) excludes it, so no
-    booking is placed from hours being removed at that moment. Taken before the engine reads
-    the day. SQLite: nothing (the IMMEDIATE transaction already holds the write lock)."""
+def _lock_site(site: Site) -> Site:
+    """The site as it is now, read inside the booking's transaction (its rooms, hours and modes
+    decide the slot). PostgreSQL: under a share lock on its row (FOR KEY SHARE, the lock a
+    booking's foreign key takes anyway), in the same round trip. Bookings at the site share it,
+    so they never queue behind each other; a schedule edit (schedule_services._lock_nurse_sites,
+    FOR UPDATE) excludes it, so no booking is placed from hours being removed at that moment.
+    Taken before the day's rows are read. SQLite: a plain read (the IMMEDIATE transaction
+    already holds the write lock)."""
     if _on_postgresql():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Site._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
-                [site.pk],
-            )
+        table = Site._meta.db_table
+        fresh = next(
+            iter(
+                Site.objects.raw(
+                    f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                    [site.pk],
+                )
+            ),
+            None,
+        )
+    else:
+        fresh = Site.objects.filter(pk=site.pk).order_by().first()
+    if fresh is None:
+        raise booking_error("not_found", field="site")
+    fresh.municipality = site.municipality  # the same row: no query for it
+    return fresh
 
 
 # Advisory lock namespaces (the two-int form): a nurse, and a room as site * 1000 + room.
@@ -177,20 +190,19 @@ def _find_slot(
     earliest, last_day = booking_window(site, interview_type, now)
     if day > last_day or (not staff and start < earliest):
         raise booking_error("outside_window", field="start")
-    slots = open_slots(
-        municipality=site.municipality,
+    # This one start only, not the site's day (issue 19): the nurses whose hours yield it and
+    # who are free across it, and the rooms free across it, in one round trip on PostgreSQL.
+    slot = slot_at(
+        site=site,
         interview_type=interview_type,
-        date_from=day,
-        date_to=day,
-        site_ids=[site.id],
+        start=start,
         mode=mode,
+        earliest=now + dt.timedelta(microseconds=1) if staff else max(earliest, now),
         now=now,
-        ignore_notice=staff,
         exclude_booking_id=exclude_booking_id,
     )
-    for slot in slots:
-        if slot.start == start and slot.capacity > 0:
-            return slot
+    if slot is not None and slot.capacity > 0:
+        return slot
     # Only on the way out: a closed day deserves its own message, not "taken".
     closures = SiteClosure.objects.filter(
         municipality=site.municipality, date_from__lte=day, date_to__gte=day
@@ -324,15 +336,17 @@ def _place(
     transaction.
 
     PostgreSQL: the exclusion constraints decide, and nothing serialises the site. A short
-    transaction takes the site's share lock (only a schedule edit excludes it), reads the day,
-    takes the chosen nurse's and room's advisory locks (writers of the same nurse or room take
-    turns, never deadlock inside the constraint's check) and inserts; when another writer took
-    that nurse (or room) in between, the next transaction tries the slot's next free one.
-    SQLite (no exclusion constraints): the day is recomputed inside the IMMEDIATE transaction,
-    which serialises every writer, and the first nurse and room are taken."""
+    transaction takes the site's share lock (only a schedule edit excludes it), checks the one
+    start asked for (the nurses and rooms free across it, not the site's whole day), takes the
+    chosen nurse's and room's advisory locks (writers of the same nurse or room take turns,
+    never deadlock inside the constraint's check) and inserts; when another writer took that
+    nurse (or room) in between, the next transaction tries the slot's next free one. A hold
+    that expired but was not yet swept also trips the constraint: then expired holds are swept
+    (once) and the same nurse tried again, so the sweep costs nothing on the usual path.
+    SQLite (no exclusion constraints): the same check inside the IMMEDIATE transaction, which
+    serialises every writer, and the first nurse and room are taken."""
     write = partial(
         _write,
-        site=site,
         interview_type=interview_type,
         now=now,
         staff=staff,
@@ -342,21 +356,23 @@ def _place(
         contact=contact,
         direct=direct,
     )
-    find = partial(
-        _find_slot, site=site, interview_type=interview_type, start=start, mode=mode, now=now
-    )
+    find = partial(_find_slot, interview_type=interview_type, start=start, mode=mode, now=now)
     if not _on_postgresql():
         with transaction.atomic():
-            slot = find(staff=staff)
-            room = slot.free_rooms[0] if mode == Mode.IN_PERSON else None
-            return write(slot=slot, nurse_id=slot.nurse_ids[0], room=room)
+            fresh = _lock_site(site)
+            slot = find(site=fresh, staff=staff)
+            first_room = slot.free_rooms[0] if mode == Mode.IN_PERSON else None
+            return write(site=fresh, slot=slot, nurse_id=slot.nurse_ids[0], room=first_room)
     taken_nurses: set[int] = set()
     taken_rooms: set[int | None] = set()
+    swept = False
     for _attempt in range(PLACE_ATTEMPTS):
+        nurse: int | None = None
+        room: int | None = None
         try:
             with transaction.atomic():
-                _lock_site(site)
-                slot = find(staff=staff)
+                fresh = _lock_site(site)
+                slot = find(site=fresh, staff=staff)
                 nurse = next((n for n in slot.nurse_ids if n not in taken_nurses), None)
                 rooms: tuple[int | None, ...] = (
                     slot.free_rooms if mode == Mode.IN_PERSON else (None,)
@@ -365,11 +381,15 @@ def _place(
                 if nurse is None or (room is None and mode == Mode.IN_PERSON):
                     break
                 _lock_resources(nurse, site.pk, room)
-                return write(slot=slot, nurse_id=nurse, room=room)
+                return write(site=fresh, slot=slot, nurse_id=nurse, room=room)
         except IntegrityError as exc:
             taken = _overlap(exc)
             if taken is None or nurse is None:
                 raise
+            if not swept:
+                swept = True
+                if holds_sweep_expired(now=now):
+                    continue  # an expired hold was in the way: the same nurse and room again
             if taken == "nurse":
                 taken_nurses.add(nurse)
             else:
@@ -411,9 +431,7 @@ def booking_hold(
     """Reserve one nurse (and room) for a few minutes while the resident types her details."""
     now = now or timezone.now()
     contact = _contact_for(interview_type, contact)
-    # Outside the booking transaction: a stale hold must not block the exclusion constraint, and
-    # sweeping here keeps the booking transaction short.
-    holds_sweep_expired(now=now)
+    # Expired holds are swept by the beat task, and by _place when one is in the way.
     error: DomainError | None = None
     try:
         return _place(
@@ -536,7 +554,6 @@ def booking_create(
         active.filter(contact=contact) if contact else active.filter(contact__isnull=True)
     ).exists():
         raise booking_error("already_booked")
-    holds_sweep_expired(now=now)
     error: DomainError | None = None
     try:
         # The booking row is written confirmed (no hold, no update); a second active booking
@@ -654,7 +671,7 @@ def booking_reschedule(
             new_mode = mode or locked.mode
             if new_site.municipality_id != locked.municipality_id:
                 raise booking_error("not_found", field="site")
-            _lock_site(new_site)
+            new_site = _lock_site(new_site)
             slot = _find_slot(
                 site=new_site,
                 interview_type=locked.interview_type,
@@ -743,6 +760,11 @@ def booking_mark_attendance(
             True,
         )
         outbox.messages_void_pending(booking=locked)
+        if not attended:
+            # Issue 16: "we missed you, choose a new time", with her link, in this transaction.
+            from .invitation_services import invitation_missed_queue
+
+            invitation_missed_queue(booking=locked, now=now)
         return locked
 
 

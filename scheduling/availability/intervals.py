@@ -1,0 +1,278 @@
+"""Is this one start free, and with which nurses and rooms? The booking services' check.
+
+`open_slots` computes a site's whole day (six reads, every nurse, every candidate start) to offer
+times; a booking needs one start only. `slot_at` answers for that start alone, with the same
+rules as the engine (tests/scheduling/test_booking_slot_at_matches_the_engine.py checks them
+against each other on generated data): the nurses whose weekly hours at the site yield that
+start, minus those away (time off, weekly or not, and calendar busy blocks) or booked across it
+(a booking's start moved back by this interview's buffer), least loaded that day first; and, in
+person, the site's rooms not in use across it. On PostgreSQL the rows come in ONE round trip (a
+UNION ALL of the chosen day's rules, closures, time off, busy blocks and bookings of those
+nurses and that site); elsewhere in five small ORM reads. The database's exclusion constraints
+stay the final judge of overlaps on PostgreSQL; this check only picks a nurse and a room that
+are free as far as the transaction can see.
+
+Helper 8 owns the engine; this module only reuses its pure calendar rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+
+from ..models import (
+    AvailabilityRule,
+    Booking,
+    BusyBlock,
+    InterviewType,
+    Mode,
+    Nurse,
+    Site,
+    SiteClosure,
+    TimeOff,
+)
+from .calendar_rules import rule_slot_times, site_is_open, time_off_occurrences
+from .engine import Slot
+
+# (nurse id, rule start, rule end, remote)
+_Rule = tuple[int, dt.time, dt.time, bool]
+# (booking id, nurse id, site id, start, blocked_until, room)
+_Booked = tuple[int, int, int, dt.datetime, dt.datetime, int | None]
+
+
+def slot_at(
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    mode: str,
+    earliest: dt.datetime,
+    now: dt.datetime,
+    exclude_booking_id: int | None = None,
+) -> Slot | None:
+    """The slot starting at `start` at `site`, as `open_slots` would give it for that day, or
+    None when no nurse (or, in person, no room) is free then.
+
+    The caller has already checked the mode against the type and the site, the past and the
+    booking window; `earliest` is the first bookable instant (the notice, or now for staff)."""
+    tz = site.municipality.tz
+    local = start.astimezone(tz)
+    day = local.date()
+    if start < earliest or not site.is_active:
+        return None
+    site_serves_mode = not site.modes or mode in site.modes
+    since = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    load = _load_postgresql if connection.vendor == "postgresql" else _load_orm
+    rules, closed, away, bookings = load(site, day, since, until, now, exclude_booking_id)
+
+    duration, buffer = interview_type.duration, interview_type.buffer
+    step = dt.timedelta(minutes=interview_type.slot_step_minutes)
+    end = start + duration
+    open_today = site_serves_mode and not closed and site_is_open(site, day)
+    # A booking's start moves back by this interview's buffer (as in the engine), so one overlap
+    # test answers both "is she booked then" and "does its buffer run into her next one".
+    booked_by_nurse: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    rooms_busy: set[int] = set()
+    load_today: dict[int, int] = defaultdict(int)
+    for booking_id, nurse_id, site_id, b_start, b_until, room in bookings:
+        if booking_id == exclude_booking_id:
+            continue
+        booked_by_nurse[nurse_id].append((b_start - buffer, b_until))
+        if b_start.astimezone(tz).date() == day:
+            load_today[nurse_id] += 1
+        if room is not None and site_id == site.pk and b_start - buffer < end and b_until > start:
+            rooms_busy.add(room)
+
+    nurses: list[int] = []
+    for nurse_id, rule_start, rule_end, remote in rules:
+        if nurse_id in nurses:
+            continue
+        if remote and mode == Mode.IN_PERSON:
+            continue  # remote hours serve video and phone only
+        if not remote and not open_today:
+            continue
+        times = rule_slot_times(rule_start, rule_end, duration, step, site.last_start_time)
+        if not any(t == local.time() for t, _ in times):
+            continue  # not a start this rule yields
+        if any(s < end and e > start for s, e in away.get(nurse_id, ())):
+            continue
+        if any(s < end and e > start for s, e in booked_by_nurse.get(nurse_id, ())):
+            continue
+        nurses.append(nurse_id)
+    if not nurses:
+        return None
+    rooms: tuple[int, ...] = ()
+    if mode == Mode.IN_PERSON:
+        rooms = tuple(r for r in range(1, site.rooms + 1) if r not in rooms_busy)
+        if not rooms:
+            return None
+    nurses.sort(key=lambda n: (load_today.get(n, 0), n))
+    return Slot(
+        site_id=site.pk,
+        start=local,
+        end=local + duration,
+        mode=mode,
+        nurse_ids=tuple(nurses),
+        free_rooms=rooms,
+    )
+
+
+_Loaded = tuple[list[_Rule], bool, dict[int, list[tuple[dt.datetime, dt.datetime]]], list[_Booked]]
+
+
+def _away(
+    time_off: list[tuple[int, dt.datetime, dt.datetime, dt.date | None]],
+    busy: list[tuple[int, dt.datetime, dt.datetime]],
+    since: dt.datetime,
+    until: dt.datetime,
+    tz: dt.tzinfo,
+) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    away: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for nurse_id, off_start, off_end, weekly_until in time_off:
+        off = TimeOff(nurse_id=nurse_id, start=off_start, end=off_end, weekly_until=weekly_until)
+        away[nurse_id] += time_off_occurrences(off, until=until, tz=tz, since=since)
+    for nurse_id, b_start, b_end in busy:
+        away[nurse_id].append((b_start, b_end))
+    return away
+
+
+def _load_orm(
+    site: Site,
+    day: dt.date,
+    since: dt.datetime,
+    until: dt.datetime,
+    now: dt.datetime,
+    exclude_booking_id: int | None,
+) -> _Loaded:
+    rules: list[_Rule] = list(
+        AvailabilityRule.objects.filter(
+            site_id=site.pk,
+            nurse__is_active=True,
+            weekday=day.weekday(),
+            valid_from__lte=day,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by()
+        .values_list("nurse_id", "start_time", "end_time", "remote")
+    )
+    nurse_ids = sorted({r[0] for r in rules})
+    if not nurse_ids:
+        return rules, False, {}, []
+    closed = (
+        SiteClosure.objects.filter(
+            municipality_id=site.municipality_id, date_from__lte=day, date_to__gte=day
+        )
+        .filter(Q(site__isnull=True) | Q(site_id=site.pk))
+        .exists()
+    )
+    time_off = list(
+        TimeOff.objects.filter(nurse_id__in=nurse_ids, start__lt=until)
+        .filter(Q(end__gt=since) | Q(weekly_until__gte=day))
+        .values_list("nurse_id", "start", "end", "weekly_until")
+    )
+    busy = list(
+        BusyBlock.objects.filter(
+            nurse_id__in=nurse_ids, start__lt=until, end__gt=since
+        ).values_list("nurse_id", "start", "end")
+    )
+    bookings: list[_Booked] = list(
+        Booking.objects.active(now)
+        .filter(Q(nurse_id__in=nurse_ids) | Q(site_id=site.pk))
+        .filter(start__lt=until, blocked_until__gt=since)
+        .order_by()
+        .values_list("id", "nurse_id", "site_id", "start", "blocked_until", "room")
+    )
+    return rules, closed, _away(time_off, busy, since, until, site.municipality.tz), bookings
+
+
+def _sql() -> str:
+    """One statement, five kinds of row: r(ule), c(losure), o(ff), b(usy), k (booking)."""
+    rule, nurse, closure = (
+        AvailabilityRule._meta.db_table,
+        Nurse._meta.db_table,
+        SiteClosure._meta.db_table,
+    )
+    off, busy, booking = TimeOff._meta.db_table, BusyBlock._meta.db_table, Booking._meta.db_table
+    null_ts, null_t, null_d, null_i = (
+        "NULL::timestamptz",
+        "NULL::time",
+        "NULL::date",
+        "NULL::integer",
+    )
+    return f"""
+WITH r AS (
+  SELECT ar.nurse_id, ar.start_time, ar.end_time, ar.remote
+  FROM {rule} ar JOIN {nurse} n ON n.id = ar.nurse_id
+  WHERE ar.site_id = %(site)s AND n.is_active AND ar.weekday = %(weekday)s
+    AND ar.valid_from <= %(day)s AND (ar.valid_to IS NULL OR ar.valid_to >= %(day)s)
+)
+SELECT 'r', nurse_id, {null_ts}, {null_ts}, start_time, end_time, {null_d}, remote::integer,
+       {null_i}, {null_i} FROM r
+UNION ALL
+SELECT 'c', {null_i}, {null_ts}, {null_ts}, {null_t}, {null_t}, {null_d}, {null_i}, {null_i},
+       {null_i} FROM {closure} c
+  WHERE c.municipality_id = %(municipality)s AND c.date_from <= %(day)s
+    AND c.date_to >= %(day)s AND (c.site_id IS NULL OR c.site_id = %(site)s)
+UNION ALL
+SELECT 'o', t.nurse_id, t.start, t."end", {null_t}, {null_t}, t.weekly_until, {null_i}, {null_i},
+       {null_i} FROM {off} t
+  WHERE t.nurse_id IN (SELECT nurse_id FROM r) AND t.start < %(until)s
+    AND (t."end" > %(since)s OR t.weekly_until >= %(day)s)
+UNION ALL
+SELECT 'b', bb.nurse_id, bb.start, bb."end", {null_t}, {null_t}, {null_d}, {null_i}, {null_i},
+       {null_i} FROM {busy} bb
+  WHERE bb.nurse_id IN (SELECT nurse_id FROM r) AND bb.start < %(until)s AND bb."end" > %(since)s
+UNION ALL
+SELECT 'k', k.nurse_id, k.start, k.blocked_until, {null_t}, {null_t}, {null_d}, k.room, k.site_id,
+       k.id FROM {booking} k
+  WHERE (k.nurse_id IN (SELECT nurse_id FROM r) OR k.site_id = %(site)s)
+    AND k.start < %(until)s AND k.blocked_until > %(since)s
+    AND (k.status = 'confirmed' OR (k.status = 'held' AND k.expires_at > %(now)s))
+"""  # noqa: S608 (table names from the models' metadata; every value is a parameter)
+
+
+def _load_postgresql(
+    site: Site,
+    day: dt.date,
+    since: dt.datetime,
+    until: dt.datetime,
+    now: dt.datetime,
+    exclude_booking_id: int | None,
+) -> _Loaded:
+    params: dict[str, Any] = {
+        "site": site.pk,
+        "municipality": site.municipality_id,
+        "weekday": day.weekday(),
+        "day": day,
+        "since": since,
+        "until": until,
+        "now": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL, params)
+        rows = cursor.fetchall()
+    rules: list[_Rule] = []
+    closed = False
+    time_off: list[tuple[int, dt.datetime, dt.datetime, dt.date | None]] = []
+    busy: list[tuple[int, dt.datetime, dt.datetime]] = []
+    bookings: list[_Booked] = []
+    for kind, nurse_id, a, b, t1, t2, d, n, site_id, booking_id in rows:
+        if kind == "r":
+            rules.append((nurse_id, t1, t2, bool(n)))
+        elif kind == "c":
+            closed = True
+        elif kind == "o":
+            time_off.append((nurse_id, a, b, d))
+        elif kind == "b":
+            busy.append((nurse_id, a, b))
+        else:
+            bookings.append((booking_id, nurse_id, site_id, a, b, n))
+    return rules, closed, _away(time_off, busy, since, until, site.municipality.tz), bookings
+
+
+_SQL = _sql()
