@@ -158,8 +158,8 @@ def line_status_for(resident: Resident | None) -> LineStatus | None:
     if account is None:
         return None
     return LineStatus(
-        linked=account.linked,  # type: ignore[attr-defined]
-        following=account.following,  # type: ignore[attr-defined]
+        linked=account.linked,
+        following=account.following,
         add_friend_url=account.add_friend_url,
         qr_code_url=account.qr_code_url,
         has_phone=bool(resident.phone),

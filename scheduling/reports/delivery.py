@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
@@ -76,10 +77,10 @@ def delivery_report(
         )
         .order_by()
     )
-    found = {row["channel"]: row for row in counted}
+    found: dict[str, dict[str, Any]] = {row["channel"]: dict(row) for row in counted}
     rows = []
     for channel in CHANNELS:
-        row = found.get(channel, {})
+        row: dict[str, Any] = found.get(channel, {})
         rows.append(
             ChannelDelivery(
                 channel=str(channel),

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Message
+from scheduling.models import Booking
 from scheduling.reports.delivery import delivery_report
 from tests.base import TOKYO, tokyo
 from tests.notifications.helpers import NotificationsTestCase
@@ -31,7 +32,13 @@ class DeliveryByChannelTest(NotificationsTestCase):
         Message.objects.all().delete()  # only the fixture below counts
         n = iter(range(1000))
 
-        def row(booking, channel, status, day=2, fallback_of=None):  # type: ignore[no-untyped-def]
+        def row(
+            booking: Booking,
+            channel: str,
+            status: str,
+            day: int = 2,
+            fallback_of: Message | None = None,
+        ) -> Message:
             return Message.objects.create(
                 booking=booking,
                 municipality=self.w.katsushika,
@@ -91,7 +98,7 @@ class DeliveryByChannelTest(NotificationsTestCase):
 
     def test_on_the_dashboard_with_table_chart_and_csv(self) -> None:
         sign_in_with_mfa(self.client, self.w.admin_abe)
-        query = {"period": "week", "date": "2026-12-02", "site": self.w.aoto.pk}
+        query = {"period": "week", "date": "2026-12-02", "site": str(self.w.aoto.pk)}
         page = self.client.get("/staff/dashboard/", query)
         self.assertEqual(page.status_code, 200)
         html = page.content.decode()

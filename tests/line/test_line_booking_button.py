@@ -88,3 +88,13 @@ class LineBookingButtonTest(FakeTwilioTestCase):
                 seen.add((language, button.label))
         # Each language has its own wording once translated (English is the fallback).
         self.assertEqual(len({label for lang, label in seen if lang in ("ja", "en")}), 2)
+
+    def test_the_linking_button_says_no_health_word(self) -> None:
+        from notifications.line_linking import _invite_button
+
+        button = _invite_button("https://yurikago.example/line/link/?linkToken=t")
+        for shown in (button.text, button.alt_text, button.label):
+            for word in HEALTH_WORDS:
+                self.assertNotIn(word.lower(), shown.lower())
+        self.assertIn("LINE", button.text)
+        self.assertLessEqual(len(button.text), 160)
