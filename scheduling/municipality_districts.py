@@ -23,13 +23,21 @@ from typing import Any
 from django.db import models
 
 from .models import District, DistrictTown, Municipality, Nurse
-from .municipality_files import Changes, FileError, Node, _items, _known, _require, _save
+from .municipality_file_reading import (
+    Changes,
+    FileError,
+    Node,
+    keys_known,
+    required,
+    row_save,
+    section_items,
+)
 
 DISTRICT_KEYS = {"code", "name", "towns", "nurses"}
 
 
 def districts_import(data: Node, muni: Municipality, changes: Changes) -> None:
-    items = _items(data, "districts")
+    items = section_items(data, "districts")
     if not items:
         return
     nurses = {
@@ -49,10 +57,10 @@ def districts_import(data: Node, muni: Municipality, changes: Changes) -> None:
 
 
 def _district(item: Node, muni: Municipality, changes: Changes) -> District:
-    _known(item, DISTRICT_KEYS, "district")
-    code = _require(item, "code", "district")
+    keys_known(item, DISTRICT_KEYS, "district")
+    code = required(item, "code", "district")
     values = {"name": item.get("name") or code}
-    return _save(
+    return row_save(
         District, {"municipality": muni, "code": code}, values, item, changes, "district", code
     )
 
