@@ -14,8 +14,11 @@ with its age in days.
   hers is closed after it was sent. Per municipality, as the notified section. Age: days since
   it was sent. The entry names no answer: they are on the timeline, access-logged.
 
-Undeliverable invitations join this list when they exist (issue 16's invitations are not built
-yet).
+- Invitation undeliverable: an invitation (scheduling.invitation_models) that reached her by no
+  channel: every message of it failed for good (a wrong number, a blocked LINE, a bounced
+  address, after the fallbacks), or she had no channel at all. For an ongoing pregnancy whose
+  contact is neither booked nor closed, until a call-back task of hers is closed after it. Per
+  municipality. Age: days since the invitation.
 
 Reads only, in a fixed number of queries whatever the size: two per section (the rows, up to
 `limit`, and the count), and one for the attempts on the open call-back tasks of those shown.
@@ -32,7 +35,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from .contact_models import Contact, PregnancyContact
@@ -51,7 +55,7 @@ CLOSED = (
 
 @dataclass(frozen=True)
 class FollowUp:
-    reason: str  # "not_booked" | "missed" | "flagged"
+    reason: str  # "not_booked" | "missed" | "flagged" | "undeliverable"
     pregnancy_id: int
     resident: Resident
     since: dt.date
@@ -75,6 +79,12 @@ class Worklist:
     days: int
     flagged: list[FollowUp] = field(default_factory=list)
     flagged_count: int = 0
+    undeliverable: list[FollowUp] = field(default_factory=list)
+    undeliverable_count: int = 0
+
+    @property
+    def entries(self) -> list[FollowUp]:
+        return [*self.not_booked, *self.missed, *self.flagged, *self.undeliverable]
 
 
 def not_booked_days() -> int:
@@ -166,6 +176,34 @@ def _flagged(municipality_ids: frozenset[int], district: str | None) -> QuerySet
     return query
 
 
+def _undeliverable(
+    municipality_ids: frozenset[int], district: str | None, now: dt.datetime
+) -> QuerySet[Any]:
+    from notifications.models import Message
+
+    from .invitation_models import Invitation
+    from .invitation_selectors import not_acted
+
+    mine = Message.objects.filter(
+        purpose=Message.Purpose.INVITATION,
+        occurrence=Concat(Value("inv-"), Cast(OuterRef("pk"), CharField())),
+    )
+    failed = mine.filter(status=Message.Status.FAILED)
+    reached = mine.exclude(status__in=[Message.Status.FAILED, Message.Status.CANCELLED])
+    handled = FollowUpTask.objects.filter(
+        pregnancy=OuterRef("pregnancy_id"), closed_at__gte=OuterRef("created_at")
+    )
+    query = not_acted(
+        Invitation.objects.filter(pregnancy__resident__municipality_id__in=municipality_ids)
+        .filter(Q(queued=False) | Exists(failed) & ~Exists(reached))
+        .filter(~Exists(handled), ~Exists(_ended_follow_up("pregnancy_id"))),
+        now,
+    )
+    if district:
+        query = query.filter(pregnancy__notification__district=district)
+    return query
+
+
 def follow_up_list(
     *,
     municipality_ids: frozenset[int],
@@ -177,7 +215,7 @@ def follow_up_list(
     limit: int = LIMIT,
 ) -> Worklist:
     """The follow-up list of these municipalities (notified, not booked) and sites (missed),
-    optionally of one district, oldest first; five queries."""
+    optionally of one district, oldest first; nine queries."""
     days = not_booked_days() if days is None else days
     not_booked = _not_booked(municipality_ids, today, days, district)
     missed = _missed(site_ids, municipality_ids, district)
@@ -231,9 +269,32 @@ def follow_up_list(
                 district=notification.district if notification else "",
             )
         )
+    undeliverable = _undeliverable(municipality_ids, district, timezone.now())
+    undeliverable_rows = []
+    for invitation in undeliverable.select_related(
+        "pregnancy__resident", "pregnancy__notification"
+    ).order_by("created_at", "pk")[:limit]:
+        notification = getattr(invitation.pregnancy, "notification", None)
+        day = invitation.created_at.astimezone(tz).date()
+        undeliverable_rows.append(
+            FollowUp(
+                reason="undeliverable",
+                pregnancy_id=invitation.pregnancy_id,
+                resident=invitation.pregnancy.resident,
+                since=day,
+                age_days=(today - day).days,
+                district=notification.district if notification else "",
+            )
+        )
     attempts = _attempts_by_pregnancy(
-        {e.pregnancy_id for e in [*not_booked_rows, *missed_rows, *flagged_rows]}
+        {
+            e.pregnancy_id
+            for e in [*not_booked_rows, *missed_rows, *flagged_rows, *undeliverable_rows]
+        }
     )
+    undeliverable_rows = [
+        replace(e, attempts=tuple(attempts.get(e.pregnancy_id, ()))) for e in undeliverable_rows
+    ]
     flagged_rows = [
         replace(e, attempts=tuple(attempts.get(e.pregnancy_id, ()))) for e in flagged_rows
     ]
@@ -251,6 +312,8 @@ def follow_up_list(
         days=days,
         flagged=flagged_rows,
         flagged_count=flagged.count(),
+        undeliverable=undeliverable_rows,
+        undeliverable_count=undeliverable.count(),
     )
 
 

@@ -72,10 +72,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             days=data.get("days") if data.get("days") is not None else not_booked_days(),
             district=data.get("district") or None,
         )
-        shown = {
-            e.resident.pk: e.resident
-            for e in [*worklist.not_booked, *worklist.missed, *worklist.flagged]
-        }
+        shown = {e.resident.pk: e.resident for e in worklist.entries}
         access_log_record(user=signed_in(request.user), residents=shown.values(), action="list")
     return render_staff(
         request, "frontend/staff/follow_up.html", {"form": form, "worklist": worklist}
