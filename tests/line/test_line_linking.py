@@ -208,3 +208,19 @@ class LineLinkingTest(FakeTwilioTestCase):
         response = self.client.post("/line/link/", {"linkToken": token})
         self.assertEqual(response.status_code, 404)
         self.assertEqual(LineLinkNonce.objects.count(), 0)
+
+    def test_signed_out_she_signs_in_by_code_and_comes_back_to_link(self) -> None:
+        import re
+
+        token = self.follow(HANAKO_LINE)
+        response = self.client.get("/line/link/", {"linkToken": token})
+        login_url = response["Location"]
+        self.assertTrue(login_url.startswith("/login/?next="), login_url)
+        confirm_url = self.client.post(login_url, {"login": "090-1111-2222"})["Location"]
+        self.assertTrue(confirm_url.startswith("/accounts/login/code/confirm/"), confirm_url)
+        code = re.search(r"\b(\d{6})\b", self.twilio.sent[-1].body)
+        assert code is not None
+        response = self.client.post(confirm_url, {"action": "verify", "code": code.group(1)})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], f"/line/link/?linkToken={token}")
+        self.assertContains(self.client.get(response["Location"]), 'name="linkToken"')
