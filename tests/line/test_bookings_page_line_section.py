@@ -43,7 +43,7 @@ class BookingsPageLineSectionTest(BaseTestCase):
         LineFriend.objects.create(user_id=USER, resident=self.w.hanako, event_ms=1)
         html = self.page()
         self.assertIn("Linked: your booking messages come on LINE.", html)
-        self.assertIn("block or delete our LINE account", html)
+        self.assertIn("block our LINE account", html)
         self.assertNotIn(ADD_FRIEND, html)
         self.assertNotIn(USER, html)
         order = html[html.index("channel-order") :]
