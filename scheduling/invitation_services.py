@@ -50,7 +50,8 @@ class RoundResult:
     invited: dict[str, int] = field(default_factory=dict)
 
     def count(self, kind: str) -> None:
-        self.invited[kind] = self.invited.get(kind, 0) + 1
+        key = str(kind)  # a plain string: the task result goes through JSON
+        self.invited[key] = self.invited.get(key, 0) + 1
 
     @property
     def total(self) -> int:

@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from notifications.tasks import dispatch_due_messages
 from notifications.webhooks import webhooks_send_due
 
+# As beat's schedule (yurikago/celery.py): the round is idempotent, so more often only costs.
+INVITATIONS_EVERY_SECONDS = 5 * 60
+
 
 class Command(BaseCommand):
     help = "Send due messages (confirmations, reminders, notices). --loop keeps doing it."
@@ -25,7 +28,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         runs = 0
+        invited_at: float | None = None
         while True:
+            if options["loop"] and (
+                invited_at is None or time.monotonic() - invited_at >= INVITATIONS_EVERY_SECONDS
+            ):
+                # Without beat (the demo), the invitations round runs here too (issue 16).
+                from scheduling.invitation_services import invitations_round
+
+                invited = invitations_round()
+                invited_at = time.monotonic()
+                if invited.total:
+                    self.stdout.write(f"invitations {invited.invited}")
             result = dispatch_due_messages()
             # Without a broker nothing else sends webhooks (bookings never wait on a receiver).
             hooks = webhooks_send_due()
