@@ -18,7 +18,12 @@ With --compare OLD_ENGINE.py (an earlier scheduling/availability/engine.py, e.g.
 and the current one interleaved, call by call, in the same process on the same data: on a machine
 shared with other work both then see the same load, so their ratio is a fair before/after.
 
+With --cache, also times `open_slots_cached` (the API's and the resident pages' path) on Redis
+(BENCH_CACHE_URL, default redis://127.0.0.1:6379/8, flushed): cold (the generation bumped
+before each call, as a booking's commit does, so each call computes and stores) and warm.
+
 Usage: .venv/bin/python bench/bench_availability.py [--runs 50] [--profile] [--compare FILE]
+       [--cache]
        DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_core .venv/bin/python bench/…
 """
 
@@ -355,6 +360,45 @@ def compare(
         )
 
 
+def cache_figures(muni: Municipality, itype: InterviewType, sites: list[Site], runs: int) -> None:
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from scheduling.availability import cache as availability_cache
+
+    url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/8")
+    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    first = TODAY + dt.timedelta(days=1)
+    query = {
+        "municipality": muni,
+        "interview_type": itype,
+        "date_from": first,
+        "date_to": first + dt.timedelta(days=30),
+        "site_ids": [sites[0].pk],
+        "now": NOW,
+    }
+    with override_settings(AVAILABILITY_CACHE_SECONDS=60, CACHES=redis):
+        cache.clear()
+        print(f"open_slots_cached, one site × 31 days, Redis {url}, {runs} runs")
+        print(f"{'':<26}{'median ms':>10}{'best ms':>9}{'CPU ms':>8}{'queries':>9}")
+        for label, bump in (("cold (after a write)", True), ("warm", False)):
+            wall, cpu, queries = [], [], 0
+            for _ in range(runs + 3):
+                if bump:
+                    availability_cache._bump_generation()
+                with CaptureQueriesContext(connection) as captured:
+                    w0, c0 = time.perf_counter(), time.process_time()
+                    availability_cache.open_slots_cached(**query)
+                    cpu.append((time.process_time() - c0) * 1000)
+                    wall.append((time.perf_counter() - w0) * 1000)
+                queries = len(captured)
+            wall, cpu = wall[3:], cpu[3:]
+            print(
+                f"{label:<26}{statistics.median(wall):>10.2f}{min(wall):>9.2f}"
+                f"{statistics.median(cpu):>8.2f}{queries:>9}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=50)
@@ -362,6 +406,7 @@ def main() -> None:
         "--profile", action="store_true", help="also print a cProfile of one site × 31 days"
     )
     parser.add_argument("--compare", metavar="FILE", help="an older engine.py to interleave with")
+    parser.add_argument("--cache", action="store_true", help="also time open_slots_cached")
     args = parser.parse_args()
     fresh_database()
     t0 = time.perf_counter()
@@ -385,6 +430,8 @@ def main() -> None:
             f"{label:<26}{f.median_ms:>10.2f}{f.p95_ms:>9.2f}{f.cpu_median_ms:>8.2f}"
             f"{f.cpu_best_ms:>9.2f}{f.queries:>9}{f.size:>7}"
         )
+    if args.cache:
+        cache_figures(muni, itype, sites, args.runs)
     if args.profile:
         import cProfile
         import pstats

@@ -1,14 +1,16 @@
 """Open slots: nurse rules − closures − time off − busy blocks − bookings and holds.
 
 Everything is loaded in a fixed number of queries (sites, closures, rules, time off, busy blocks,
-bookings: six, whatever the range, the number of sites or nurses), then computed in Python.
+bookings: six, whatever the range, the number of sites or nurses), then computed in Python on
+whole POSIX seconds.
 
 Read paths (the API, the resident month and day pages) go through `open_slots_cached`, a
 micro-cache of a few seconds; the booking services always call `open_slots` inside their
 transaction, so a stale entry can at worst show a place that was just taken.
 
 The parts: calendar_rules.py (pure: open days, the booking window, deadlines, a rule's slot
-times, time off expanded), engine.py (loading and `open_slots`), cache.py (the micro-cache).
+times, time off expanded), reads.py (the engine's six reads as fixed SQL), spans.py (blocked
+time as merged integer spans), engine.py (`open_slots`), cache.py (the micro-cache).
 Everything is imported from here.
 """
 

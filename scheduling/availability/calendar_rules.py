@@ -12,18 +12,49 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any, Protocol
 
 import jpholiday
 
 from ..models import (
     InterviewType,
     Municipality,
-    Site,
-    SiteClosure,
     TimeOff,
 )
 
 Interval = tuple[dt.datetime, dt.datetime]
+
+
+class SiteCalendar(Protocol):
+    """What the calendar rules read of a site: a Site, or the engine's plain row of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def municipality(self) -> Municipality: ...
+    @property
+    def open_weekdays(self) -> Any: ...
+    @property
+    def closed_on_public_holidays(self) -> bool: ...
+    @property
+    def closed_nth_weekdays(self) -> Any: ...
+    @property
+    def year_end_start(self) -> str: ...
+    @property
+    def year_end_end(self) -> str: ...
+    @property
+    def min_notice_days(self) -> int | None: ...
+
+
+class ClosureDates(Protocol):
+    """A SiteClosure, or the engine's plain row of one."""
+
+    @property
+    def site_id(self) -> int | None: ...
+    @property
+    def date_from(self) -> dt.date: ...
+    @property
+    def date_to(self) -> dt.date: ...
 
 
 def _mmdd(value: str) -> tuple[int, int] | None:
@@ -61,7 +92,7 @@ def _japanese_holiday(day: dt.date) -> bool:
     return jpholiday.is_holiday(day)
 
 
-def site_is_open(site: Site, day: dt.date, closures: Iterable[SiteClosure] = ()) -> bool:
+def site_is_open(site: SiteCalendar, day: dt.date, closures: Iterable[ClosureDates] = ()) -> bool:
     if day.weekday() not in site.open_weekdays:
         return False
     if site.closed_on_public_holidays and is_public_holiday(site.municipality, day):
@@ -101,7 +132,7 @@ def cancel_deadline(
 
 
 def booking_window(
-    site: Site, interview_type: InterviewType, now: dt.datetime
+    site: SiteCalendar, interview_type: InterviewType, now: dt.datetime
 ) -> tuple[dt.datetime, dt.date]:
     """The earliest bookable start and the last bookable local date."""
     tz = site.municipality.tz

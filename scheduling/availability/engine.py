@@ -1,10 +1,11 @@
 """Open slots: nurse rules − closures − time off − busy blocks − bookings and holds, loaded in
-six queries whatever the range, the number of sites or nurses, then computed in Python."""
+six queries whatever the range, the number of sites or nurses (reads.py: fixed SQL, plain rows,
+instants as whole POSIX seconds), then computed in integers (spans.py); only the slots returned
+become datetimes. Figures and the profile behind each step: bench/README.md, issue 19."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -15,22 +16,19 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import (
-    AvailabilityRule,
-    Booking,
     BusyBlock,
     InterviewType,
     Mode,
     Municipality,
-    Site,
-    SiteClosure,
     TimeOff,
 )
+from . import reads
 from .calendar_rules import (
     booking_window,
     rule_slot_times,
     site_is_open,
-    time_off_occurrences,
 )
+from .spans import Blocks, Span, away_spans, free_starts, is_free
 
 
 @dataclass(frozen=True)
@@ -53,85 +51,16 @@ class Slot:
 
 # --- Loading -----------------------------------------------------------------------------------
 
-# Instants are whole POSIX seconds (ints) from here on: a read start rounded down and an end
-# rounded up, which is exact for the whole-second candidates it is compared with (a < ceil(e)
-# iff a < e, floor(s) < b iff s < b). Only the slots returned become datetimes.
-_Span = tuple[int, int]
-# Merged, disjoint, sorted intervals as (starts, ends), for a bisect per candidate instead of a
-# scan over every booking of the day.
-_Blocked = tuple[list[int], list[int]]
-
-
-def _floor(value: dt.datetime) -> int:
-    return math.floor(value.timestamp())
-
-
-def _ceil(value: dt.datetime) -> int:
-    return math.ceil(value.timestamp())
-
 
 @dataclass
 class _Data:
-    sites: list[Site]
-    closures: list[SiteClosure]
-    rules: list[AvailabilityRule]
+    sites: list[reads.SiteRow]
+    closures: list[reads.ClosureRow]
+    rules: list[reads.RuleRow]
     # nurse -> the spans she is away (time off, weekly ones expanded, and busy blocks)
-    away: dict[int, list[_Span]]
+    away: dict[int, list[Span]]
     # (nurse, site, start, blocked_until, room) of the active bookings, the excluded one left out
     bookings: list[tuple[int, int, int, int, int | None]]
-
-
-class _Blocks:
-    """Where an interview may not lie, per nurse and per (site, room), over the whole range.
-
-    One merged list per nurse for the call (not per nurse-day): a booking's start moves back by
-    the new interview's buffer, so one overlap test answers both "is she away during it" and
-    "does its buffer run into a booking", also across midnight. Built on first use."""
-
-    def __init__(self, data: _Data, buffer: int) -> None:
-        self._away = data.away
-        self._booked: dict[int, list[_Span]] = defaultdict(list)
-        self._rooms_used: dict[tuple[int, int], list[_Span]] = defaultdict(list)
-        for nurse_id, site_id, start, until, room in data.bookings:
-            self._booked[nurse_id].append((start - buffer, until))
-            if room is not None:
-                self._rooms_used[(site_id, room)].append((start - buffer, until))
-        self._nurse: dict[int, _Blocked | None] = {}
-        self._room: dict[tuple[int, int], _Blocked | None] = {}
-
-    def nurse(self, nurse_id: int) -> _Blocked | None:
-        if nurse_id not in self._nurse:
-            spans = [*self._away.get(nurse_id, ()), *self._booked.get(nurse_id, ())]
-            self._nurse[nurse_id] = _merge(spans) if spans else None
-        return self._nurse[nurse_id]
-
-    def room(self, site_id: int, room: int) -> _Blocked | None:
-        key = (site_id, room)
-        if key not in self._room:
-            spans = self._rooms_used.get(key)
-            self._room[key] = _merge(spans) if spans else None
-        return self._room[key]
-
-
-def _merge(spans: list[_Span]) -> _Blocked:
-    starts: list[int] = []
-    ends: list[int] = []
-    for s, e in sorted(spans):
-        if ends and s <= ends[-1]:
-            if e > ends[-1]:
-                ends[-1] = e
-        else:
-            starts.append(s)
-            ends.append(e)
-    return starts, ends
-
-
-def _is_free(blocked: _Blocked | None, start: int, end: int) -> bool:
-    if blocked is None:
-        return True
-    starts, ends = blocked
-    i = bisect_right(ends, start)  # the first interval ending after `start`
-    return i == len(ends) or starts[i] >= end
 
 
 def time_off_between(
@@ -160,53 +89,39 @@ def _load(
     now: dt.datetime,
     exclude_booking_id: int | None,
 ) -> _Data:
+    """The six reads (fewer when there is nothing to read), as plain rows (reads.py)."""
     tz = municipality.tz
     range_start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
     range_end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-
-    sites_qs = Site.objects.filter(municipality=municipality, is_active=True)
-    if site_ids is not None:
-        sites_qs = sites_qs.filter(id__in=list(site_ids))
-    # No ORDER BY here or below: slots are sorted at the end, and sorting rows the engine
-    # reads once is a measurable share of a one-day call (bench/bench_availability.py).
-    sites = list(sites_qs.order_by())
-    for site in sites:
-        site.municipality = municipality  # avoid a query per site
-    ids = [s.id for s in sites]
-
-    closures = list(
-        SiteClosure.objects.filter(
-            municipality=municipality, date_from__lte=date_to, date_to__gte=date_from
-        )
+    data = _Data(sites=[], closures=[], rules=[], away={}, bookings=[])
+    if site_ids is not None and not site_ids:
+        return data
+    data.sites = reads.sites(municipality, site_ids)
+    data.closures = reads.closures(municipality, date_from, date_to)
+    ids = [s.id for s in data.sites]
+    if not ids:
+        return data
+    span = (date_to - date_from).days + 1
+    weekdays = sorted({(date_from + dt.timedelta(days=i)).weekday() for i in range(span)})
+    data.rules = reads.rules(ids, date_from, date_to, weekdays if span < 7 else [])
+    nurse_ids = sorted({r.nurse_id for r in data.rules})
+    if not nurse_ids:
+        return data
+    data.away = away_spans(
+        reads.time_off(nurse_ids, range_start, range_end, date_from),
+        reads.busy(nurse_ids, range_start, range_end),
+        since=int(range_start.timestamp()),
+        until=int(range_end.timestamp()),
+        tz=tz,
     )
-    rules = list(
-        AvailabilityRule.objects.filter(
-            site_id__in=ids,
-            nurse__is_active=True,
-            valid_from__lte=date_to,
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date_from))
-        .order_by()
-    )
-    nurse_ids = sorted({r.nurse_id for r in rules})
-    away: dict[int, list[_Span]] = defaultdict(list)
-    for off in time_off_between(nurse_ids, range_start, range_end, date_from):
-        for start, end in time_off_occurrences(off, until=range_end, tz=tz, since=range_start):
-            away[off.nurse_id].append((_floor(start), _ceil(end)))
-    for nurse_id, start, end in busy_blocks_between(nurse_ids, range_start, range_end):
-        away[nurse_id].append((_floor(start), _ceil(end)))
-    bookings = [
-        (nurse_id, site_id, _floor(start), _ceil(blocked_until), room)
-        for booking_id, nurse_id, site_id, start, blocked_until, room in (
-            Booking.objects.active(now)
-            .filter(Q(nurse_id__in=nurse_ids) | Q(site_id__in=ids))
-            .filter(start__lt=range_end, blocked_until__gt=range_start)
-            .values_list("id", "nurse_id", "site_id", "start", "blocked_until", "room")
-            .order_by()
+    data.bookings = [
+        (nurse_id, site_id, start, blocked_until, room)
+        for booking_id, nurse_id, site_id, start, blocked_until, room in reads.bookings(
+            nurse_ids, ids, range_start, range_end, now
         )
         if booking_id != exclude_booking_id
     ]
-    return _Data(sites=sites, closures=closures, rules=rules, away=away, bookings=bookings)
+    return data
 
 
 # --- The engine -------------------------------------------------------------------------------
@@ -239,7 +154,7 @@ def open_slots(
     tz = municipality.tz
     duration = interview_type.duration
     step = dt.timedelta(minutes=interview_type.slot_step_minutes)
-    blocks = _Blocks(data, int(interview_type.buffer.total_seconds()))
+    blocks = Blocks(data.away, data.bookings, int(interview_type.buffer.total_seconds()))
     days = _Days(date_from, date_to, tz)
     job = _Job(
         data=data,
@@ -253,8 +168,8 @@ def open_slots(
 
     # Site hours serve every mode the site offers; remote hours (issue 15) serve video and phone
     # only, from the nurse's base site, whatever its modes, opening days or rooms.
-    rules_by_site_day: dict[tuple[int, int], list[AvailabilityRule]] = defaultdict(list)
-    remote_by_site_day: dict[tuple[int, int], list[AvailabilityRule]] = defaultdict(list)
+    rules_by_site_day: dict[tuple[int, int], list[reads.RuleRow]] = defaultdict(list)
+    remote_by_site_day: dict[tuple[int, int], list[reads.RuleRow]] = defaultdict(list)
     for rule in data.rules:
         if not rule.remote:
             rules_by_site_day[(rule.site_id, rule.weekday)].append(rule)
@@ -288,22 +203,32 @@ def open_slots(
     # Sorted as integers before any datetime exists; (start, site) is unique.
     found.sort(key=_by_start_then_site)
     return [
-        Slot(
-            site_id=site_id,
-            start=(start := days.local(at)),
-            end=start + duration,
-            mode=mode,
-            nurse_ids=nurses,
-            free_rooms=rooms,
-        )
-        for at, site_id, nurses, rooms in found
+        _slot(site_id, start, start + duration, mode, nurses, rooms)
+        for start, site_id, nurses, rooms in map(days.localise, found)
     ]
+
+
+def _slot(
+    site_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    mode: str,
+    nurse_ids: tuple[int, ...],
+    free_rooms: tuple[int, ...],
+) -> Slot:
+    """A Slot without the frozen dataclass's __init__ (one object.__setattr__ per field, about
+    three times the cost): a month is a few hundred slots. Same object, same fields."""
+    slot = object.__new__(Slot)
+    slot.__dict__.update(
+        site_id=site_id, start=start, end=end, mode=mode, nurse_ids=nurse_ids, free_rooms=free_rooms
+    )
+    return slot
 
 
 _ONE_DAY = dt.timedelta(days=1)
 
-# A slot found, before it becomes a Slot: (start in POSIX seconds, site, nurses, rooms).
-_Found = tuple[int, int, tuple[int, ...], tuple[int, ...]]
+# A slot found, before it becomes a Slot: (start in POSIX seconds, site, nurses, rooms, day).
+_Found = tuple[int, int, tuple[int, ...], tuple[int, ...], int]
 
 
 def _by_start_then_site(found: _Found) -> tuple[int, int]:
@@ -312,7 +237,8 @@ def _by_start_then_site(found: _Found) -> tuple[int, int]:
 
 class _Days:
     """The local days of the range: each midnight as POSIX seconds (one zone lookup per day, not
-    per candidate), the day an instant falls on, and an instant back as a local datetime."""
+    per candidate), whether the day keeps one UTC offset, and a found slot's start back as a
+    local datetime."""
 
     def __init__(self, date_from: dt.date, date_to: dt.date, tz: dt.tzinfo) -> None:
         self.tz = tz
@@ -323,6 +249,8 @@ class _Days:
             for i in range(count)
         ]
         self.midnights = [int(m.timestamp()) for m in self.midnight_dt]
+        offsets = [m.utcoffset() for m in self.midnight_dt]
+        self.one_offset = [offsets[i] == offsets[i + 1] for i in range(count - 1)]
 
     def index(self, day: dt.date) -> int:
         return (day - self.first).days
@@ -331,16 +259,15 @@ class _Days:
         """The local day of an instant, as an index into the range (-1 before it)."""
         return bisect_right(self.midnights, at) - 1
 
-    def local(self, at: int) -> dt.datetime:
-        i = self.index_of(at)
-        if 0 <= i < len(self.midnights) - 1 and self.one_offset(i):
+    def localise(self, found: _Found) -> tuple[dt.datetime, int, tuple[int, ...], tuple[int, ...]]:
+        at, site_id, nurses, rooms, i = found
+        if self.one_offset[i]:
             # Wall-clock arithmetic on the day's midnight: exact when the day has one offset,
             # and several times cheaper than a zone lookup per slot.
-            return self.midnight_dt[i] + dt.timedelta(seconds=at - self.midnights[i])
-        return dt.datetime.fromtimestamp(at, self.tz)
-
-    def one_offset(self, i: int) -> bool:
-        return self.midnight_dt[i].utcoffset() == self.midnight_dt[i + 1].utcoffset()
+            start = self.midnight_dt[i] + dt.timedelta(seconds=at - self.midnights[i])
+        else:
+            start = dt.datetime.fromtimestamp(at, self.tz)
+        return start, site_id, nurses, rooms
 
 
 @dataclass
@@ -348,7 +275,7 @@ class _Job:
     """What every site-day of one call shares."""
 
     data: _Data
-    blocks: _Blocks
+    blocks: Blocks
     days: _Days
     mode: str
     duration: dt.timedelta
@@ -382,61 +309,68 @@ def _rule_offsets(
 
 def _site_day(
     job: _Job,
-    site: Site,
+    site: reads.SiteRow,
     day: dt.date,
-    rules: list[AvailabilityRule],
+    rules: list[reads.RuleRow],
     earliest_at: float,
     found: list[_Found],
 ) -> None:
-    """Append the site's open slots of one day to `found`, in start order."""
+    """Append the site's open slots of one day to `found`."""
     days, blocks, seconds = job.days, job.blocks, job.seconds
     i = days.index(day)
     base = days.midnights[i]
-    one_offset = days.one_offset(i)
     candidates: dict[int, list[int]] = {}
     for rule in rules:
         if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
             continue
-        nurse = rule.nurse_id
-        blocked = blocks.nurse(nurse)
-        for offset in _rule_offsets(
+        offsets = _rule_offsets(
             rule.start_time, rule.end_time, job.duration, job.step, site.last_start_time
-        ):
-            if one_offset:
-                at = base + offset
-            else:  # a day with a DST change goes the long way
-                at = int(
+        )
+        if not offsets:
+            continue
+        if days.one_offset[i]:
+            starts = [base + offset for offset in offsets]
+        else:  # a day with a DST change goes the long way
+            starts = [
+                int(
                     dt.datetime.combine(
-                        day, dt.time(offset // 3600, offset // 60 % 60, offset % 60), tzinfo=days.tz
+                        day, dt.time(o // 3600, o // 60 % 60, o % 60), tzinfo=days.tz
                     ).timestamp()
                 )
-            if at < earliest_at:
-                continue
-            if blocked is None or _is_free(blocked, at, at + seconds):
-                nurses = candidates.get(at)
-                if nurses is None:
-                    candidates[at] = [nurse]
-                elif nurse not in nurses:
-                    nurses.append(nurse)
+                for o in offsets
+            ]
+        if starts[0] < earliest_at:
+            starts = [at for at in starts if at >= earliest_at]
+        nurse = rule.nurse_id
+        for at in free_starts(starts, seconds, blocks.nurse(nurse)):
+            nurses = candidates.get(at)
+            if nurses is None:
+                candidates[at] = [nurse]
+            elif nurse not in nurses:
+                nurses.append(nurse)
     if not candidates:
         return
 
     in_person = job.mode == Mode.IN_PERSON
-    room_blocks = [(r, blocks.room(site.id, r)) for r in range(1, site.rooms + 1)]
-    for at in sorted(candidates):
-        nurses = candidates[at]
-        rooms: tuple[int, ...] = ()
-        if in_person:
-            rooms = tuple(r for r, b in room_blocks if b is None or _is_free(b, at, at + seconds))
-            if not rooms:
-                continue
+    all_rooms = tuple(range(1, site.rooms + 1)) if in_person else ()
+    # Only the rooms with something blocked need a test per start; none, most days.
+    room_blocks = [(r, b) for r in all_rooms if (b := blocks.room(site.id, r)) is not None]
+    site_id = site.id
+    for at, nurses in candidates.items():
+        rooms = all_rooms
+        if room_blocks:
+            taken = {r for r, b in room_blocks if not is_free(b, at, at + seconds)}
+            if taken:
+                rooms = tuple(r for r in all_rooms if r not in taken)
+                if not rooms:
+                    continue
         if len(nurses) > 1:
             # Her load that day, then her id: never her load over the dates asked for, which
             # would make a month view and the booking itself (one day) put different nurses
             # first.
             load = job.load()
             nurses.sort(key=lambda n: (load.get((n, i), 0), n))
-        found.append((at, site.id, tuple(nurses), rooms))
+        found.append((at, site_id, tuple(nurses), rooms, i))
 
 
 def days_with_slots(slots: Iterable[Slot], tz: dt.tzinfo) -> dict[dt.date, int]:

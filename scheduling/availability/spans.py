@@ -1,0 +1,129 @@
+"""Integer time for the engine: spans of whole POSIX seconds, merged per nurse and per room,
+and the free test of a run of candidate starts against them (engine.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+
+from .reads import BusyRow, TimeOffRow
+
+# Instants are whole POSIX seconds (ints) from here on: a read start rounded down and an end
+# rounded up, which is exact for the whole-second candidates it is compared with (a < ceil(e)
+# iff a < e, floor(s) < b iff s < b). Only the slots returned become datetimes.
+Span = tuple[int, int]
+# Merged, disjoint, sorted intervals as (starts, ends), for a bisect per candidate instead of a
+# scan over every booking of the day.
+Blocked = tuple[list[int], list[int]]
+
+
+class Blocks:
+    """Where an interview may not lie, per nurse and per (site, room), over the whole range.
+
+    One merged list per nurse for the call (not per nurse-day): a booking's start moves back by
+    the new interview's buffer, so one overlap test answers both "is she away during it" and
+    "does its buffer run into a booking", also across midnight. Built on first use."""
+
+    def __init__(
+        self,
+        away: dict[int, list[Span]],
+        bookings: list[tuple[int, int, int, int, int | None]],
+        buffer: int,
+    ) -> None:
+        self._away = away
+        self._booked: dict[int, list[Span]] = defaultdict(list)
+        self._rooms_used: dict[tuple[int, int], list[Span]] = defaultdict(list)
+        for nurse_id, site_id, start, until, room in bookings:
+            self._booked[nurse_id].append((start - buffer, until))
+            if room is not None:
+                self._rooms_used[(site_id, room)].append((start - buffer, until))
+        self._nurse: dict[int, Blocked | None] = {}
+        self._room: dict[tuple[int, int], Blocked | None] = {}
+
+    def nurse(self, nurse_id: int) -> Blocked | None:
+        if nurse_id not in self._nurse:
+            spans = [*self._away.get(nurse_id, ()), *self._booked.get(nurse_id, ())]
+            self._nurse[nurse_id] = merge(spans) if spans else None
+        return self._nurse[nurse_id]
+
+    def room(self, site_id: int, room: int) -> Blocked | None:
+        key = (site_id, room)
+        if key not in self._room:
+            spans = self._rooms_used.get(key)
+            self._room[key] = merge(spans) if spans else None
+        return self._room[key]
+
+
+def merge(spans: list[Span]) -> Blocked:
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(spans):
+        if ends and s <= ends[-1]:
+            if e > ends[-1]:
+                ends[-1] = e
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
+def is_free(blocked: Blocked | None, start: int, end: int) -> bool:
+    if blocked is None:
+        return True
+    starts, ends = blocked
+    i = bisect_right(ends, start)  # the first interval ending after `start`
+    return i == len(ends) or starts[i] >= end
+
+
+_WEEK = 7 * 24 * 3600
+
+
+def away_spans(
+    time_off: list[TimeOffRow],
+    busy: list[BusyRow],
+    *,
+    since: int,
+    until: int,
+    tz: dt.tzinfo,
+) -> dict[int, list[Span]]:
+    """nurse -> the spans she is away within since … until: her time off (a weekly one every
+    7 × 24 h, as calendar_rules.time_off_occurrences repeats it) and her busy blocks."""
+    away: dict[int, list[Span]] = defaultdict(list)
+    for nurse_id, start, end, weekly_until in time_off:
+        stop = None
+        if weekly_until is not None:  # the first instant after her last local day
+            last = weekly_until + dt.timedelta(days=1)
+            stop = dt.datetime.combine(last, dt.time(0), tzinfo=tz).timestamp()
+        spans = away[nurse_id]
+        while start < until:
+            if end > since:
+                spans.append((start, end))
+            if stop is None:
+                break
+            start, end = start + _WEEK, end + _WEEK
+            if start >= stop:
+                break
+    for nurse_id, start, end in busy:
+        away[nurse_id].append((start, end))
+    return away
+
+
+def free_starts(starts: list[int], seconds: int, blocked: Blocked | None) -> list[int]:
+    """The starts (ascending) whose `seconds` do not meet a blocked interval: all of them after
+    one bisect when nothing is blocked in their window (most nurse-days), else one walk over
+    the starts and the intervals together."""
+    if blocked is None or not starts:
+        return starts
+    b_starts, b_ends = blocked
+    j = bisect_right(b_ends, starts[0])  # the first interval ending after the first start
+    n = len(b_ends)
+    if j == n or b_starts[j] >= starts[-1] + seconds:
+        return starts
+    free = []
+    for at in starts:
+        while j < n and b_ends[j] <= at:
+            j += 1
+        if j == n or b_starts[j] >= at + seconds:
+            free.append(at)
+    return free
