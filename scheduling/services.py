@@ -549,15 +549,12 @@ def booking_create(
     """Book directly (staff on the phone, an integration): hold and confirm in one transaction."""
     now = now or timezone.now()
     contact = _contact_for(interview_type, contact)
-    active = Booking.objects.active(now).filter(pregnancy=pregnancy)
-    if (
-        active.filter(contact=contact) if contact else active.filter(contact__isnull=True)
-    ).exists():
-        raise booking_error("already_booked")
     error: DomainError | None = None
     try:
         # The booking row is written confirmed (no hold, no update); a second active booking
-        # for the same pregnancy and contact is refused by the partial unique constraints.
+        # for the same pregnancy and contact is refused by the partial unique constraints, so
+        # nothing is looked up first (issue 19). Only a refusal asks whether she already has
+        # one, so that "already booked" still comes before "taken" or "closed".
         return _place(
             site=site,
             interview_type=interview_type,
@@ -575,10 +572,19 @@ def booking_create(
         if "pregnancy" in str(exc) or "one_active_" in str(exc):
             raise booking_error("already_booked") from None
     except DomainError as exc:
+        if _has_active_booking(pregnancy, contact, now):
+            raise booking_error("already_booked") from None
         if exc.code != "slot_unavailable":
             raise
         error = exc
     raise _conflict(error, site, interview_type, start, mode, now)
+
+
+def _has_active_booking(pregnancy: Pregnancy, contact: Contact | None, now: dt.datetime) -> bool:
+    active = Booking.objects.active(now).filter(pregnancy=pregnancy)
+    return (
+        active.filter(contact=contact) if contact else active.filter(contact__isnull=True)
+    ).exists()
 
 
 def booking_release_hold(*, booking: Booking, actor: User | None = None) -> None:

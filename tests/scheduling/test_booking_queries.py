@@ -11,7 +11,7 @@ from scheduling.services import booking_create, booking_hold
 from tests.base import BaseTestCase, tokyo
 
 START = tokyo(2026, 12, 8, 10)
-# The contact of the interview type (issue 15), the active-booking check, the savepoint, the
+# The contact of the interview type (issue 15), the savepoint, the
 # site read inside the transaction, the one start's check (issue 19: the chosen day's rules,
 # closures, time off, busy blocks and bookings of those nurses and that site: five reads on
 # SQLite, ONE round trip on PostgreSQL, instead of the engine's six over the site's day), the
@@ -21,9 +21,11 @@ START = tokyo(2026, 12, 8, 10)
 # subscription that wants the event, none looked up first;
 # tests/webhooks/test_booking_queries_with_webhooks.py). Issue 19 also dropped the sweep of
 # expired holds from the path (the beat task sweeps; on PostgreSQL an expired hold still in
-# the way trips the exclusion constraint, which sweeps and tries again): was 16 and 18.
-CREATE_QUERIES = {"sqlite": 15, "postgresql": 12}
-# The same without the active-booking check and the messages (opt-out check, INSERT).
+# the way trips the exclusion constraint, which sweeps and tries again), and the active-booking
+# check before booking (the partial unique constraints refuse a second one; only a refusal
+# asks, tests/scheduling/test_booking_already_booked_first.py): was 16 and 18.
+CREATE_QUERIES = {"sqlite": 14, "postgresql": 11}
+# The same without the messages (opt-out check, INSERT).
 HOLD_QUERIES = {"sqlite": 11, "postgresql": 8}
 
 
