@@ -205,6 +205,21 @@ def bench_her_page(contact: object) -> None:
         assert client.get("/bookings/").status_code == 200
 
     contacts = Contact.objects.filter(municipality__code="katsushika").count()
+    if os.getenv("BENCH_SQL"):
+        from django.db import connection
+
+        sql: list[str] = []
+        with connection.execute_wrapper(lambda run, q, *args: sql.append(q) or run(q, *args)):
+            page()
+        print("\n".join(q[:160] for q in sql))
+    if os.getenv("BENCH_PROFILE"):  # where her page's time goes: 20 requests under cProfile
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [page() for _ in range(20)])
+        order = os.getenv("BENCH_PROFILE_SORT", "cumulative")
+        pstats.Stats(profiler).sort_stats(order).print_stats(30)
     median, p90, cpu = timed(page)
     print(f"Her /bookings/ with {contacts} contacts: {queries_of(page)} queries per request")
     print(f"  median {median:.1f} ms, p90 {p90:.1f} ms, CPU median {cpu:.1f} ms "
