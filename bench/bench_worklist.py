@@ -4,7 +4,8 @@
 Migrates the database in DATABASE_URL (or the SQLite file var/bench_worklist.sqlite3) and builds
 everything inside a transaction it rolls back, so it wipes nothing. A municipality with two
 sites and a nurse; 10,000 pregnancy notifications from 1 to 120 days ago in 20 districts
-(through the import); 30 % of them attended an interview, 5 % missed one (no later booking).
+(through the import); 30 % of them attended an interview, 5 % missed one (no later booking);
+each was invited to book with one SMS, 5 % of which failed for good (issue 16's invitations).
 Then times scheduling.worklist.follow_up_list (200 rows per section and the counts): all
 districts, and one district; prints median and p95 over --runs and the queries of one call.
 
@@ -105,11 +106,51 @@ def build() -> tuple[Municipality, frozenset[int]]:
             )
         )
     Booking.objects.bulk_create(bookings, batch_size=2000)
+    _invitations(municipality, itype, pregnancies)
     if connection.vendor == "postgresql":
         # Statistics, as autovacuum would have them on a live database (the rows are new here).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return municipality, frozenset(s.pk for s in sites)
+
+
+def _invitations(
+    municipality: Municipality, itype: InterviewType, pregnancies: list[Pregnancy]
+) -> None:
+    """Issue 16: every pregnancy was invited to book, with one SMS each; 5 % of those SMS
+    failed for good (the follow-up list's fourth section)."""
+    from notifications.models import Message
+    from scheduling.models import Contact, Invitation
+
+    contact = Contact.objects.create(
+        municipality=municipality,
+        code="first",
+        name="面接",
+        kind="site_interview",
+        interview_type=itype,
+    )
+    now = timezone.now()
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(pregnancy=p, contact=contact, kind="book", created_at=now)
+            for p in pregnancies
+        ],
+        batch_size=2000,
+    )
+    Message.objects.bulk_create(
+        [
+            Message(
+                municipality=municipality,
+                purpose="invitation",
+                channel="sms",
+                recipient="+819000000000",
+                occurrence=f"inv-{invitation.pk}",
+                status="failed" if n % 20 == 7 else "sent",
+            )
+            for n, invitation in enumerate(invitations)
+        ],
+        batch_size=2000,
+    )
 
 
 def timed(runs: int, call) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
@@ -158,7 +199,9 @@ def main() -> None:
                 print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:90]}")
             print(
                 f"not booked {worklist.not_booked_count} (200 shown), "  # type: ignore[attr-defined]
-                f"missed {worklist.missed_count}, queries {len(queries.captured_queries)}"  # type: ignore[attr-defined]
+                f"missed {worklist.missed_count}, "  # type: ignore[attr-defined]
+                f"undeliverable {worklist.undeliverable_count}, "  # type: ignore[attr-defined]
+                f"queries {len(queries.captured_queries)}"
             )
             for name, call in (("all districts", everything), ("one district", one_district)):
                 times, cpu = timed(args.runs, call)

@@ -330,3 +330,12 @@ class BookingEventAdmin(ReadOnly, admin.ModelAdmin):
 @admin.register(models.AccessLog)
 class AccessLogAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["at", "user", "booking", "resident", "action"]
+
+
+@admin.register(models.InvitationSettings)
+class InvitationSettingsAdmin(admin.ModelAdmin):
+    """Issue 16: per municipality, invitations on or off, the days before the one reminder and
+    how long a link works (no row: on, 7 and 14 days). Invitations themselves are not listed
+    here: they name residents (the follow-up list shows those that reached nobody)."""
+
+    list_display = ["municipality", "enabled", "reminder_after_days", "link_valid_days"]

@@ -55,11 +55,8 @@ def invitation_acted_on(invitation_id: object, now: dt.datetime) -> str | None:
     """Why an invitation's message should no longer go (None: it should), in one query."""
     if not isinstance(invitation_id, int):
         return "the invitation is gone"
-    found = Invitation.objects.filter(pk=invitation_id)
-    if not found.exists():
-        return "the invitation is gone"
-    if not not_acted(found, now).exists():
-        return "she has booked or done it, or the pregnancy has ended"
+    if not not_acted(Invitation.objects.filter(pk=invitation_id), now).exists():
+        return "she has booked or done it, the pregnancy has ended, or the invitation is gone"
     return None
 
 
