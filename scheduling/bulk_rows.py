@@ -77,7 +77,9 @@ def insert_rows(
         ids = [row[0] for row in cursor.fetchall()]
         q = connection.ops.quote_name
         statement = f"COPY {q(opts.db_table)} ({', '.join(q(c) for c in columns)}) FROM STDIN"
-        with cursor.cursor.copy(statement) as copy:
+        # The raw cursor's errors are psycopg's: wrapped, a unique violation is Django's
+        # IntegrityError, as bulk_create's would be (the API relies on it for a key sent twice).
+        with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
             for pk, row in zip(ids, rows, strict=True):
                 copy.write_row((pk, *[row[name] for name in keys], *fixed))
     return ids
