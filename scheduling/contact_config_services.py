@@ -154,7 +154,10 @@ def _new_interview_type(contact: Contact, actor: User | None) -> InterviewType:
         modes=list(contact.modes),
     )
     itype._history_user = actor  # type: ignore[attr-defined]  # django-simple-history's "who"
-    itype.full_clean()
+    try:
+        itype.full_clean()
+    except ValidationError as exc:
+        raise _invalid("; ".join(exc.messages), "interview_type") from None
     itype.save()
     return itype
 

@@ -23,6 +23,7 @@ from scheduling.home_visit_services import (
     home_visit_request,
     resident_address_save,
 )
+from scheduling.models import Pregnancy
 from tests.base import tokyo
 from tests.contacts.helpers import katsushika_contacts
 from tests.contacts.test_home_visits import CSV, THURSDAY
@@ -60,7 +61,7 @@ class HomeVisitCancelAndMoveTest(StaffTestCase):
             visit_minutes=60,
         )
 
-    def ask(self, pregnancy, day: dt.date, half: str) -> HomeVisit:  # type: ignore[no-untyped-def]
+    def ask(self, pregnancy: Pregnancy, day: dt.date, half: str) -> HomeVisit:
         return home_visit_request(pregnancy=pregnancy, contact=self.contact, date=day, half=half)
 
     def notices(self, change: str) -> list[Message]:

@@ -50,7 +50,7 @@ class RemoteAvailabilityQueriesTest(BaseTestCase):
         with CaptureQueriesContext(connection) as before:
             self.slots(31)
         for nurse in (self.w.nurse_sato, self.w.nurse_ito):
-            site = nurse.sites.first()
+            site = nurse.sites.order_by("pk")[0]
             for weekday in range(5):
                 AvailabilityRule.objects.create(
                     nurse=nurse,
