@@ -1,0 +1,317 @@
+"""Placing a booking row: the one start's check, the locks and the insert (issue 19).
+
+PostgreSQL: the exclusion constraints decide. A short transaction reads the site under its share
+lock, checks the one start asked for (scheduling/availability/intervals.py: the nurses and rooms
+free across it, in one round trip), takes the chosen nurse's and room's advisory locks and
+inserts; an overlap moves on to the slot's next free nurse (or room). SQLite, which has no
+exclusion constraints: the same check inside the IMMEDIATE (serialised) write transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from notifications import outbox, webhooks
+
+from .availability import Slot, availability_changed, booking_window, site_is_open
+from .availability.intervals import slot_at
+from .errors import booking_error
+from .models import (
+    Booking,
+    BookingEvent,
+    Contact,
+    InterviewType,
+    Mode,
+    Pregnancy,
+    Site,
+    SiteClosure,
+)
+
+if TYPE_CHECKING:
+    from .models import User
+
+# PostgreSQL: how many times a booking tries the slot's next free nurse (or room) after another
+# writer took the one it chose between its read of the day and its insert.
+PLACE_ATTEMPTS = 4
+
+
+def _on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _lock_site(site: Site) -> Site:
+    """The site as it is now, read inside the booking's transaction (its rooms, hours and modes
+    decide the slot). PostgreSQL: under a share lock on its row (FOR KEY SHARE, the lock a
+    booking's foreign key takes anyway), in the same round trip. Bookings at the site share it,
+    so they never queue behind each other; a schedule edit (schedule_services._lock_nurse_sites,
+    FOR UPDATE) excludes it, so no booking is placed from hours being removed at that moment.
+    Taken before the day's rows are read. SQLite: a plain read (the IMMEDIATE transaction
+    already holds the write lock)."""
+    if _on_postgresql():
+        table = Site._meta.db_table
+        fresh = next(
+            iter(
+                Site.objects.raw(
+                    f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                    [site.pk],
+                )
+            ),
+            None,
+        )
+    else:
+        fresh = Site.objects.filter(pk=site.pk).order_by().first()
+    if fresh is None:
+        raise booking_error("not_found", field="site")
+    fresh.municipality = site.municipality  # the same row: no query for it
+    return fresh
+
+
+# Advisory lock namespaces (the two-int form): a nurse, and a room as site * 1000 + room.
+_NURSE_LOCK, _ROOM_LOCK = 19_001, 19_002
+
+
+def _lock_resources(nurse_id: int, site_id: int, room: int | None) -> None:
+    """PostgreSQL: take the nurse's and the room's transaction-scoped advisory locks, always
+    nurse first, in one round trip.
+
+    The exclusion constraints decide; these locks only make two writers of the same nurse or
+    room take turns, so neither waits on the other's uncommitted row inside the constraint's
+    check (two such waits are a deadlock). Every writer that puts a booking on a nurse or a room
+    (hold, direct booking, confirm, reschedule) takes them before it writes the row. SQLite:
+    nothing (the IMMEDIATE transaction already serialises writers)."""
+    if not _on_postgresql():
+        return
+    with connection.cursor() as cursor:
+        if room is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NURSE_LOCK, nurse_id])
+        else:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock(%s, %s)",
+                [_NURSE_LOCK, nurse_id, _ROOM_LOCK, site_id * 1000 + room],
+            )
+
+
+def _find_slot(
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    mode: str,
+    now: dt.datetime,
+    staff: bool,
+    exclude_booking_id: int | None = None,
+) -> Slot:
+    """The open slot starting at `start`, or the precise reason there is none."""
+    # A video or phone interview may come from a nurse's remote hours at a site that has no
+    # remote mode of its own (issue 15): the engine below decides whether there is one.
+    if (
+        mode not in Mode.values
+        or mode not in interview_type.modes
+        or (mode == Mode.IN_PERSON and site.modes and mode not in site.modes)
+    ):
+        raise booking_error("mode_unavailable", field="mode")
+    if start <= now:
+        raise booking_error("in_past", field="start")
+    tz = site.municipality.tz
+    day = start.astimezone(tz).date()
+    earliest, last_day = booking_window(site, interview_type, now)
+    if day > last_day or (not staff and start < earliest):
+        raise booking_error("outside_window", field="start")
+    # This one start only, not the site's day (issue 19): the nurses whose hours yield it and
+    # who are free across it, and the rooms free across it, in one round trip on PostgreSQL.
+    slot = slot_at(
+        site=site,
+        interview_type=interview_type,
+        start=start,
+        mode=mode,
+        earliest=now + dt.timedelta(microseconds=1) if staff else max(earliest, now),
+        now=now,
+        exclude_booking_id=exclude_booking_id,
+    )
+    if slot is not None and slot.capacity > 0:
+        return slot
+    # Only on the way out: a closed day deserves its own message, not "taken".
+    closures = SiteClosure.objects.filter(
+        municipality=site.municipality, date_from__lte=day, date_to__gte=day
+    )
+    if mode == Mode.IN_PERSON and not site_is_open(site, day, closures):
+        raise booking_error("closed", field="start")
+    raise booking_error("slot_unavailable", field="start")
+
+
+def _event(booking: Booking, kind: str, actor: User | None, staff: bool, **data: object) -> None:
+    BookingEvent.objects.create(
+        booking=booking, kind=kind, actor=actor, actor_is_staff=staff, data=data
+    )
+    # Integrators' webhooks for the events they subscribed to: one INSERT, in this transaction.
+    webhooks.webhooks_queue_for_booking(booking=booking, kind=kind)
+
+
+@dataclass(frozen=True)
+class _Direct:
+    """What booking directly adds to a hold: the row is written confirmed, in one INSERT."""
+
+    pregnancy: Pregnancy
+    notify_sms: bool
+    notify_email: bool
+    language: str
+
+
+def _write(
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    slot: Slot,
+    nurse_id: int,
+    room: int | None,
+    now: dt.datetime,
+    staff: bool,
+    actor: User | None,
+    hold_owner: str,
+    channel: str,
+    contact: Contact | None,
+    direct: _Direct | None,
+) -> Booking:
+    """Inside a transaction: insert the booking (held, or confirmed when booking directly) with
+    its event and, for a direct booking, its confirmation and reminders (one INSERT)."""
+    booking = Booking(
+        municipality=site.municipality,
+        site=site,
+        nurse_id=nurse_id,
+        interview_type=interview_type,
+        mode=slot.mode,
+        room=room,
+        start=slot.start,
+        end=slot.end,
+        blocked_until=slot.end + interview_type.buffer,
+        status=Booking.Status.HELD,
+        expires_at=now + dt.timedelta(minutes=interview_type.hold_minutes),
+        created_by=actor if actor and actor.is_authenticated else None,
+        hold_owner=hold_owner,
+        channel=channel,
+        contact=contact,
+    )
+    placed = {"start": slot.start.isoformat(), "nurse": nurse_id, "site": site.pk}
+    if direct is None:
+        booking.save(force_insert=True)
+        _event(booking, BookingEvent.Kind.HELD, actor, staff, **placed)
+    else:
+        booking.pregnancy = direct.pregnancy
+        booking.status = Booking.Status.CONFIRMED
+        booking.expires_at = None
+        booking.confirmed_at = now
+        booking.notify_sms, booking.notify_email = direct.notify_sms, direct.notify_email
+        booking.language = direct.language
+        booking.save(force_insert=True)
+        _event(booking, BookingEvent.Kind.CONFIRMED, actor, staff, channel=channel, **placed)
+        outbox.messages_queue_for_booking(booking=booking, purpose="confirmation", now=now)
+    availability_changed()
+    return booking
+
+
+def _overlap(exc: IntegrityError) -> str | None:
+    """Which exclusion constraint refused the row: "nurse", "room", or None (another one)."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or str(exc)
+    if "no_nurse_double_booking" in name:
+        return "nurse"
+    if "no_room_double_booking" in name:
+        return "room"
+    return None
+
+
+def _place(
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    start: dt.datetime,
+    mode: str,
+    now: dt.datetime,
+    staff: bool,
+    actor: User | None,
+    hold_owner: str,
+    channel: str,
+    contact: Contact | None = None,
+    direct: _Direct | None = None,
+) -> Booking:
+    """Find the slot and insert the booking for its first free nurse (and room); owns its
+    transaction.
+
+    PostgreSQL: the exclusion constraints decide, and nothing serialises the site. A short
+    transaction takes the site's share lock (only a schedule edit excludes it), checks the one
+    start asked for (the nurses and rooms free across it, not the site's whole day), takes the
+    chosen nurse's and room's advisory locks (writers of the same nurse or room take turns,
+    never deadlock inside the constraint's check) and inserts; when another writer took that
+    nurse (or room) in between, the next transaction tries the slot's next free one. A hold
+    that expired but was not yet swept also trips the constraint: then expired holds are swept
+    (once) and the same nurse tried again, so the sweep costs nothing on the usual path.
+    SQLite (no exclusion constraints): the same check inside the IMMEDIATE transaction, which
+    serialises every writer, and the first nurse and room are taken."""
+    write = partial(
+        _write,
+        interview_type=interview_type,
+        now=now,
+        staff=staff,
+        actor=actor,
+        hold_owner=hold_owner,
+        channel=channel,
+        contact=contact,
+        direct=direct,
+    )
+    find = partial(_find_slot, interview_type=interview_type, start=start, mode=mode, now=now)
+    if not _on_postgresql():
+        with transaction.atomic():
+            fresh = _lock_site(site)
+            slot = find(site=fresh, staff=staff)
+            first_room = slot.free_rooms[0] if mode == Mode.IN_PERSON else None
+            return write(site=fresh, slot=slot, nurse_id=slot.nurse_ids[0], room=first_room)
+    taken_nurses: set[int] = set()
+    taken_rooms: set[int | None] = set()
+    swept = False
+    for _attempt in range(PLACE_ATTEMPTS):
+        nurse: int | None = None
+        room: int | None = None
+        try:
+            with transaction.atomic():
+                fresh = _lock_site(site)
+                slot = find(site=fresh, staff=staff)
+                nurse = next((n for n in slot.nurse_ids if n not in taken_nurses), None)
+                rooms: tuple[int | None, ...] = (
+                    slot.free_rooms if mode == Mode.IN_PERSON else (None,)
+                )
+                room = next((r for r in rooms if r not in taken_rooms), None)
+                if nurse is None or (room is None and mode == Mode.IN_PERSON):
+                    break
+                _lock_resources(nurse, site.pk, room)
+                return write(site=fresh, slot=slot, nurse_id=nurse, room=room)
+        except IntegrityError as exc:
+            taken = _overlap(exc)
+            if taken is None or nurse is None:
+                raise
+            if not swept:
+                swept = True
+                if holds_sweep_expired(now=now):
+                    continue  # an expired hold was in the way: the same nurse and room again
+            if taken == "nurse":
+                taken_nurses.add(nurse)
+            else:
+                taken_rooms.add(room)
+    raise booking_error("slot_unavailable", field="start")
+
+
+def holds_sweep_expired(*, now: dt.datetime | None = None) -> int:
+    """Mark expired holds so they stop counting anywhere; returns how many."""
+    now = now or timezone.now()
+    swept = Booking.objects.filter(status=Booking.Status.HELD, expires_at__lte=now).update(
+        status=Booking.Status.EXPIRED, updated_at=now
+    )
+    if swept:
+        # Reads already ignore expired holds; this only ends a cached entry computed before
+        # the expiry sooner than its TTL would.
+        availability_changed()
+    return swept
