@@ -18,8 +18,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
 import socket
@@ -38,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiToken
+from scheduling.bulk_rows import any_of, insert_rows
 from scheduling.calendars.errors import SyncError
 from scheduling.calendars.fetch import (
     UnsafeAddress,
@@ -53,6 +52,9 @@ from scheduling.models import Booking, BookingEvent, Pregnancy, PregnancyNotific
 from yurikago.errors import DomainError
 
 from .webhook_models import WebhookDelivery, WebhookEvent, WebhookSubscription
+
+# Re-exported: what a receiver checks (docs/api.md, tests/webhooks/test_signature.py).
+from .webhook_signing import signature, signature_header, signature_valid  # noqa: F401
 
 if TYPE_CHECKING:
     from scheduling.contact_models import PregnancyContact
@@ -130,33 +132,6 @@ def _session() -> requests.Session:
     session.mount("http://", _Adapter(max_retries=0))
     session.mount("https://", _Adapter(max_retries=0))
     return session
-
-
-# --- signing ----------------------------------------------------------------------------------
-
-
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    signed = str(timestamp).encode() + b"." + body
-    return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-
-
-def signature_header(secret: str, timestamp: int, body: bytes) -> str:
-    return f"t={timestamp},v1={signature(secret, timestamp, body)}"
-
-
-def signature_valid(
-    secret: str, header: str, body: bytes, *, now: float | None = None, tolerance: int = 300
-) -> bool:
-    """What a receiver does (docs/api.md): the signature matches and the timestamp is recent,
-    so a captured request replayed later is refused."""
-    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
-    try:
-        timestamp = int(parts["t"])
-    except (KeyError, ValueError):
-        return False
-    if abs((time.time() if now is None else now) - timestamp) > tolerance:
-        return False
-    return hmac.compare_digest(parts.get("v1", ""), signature(secret, timestamp, body))
 
 
 # --- subscriptions ----------------------------------------------------------------------------
@@ -265,43 +240,59 @@ def webhooks_queue_notifications(
 ) -> int:
     """Pregnancy notifications just imported (file, command or API), inside the import's
     transaction: one event per notification and subscription. One query when nobody subscribed
-    (an import of 10,000 rows pays no more); else one to read them and the inserts. The payload
-    is the municipality's record key, the pregnancy, the date notified and whether she was
-    known already: never her details."""
+    (an import of 10,000 rows pays no more); else one to read them and the inserts (COPY on
+    PostgreSQL, as the import's own rows: bench/bench_webhook_import_events.py). The payload is
+    the municipality's record key, the pregnancy, the date notified and whether she was known
+    already: never her details."""
     now = now or timezone.now()
     subscriptions = _wanting(municipality_id, WebhookEvent.NOTIFICATION_IMPORTED, now)
     if not subscriptions or not record_keys:
         return 0
     notifications = PregnancyNotification.objects.filter(
-        municipality_id=municipality_id, record_key__in=record_keys
+        any_of("record_key", record_keys), municipality_id=municipality_id
     ).values_list("record_key", "pregnancy_id", "notified_on", "matched_existing")
+    fixed = {
+        "event": WebhookEvent.NOTIFICATION_IMPORTED.value,
+        "booking_id": None,
+        "status": D.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "retry_until": now + retry_horizon(),
+        "claim": 0,
+        "last_error": "",
+        "created_at": now,
+    }
     rows = []
     for record_key, pregnancy_id, notified_on, matched in notifications:
-        payload = {
-            "record_key": record_key,
-            "pregnancy": pregnancy_id,
-            "notified_on": notified_on.isoformat(),
-            "matched_existing_resident": matched,
-            "status": "imported",
-            "occurred_at": now.isoformat(),
-        }
-        event_id = uuid.uuid4()
+        payload = _json_value(
+            {
+                "record_key": record_key,
+                "pregnancy": pregnancy_id,
+                "notified_on": notified_on.isoformat(),
+                "matched_existing_resident": matched,
+                "status": "imported",
+                "occurred_at": now.isoformat(),
+            }
+        )
+        event_id = uuid.uuid4()  # one per event, the same for every subscription
         rows += [
-            WebhookDelivery(
-                subscription_id=subscription_id,
-                event=WebhookEvent.NOTIFICATION_IMPORTED,
-                event_id=event_id,
-                payload=payload,
-                next_attempt_at=now,
-                retry_until=now + retry_horizon(),
-                created_at=now,
-            )
-            for subscription_id in subscriptions
+            {**fixed, "subscription_id": s, "event_id": event_id, "payload": payload}
+            for s in subscriptions
         ]
-    WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
+    insert_rows(WebhookDelivery, rows, now=now)
     if rows:
         transaction.on_commit(wake_webhook_sender, robust=True)
     return len(rows)
+
+
+def _json_value(value: dict[str, Any]) -> Any:
+    """A JSON column's value for insert_rows: psycopg's Jsonb for COPY, the dict elsewhere
+    (bulk_create prepares it)."""
+    if connection.vendor != "postgresql":
+        return value
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
 
 
 # Table names come from our own models; every value is a parameter.
