@@ -34,6 +34,8 @@ from scheduling.availability import (
 )
 from scheduling.calendars.ics import booking_ics, booking_location
 from scheduling.contacts import ContactLine, pregnancy_contacts, remote_way
+from scheduling.home_visit_models import HomeVisit
+from scheduling.home_visit_selectors import active_visits_by_contact
 from scheduling.models import Booking, Mode, Resident, Site
 from scheduling.selectors import bookings_for_resident, pregnancy_current, sites_for
 from scheduling.services import booking_cancel, booking_reschedule
@@ -101,6 +103,8 @@ class ContactCard:
     name: str
     bring: str
     book_url: str
+    # A home visit she has asked for (issue 15): its day or time, and the way to change it.
+    visit: HomeVisit | None = None
 
 
 def _contact_cards(resident: Resident | None, now: dt.datetime) -> list[ContactCard]:
@@ -111,7 +115,10 @@ def _contact_cards(resident: Resident | None, now: dt.datetime) -> list[ContactC
     language = get_language() or "ja"
     code = resident.municipality.code
     cards = []
-    for line in pregnancy_contacts(pregnancy, now=now, municipality_id=resident.municipality_id):
+    lines = pregnancy_contacts(pregnancy, now=now, municipality_id=resident.municipality_id)
+    home_visits = any(line.contact.kind == "home_visit" for line in lines)
+    visits = active_visits_by_contact(pregnancy) if home_visits else {}  # one query more
+    for line in lines:
         contact = line.contact
         bookable = line.bookable and contact.interview_type is not None
         cards.append(
@@ -125,6 +132,7 @@ def _contact_cards(resident: Resident | None, now: dt.datetime) -> list[ContactC
                 + urlencode({"contact": contact.code})
                 if bookable
                 else "",
+                visit=visits.get(contact.pk),
             )
         )
     return cards

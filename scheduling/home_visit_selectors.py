@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.db.models import Prefetch, QuerySet
 
 from .home_visit_models import HomeVisit, ResidentAddress, VisitBlock
+
+if TYPE_CHECKING:
+    from .models import Pregnancy
 
 ACTIVE = (HomeVisit.Status.REQUESTED, HomeVisit.Status.CONFIRMED)
 MAP_SEARCH = "https://www.google.com/maps/search/?api=1&query="
@@ -34,6 +38,12 @@ class RouteStop:
 class BlockDay:
     block: VisitBlock
     stops: list[RouteStop]
+
+
+def active_visits_by_contact(pregnancy: Pregnancy) -> dict[int, HomeVisit]:
+    """Her arranged home visits, by contact (one query): what her bookings page shows."""
+    visits = HomeVisit.objects.filter(pregnancy=pregnancy, status__in=ACTIVE)
+    return {visit.contact_id: visit for visit in visits}
 
 
 def route_order(visits: list[HomeVisit]) -> list[HomeVisit]:

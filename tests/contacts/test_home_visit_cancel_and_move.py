@@ -160,6 +160,15 @@ class HomeVisitCancelAndMoveTest(StaffTestCase):
 
     # --- her pages ---------------------------------------------------------------------------
 
+    def test_her_bookings_page_shows_the_visit_and_leads_to_changing_it(self) -> None:
+        self.client.force_login(self.w.hanako.user)
+        page = self.client.get(reverse("frontend:my_bookings"), HTTP_ACCEPT_LANGUAGE="ja")
+        card = page.content.decode().split(f'id="contact-{self.contact.code}"')[1].split("</li>")[0]
+        self.assertIn(reverse("frontend:home_visit", args=[self.contact.code]), card)
+        self.assertIn("12月3日", card)
+        self.assertIn("午前", card)
+        self.assertNotIn("家庭訪問を申し込む", card)  # "Ask for a home visit": asked already
+
     def test_she_cancels_from_her_visit_page(self) -> None:
         self.client.force_login(self.w.hanako.user)
         page_url = reverse("frontend:home_visit", args=[self.contact.code])
