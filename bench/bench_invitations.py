@@ -72,7 +72,7 @@ def notified_pregnancies(count: int) -> None:
     katsushika_contacts(w)
     today = timezone.localdate()
     users = User.objects.bulk_create(
-        [User(phone=f"+8190{i:08d}", display_name=f"住民 {i}") for i in range(count)]
+        [User(phone=f"+81801{i:07d}", display_name=f"住民 {i}") for i in range(count)]
     )
     residents = Resident.objects.bulk_create(
         [

@@ -73,9 +73,11 @@ def queue_invitation(
     channels: list[tuple[str, str]],
     of_kind: str = "",
     missed: Booking | None = None,
+    wake: bool = True,
 ) -> list[Message]:
     """Queue the invitation's messages (call inside the transaction that records it). An empty
-    list: no way to reach her; the follow-up list shows her as undeliverable."""
+    list: no way to reach her; the follow-up list shows her as undeliverable. `wake=False`: the
+    caller queues many and calls `invitations_queued` once."""
     pregnancy = invitation.pregnancy
     context = _context(invitation, url, missed)
     if of_kind:
@@ -95,5 +97,11 @@ def queue_invitation(
     ]
     if rows:
         Message.objects.bulk_create(rows)
-        wake_dispatcher_on_commit()
+        if wake:
+            wake_dispatcher_on_commit()
     return rows
+
+
+def invitations_queued() -> None:
+    """One nudge for the dispatcher after a round's commits (not one per invitation)."""
+    wake_dispatcher_on_commit()

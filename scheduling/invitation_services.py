@@ -25,7 +25,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from notifications.invitations import invitation_channels, invitation_url, queue_invitation
+from notifications.invitations import (
+    invitation_channels,
+    invitation_url,
+    invitations_queued,
+    queue_invitation,
+)
 
 from .contact_models import Contact
 from .contacts import FULL_TERM_DAYS
@@ -43,6 +48,7 @@ Kind = Invitation.Kind
 # A notification older than this is the follow-up list's (a call), not a first invitation's.
 BOOK_WITHIN_DAYS = 28
 REMINDABLE = (Kind.BOOK, Kind.QUESTIONNAIRE, Kind.AFTER_BIRTH)
+BATCH = 100
 
 
 @dataclass
@@ -89,6 +95,7 @@ def invitation_send(
     link_days: int = LINK_VALID_DAYS,
     booking: Booking | None = None,
     of_kind: str = "",
+    wake: bool = True,
 ) -> Invitation | None:
     """Record one invitation with its link and queue its messages, all or nothing. None when
     it was recorded before (the unique constraints): nothing is sent twice."""
@@ -120,6 +127,7 @@ def invitation_send(
             ),
             of_kind=of_kind,
             missed=booking,
+            wake=wake,
         )
         if not rows:
             invitation.queued = False
@@ -234,18 +242,34 @@ def invitations_round(*, now: dt.datetime | None = None, limit: int = 5000) -> R
             if due is None:
                 continue
             kind, pregnancies = due
-            for pregnancy in (
+            found_now = list(
                 pregnancies.filter(_not_invited(kind))
                 .select_related("resident__municipality")
                 .order_by("pk")[:limit]
-            ):
-                if invitation_send(
-                    pregnancy=pregnancy, contact=contact, kind=kind, now=now, link_days=link_days
-                ):
-                    result.count(kind)
+            )
+            for batch in _batches(found_now):
+                with transaction.atomic():
+                    for pregnancy in batch:
+                        if invitation_send(
+                            pregnancy=pregnancy,
+                            contact=contact,
+                            kind=kind,
+                            now=now,
+                            link_days=link_days,
+                            wake=False,
+                        ):
+                            result.count(kind)
         reminder_days = found.reminder_after_days if found else REMINDER_AFTER_DAYS
         _remind(municipality, now, reminder_days, link_days, limit, result)
+    if result.total:
+        invitations_queued()
     return result
+
+
+def _batches(items: list[Any]) -> list[list[Any]]:
+    """Commit every BATCH invitations rather than each (a commit waits for the disk); each one
+    is still its own savepoint, so one refused by the constraint leaves the others."""
+    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
 def _remind(
@@ -267,16 +291,19 @@ def _remind(
         ).filter(~Exists(reminded)),
         now,
     ).select_related("pregnancy__resident__municipality", "contact")
-    for invitation in due.order_by("created_at", "pk")[:limit]:
-        if invitation_send(
-            pregnancy=invitation.pregnancy,
-            contact=invitation.contact,
-            kind=Kind.REMINDER,
-            now=now,
-            link_days=link_days,
-            of_kind=invitation.kind,
-        ):
-            result.count(Kind.REMINDER)
+    for batch in _batches(list(due.order_by("created_at", "pk")[:limit])):
+        with transaction.atomic():
+            for invitation in batch:
+                if invitation_send(
+                    pregnancy=invitation.pregnancy,
+                    contact=invitation.contact,
+                    kind=Kind.REMINDER,
+                    now=now,
+                    link_days=link_days,
+                    of_kind=invitation.kind,
+                    wake=False,
+                ):
+                    result.count(Kind.REMINDER)
 
 
 # --- her link ------------------------------------------------------------------------------------

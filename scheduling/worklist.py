@@ -35,8 +35,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from .contact_models import Contact, PregnancyContact
@@ -184,18 +184,21 @@ def _undeliverable(
     from .invitation_models import Invitation
     from .invitation_selectors import not_acted
 
-    mine = Message.objects.filter(
-        purpose=Message.Purpose.INVITATION,
-        occurrence=Concat(Value("inv-"), Cast(OuterRef("pk"), CharField())),
+    # Each invitation's rows carry "inv-<id>" (notifications.invitation_rules): read as ids in
+    # two uncorrelated subqueries, each evaluated once, not a string match per invitation.
+    rows = Message.objects.filter(purpose=Message.Purpose.INVITATION).annotate(
+        invitation_id=Cast(Substr("occurrence", 5), IntegerField())
     )
-    failed = mine.filter(status=Message.Status.FAILED)
-    reached = mine.exclude(status__in=[Message.Status.FAILED, Message.Status.CANCELLED])
+    failed = rows.filter(status=Message.Status.FAILED).values("invitation_id")
+    reached = rows.exclude(status__in=[Message.Status.FAILED, Message.Status.CANCELLED]).values(
+        "invitation_id"
+    )
     handled = FollowUpTask.objects.filter(
         pregnancy=OuterRef("pregnancy_id"), closed_at__gte=OuterRef("created_at")
     )
     query = not_acted(
         Invitation.objects.filter(pregnancy__resident__municipality_id__in=municipality_ids)
-        .filter(Q(queued=False) | Exists(failed) & ~Exists(reached))
+        .filter(Q(queued=False) | Q(pk__in=failed) & ~Q(pk__in=reached))
         .filter(~Exists(handled), ~Exists(_ended_follow_up("pregnancy_id"))),
         now,
     )
