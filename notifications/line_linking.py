@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists
+from django.db.models import Exists, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -87,6 +87,10 @@ def line_link_nonce_create(*, resident: Resident, link_token: str) -> str:
     nonce = secrets.token_urlsafe(24)
     now = timezone.now()
     with transaction.atomic():
+        # Her spent and expired attempts are of no further use: the table stays small.
+        LineLinkNonce.objects.filter(resident=resident).filter(
+            Q(expires_at__lte=now) | Q(used_at__isnull=False)
+        ).delete()
         LineLinkNonce.objects.create(
             resident=resident,
             nonce_hash=token_hash(nonce),

@@ -176,6 +176,13 @@ class LineLinkingTest(FakeTwilioTestCase):
             self.account_link(HANAKO_LINE, nonce)
         self.assertIsNone(LineFriend.objects.get(user_id=HANAKO_LINE).resident)
 
+    def test_her_spent_and_expired_attempts_are_cleared_when_she_tries_again(self) -> None:
+        token = self.follow(HANAKO_LINE)
+        self.confirm(token, self.w.hanako)
+        with time_machine.travel(NOW + dt.timedelta(minutes=11), tick=False):
+            self.confirm(token, self.w.hanako)
+        self.assertEqual(LineLinkNonce.objects.filter(resident=self.w.hanako).count(), 1)
+
     def test_a_failed_result_or_unknown_nonce_links_nothing(self) -> None:
         token = self.follow(HANAKO_LINE)
         nonce = self.confirm(token, self.w.hanako)
