@@ -19,7 +19,8 @@ notification did not lead to a booking at all).
 
 Four queries whatever the period: notifications, her held, confirmed and attended bookings (with
 their sites), done records, reaching attempts; Python then groups a few thousand rows per year,
-never a query per row.
+never a query per row. The pregnancies' ids go as one array parameter (bulk_rows.any_of): an
+`IN` list of 10,000 placeholders cost the driver more than the queries cost the server.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
+from ..bulk_rows import any_of
 from ..contact_models import Contact, PregnancyContact
 from ..followup_models import FollowUpAttempt
 from ..models import Booking, PregnancyNotification
@@ -132,7 +134,7 @@ def _bookings(
     live: set[int] = set()
     latest: dict[int, tuple[dt.datetime, str]] = {}
     for pid, status, start, expires_at, site in Booking.objects.filter(
-        pregnancy_id__in=pregnancy_ids,
+        any_of("pregnancy_id", pregnancy_ids),
         status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED, Booking.Status.ATTENDED],
     ).values_list("pregnancy_id", "status", "start", "expires_at", "site__name"):
         if status == Booking.Status.HELD and expires_at is not None and expires_at <= now:
@@ -154,7 +156,7 @@ def _done_records(pregnancy_ids: list[int]) -> dict[int, dt.date]:
     return {
         entry["pregnancy_id"]: entry["first"]
         for entry in PregnancyContact.objects.filter(
-            pregnancy_id__in=pregnancy_ids,
+            any_of("pregnancy_id", pregnancy_ids),
             status=PregnancyContact.Status.DONE,
             contact__due_basis=Contact.DueBasis.NOTIFICATION,
             done_on__isnull=False,
@@ -167,7 +169,7 @@ def _done_records(pregnancy_ids: list[int]) -> dict[int, dt.date]:
 def _reached(pregnancy_ids: list[int]) -> set[int]:
     return set(
         FollowUpAttempt.objects.filter(
-            task__pregnancy_id__in=pregnancy_ids, outcome__in=REACHED
+            any_of("task__pregnancy_id", pregnancy_ids), outcome__in=REACHED
         ).values_list("task__pregnancy_id", flat=True)
     )
 
