@@ -12,7 +12,8 @@ nurses and that site); elsewhere in five small ORM reads. The database's exclusi
 stay the final judge of overlaps on PostgreSQL; this check only picks a nurse and a room that
 are free as far as the transaction can see.
 
-Helper 8 owns the engine; this module only reuses its pure calendar rules.
+What residents are offered still comes from the engine (engine.py); this module only reuses its
+pure calendar rules (calendar_rules.py) and its `Slot`, so the two cannot drift apart unnoticed.
 """
 
 from __future__ import annotations
