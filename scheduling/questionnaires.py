@@ -16,6 +16,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import webhooks
+
 from .contact_models import Contact, PregnancyContact
 from .models import Pregnancy
 from .questionnaire_models import (
@@ -133,18 +135,25 @@ def questionnaire_response_save(
 def _contact_done(
     pregnancy: Pregnancy, questionnaire: Questionnaire, response: QuestionnaireResponse
 ) -> None:
-    """Her questionnaire contact is done when she submits (unless staff recorded it already)."""
+    """Her questionnaire contact is done when she submits (unless staff recorded it already).
+    Done by her sending it is the same event for integrators as staff recording it done."""
     record, created = PregnancyContact.objects.get_or_create(
         pregnancy=pregnancy,
         contact_id=questionnaire.contact_id,
         defaults={"status": PregnancyContact.Status.DONE},
     )
+    made_done = created
     if not created and record.status == PregnancyContact.Status.INVITED:
         record.status = PregnancyContact.Status.DONE
         record.save(update_fields=["status", "recorded_at"])
+        made_done = True
     if record.status == PregnancyContact.Status.DONE and record.done_on is None:
         record.done_on = timezone.localdate(response.submitted_at)
         record.save(update_fields=["done_on", "recorded_at"])
+    if made_done:
+        webhooks.webhooks_queue_contact_done(
+            record=record, municipality_id=questionnaire.contact.municipality_id
+        )
 
 
 def flagged_choices(response: QuestionnaireResponse) -> list[Choice]:
