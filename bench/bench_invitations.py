@@ -76,7 +76,7 @@ def notified_pregnancies(count: int) -> None:
     )
     residents = Resident.objects.bulk_create(
         [
-            Resident(user=u, municipality=w.katsushika, name=f"住民 {i}", phone=u.phone)
+            Resident(user=u, municipality=w.katsushika, name=f"住民 {i}", phone=u.phone or "")
             for i, u in enumerate(users)
         ]
     )

@@ -90,9 +90,7 @@ class UndeliverableInvitationsTest(StaffTestCase):
         response = self.client.get(reverse("staff:follow_up"))
         self.assertContains(response, 'id="undeliverable"')
         self.assertContains(response, "青木 あい")
-        logged = set(
-            AccessLog.objects.filter(action="list").values_list("resident_id", flat=True)
-        )
+        logged = set(AccessLog.objects.filter(action="list").values_list("resident_id", flat=True))
         self.assertIn(self.aiko.resident_id, logged)
         self.assertIn(self.nobody.resident_id, logged)
 
