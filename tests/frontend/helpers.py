@@ -115,6 +115,8 @@ RESIDENT_SOURCES = (
     "frontend/templates/allauth/",
     "frontend/forms.py",
     "frontend/views.py",
+    "frontend/booking_details.py",  # split from views.py (the details step)
+    "frontend/invitations.py",  # issue 16: her invitation link's pages
     "frontend/bookings.py",
     "frontend/calendar.py",
     "frontend/templatetags/",
