@@ -25,9 +25,8 @@ class LoginAnswersInTheSameTimeTest(BaseTestCase):
 
     def test_a_registered_and_an_unknown_number_take_the_same_time(self) -> None:
         self.took("090-9999-0001")  # warm up (templates, first queries)
-        # Five of each: the least of five is the floor even when another process holds the core.
-        registered = [self.took("090-1111-2222") for _ in range(5)]
-        unknown = [self.took(f"090-9999-000{i}") for i in range(2, 7)]
+        registered = [self.took("090-1111-2222") for _ in range(3)]
+        unknown = [self.took(f"090-9999-000{i}") for i in range(2, 5)]
         for elapsed in registered + unknown:
             self.assertGreaterEqual(elapsed, FLOOR_MS / 1000)
         # Both sit on the floor: what is left is noise, far below what a code's work costs.
