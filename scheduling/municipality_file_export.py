@@ -72,9 +72,11 @@ def municipality_export(municipality: Municipality) -> str:
         _plain(c, CONTACT_KEYS, CONTACT_ORDER)
         | {"interview_type": c.interview_type.code if c.interview_type else None}
         | {"sites": sorted(s.code for s in c.sites.all())}
+        # Only when set: a contact for every district (the usual case) reads as it is written.
+        | ({"districts": sorted(d.code for d in c.districts.all())} if c.districts.all() else {})
         for c in Contact.objects.filter(municipality=municipality)
         .select_related("interview_type")
-        .prefetch_related("sites")
+        .prefetch_related("sites", "districts")
         .order_by("ordering_key", "code")
     ]
     data["nurses"] = [_nurse_export(n) for n in _nurses_of(municipality)]

@@ -18,7 +18,8 @@ error writes nothing.
 with its kind, when it falls due, who may do it, and for one that is booked, the interview type
 it is booked through (`interview_type: <code>`). A nurse's `hours` entry with `remote: true` is
 remote hours (video and phone interviews). `districts` (地区担当 for home visits: each district's
-町丁 and nurses) is read by scheduling/municipality_districts.py; an interview type's old
+町丁 and nurses) is read by scheduling/municipality_districts.py, and a contact's
+`districts: [code, …]` (whose nurses do its home visits) is applied after them; an interview type's old
 `contacts: []` key is still accepted empty.
 
 The file's format (loader, keys, value readers) is in municipality_file_reading.py, the export in
@@ -36,6 +37,7 @@ from django.db import transaction
 from .models import (
     AvailabilityRule,
     Contact,
+    District,
     InterviewType,
     Municipality,
     Nurse,
@@ -152,7 +154,7 @@ def _interview_types(data: Node, muni: Municipality, changes: Changes) -> None:
 def _contacts(data: Node, muni: Municipality, sites: dict[str, Site], changes: Changes) -> None:
     itypes = {it.code: it for it in InterviewType.objects.filter(municipality=muni)}
     for item in section_items(data, "contacts"):
-        keys_known(item, CONTACT_KEYS | {"interview_type", "sites"}, "contact")
+        keys_known(item, CONTACT_KEYS | {"interview_type", "sites", "districts"}, "contact")
         code = required(item, "code", "contact")
         values = values_of(item, CONTACT_KEYS)
         for key in ("name_translations", "bring_translations"):
@@ -181,6 +183,25 @@ def _contacts(data: Node, muni: Municipality, sites: dict[str, Site], changes: C
             contact.sites.set(wanted)
             changes.note("contact sites", code, "updated")
     changes.section_done("contact")
+
+
+def _contact_districts(data: Node, muni: Municipality, changes: Changes) -> None:
+    """A contact's districts (home visits: whose nurses do it), once the file's districts exist;
+    a contact without the key keeps what it has, as its other many-to-many fields do."""
+    districts = {d.code: d for d in District.objects.filter(municipality=muni)}
+    for item in section_items(data, "contacts"):
+        if "districts" not in item:
+            continue
+        code = item["code"]
+        wanted = set()
+        for district_code in item.get("districts") or []:
+            if district_code not in districts:
+                raise FileError(f"no district {district_code!r} in this file", item.at("districts"))
+            wanted.add(districts[district_code])
+        contact = Contact.objects.get(municipality=muni, code=code)
+        if set(contact.districts.all()) != wanted:
+            contact.districts.set(wanted)
+            changes.note("contact districts", code, "updated")
 
 
 def _user(email: str, name: str, line: int, changes: Changes) -> User:
@@ -343,6 +364,7 @@ def municipality_import(
             _contacts(data, muni, sites, changes)
             _nurses(data, muni, sites, changes)
             districts_import(data, muni, changes)
+            _contact_districts(data, muni, changes)
             _staff(data, muni, sites, changes)
             _message_texts(data, muni, changes)
             if dry_run:
