@@ -19,8 +19,8 @@ with its kind, when it falls due, who may do it, and for one that is booked, the
 it is booked through (`interview_type: <code>`). A nurse's `hours` entry with `remote: true` is
 remote hours (video and phone interviews). `districts` (地区担当 for home visits: each district's
 町丁 and nurses) is read by scheduling/municipality_districts.py, and a contact's
-`districts: [code, …]` (whose nurses do its home visits) is applied after them; an interview type's old
-`contacts: []` key is still accepted empty.
+`districts: [code, …]` (whose nurses do its home visits) is applied after them; an interview
+type's old `contacts: []` key is still accepted empty.
 
 The file's format (loader, keys, value readers) is in municipality_file_reading.py, the export in
 municipality_file_export.py; this module applies a file, section by section.
