@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from tests.base import BaseTestCase
@@ -23,11 +24,23 @@ class LoginAnswersInTheSameTimeTest(BaseTestCase):
         self.assertEqual(response.status_code, 302)
         return elapsed
 
-    def test_a_registered_and_an_unknown_number_take_the_same_time(self) -> None:
+    def one_round(self) -> float:
+        """Three answers for her number, three for unknown ones; the gap between their fastest."""
+        cache.clear()  # allauth's rate limit (3 a minute per number) starts again each round
         self.took("090-9999-0001")  # warm up (templates, first queries)
         registered = [self.took("090-1111-2222") for _ in range(3)]
         unknown = [self.took(f"090-9999-000{i}") for i in range(2, 5)]
         for elapsed in registered + unknown:
             self.assertGreaterEqual(elapsed, FLOOR_MS / 1000)
-        # Both sit on the floor: what is left is noise, far below what a code's work costs.
-        self.assertLess(abs(min(registered) - min(unknown)), 0.02)
+        return abs(min(registered) - min(unknown))
+
+    def test_a_registered_and_an_unknown_number_take_the_same_time(self) -> None:
+        # Both sit on the floor: what is left is noise, far below what a code's work costs
+        # (~23 ms). A busy machine (CI runs its parts side by side) can wake a sleeper late in
+        # one round, so up to three rounds are measured; a real difference shows in all three.
+        gaps: list[float] = []
+        for _ in range(3):
+            gaps.append(self.one_round())
+            if gaps[-1] < 0.02:
+                break
+        self.assertLess(min(gaps), 0.02, f"gaps in seconds: {gaps}")
