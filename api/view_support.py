@@ -19,7 +19,9 @@ from scheduling.models import (
     Municipality,
 )
 
+from . import availability_cache
 from . import serializers as s
+from .availability_cache import Stamp
 from .exceptions import ApiError
 from .models import Scope
 
@@ -109,12 +111,16 @@ def contact_and_type(
 
 
 def municipality_and_type(
-    request: Request, query: dict[str, Any]
+    request: Request, query: dict[str, Any], stamp: Stamp | None = None
 ) -> tuple[Municipality, InterviewType]:
+    """With a stamp (the availability cache's generation), the anonymous or named lookup is kept
+    in this process until the generation moves: configuration writes move it too."""
     code = query.get("municipality")
     if not query.get("interview_type") and (code or not request.user.is_authenticated):
         # Anonymous or named: no caller to look up, so one query finds both.
-        return selectors.municipality_and_default_type(code)
+        return availability_cache.lookup(
+            code, stamp, lambda: selectors.municipality_and_default_type(code)
+        )
     municipality = caller_municipality(request, code)
     return municipality, interview_type_for(municipality, query.get("interview_type"))
 

@@ -31,6 +31,7 @@ from scheduling.models import (
     Site,
 )
 
+from . import availability_cache
 from . import serializers as s
 from .exceptions import ApiError, slot_json
 from .permissions import IsSignedIn
@@ -74,31 +75,41 @@ class AvailabilityView(APIView):
         "Omit `site` to search every site of the municipality.",
     )
     def get(self, request: Request) -> HttpResponse:
+        now = timezone.now()
+        stamp = availability_cache.stamp_now(now)
+        key = _answer_key(request, now) if stamp is not None else None
+        if key is not None and stamp is not None:
+            # The hot path at 09:00: this process answered the same arguments in this minute
+            # under this generation, so one small cache read (the stamp) is the whole cost.
+            body = availability_cache.answers.get(key, stamp)
+            if body is not None:
+                return _json_response(body)
         query = query_params(s.AvailabilityQuery, request)
-        municipality, itype = municipality_and_type(request, query)
+        municipality, itype = municipality_and_type(request, query, stamp)
         site_ids = None if query.get("site") is None else [query["site"]]
-        today = timezone.now().astimezone(municipality.tz).date()
+        today = now.astimezone(municipality.tz).date()
         date_from, date_to = s.date_range(
             query,
             default_from=lambda _to: today,
             default_to=lambda first: first + dt.timedelta(days=DEFAULT_RANGE_DAYS),
         )
         mode = query.get("mode") or (itype.modes[0] if itype.modes else "in_person")
-        slots = open_slots_cached_as(
-            _slots_json,
+        computed_at, slots = open_slots_cached_as(
+            _stamped_slots_json,
             municipality=municipality,
             interview_type=itype,
             date_from=date_from,
             date_to=date_to,
             site_ids=site_ids,
             mode=mode,
+            now=now,
         )
         # The engine only ever finds slots at active sites of the municipality, so only an
         # empty answer needs the site checked: one query fewer on the hot path.
         if slots == b"[]" and site_ids is not None and not _site_exists(municipality, site_ids[0]):
             raise ApiError("not_found", _("No such site."), 404, field="site")
-        # The hot path at 09:00: the slots come from the cache as JSON bytes, so a hit costs
-        # no serialising. Same bytes and headers as DRF's JSONRenderer gave (compact, UTF-8).
+        # The slots come from the shared cache as JSON bytes, so a hit there costs no
+        # serialising. Same bytes and headers as DRF's JSONRenderer gave (compact, UTF-8).
         head = _compact_json(
             {
                 "municipality": municipality.code,
@@ -106,9 +117,28 @@ class AvailabilityView(APIView):
                 "time_zone": municipality.time_zone,
             }
         )
-        return HttpResponse(
-            head[:-1] + b',"slots":' + slots + b"}", content_type="application/json"
-        )
+        body = head[:-1] + b',"slots":' + slots + b"}"
+        if key is not None and stamp is not None:
+            availability_cache.answers.put(
+                key,
+                stamp,
+                deadline=availability_cache.kept_for(stamp, computed_at),
+                value=body,
+                size=len(body),
+            )
+        return _json_response(body)
+
+
+def _answer_key(request: Request, now: dt.datetime) -> str | None:
+    """The per-process key of this request's answer; None when the answer depends on who asks
+    (a signed-in caller without `municipality` gets her own municipality's)."""
+    if "municipality" not in request.query_params and request.user.is_authenticated:
+        return None
+    return availability_cache.answer_key(request.META.get("QUERY_STRING", ""), now)
+
+
+def _json_response(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type="application/json")
 
 
 def _site_exists(municipality: Municipality, site_id: int) -> bool:
@@ -119,10 +149,12 @@ def _compact_json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _slots_json(slots: list[Slot]) -> bytes:
+def _stamped_slots_json(slots: list[Slot]) -> tuple[float, bytes]:
+    """The slots as JSON, with when they were computed: a per-process copy of an answer made
+    from a shared entry must end no later than that entry does."""
     # Slot times are in the municipality's zone, so the JSON carries its offset (+09:00); the
     # response's time_zone names that zone.
-    return _compact_json([slot_json(slot) for slot in slots])
+    return timezone.now().timestamp(), _compact_json([slot_json(slot) for slot in slots])
 
 
 # --- Holds ------------------------------------------------------------------------------------

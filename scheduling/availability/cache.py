@@ -42,6 +42,13 @@ def _bump_generation() -> None:
         cache.incr(_GENERATION_KEY)
 
 
+def generation_and(*keys: str) -> tuple[int, dict[str, Any]]:
+    """The current generation, with other entries read in the same round trip: for callers that
+    keep copies of their own (the API's per-process answers) and must drop them when it moves."""
+    found = cache.get_many([_GENERATION_KEY, *keys])
+    return found.pop(_GENERATION_KEY, 0), found
+
+
 def _cache_key(form: str, query: dict[str, Any]) -> str:
     """Every argument, by name, so one added to open_slots later cannot share an entry."""
     parts = [f"availability:{form}"]
