@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.getenv("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_api")
 REDIS_URL = os.getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SECRET = "bench-only-not-secret"
+# The process group of the gunicorn started last (its master and workers), for their CPU time.
+_server_group: int | None = None
 
 
 def server_env(**extra: str) -> dict[str, str]:
@@ -92,6 +95,9 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(workers: int = 2, threads: int = 4, **env: str) -> Iterator[str]:
     port = free_port()
+    # Its log goes to a file: a pipe nobody reads fills (64 KB of "Conflict" warnings in a rush)
+    # and then blocks every worker that writes to it.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "yurikago/gunicorn_conf.py", "bench.api_wsgi"],
         cwd=ROOT,
@@ -102,10 +108,12 @@ def gunicorn(workers: int = 2, threads: int = 4, **env: str) -> Iterator[str]:
             **env,
         ),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
+    global _server_group
+    _server_group = proc.pid
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -114,8 +122,9 @@ def gunicorn(workers: int = 2, threads: int = 4, **env: str) -> Iterator[str]:
                 break
             except Exception:
                 if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
                     raise RuntimeError(
-                        "gunicorn did not start: " + proc.stderr.read().decode()[-2000:]
+                        "gunicorn did not start: " + log.read().decode()[-2000:]
                     ) from None
                 time.sleep(0.3)
         yield base
@@ -125,6 +134,31 @@ def gunicorn(workers: int = 2, threads: int = 4, **env: str) -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def process_cpu_seconds() -> float:
+    """CPU seconds used so far by the gunicorn started last (master and workers) and by the
+    PostgreSQL backends serving this benchmark's database: the server side of a run, read from
+    /proc (Linux). A backend that exits takes its CPU time with it, so take the difference
+    while the server is up (Django keeps its connections for CONN_MAX_AGE)."""
+    database = DATABASE_URL.rsplit("/", 1)[1]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        in_group = _server_group is not None and int(fields[2]) == _server_group
+        backend = cmdline.startswith("postgres: ") and f" {database} " in cmdline
+        if in_group or backend:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def flush_redis() -> None:

@@ -10,11 +10,13 @@ that every client ended with a booking or a clean 409/429 and nobody saw a 5xx.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import http.client
 import json
 import os
 import random
+import resource
 import secrets
 import sys
 import threading
@@ -36,6 +38,11 @@ if SITES == 1:
 else:
     NURSES, SLOTS_PER_NURSE = 2, 2
 WORKERS = int(os.getenv("RUSH_WORKERS", "3"))
+THREADS = int(os.getenv("RUSH_THREADS", "4"))
+# The load: "asyncio" (default) runs every resident as a coroutine over raw HTTP/1.1 keep-alive
+# in this one process, so the client takes little of the two cores the server needs; "threads"
+# is the earlier client, a thread and an http.client connection per resident.
+CLIENT = os.getenv("RUSH_CLIENT", "asyncio")
 MAX_ATTEMPTS = 12
 TIME_LIMIT = float(os.getenv("RUSH_TIME_LIMIT", "120"))
 
@@ -180,9 +187,11 @@ def one_resident(
 ) -> None:
     client = Client(base, *session)
     outcome = "error"
+    journey_started = 0.0
     try:
         site = random.choice(sites)
         start_gate.wait(timeout=60)
+        journey_started = time.perf_counter()
         _, avail, _ = client.call("GET", f"/api/v1/availability/?site={site}&from={day}&to={day}")
         choices = [s["start"] for s in avail.get("slots", [])]
         start = random.choice(choices) if choices else None
@@ -221,8 +230,160 @@ def one_resident(
         outcome = f"client error {type(exc).__name__}"
     finally:
         client.conn.close()
+    journey = time.perf_counter() - journey_started
     with lock:
-        results.append((outcome, client.timings, client.statuses))
+        results.append((outcome, client.timings, client.statuses, journey))
+
+
+class AsyncClient:
+    """One resident's keep-alive HTTP/1.1 connection over asyncio streams: the same requests,
+    headers and timing as Client, at a fraction of a thread's cost."""
+
+    def __init__(self, base: str, session: str, csrf: str) -> None:
+        url = urlparse(base)
+        self.host, self.port = url.hostname or "127.0.0.1", url.port or 80
+        self.head = (
+            f"Host: {self.host}:{self.port}\r\nCookie: sessionid={session}; csrftoken={csrf}\r\n"
+            f"X-CSRFToken: {csrf}\r\nAccept: application/json\r\n"
+        )
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self.timings: list[float] = []
+        self.statuses: Counter[int] = Counter()
+
+    async def call(
+        self, method: str, path: str, body: dict | None = None, extra: dict | None = None
+    ) -> tuple[int, dict, dict]:
+        started = time.perf_counter()
+        if self.streams is None:  # opened at the first request, as http.client does
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        raw = json.dumps(body).encode() if body is not None else b""
+        lines = "".join(f"{k}: {v}\r\n" for k, v in (extra or {}).items())
+        if body is not None:
+            lines += f"Content-Type: application/json\r\nContent-Length: {len(raw)}\r\n"
+        writer.write(f"{method} {path} HTTP/1.1\r\n{self.head}{lines}\r\n".encode() + raw)
+        status_line = await reader.readline()
+        if not status_line:
+            raise ConnectionError("the server closed the connection")
+        status = int(status_line.split()[1])
+        headers: dict[str, str] = {}
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().title()] = value.strip()
+        if headers.get("Transfer-Encoding", "").lower() == "chunked":
+            content = b""
+            while size := int((await reader.readline()).split(b";")[0], 16):
+                content += await reader.readexactly(size)
+                await reader.readline()
+            await reader.readline()
+        else:
+            content = await reader.readexactly(int(headers.get("Content-Length", "0")))
+        if headers.get("Connection", "").lower() == "close":
+            writer.close()
+            self.streams = None
+        self.timings.append(time.perf_counter() - started)
+        self.statuses[status] += 1
+        return status, json.loads(content) if content else {}, headers
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+
+
+async def one_resident_async(
+    base: str,
+    sites: list[int],
+    day: dt.date,
+    session: tuple[str, str],
+    start_gate: asyncio.Event,
+    results: list,
+) -> None:
+    """one_resident's journey, step for step, as a coroutine."""
+    client = AsyncClient(base, *session)
+    outcome = "error"
+    journey_started = 0.0
+    try:
+        site = random.choice(sites)
+        await start_gate.wait()
+        journey_started = time.perf_counter()
+        _, avail, _ = await client.call(
+            "GET", f"/api/v1/availability/?site={site}&from={day}&to={day}"
+        )
+        choices = [s["start"] for s in avail.get("slots", [])]
+        start = random.choice(choices) if choices else None
+        for _attempt in range(MAX_ATTEMPTS):
+            if start is None:
+                outcome = "409"
+                break
+            status, body, headers = await client.call(
+                "POST", "/api/v1/holds/", {"site": site, "start": start}
+            )
+            if status == 201:
+                status, body, headers = await client.call(
+                    "POST",
+                    "/api/v1/bookings/",
+                    {"hold": body["id"]},
+                    {"Idempotency-Key": secrets.token_hex(8)},
+                )
+                if status == 201:
+                    outcome = "booked"
+                    break
+            if status == 409:
+                offered = [
+                    (a["site"], a["start"])
+                    for a in body.get("alternatives", [])
+                    if a["site"] in sites
+                ]
+                site, start = random.choice(offered) if offered else (site, None)
+                continue
+            if status == 429:
+                outcome = "429"
+                await asyncio.sleep(min(float(headers.get("Retry-After", "1")), 2))
+                continue
+            outcome = f"http {status}"
+            break
+    except Exception as exc:  # counted, never hidden
+        outcome = f"client error {type(exc).__name__}"
+    finally:
+        client.close()
+    journey = time.perf_counter() - journey_started
+    results.append((outcome, client.timings, client.statuses, journey))
+
+
+async def rush_async(base: str, sites: list[int], day: dt.date, sessions: list) -> tuple:
+    results: list = []
+    gate = asyncio.Event()
+    tasks = [
+        asyncio.create_task(one_resident_async(base, sites, day, s, gate, results))
+        for s in sessions
+    ]
+    await asyncio.sleep(0)  # every resident waits at the gate
+    gate.set()
+    started = time.perf_counter()
+    _done, pending = await asyncio.wait(tasks, timeout=TIME_LIMIT)
+    for task in pending:  # bounded in time: the late ones are cancelled and not counted
+        task.cancel()
+    return results, time.perf_counter() - started
+
+
+def rush_threads(base: str, sites: list[int], day: dt.date, sessions: list) -> tuple:
+    results: list = []
+    lock = threading.Lock()
+    gate = threading.Barrier(len(sessions) + 1)
+    threads = [
+        threading.Thread(
+            target=one_resident, args=(base, sites, day, s, gate, results, lock), daemon=True
+        )
+        for s in sessions
+    ]
+    for thread in threads:
+        thread.start()
+    gate.wait(timeout=60)
+    started = time.perf_counter()
+    deadline = started + TIME_LIMIT
+    for thread in threads:
+        thread.join(timeout=max(0.1, deadline - time.perf_counter()))
+    return results, time.perf_counter() - started
 
 
 def sql_checks(sites: list[int], day: dt.date) -> dict[str, int]:
@@ -265,38 +426,32 @@ def main() -> int:
     api_server.django_setup()
     sites, day, sessions = seed()
     api_server.flush_redis()
-    results: list = []
-    lock = threading.Lock()
     # Per-user limits stay on; the per-address buckets are off, since every simulated resident
     # comes from 127.0.0.1 (in production they come from 500 addresses).
     env = {"API_RATE_IP": "0", "API_RATE_HOLD_IP": "0", "API_RATE_BOOKING_IP": "0"}
-    with api_server.gunicorn(workers=WORKERS, threads=4, **env) as base:
-        gate = threading.Barrier(CLIENTS + 1)
-        threads = [
-            threading.Thread(
-                target=one_resident, args=(base, sites, day, s, gate, results, lock), daemon=True
-            )
-            for s in sessions
-        ]
-        for thread in threads:
-            thread.start()
-        gate.wait(timeout=60)
-        started = time.perf_counter()
-        deadline = started + TIME_LIMIT
-        for thread in threads:
-            thread.join(timeout=max(0.1, deadline - time.perf_counter()))
-        elapsed = time.perf_counter() - started
+    with api_server.gunicorn(workers=WORKERS, threads=THREADS, **env) as base:
+        warm_up(base, sites, day)
+        server = api_server.process_cpu_seconds()
+        client_cpu = resource.getrusage(resource.RUSAGE_SELF)
+        if CLIENT == "threads":
+            results, elapsed = rush_threads(base, sites, day, sessions)
+        else:
+            results, elapsed = asyncio.run(rush_async(base, sites, day, sessions))
+        client_used = _cpu_since(client_cpu)
+        server_used = api_server.process_cpu_seconds() - server
     api_server.flush_redis()
-    outcomes = Counter(outcome for outcome, _, _ in results)
-    timings = [t for _, ts, _ in results for t in ts]
+    outcomes = Counter(outcome for outcome, _, _, _ in results)
+    timings = [t for _, ts, _, _ in results for t in ts]
+    journeys = [j for _, _, _, j in results]
     statuses: Counter[int] = Counter()
-    for _, _, s in results:
+    for _, _, s, _ in results:
         statuses.update(s)
     checks = sql_checks(sites, day)
     places = SITES * NURSES * SLOTS_PER_NURSE
     print(
-        f"rush: {CLIENTS} clients, {places} places at {SITES} site(s), gunicorn {WORKERS} "
-        f"workers × 4 threads, PostgreSQL, load average (1 min) {os.getloadavg()[0]:.1f}"
+        f"rush: {CLIENTS} clients ({CLIENT}), {places} places at {SITES} site(s), gunicorn "
+        f"{WORKERS} workers × {THREADS} threads, PostgreSQL, load average (1 min) "
+        f"{os.getloadavg()[0]:.1f}"
     )
     print(f"  finished clients {len(results)}/{CLIENTS} in {elapsed:.1f}s")
     print(f"  outcomes {dict(outcomes)}")
@@ -306,6 +461,14 @@ def main() -> int:
         "  latency ms p50 {:.0f}  p95 {:.0f}  p99 {:.0f}  max {:.0f}".format(
             *(1000 * api_server.percentile(timings, p) for p in (50, 95, 99, 100))
         )
+    )
+    print(
+        "  journey ms (availability to booked or refused) p50 {:.0f}  p95 {:.0f}  p99 {:.0f}  "
+        "max {:.0f}".format(*(1000 * api_server.percentile(journeys, p) for p in (50, 95, 99, 100)))
+    )
+    print(
+        f"  CPU s: server (gunicorn and PostgreSQL) {server_used:.1f}, client {client_used:.1f}"
+        f" ({1000 * server_used / max(1, len(timings)):.1f} ms of server CPU a request)"
     )
     print(
         f"  SQL: confirmed {checks['confirmed']}, nurse overlaps {checks['nurse_overlaps']}, "
@@ -321,6 +484,30 @@ def main() -> int:
     )
     print("  RESULT", "ok" if ok else "FAILED")
     return 0 if ok else 1
+
+
+def warm_up(base: str, sites: list[int], day: dt.date) -> None:
+    """At 09:00 the servers have been up for hours: every worker thread has its database
+    connection and has answered before. Anonymous availability reads of the day after, as many
+    at once as the server has threads (three rounds), so the rush measures serving, not start-up.
+    Nothing of the rush's day is cached by them."""
+    import concurrent.futures
+    import urllib.request
+
+    later = day + dt.timedelta(days=1)
+    url = (
+        f"{base}/api/v1/availability/?municipality=rush-bench&site={sites[0]}"
+        f"&from={later}&to={later}"
+    )
+    width = WORKERS * THREADS
+    with concurrent.futures.ThreadPoolExecutor(width) as pool:
+        for _ in range(3):
+            list(pool.map(lambda _: urllib.request.urlopen(url, timeout=30).read(), range(width)))
+
+
+def _cpu_since(before: resource.struct_rusage) -> float:
+    now = resource.getrusage(resource.RUSAGE_SELF)
+    return now.ru_utime + now.ru_stime - before.ru_utime - before.ru_stime
 
 
 def both_variants() -> int:
