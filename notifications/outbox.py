@@ -26,7 +26,7 @@ from .models import LineFriend, Message, SmsOptOut
 from .tasks import wake_dispatcher_on_commit
 
 if TYPE_CHECKING:
-    from scheduling.models import Booking, User
+    from scheduling.models import Booking, Pregnancy, User
 
 # Reminders are not worth sending if they would arrive this close to the interview or to the
 # confirmation she has just received.
@@ -70,12 +70,19 @@ def reminder_times(booking: Booking, now: dt.datetime) -> list[tuple[str, dt.dat
 
 def _channels(booking: Booking) -> list[tuple[str, str]]:
     """(channel, recipient) pairs she asked for and can receive."""
-    resident = booking.pregnancy.resident if booking.pregnancy else None
+    return pregnancy_channels(
+        booking.pregnancy, notify_sms=booking.notify_sms, notify_email=booking.notify_email
+    )
+
+
+def pregnancy_channels(
+    pregnancy: Pregnancy | None, *, notify_sms: bool, notify_email: bool
+) -> list[tuple[str, str]]:
+    """(channel, recipient) pairs for the resident of this pregnancy (none without one)."""
+    resident = pregnancy.resident if pregnancy else None
     if resident is None:
         return []
-    return resident_channels(
-        resident, notify_sms=booking.notify_sms, notify_email=booking.notify_email
-    )
+    return resident_channels(resident, notify_sms=notify_sms, notify_email=notify_email)
 
 
 def resident_channels(
@@ -138,25 +145,38 @@ def _row(
     )
 
 
-def messages_queue_for_booking(
-    *, booking: Booking, purpose: str, now: dt.datetime | None = None
-) -> int:
-    """Queue what a booking change owes her: the notice now, and reminders where they apply.
-
-    One INSERT for all rows; a row already queued for the same (booking, purpose, channel,
-    occurrence) is skipped by the unique constraint (ON CONFLICT DO NOTHING / INSERT OR
-    IGNORE), so a repeated call queues nothing twice. Returns how many rows were asked for.
-    """
-    now = now or timezone.now()
+def messages_for_booking(
+    *,
+    booking: Booking,
+    purpose: str,
+    now: dt.datetime,
+    channels: list[tuple[str, str]] | None = None,
+) -> list[Message]:
+    """The rows a booking change owes her, unsaved: the notice now, and reminders where they
+    apply, on each of her channels (`channels` when the caller read them already: a direct
+    booking reads them before its transaction, issue 19)."""
     rows: list[Message] = []
     occurrence = f"s{booking.sequence}" if purpose in ("reschedule", "cancellation") else ""
-    for channel, recipient in _channels(booking):
+    for channel, recipient in _channels(booking) if channels is None else channels:
         rows.append(_row(booking, purpose, channel, recipient, occurrence, now))
         if purpose in ("confirmation", "reschedule"):
             for occ, send_at in reminder_times(booking, now):
                 rows.append(
                     _row(booking, Message.Purpose.REMINDER, channel, recipient, occ, send_at)
                 )
+    return rows
+
+
+def messages_queue_for_booking(
+    *, booking: Booking, purpose: str, now: dt.datetime | None = None
+) -> int:
+    """Queue what a booking change owes her (messages_for_booking).
+
+    One INSERT for all rows; a row already queued for the same (booking, purpose, channel,
+    occurrence) is skipped by the unique constraint (ON CONFLICT DO NOTHING / INSERT OR
+    IGNORE), so a repeated call queues nothing twice. Returns how many rows were asked for.
+    """
+    rows = messages_for_booking(booking=booking, purpose=purpose, now=now or timezone.now())
     if rows:
         Message.objects.bulk_create(rows, ignore_conflicts=True)
         wake_dispatcher_on_commit()

@@ -281,7 +281,7 @@ def webhooks_queue_notifications(
         ]
     insert_rows(WebhookDelivery, rows, now=now)
     if rows:
-        transaction.on_commit(wake_webhook_sender, robust=True)
+        wake_webhook_sender_on_commit()
     return len(rows)
 
 
@@ -299,24 +299,25 @@ def _json_value(value: dict[str, Any]) -> Any:
 _QUEUE_SQL = (
     "INSERT INTO {delivery} (subscription_id, event, event_id, booking_id, payload, status, "
     "attempts, next_attempt_at, retry_until, claim, last_error, created_at) "
-    "SELECT s.id, %s, %s, %s, %s, %s, 0, %s, %s, 0, '', %s "
+    "SELECT s.id, %s, %s, {booking_id}, %s, %s, 0, %s, %s, 0, '', %s "
     "FROM {subscription} s INNER JOIN {token} t ON t.id = s.token_id "
     "WHERE s.municipality_id = %s AND s.is_active = %s AND s.events LIKE %s "
     "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)"
 )
 
 
-def webhooks_queue(
+def webhooks_queue_statement(
     *,
     municipality_id: int,
     event: str,
     payload: dict[str, Any],
-    booking_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> None:
-    """One delivery row per active subscription of the municipality that wants `event`, in one
-    INSERT … SELECT (one query, whatever the number of subscriptions)."""
-    now = now or timezone.now()
+    booking_id_sql: str,
+    now: dt.datetime,
+) -> tuple[str, list[Any]]:
+    """The INSERT … SELECT that queues one delivery row per active subscription of the
+    municipality wanting `event`, as SQL and parameters. `booking_id_sql` is the booking's id as
+    SQL: a placeholder, or a subquery when the booking is inserted in the same statement
+    (booking_insert.py, issue 19)."""
 
     def prep(name: str, value: object) -> Any:
         field = WebhookDelivery._meta.get_field(name)
@@ -326,7 +327,6 @@ def webhooks_queue(
     params: list[Any] = [
         event,
         prep("event_id", uuid.uuid4()),
-        booking_id,
         prep("payload", {**payload, "occurred_at": now.isoformat()}),
         D.PENDING.value,
         prep("next_attempt_at", now),
@@ -341,12 +341,38 @@ def webhooks_queue(
         delivery=WebhookDelivery._meta.db_table,
         subscription=WebhookSubscription._meta.db_table,
         token=ApiToken._meta.db_table,
+        booking_id=booking_id_sql,
     )
+    return sql, params
+
+
+def webhooks_queue(
+    *,
+    municipality_id: int,
+    event: str,
+    payload: dict[str, Any],
+    booking_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """One delivery row per active subscription of the municipality that wants `event`, in one
+    INSERT … SELECT (one query, whatever the number of subscriptions)."""
+    sql, params = webhooks_queue_statement(
+        municipality_id=municipality_id,
+        event=event,
+        payload=payload,
+        booking_id_sql="%s",
+        now=now or timezone.now(),
+    )
+    params.insert(2, booking_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         queued = cursor.rowcount
     if queued:
-        transaction.on_commit(wake_webhook_sender, robust=True)
+        wake_webhook_sender_on_commit()
+
+
+def wake_webhook_sender_on_commit() -> None:
+    transaction.on_commit(wake_webhook_sender, robust=True)
 
 
 def wake_webhook_sender() -> None:
@@ -573,6 +599,6 @@ def webhook_delivery_resend(
     )
     if not updated:
         raise DomainError("invalid_state", _("This delivery is still being sent."))
-    transaction.on_commit(wake_webhook_sender, robust=True)
+    wake_webhook_sender_on_commit()
     delivery.refresh_from_db()
     return delivery

@@ -10,7 +10,7 @@ exclusion constraints: the same check inside the IMMEDIATE (serialised) write tr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -18,9 +18,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications import outbox, webhooks
+from notifications.models import Message
+from notifications.tasks import wake_dispatcher_on_commit
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
-from .availability.intervals import slot_at
+from .availability.intervals import DayRows, site_and_day_locked, slot_at
+from .booking_insert import booking_insert
 from .errors import booking_error
 from .models import (
     Booking,
@@ -76,6 +79,12 @@ def _lock_site(site: Site) -> Site:
 _NURSE_LOCK, _ROOM_LOCK = 19_001, 19_002
 
 
+def _lock_keys(nurse_id: int, site_id: int, room: int | None) -> tuple[tuple[int, int], ...]:
+    """The advisory locks of a nurse and (in person) a room, nurse first."""
+    nurse = (_NURSE_LOCK, nurse_id)
+    return (nurse,) if room is None else (nurse, (_ROOM_LOCK, site_id * 1000 + room))
+
+
 def _lock_resources(nurse_id: int, site_id: int, room: int | None) -> None:
     """PostgreSQL: take the nurse's and the room's transaction-scoped advisory locks, always
     nurse first, in one round trip.
@@ -87,14 +96,12 @@ def _lock_resources(nurse_id: int, site_id: int, room: int | None) -> None:
     nothing (the IMMEDIATE transaction already serialises writers)."""
     if not _on_postgresql():
         return
+    keys = _lock_keys(nurse_id, site_id, room)
     with connection.cursor() as cursor:
-        if room is None:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_NURSE_LOCK, nurse_id])
-        else:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock(%s, %s)",
-                [_NURSE_LOCK, nurse_id, _ROOM_LOCK, site_id * 1000 + room],
-            )
+        cursor.execute(
+            "SELECT " + ", ".join("pg_advisory_xact_lock(%s, %s)" for _ in keys),
+            [k for pair in keys for k in pair],
+        )
 
 
 def _find_slot(
@@ -106,8 +113,10 @@ def _find_slot(
     now: dt.datetime,
     staff: bool,
     exclude_booking_id: int | None = None,
+    day_rows: DayRows | None = None,
 ) -> Slot:
-    """The open slot starting at `start`, or the precise reason there is none."""
+    """The open slot starting at `start`, or the precise reason there is none. `day_rows`: the
+    day's rows when the caller read them with the site (site_and_day_locked)."""
     # A video or phone interview may come from a nurse's remote hours at a site that has no
     # remote mode of its own (issue 15): the engine below decides whether there is one.
     if (
@@ -133,6 +142,7 @@ def _find_slot(
         earliest=now + dt.timedelta(microseconds=1) if staff else max(earliest, now),
         now=now,
         exclude_booking_id=exclude_booking_id,
+        day_rows=day_rows,
     )
     if slot is not None and slot.capacity > 0:
         return slot
@@ -161,6 +171,8 @@ class _Direct:
     notify_sms: bool
     notify_email: bool
     language: str
+    # Her channels (LINE, SMS unless STOPped, email), read before the transaction.
+    channels: list[tuple[str, str]] | None = None
 
 
 def _write(
@@ -179,7 +191,9 @@ def _write(
     direct: _Direct | None,
 ) -> Booking:
     """Inside a transaction: insert the booking (held, or confirmed when booking directly) with
-    its event and, for a direct booking, its confirmation and reminders (one INSERT)."""
+    its event and, for a direct booking, its confirmation and reminders. PostgreSQL: one
+    statement after the nurse's and room's advisory locks (booking_insert.py); SQLite: the
+    ORM's INSERTs (its IMMEDIATE transaction already serialises writers)."""
     booking = Booking(
         municipality=site.municipality,
         site=site,
@@ -197,22 +211,47 @@ def _write(
         channel=channel,
         contact=contact,
     )
-    placed = {"start": slot.start.isoformat(), "nurse": nurse_id, "site": site.pk}
-    if direct is None:
-        booking.save(force_insert=True)
-        _event(booking, BookingEvent.Kind.HELD, actor, staff, **placed)
-    else:
+    placed: dict[str, object] = {
+        "start": slot.start.isoformat(),
+        "nurse": nurse_id,
+        "site": site.pk,
+    }
+    kind = BookingEvent.Kind.HELD
+    messages: list[Message] = []
+    if direct is not None:
         booking.pregnancy = direct.pregnancy
         booking.status = Booking.Status.CONFIRMED
         booking.expires_at = None
         booking.confirmed_at = now
         booking.notify_sms, booking.notify_email = direct.notify_sms, direct.notify_email
         booking.language = direct.language
+        kind = BookingEvent.Kind.CONFIRMED
+        placed = {"channel": channel, **placed}
+        messages = outbox.messages_for_booking(
+            booking=booking, purpose="confirmation", now=now, channels=direct.channels
+        )
+    if _on_postgresql():
+        booking_insert(
+            booking=booking,
+            event=BookingEvent(kind=kind, actor=actor, actor_is_staff=staff, data=placed),
+            webhook_event=webhooks.EVENT_FOR_KIND.get(kind),
+            messages=messages,
+            lock_keys=_lock_keys(nurse_id, site.pk, room),
+        )
+    else:
         booking.save(force_insert=True)
-        _event(booking, BookingEvent.Kind.CONFIRMED, actor, staff, channel=channel, **placed)
-        outbox.messages_queue_for_booking(booking=booking, purpose="confirmation", now=now)
+        _event(booking, kind, actor, staff, **placed)
+        if messages:
+            Message.objects.bulk_create(messages, ignore_conflicts=True)
+            wake_dispatcher_on_commit()
     availability_changed()
     return booking
+
+
+def _channels(direct: _Direct) -> list[tuple[str, str]]:
+    return outbox.pregnancy_channels(
+        direct.pregnancy, notify_sms=direct.notify_sms, notify_email=direct.notify_email
+    )
 
 
 def _overlap(exc: IntegrityError) -> str | None:
@@ -270,6 +309,10 @@ def _place(
             slot = find(site=fresh, staff=staff)
             first_room = slot.free_rooms[0] if mode == Mode.IN_PERSON else None
             return write(site=fresh, slot=slot, nurse_id=slot.nurse_ids[0], room=first_room)
+    if direct is not None and direct.channels is None:
+        # Her channels are read before the transaction: one round trip less inside it.
+        write = partial(write, direct=replace(direct, channels=_channels(direct)))
+    day = start.astimezone(site.municipality.tz).date()
     taken_nurses: set[int] = set()
     taken_rooms: set[int | None] = set()
     swept = False
@@ -278,8 +321,11 @@ def _place(
         room: int | None = None
         try:
             with transaction.atomic():
-                fresh = _lock_site(site)
-                slot = find(site=fresh, staff=staff)
+                # The site under its share lock and the day's rows: one round trip.
+                now_site, day_rows = site_and_day_locked(site, day, now)
+                if now_site is None:
+                    raise booking_error("not_found", field="site")
+                slot = find(site=now_site, staff=staff, day_rows=day_rows)
                 nurse = next((n for n in slot.nurse_ids if n not in taken_nurses), None)
                 rooms: tuple[int | None, ...] = (
                     slot.free_rooms if mode == Mode.IN_PERSON else (None,)
@@ -287,8 +333,7 @@ def _place(
                 room = next((r for r in rooms if r not in taken_rooms), None)
                 if nurse is None or (room is None and mode == Mode.IN_PERSON):
                     break
-                _lock_resources(nurse, site.pk, room)
-                return write(site=fresh, slot=slot, nurse_id=nurse, room=room)
+                return write(site=now_site, slot=slot, nurse_id=nurse, room=room)
         except IntegrityError as exc:
             taken = _overlap(exc)
             if taken is None or nurse is None:

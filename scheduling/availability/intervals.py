@@ -19,6 +19,7 @@ pure calendar rules (calendar_rules.py) and its `Slot`, so the two cannot drift 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -54,22 +55,27 @@ def slot_at(
     earliest: dt.datetime,
     now: dt.datetime,
     exclude_booking_id: int | None = None,
+    day_rows: DayRows | None = None,
 ) -> Slot | None:
     """The slot starting at `start` at `site`, as `open_slots` would give it for that day, or
     None when no nurse (or, in person, no room) is free then.
 
     The caller has already checked the mode against the type and the site, the past and the
-    booking window; `earliest` is the first bookable instant (the notice, or now for staff)."""
+    booking window; `earliest` is the first bookable instant (the notice, or now for staff).
+    `day_rows`: the day's rows when the caller read them already (site_and_day_locked)."""
     tz = site.municipality.tz
     local = start.astimezone(tz)
     day = local.date()
     if start < earliest or not site.is_active:
         return None
     site_serves_mode = not site.modes or mode in site.modes
-    since = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-    until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    load = _load_postgresql if connection.vendor == "postgresql" else _load_orm
-    rules, closed, away, bookings = load(site, day, since, until, now, exclude_booking_id)
+    if day_rows is None:
+        since, until = _day_bounds(site, day)
+        if connection.vendor == "postgresql":
+            _site, day_rows = _load_postgresql(site, day, since, until, now, exclude_booking_id)
+        else:
+            day_rows = _load_orm(site, day, since, until, now, exclude_booking_id)
+    rules, closed, away, bookings = day_rows
 
     duration, buffer = interview_type.duration, interview_type.buffer
     step = dt.timedelta(minutes=interview_type.slot_step_minutes)
@@ -123,7 +129,14 @@ def slot_at(
     )
 
 
-_Loaded = tuple[list[_Rule], bool, dict[int, list[tuple[dt.datetime, dt.datetime]]], list[_Booked]]
+# The day's rows `slot_at` decides from: rules, closed?, away by nurse, bookings.
+DayRows = tuple[list[_Rule], bool, dict[int, list[tuple[dt.datetime, dt.datetime]]], list[_Booked]]
+
+
+def _day_bounds(site: Site, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = site.municipality.tz
+    since = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    return since, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
 
 
 def _away(
@@ -149,7 +162,7 @@ def _load_orm(
     until: dt.datetime,
     now: dt.datetime,
     exclude_booking_id: int | None,
-) -> _Loaded:
+) -> DayRows:
     rules: list[_Rule] = list(
         AvailabilityRule.objects.filter(
             site_id=site.pk,
@@ -191,49 +204,77 @@ def _load_orm(
     return rules, closed, _away(time_off, busy, since, until, site.municipality.tz), bookings
 
 
-def _sql() -> str:
-    """One statement, five kinds of row: r(ule), c(losure), o(ff), b(usy), k (booking)."""
+def _sql(*, lock_site: bool) -> str:
+    """One statement, five kinds of row: r(ule), c(losure), o(ff), b(usy), k (booking); with
+    `lock_site`, a sixth: s, the site's row as JSON, read under its share lock."""
     rule, nurse, closure = (
         AvailabilityRule._meta.db_table,
         Nurse._meta.db_table,
         SiteClosure._meta.db_table,
     )
     off, busy, booking = TimeOff._meta.db_table, BusyBlock._meta.db_table, Booking._meta.db_table
-    null_ts, null_t, null_d, null_i = (
+    null_ts, null_t, null_d, null_i, null_x = (
         "NULL::timestamptz",
         "NULL::time",
         "NULL::date",
         "NULL::integer",
+        "NULL::text",
+    )
+    # FOR KEY SHARE: the lock a booking's foreign key takes anyway (see booking_placement).
+    site_cte = (
+        f"s AS (SELECT to_jsonb(x)::text AS j FROM {Site._meta.db_table} x "  # noqa: S608
+        "WHERE x.id = %(site)s FOR KEY SHARE),"
+        if lock_site
+        else ""
+    )
+    site_row = (
+        f"""UNION ALL
+SELECT 's', {null_i}, {null_ts}, {null_ts}, {null_t}, {null_t}, {null_d}, {null_i}, {null_i},
+       {null_i}, j FROM s"""  # noqa: S608 (as below)
+        if lock_site
+        else ""
+    )
+    # The active bookings of those nurses, and the site's bookings in a room by other nurses:
+    # two branches so each is answered from its exclusion constraint's GiST index (range and
+    # nurse; range, site and room), whose predicate the status test repeats.
+    active = (
+        "k.status IN ('held', 'confirmed') "
+        "AND (k.status = 'confirmed' OR k.expires_at > %(now)s) "
+        "AND tstzrange(k.start, k.blocked_until) && tstzrange(%(since)s, %(until)s)"
     )
     return f"""
-WITH r AS (
+WITH {site_cte} r AS (
   SELECT ar.nurse_id, ar.start_time, ar.end_time, ar.remote
   FROM {rule} ar JOIN {nurse} n ON n.id = ar.nurse_id
   WHERE ar.site_id = %(site)s AND n.is_active AND ar.weekday = %(weekday)s
     AND ar.valid_from <= %(day)s AND (ar.valid_to IS NULL OR ar.valid_to >= %(day)s)
 )
 SELECT 'r', nurse_id, {null_ts}, {null_ts}, start_time, end_time, {null_d}, remote::integer,
-       {null_i}, {null_i} FROM r
+       {null_i}, {null_i}, {null_x} FROM r
 UNION ALL
 SELECT 'c', {null_i}, {null_ts}, {null_ts}, {null_t}, {null_t}, {null_d}, {null_i}, {null_i},
-       {null_i} FROM {closure} c
+       {null_i}, {null_x} FROM {closure} c
   WHERE c.municipality_id = %(municipality)s AND c.date_from <= %(day)s
     AND c.date_to >= %(day)s AND (c.site_id IS NULL OR c.site_id = %(site)s)
 UNION ALL
 SELECT 'o', t.nurse_id, t.start, t."end", {null_t}, {null_t}, t.weekly_until, {null_i}, {null_i},
-       {null_i} FROM {off} t
+       {null_i}, {null_x} FROM {off} t
   WHERE t.nurse_id IN (SELECT nurse_id FROM r) AND t.start < %(until)s
     AND (t."end" > %(since)s OR t.weekly_until >= %(day)s)
 UNION ALL
 SELECT 'b', bb.nurse_id, bb.start, bb."end", {null_t}, {null_t}, {null_d}, {null_i}, {null_i},
-       {null_i} FROM {busy} bb
+       {null_i}, {null_x} FROM {busy} bb
   WHERE bb.nurse_id IN (SELECT nurse_id FROM r) AND bb.start < %(until)s AND bb."end" > %(since)s
 UNION ALL
 SELECT 'k', k.nurse_id, k.start, k.blocked_until, {null_t}, {null_t}, {null_d}, k.room, k.site_id,
-       k.id FROM {booking} k
-  WHERE (k.nurse_id IN (SELECT nurse_id FROM r) OR k.site_id = %(site)s)
-    AND k.start < %(until)s AND k.blocked_until > %(since)s
-    AND (k.status = 'confirmed' OR (k.status = 'held' AND k.expires_at > %(now)s))
+       k.id, {null_x} FROM {booking} k
+  WHERE k.nurse_id IN (SELECT nurse_id FROM r) AND {active}
+UNION ALL
+SELECT 'k', k.nurse_id, k.start, k.blocked_until, {null_t}, {null_t}, {null_d}, k.room, k.site_id,
+       k.id, {null_x} FROM {booking} k
+  WHERE k.site_id = %(site)s AND k.room IS NOT NULL
+    AND k.nurse_id NOT IN (SELECT nurse_id FROM r) AND {active}
+{site_row}
 """  # noqa: S608 (table names from the models' metadata; every value is a parameter)
 
 
@@ -244,7 +285,9 @@ def _load_postgresql(
     until: dt.datetime,
     now: dt.datetime,
     exclude_booking_id: int | None,
-) -> _Loaded:
+    *,
+    lock_site: bool = False,
+) -> tuple[Site | None, DayRows]:
     params: dict[str, Any] = {
         "site": site.pk,
         "municipality": site.municipality_id,
@@ -255,14 +298,15 @@ def _load_postgresql(
         "now": now,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_SQL, params)
+        cursor.execute(_SQL_LOCKING_SITE if lock_site else _SQL, params)
         rows = cursor.fetchall()
     rules: list[_Rule] = []
     closed = False
     time_off: list[tuple[int, dt.datetime, dt.datetime, dt.date | None]] = []
     busy: list[tuple[int, dt.datetime, dt.datetime]] = []
     bookings: list[_Booked] = []
-    for kind, nurse_id, a, b, t1, t2, d, n, site_id, booking_id in rows:
+    fresh: Site | None = None
+    for kind, nurse_id, a, b, t1, t2, d, n, site_id, booking_id, site_json in rows:
         if kind == "r":
             rules.append((nurse_id, t1, t2, bool(n)))
         elif kind == "c":
@@ -271,9 +315,35 @@ def _load_postgresql(
             time_off.append((nurse_id, a, b, d))
         elif kind == "b":
             busy.append((nurse_id, a, b))
+        elif kind == "s":
+            fresh = _site_from_json(site_json, site)
         else:
             bookings.append((booking_id, nurse_id, site_id, a, b, n))
-    return rules, closed, _away(time_off, busy, since, until, site.municipality.tz), bookings
+    return fresh, (
+        rules,
+        closed,
+        _away(time_off, busy, since, until, site.municipality.tz),
+        bookings,
+    )
 
 
-_SQL = _sql()
+_SQL = _sql(lock_site=False)
+_SQL_LOCKING_SITE = _sql(lock_site=True)
+
+
+def _site_from_json(text: str, site: Site) -> Site:
+    """The site's row as to_jsonb gave it, as a Site (each field's own parsing), with the
+    caller's municipality (the same row: no query for it)."""
+    values = json.loads(text)
+    fresh = Site(**{f.attname: f.to_python(values[f.column]) for f in Site._meta.concrete_fields})
+    fresh._state.adding = False
+    fresh._state.db = site._state.db
+    fresh.municipality = site.municipality
+    return fresh
+
+
+def site_and_day_locked(site: Site, day: dt.date, now: dt.datetime) -> tuple[Site | None, DayRows]:
+    """PostgreSQL, inside the booking's transaction: the site as it is now, under its share
+    lock (None when it is gone), and the day's rows for `slot_at`, in one round trip."""
+    since, until = _day_bounds(site, day)
+    return _load_postgresql(site, day, since, until, now, None, lock_site=True)
