@@ -1,9 +1,18 @@
 """Availability throughput: one site's month of open slots through GET /api/v1/availability/,
-side by side with /bench/ceiling (a small JSON object and one indexed query) on the same
-gunicorn, in the same run. Target: availability at ≥50% of the ceiling.
+side by side with /bench/ceiling (a small JSON object and one indexed query through the same
+middleware) on the same gunicorn, in the same run. Target (issue 19): availability at ≥ 70 % of
+the ceiling in every round.
 
-Run by hand: `.venv/bin/python bench/bench_api_availability.py`. Uses wrk when installed
-(`apt-get install wrk`), else a threaded Python client (which shares the CPU and reads lower).
+Rounds alternate the two (A then C, then C then A, ...), so both share the load of the moment;
+each round prints req/s, p99, the server's CPU per request (gunicorn and its PostgreSQL
+backends, from /proc) and the load average. Redis's CPU (the availability path's cache reads)
+is printed beside it: the Redis server is shared with other users of the machine, so it is an
+upper bound.
+
+Run by hand: `.venv/bin/python bench/bench_api_availability.py` (BENCH_DATABASE_URL,
+BENCH_REDIS_URL as in api_server.py; AVAIL_ROUNDS, AVAIL_SECONDS, AVAIL_CONNECTIONS,
+AVAIL_WORKERS). Uses wrk when installed (`apt-get install wrk`), else a threaded Python client
+(which shares the CPU with the server and reads lower).
 """
 
 from __future__ import annotations
@@ -13,10 +22,12 @@ import http.client
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,6 +36,10 @@ from bench import api_server
 SECONDS = int(os.getenv("AVAIL_SECONDS", "10"))
 CONNECTIONS = int(os.getenv("AVAIL_CONNECTIONS", "16"))
 WORKERS = int(os.getenv("AVAIL_WORKERS", "2"))
+ROUNDS = int(os.getenv("AVAIL_ROUNDS", "3"))
+TARGET = 0.70
+
+Measured = tuple[int, float]  # requests, p99 in ms
 
 
 def seed() -> tuple[int, dt.date, dt.date]:
@@ -40,23 +55,23 @@ def seed() -> tuple[int, dt.date, dt.date]:
     return site.pk, today + dt.timedelta(days=1), today + dt.timedelta(days=30)
 
 
-def with_wrk(url: str) -> tuple[float, float]:
+def with_wrk(url: str) -> Measured:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
         capture_output=True,
         text=True,
         timeout=SECONDS + 30,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         raise RuntimeError(f"{non2xx.group(1)} non-2xx responses from {url}")
-    return rps, float(p99.group(1)) * scale
+    return requests, float(p99.group(1)) * scale
 
 
-def with_threads(url: str) -> tuple[float, float]:
+def with_threads(url: str) -> Measured:
     from urllib.parse import urlparse
 
     parsed = urlparse(url)
@@ -83,7 +98,48 @@ def with_threads(url: str) -> tuple[float, float]:
         t.start()
     for t in threads:
         t.join()
-    return len(timings) / SECONDS, 1000 * api_server.percentile(timings, 99)
+    return len(timings), 1000 * api_server.percentile(timings, 99)
+
+
+def redis_cpu_seconds() -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "cmdline").read_bytes().startswith(b"redis-server"):
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def one(measure: Callable[[str], Measured], url: str) -> dict[str, float]:
+    load = os.getloadavg()[0]
+    server, redis, wall = api_server.process_cpu_seconds(), redis_cpu_seconds(), time.monotonic()
+    requests, p99 = measure(url)
+    wall = time.monotonic() - wall
+    server = api_server.process_cpu_seconds() - server
+    redis = redis_cpu_seconds() - redis
+    return {
+        "rps": requests / SECONDS,
+        "p99": p99,
+        "cpu_us": 1e6 * server / max(requests, 1),
+        "redis_us": 1e6 * redis / max(requests, 1),
+        "load": load,
+        "wall": wall,
+    }
+
+
+def line(name: str, m: dict[str, float]) -> str:
+    return (
+        f"    {name:<12} {m['rps']:6.0f} req/s  p99 {m['p99']:5.0f} ms  "
+        f"server CPU {m['cpu_us']:5.0f} µs/req  redis {m['redis_us']:4.0f} µs/req  "
+        f"(load {m['load']:.1f})"
+    )
 
 
 def main() -> int:
@@ -91,31 +147,42 @@ def main() -> int:
     api_server.django_setup()
     site, first, last = seed()
     measure = with_wrk if shutil.which("wrk") else with_threads
+    tool = "wrk -t2" if measure is with_wrk else "python threads"
     env = {"API_RATE_IP": "0", "API_RATE_USER": "0"}
+    ratios: list[float] = []
     with api_server.gunicorn(workers=WORKERS, threads=1, **env) as base:
         availability = f"{base}/api/v1/availability/?site={site}&from={first}&to={last}"
         ceiling = f"{base}/bench/ceiling?site={site}"
         import urllib.request
 
-        body = urllib.request.urlopen(availability).read()  # also warms the workers
-        urllib.request.urlopen(ceiling).read()
+        for _ in range(4 * WORKERS):  # every worker's connections, imports and copies warm
+            body = urllib.request.urlopen(availability).read()
+            urllib.request.urlopen(ceiling).read()
         slots = body.count(b'"start"')
-        avail_rps, avail_p99 = measure(availability)
-        ceil_rps, ceil_p99 = measure(ceiling)
-    tool = "wrk" if measure is with_wrk else "python threads"
+        print(
+            f"availability: gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, "
+            f"{SECONDS}s each, {tool}, PostgreSQL, {ROUNDS} alternating rounds"
+        )
+        print(
+            f"  GET /api/v1/availability/ (one site, 30 days, {slots} slots, {len(body)} bytes) "
+            "beside the ceiling (small JSON + one indexed query, same middleware)"
+        )
+        for n in range(ROUNDS):
+            order = [("availability", availability), ("ceiling", ceiling)]
+            if n % 2:
+                order.reverse()
+            results = {name: one(measure, url) for name, url in order}
+            ratio = results["availability"]["rps"] / results["ceiling"]["rps"]
+            ratios.append(ratio)
+            print(f"  round {n + 1}: availability at {100 * ratio:.0f}% of the ceiling")
+            for name, _url in order:
+                print(line(name, results[name]))
+    low, mid = min(ratios), statistics.median(ratios)
+    verdict = "met" if low >= TARGET else "NOT met"
     print(
-        f"availability: gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, "
-        f"{SECONDS}s each, {tool}, PostgreSQL"
+        f"  availability at {100 * low:.0f}–{100 * max(ratios):.0f}% of the ceiling "
+        f"(median {100 * mid:.0f}%): target ≥{100 * TARGET:.0f}% in every round {verdict}"
     )
-    print(
-        f"  GET /api/v1/availability/ (one site, 30 days, {slots} slots, {len(body)} bytes): "
-        f"{avail_rps:.0f} req/s, p99 {avail_p99:.0f} ms"
-    )
-    print(
-        f"  ceiling (small JSON + one indexed query): {ceil_rps:.0f} req/s, p99 {ceil_p99:.0f} ms"
-    )
-    share = avail_rps / ceil_rps
-    print(f"  availability at {100 * share:.0f}% of the ceiling (target ≥50%)")
     return 0
 
 
