@@ -23,6 +23,7 @@ from scheduling.calendars.ics import booking_ics
 from scheduling.models import (
     Booking,
     Pregnancy,
+    Site,
 )
 from scheduling.resident_services import booking_create_on_behalf
 from scheduling.staff_services import access_log_record
@@ -129,10 +130,9 @@ class BookingListCreate(APIView):
         else:
             booking = self._book(request, data)
         # She made it, so she gets it back, even staff booking at a site that is not theirs.
-        booking = Booking.objects.select_related(
-            "site", "municipality", "interview_type", "nurse"
-        ).get(pk=booking.pk)
-        return Response(booking_json(request, booking), status=status.HTTP_201_CREATED)
+        return Response(
+            booking_json(request, _with_its_relations(booking)), status=status.HTTP_201_CREATED
+        )
 
     def _book(self, request: Request, data: dict[str, Any]) -> Booking:
         pregnancy = self._pregnancy(request, data.get("pregnancy"))
@@ -212,6 +212,30 @@ class BookingListCreate(APIView):
                 "invalid", _("Say which pregnancy the interview is for."), 400, field="pregnancy"
             )
         return pregnancy
+
+
+def _with_its_relations(booking: Booking) -> Booking:
+    """The booking a service just wrote, with what its answer reads (site, municipality,
+    interview type; the nurse for staff, when asked). The services hand back the row they wrote
+    with its site, the site's municipality and its interview type already loaded: reading the
+    row again after its commit would cost a query and tell nothing new. Anything not loaded is
+    read again, as before."""
+    if (
+        not Booking.municipality.is_cached(booking)
+        and Booking.site.is_cached(booking)
+        and Site.municipality.is_cached(booking.site)
+        and booking.site.municipality_id == booking.municipality_id
+    ):
+        booking.municipality = booking.site.municipality
+    loaded = all(
+        relation.is_cached(booking)
+        for relation in (Booking.site, Booking.municipality, Booking.interview_type)
+    )
+    if loaded and booking.created_at is not None and booking.updated_at is not None:
+        return booking
+    return Booking.objects.select_related("site", "municipality", "interview_type", "nurse").get(
+        pk=booking.pk
+    )
 
 
 class BookingDetail(APIView):

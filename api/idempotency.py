@@ -7,6 +7,7 @@ response and return it. The same key with a different body is refused with 422.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -39,9 +40,14 @@ def request_fingerprint(path: str, data: Any) -> str:
 
 
 def _claim(owner: str, key: str, fingerprint: str) -> IdempotencyKey | None:
-    """Our new row if we are first; None if another request holds the key."""
+    """Our new row if we are first; None if another request holds the key.
+
+    A request runs in autocommit, where the INSERT alone commits (one round trip, not BEGIN,
+    INSERT, COMMIT) and a refused one leaves nothing to roll back. Inside a transaction (a
+    caller's, or a test's) a savepoint keeps that transaction usable after a refusal."""
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if in_transaction else contextlib.nullcontext():
             return IdempotencyKey.objects.create(owner=owner, key=key, request_hash=fingerprint)
     except IntegrityError:
         return None
