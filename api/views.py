@@ -76,9 +76,12 @@ class AvailabilityView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         now = timezone.now()
-        stamp = availability_cache.stamp_now(now)
-        key = _answer_key(request, now) if stamp is not None else None
-        if key is not None and stamp is not None:
+        # A signed-in caller without `municipality` gets her own municipality's answer: only
+        # answers that are the same for everyone are kept in the process.
+        shared = "municipality" in request.query_params or not request.user.is_authenticated
+        stamp = availability_cache.stamp_now(now) if shared else None
+        key = availability_cache.answer_key(request.META.get("QUERY_STRING", ""), now)
+        if stamp is not None:
             # The hot path at 09:00: this process answered the same arguments in this minute
             # under this generation, so one small cache read (the stamp) is the whole cost.
             body = availability_cache.answers.get(key, stamp)
@@ -118,7 +121,7 @@ class AvailabilityView(APIView):
             }
         )
         body = head[:-1] + b',"slots":' + slots + b"}"
-        if key is not None and stamp is not None:
+        if stamp is not None:
             availability_cache.answers.put(
                 key,
                 stamp,
@@ -127,14 +130,6 @@ class AvailabilityView(APIView):
                 size=len(body),
             )
         return _json_response(body)
-
-
-def _answer_key(request: Request, now: dt.datetime) -> str | None:
-    """The per-process key of this request's answer; None when the answer depends on who asks
-    (a signed-in caller without `municipality` gets her own municipality's)."""
-    if "municipality" not in request.query_params and request.user.is_authenticated:
-        return None
-    return availability_cache.answer_key(request.META.get("QUERY_STRING", ""), now)
 
 
 def _json_response(body: bytes) -> HttpResponse:
