@@ -1,10 +1,11 @@
 """Benchmark: the availability engine on a Katsushika-sized dataset.
 
-Builds a throwaway database (SQLite file var/bench_core.sqlite3, or the PostgreSQL database in
-DATABASE_URL, whose name must start with "bench_"): Katsushika's 12 sites as in the demo (their
-real opening days, rooms, year-end and nth-Sunday closures), 24 nurses (two per site, with
-weekly rules, a weekly half day off and some imported busy blocks), and 2,000 confirmed
-bookings spread over the next 30 days. Then times scheduling.availability.open_slots in-process:
+Builds a throwaway database (SQLite file var/bench_core.sqlite3 or BENCH_SQLITE_PATH, or the
+PostgreSQL database in DATABASE_URL, whose name must start with "bench_" or end with "_bench"):
+Katsushika's 12 sites as in the demo (their real opening days, rooms, year-end and nth-Sunday
+closures), 24 nurses (two per site, with weekly rules, a weekly half day off and some imported
+busy blocks), and 2,000 confirmed bookings spread over the next 30 days. Then times
+scheduling.availability.open_slots in-process:
 
 - one site over 31 days (the month view a resident opens), target under 15 ms on SQLite;
 - all 12 sites for one day;
@@ -14,9 +15,12 @@ Prints wall-clock median and p95 and the CPU-time median over --runs runs (after
 and the queries of one call.
 
 With --compare OLD_ENGINE.py (an earlier scheduling/availability/engine.py, e.g. from
-`git show <commit>:scheduling/availability/engine.py > /tmp/engine_before.py`), times that engine
-and the current one interleaved, call by call, in the same process on the same data: on a machine
-shared with other work both then see the same load, so their ratio is a fair before/after.
+`git show <commit>:scheduling/availability/engine.py > /tmp/engine_before.py`), or --compare DIR
+(a copy of an earlier scheduling/availability, e.g. `mkdir /tmp/before && git archive <commit>
+scheduling/availability | tar -x -C /tmp/before` then DIR=/tmp/before/scheduling/availability,
+when reads.py or spans.py changed too), times that engine and the current one interleaved, call
+by call, in the same process on the same data: on a machine shared with other work both then see
+the same load, so their ratio is a fair before/after.
 
 With --cache, also times `open_slots_cached` (the API's and the resident pages' path) on Redis
 (BENCH_CACHE_URL, default redis://127.0.0.1:6379/8, flushed): cold (the generation bumped
@@ -45,11 +49,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yurikago.test_settings")
 if os.environ.get("DATABASE_URL"):
-    if not urlparse(os.environ["DATABASE_URL"]).path.lstrip("/").startswith("bench_"):
-        sys.exit("DATABASE_URL must name a throwaway database called bench_…: it is wiped")
+    name = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
+    if not (name.startswith("bench_") or name.endswith("_bench")):
+        sys.exit("DATABASE_URL must name a throwaway database, bench_… or …_bench: it is wiped")
 else:
     (ROOT / "var").mkdir(exist_ok=True)
-    db_file = ROOT / "var" / "bench_core.sqlite3"
+    # BENCH_SQLITE_PATH: a file of one's own, when another bench may be using the default one.
+    db_file = Path(os.environ.get("BENCH_SQLITE_PATH", ROOT / "var" / "bench_core.sqlite3"))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     os.environ["SQLITE_PATH"] = str(db_file)
@@ -319,11 +325,20 @@ def cases(
 
 
 def load_engine(path: str) -> Callable[..., list]:
-    """`open_slots` of another engine.py, imported as a module of the same package (so its
-    relative imports resolve to today's models and calendar rules)."""
+    """`open_slots` of another engine: an engine.py imported as a module of today's package (its
+    relative imports resolve to today's reads, models and calendar rules), or a directory holding
+    a whole copy of scheduling/availability, imported as a package of its own beside it (so an
+    older reads.py and spans.py come with it)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("scheduling.availability._compared", path)
+    if os.path.isdir(path):
+        name = "scheduling._availability_compared"
+        spec = importlib.util.spec_from_file_location(
+            name, os.path.join(path, "__init__.py"), submodule_search_locations=[path]
+        )
+    else:
+        name = "scheduling.availability._compared"
+        spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

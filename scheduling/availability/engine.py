@@ -28,7 +28,7 @@ from .calendar_rules import (
     rule_slot_times,
     site_is_open,
 )
-from .spans import Blocks, Span, away_spans, free_starts, is_free
+from .spans import Blocks, Span, away_spans, busy_starts, free_starts
 
 
 @dataclass(frozen=True)
@@ -114,13 +114,15 @@ def _load(
         until=int(range_end.timestamp()),
         tz=tz,
     )
-    data.bookings = [
-        (nurse_id, site_id, start, blocked_until, room)
-        for booking_id, nurse_id, site_id, start, blocked_until, room in reads.bookings(
-            nurse_ids, ids, range_start, range_end, now
-        )
-        if booking_id != exclude_booking_id
-    ]
+    data.bookings = reads.bookings(
+        nurse_ids,
+        ids,
+        range_start,
+        range_end,
+        now,
+        municipality_id=municipality.pk,
+        exclude_id=exclude_booking_id,
+    )
     return data
 
 
@@ -153,17 +155,14 @@ def open_slots(
     data = _load(municipality, site_ids, date_from, date_to, now, exclude_booking_id)
     tz = municipality.tz
     duration = interview_type.duration
-    step = dt.timedelta(minutes=interview_type.slot_step_minutes)
-    blocks = Blocks(data.away, data.bookings, int(interview_type.buffer.total_seconds()))
-    days = _Days(date_from, date_to, tz)
     job = _Job(
         data=data,
-        blocks=blocks,
-        days=days,
+        blocks=Blocks(data.away, data.bookings, int(interview_type.buffer.total_seconds())),
+        days=_Days(date_from, date_to, tz),
         mode=mode,
         duration=duration,
         seconds=int(duration.total_seconds()),
-        step=step,
+        step=dt.timedelta(minutes=interview_type.slot_step_minutes),
     )
 
     # Site hours serve every mode the site offers; remote hours (issue 15) serve video and phone
@@ -187,42 +186,30 @@ def open_slots(
         # Strictly after now: a slot starting this instant is already past when she picks it,
         # and the booking service refuses it ("in_past").
         earliest = max(earliest, now + dt.timedelta(microseconds=1))
-        day = max(date_from, earliest.astimezone(tz).date())
-        site_closures = [c for c in data.closures if c.site_id in (None, site.id)]
-        earliest_at = earliest.timestamp()
-        while day <= min(date_to, last_day):
-            day_rules = remote_by_site_day.get((site.id, day.weekday()), [])
-            if site_serves_mode and site_is_open(site, day, site_closures):
-                day_rules = rules_by_site_day[(site.id, day.weekday())] + day_rules
-            if day_rules:
-                size = len(found)
-                _site_day(job, site, day, day_rules, earliest_at, found)
-                if first_day_only and len(found) > size:
-                    break
+        first = max(date_from, earliest.astimezone(tz).date())
+        last = min(date_to, last_day)
+        if first > last:
+            continue
+        hours = _SiteHours(
+            site=site,
+            serves_mode=site_serves_mode,
+            closures=[c for c in data.closures if c.site_id in (None, site.id)],
+            rules=rules_by_site_day,
+            remote=remote_by_site_day,
+            earliest_at=earliest.timestamp(),
+        )
+        if not first_day_only:
+            _site_days(job, hours, first, last, found)
+            continue
+        day = first
+        while day <= last:  # day by day, up to the first day with a slot
+            if _site_days(job, hours, day, day, found):
+                break
             day += _ONE_DAY
-    # Sorted as integers before any datetime exists; (start, site) is unique.
-    found.sort(key=_by_start_then_site)
-    return [
-        _slot(site_id, start, start + duration, mode, nurses, rooms)
-        for start, site_id, nurses, rooms in map(days.localise, found)
-    ]
-
-
-def _slot(
-    site_id: int,
-    start: dt.datetime,
-    end: dt.datetime,
-    mode: str,
-    nurse_ids: tuple[int, ...],
-    free_rooms: tuple[int, ...],
-) -> Slot:
-    """A Slot without the frozen dataclass's __init__ (one object.__setattr__ per field, about
-    three times the cost): a month is a few hundred slots. Same object, same fields."""
-    slot = object.__new__(Slot)
-    slot.__dict__.update(
-        site_id=site_id, start=start, end=end, mode=mode, nurse_ids=nurse_ids, free_rooms=free_rooms
-    )
-    return slot
+    # Sorted as integers before any datetime exists; (start, site) is unique, so the tuples
+    # never compare further.
+    found.sort()
+    return job.days.slots(found, duration, mode)
 
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -231,14 +218,9 @@ _ONE_DAY = dt.timedelta(days=1)
 _Found = tuple[int, int, tuple[int, ...], tuple[int, ...], int]
 
 
-def _by_start_then_site(found: _Found) -> tuple[int, int]:
-    return found[0], found[1]
-
-
 class _Days:
     """The local days of the range: each midnight as POSIX seconds (one zone lookup per day, not
-    per candidate), whether the day keeps one UTC offset, and a found slot's start back as a
-    local datetime."""
+    per candidate), whether the day keeps one UTC offset, and found slots back as Slots."""
 
     def __init__(self, date_from: dt.date, date_to: dt.date, tz: dt.tzinfo) -> None:
         self.tz = tz
@@ -259,20 +241,61 @@ class _Days:
         """The local day of an instant, as an index into the range (-1 before it)."""
         return bisect_right(self.midnights, at) - 1
 
-    def localise(self, found: _Found) -> tuple[dt.datetime, int, tuple[int, ...], tuple[int, ...]]:
-        at, site_id, nurses, rooms, i = found
+    def starts(self, i: int, offsets: tuple[int, ...]) -> list[int]:
+        """Day i's starts at these seconds after local midnight, as POSIX seconds."""
+        base = self.midnights[i]
         if self.one_offset[i]:
-            # Wall-clock arithmetic on the day's midnight: exact when the day has one offset,
-            # and several times cheaper than a zone lookup per slot.
-            start = self.midnight_dt[i] + dt.timedelta(seconds=at - self.midnights[i])
-        else:
-            start = dt.datetime.fromtimestamp(at, self.tz)
-        return start, site_id, nurses, rooms
+            return [base + offset for offset in offsets]
+        day = self.first + dt.timedelta(days=i)  # a day with a DST change goes the long way
+        return [
+            int(
+                dt.datetime.combine(
+                    day, dt.time(o // 3600, o // 60 % 60, o % 60), tzinfo=self.tz
+                ).timestamp()
+            )
+            for o in offsets
+        ]
+
+    def slots(self, found: list[_Found], duration: dt.timedelta, mode: str) -> list[Slot]:
+        """The found slots as Slots, in their order. A start is the day's midnight plus a
+        wall-clock offset when the day keeps one UTC offset (exact then, and several times
+        cheaper than a zone lookup per slot); the offsets repeat from day to day, so each
+        timedelta is made once."""
+        midnights, midnight_dt, one_offset = self.midnights, self.midnight_dt, self.one_offset
+        deltas: dict[int, dt.timedelta] = {}
+        new, setfields = object.__new__, object.__setattr__
+        result = []
+        for at, site_id, nurses, rooms, i in found:
+            if one_offset[i]:
+                offset = at - midnights[i]
+                delta = deltas.get(offset)
+                if delta is None:
+                    delta = deltas[offset] = dt.timedelta(seconds=offset)
+                start = midnight_dt[i] + delta
+            else:
+                start = dt.datetime.fromtimestamp(at, self.tz)
+            # A Slot without the frozen dataclass's __init__ (one object.__setattr__ per
+            # field, about three times the cost): same object, same fields.
+            slot = new(Slot)
+            setfields(
+                slot,
+                "__dict__",
+                {
+                    "site_id": site_id,
+                    "start": start,
+                    "end": start + duration,
+                    "mode": mode,
+                    "nurse_ids": nurses,
+                    "free_rooms": rooms,
+                },
+            )
+            result.append(slot)
+        return result
 
 
 @dataclass
 class _Job:
-    """What every site-day of one call shares."""
+    """What every site of one call shares."""
 
     data: _Data
     blocks: Blocks
@@ -287,9 +310,22 @@ class _Job:
         """(nurse, day index) -> her bookings starting that local day; for balancing."""
         if self._load is None:
             self._load = defaultdict(int)
+            index_of = self.days.index_of
             for nurse_id, _site, start, _until, _room in self.data.bookings:
-                self._load[(nurse_id, self.days.index_of(start))] += 1
+                self._load[(nurse_id, index_of(start))] += 1
         return self._load
+
+
+@dataclass
+class _SiteHours:
+    """One site's calendar for a call: its rules by weekday and what bounds them."""
+
+    site: reads.SiteRow
+    serves_mode: bool
+    closures: list[reads.ClosureRow]
+    rules: dict[tuple[int, int], list[reads.RuleRow]]
+    remote: dict[tuple[int, int], list[reads.RuleRow]]
+    earliest_at: float
 
 
 @lru_cache(maxsize=1024)
@@ -307,63 +343,92 @@ def _rule_offsets(
     )
 
 
-def _site_day(
-    job: _Job,
-    site: reads.SiteRow,
-    day: dt.date,
-    rules: list[reads.RuleRow],
-    earliest_at: float,
-    found: list[_Found],
-) -> None:
-    """Append the site's open slots of one day to `found`."""
-    days, blocks, seconds = job.days, job.blocks, job.seconds
-    i = days.index(day)
-    base = days.midnights[i]
-    candidates: dict[int, list[int]] = {}
-    for rule in rules:
-        if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
-            continue
-        offsets = _rule_offsets(
-            rule.start_time, rule.end_time, job.duration, job.step, site.last_start_time
-        )
-        if not offsets:
-            continue
-        if days.one_offset[i]:
-            starts = [base + offset for offset in offsets]
-        else:  # a day with a DST change goes the long way
-            starts = [
-                int(
-                    dt.datetime.combine(
-                        day, dt.time(o // 3600, o // 60 % 60, o % 60), tzinfo=days.tz
-                    ).timestamp()
+def _nurse_starts(
+    job: _Job, hours: _SiteHours, first: dt.date, last: dt.date
+) -> dict[int, list[int]]:
+    """nurse -> her candidate starts at the site from `first` to `last`, ascending, each once:
+    her rules' slot times on each open day they are valid, from the earliest bookable one."""
+    site, days = hours.site, job.days
+    by_nurse: dict[int, list[int]] = {}
+    unsorted: set[int] = set()
+    offsets_of: dict[reads.RuleRow, tuple[int, ...]] = {}
+    i = days.index(first)
+    day = first
+    while day <= last:
+        weekday = day.weekday()
+        day_rules = hours.remote.get((site.id, weekday), [])
+        if hours.serves_mode and site_is_open(site, day, hours.closures):
+            day_rules = hours.rules.get((site.id, weekday), []) + day_rules
+        for rule in day_rules:
+            if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
+                continue
+            offsets = offsets_of.get(rule)
+            if offsets is None:
+                offsets = offsets_of[rule] = _rule_offsets(
+                    rule.start_time, rule.end_time, job.duration, job.step, site.last_start_time
                 )
-                for o in offsets
-            ]
-        if starts[0] < earliest_at:
-            starts = [at for at in starts if at >= earliest_at]
-        nurse = rule.nurse_id
-        for at in free_starts(starts, seconds, blocks.nurse(nurse)):
+            if not offsets:
+                continue
+            starts = days.starts(i, offsets)
+            if starts[0] < hours.earliest_at:
+                starts = [at for at in starts if at >= hours.earliest_at]
+                if not starts:
+                    continue
+            mine = by_nurse.get(rule.nurse_id)
+            if mine is None:
+                by_nurse[rule.nurse_id] = starts
+            else:
+                if mine[-1] >= starts[0]:
+                    unsorted.add(rule.nurse_id)  # two rules the same day, or a DST fold
+                mine.extend(starts)
+        day += _ONE_DAY
+        i += 1
+    for nurse_id in unsorted:
+        by_nurse[nurse_id] = sorted(set(by_nurse[nurse_id]))
+    return by_nurse
+
+
+def _site_days(
+    job: _Job, hours: _SiteHours, first: dt.date, last: dt.date, found: list[_Found]
+) -> bool:
+    """Append the site's open slots from `first` to `last` to `found`; whether there were any."""
+    blocks, seconds = job.blocks, job.seconds
+    # start -> the nurses free then
+    candidates: dict[int, list[int]] = {}
+    for nurse_id, starts in _nurse_starts(job, hours, first, last).items():
+        for at in free_starts(starts, seconds, blocks.nurse(nurse_id)):
             nurses = candidates.get(at)
             if nurses is None:
-                candidates[at] = [nurse]
-            elif nurse not in nurses:
-                nurses.append(nurse)
+                candidates[at] = [nurse_id]
+            else:
+                nurses.append(nurse_id)
     if not candidates:
-        return
+        return False
 
-    in_person = job.mode == Mode.IN_PERSON
-    all_rooms = tuple(range(1, site.rooms + 1)) if in_person else ()
-    # Only the rooms with something blocked need a test per start; none, most days.
-    room_blocks = [(r, b) for r in all_rooms if (b := blocks.room(site.id, r)) is not None]
+    site = hours.site
     site_id = site.id
+    all_rooms: tuple[int, ...] = ()
+    # start -> the rooms in use then; only rooms with something blocked need a walk.
+    taken: dict[int, set[int]] = {}
+    if job.mode == Mode.IN_PERSON:
+        all_rooms = tuple(range(1, site.rooms + 1))
+        ordered = sorted(candidates)
+        for room in all_rooms:
+            blocked = blocks.room(site_id, room)
+            if blocked is not None:
+                for at in busy_starts(ordered, seconds, blocked):
+                    taken.setdefault(at, set()).add(room)
+    index_of = job.days.index_of
+    size = len(found)
     for at, nurses in candidates.items():
         rooms = all_rooms
-        if room_blocks:
-            taken = {r for r, b in room_blocks if not is_free(b, at, at + seconds)}
-            if taken:
-                rooms = tuple(r for r in all_rooms if r not in taken)
+        if taken:
+            used = taken.get(at)
+            if used is not None:
+                rooms = tuple(r for r in all_rooms if r not in used)
                 if not rooms:
                     continue
+        i = index_of(at)
         if len(nurses) > 1:
             # Her load that day, then her id: never her load over the dates asked for, which
             # would make a month view and the booking itself (one day) put different nurses
@@ -371,6 +436,7 @@ def _site_day(
             load = job.load()
             nurses.sort(key=lambda n: (load.get((n, i), 0), n))
         found.append((at, site_id, tuple(nurses), rooms, i))
+    return len(found) > size
 
 
 def days_with_slots(slots: Iterable[Slot], tz: dt.tzinfo) -> dict[dt.date, int]:

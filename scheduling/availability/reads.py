@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -74,8 +75,8 @@ class RuleRow(NamedTuple):
 TimeOffRow = tuple[int, int, int, dt.date | None]
 # (nurse, start, end) of a calendar's busy block.
 BusyRow = tuple[int, int, int]
-# (booking id, nurse, site, start, blocked until, room)
-BookingRow = tuple[int, int, int, int, int, int | None]
+# (nurse, site, start, blocked until, room)
+BookingRow = tuple[int, int, int, int, int | None]
 
 
 def _table(model: type[Model]) -> str:
@@ -88,16 +89,26 @@ def _col(model: type[Model], field: str) -> str:
     return connection.ops.quote_name(column)
 
 
-def _seconds(model: type[Model], field: str, *, up: bool) -> str:
+def _seconds(model: type[Model], field: str, *, up: bool, alias: str = "") -> str:
     """A datetime column as whole POSIX seconds: rounded down, or up with `up`."""
-    col = _col(model, field)
+    col = f"{alias}{_col(model, field)}"
     if connection.vendor == "postgresql":
         rounding = "CEIL" if up else "FLOOR"
         return f"CAST({rounding}(EXTRACT(EPOCH FROM {col})) AS BIGINT)"
     # SQLite stores UTC text, 'YYYY-MM-DD HH:MM:SS' with '.ffffff' only when there is a
-    # fraction; strftime('%s') drops the fraction.
-    seconds = f"CAST(strftime('%%s', {col}) AS INTEGER)"
+    # fraction; both functions drop the fraction. unixepoch() (SQLite 3.38) is the cheaper.
+    if sqlite3.sqlite_version_info >= (3, 38):
+        seconds = f"unixepoch({col})"
+    else:
+        seconds = f"CAST(strftime('%%s', {col}) AS INTEGER)"
     return f"({seconds} + (instr({col}, '.') > 0))" if up else seconds
+
+
+def _plain(column: str) -> str:
+    """A date, time or boolean column as the database stores it. On SQLite, a bare column of a
+    declared type goes through Django's converter, a Python call per value (for a month's
+    rules, most of the read); an expression has no declared type, and unary plus is one."""
+    return f"+{column}" if connection.vendor == "sqlite" else column
 
 
 def _in(count: int) -> str:
@@ -109,7 +120,7 @@ def _sql(vendor: str, kind: str, count: int, other: int = 0) -> str:
     """The statement of one read for `count` (and `other`) ids; `vendor` is part of the key."""
     if kind == "sites":
         cols = ", ".join(
-            _col(Site, f)
+            _plain(_col(Site, f))
             for f in (
                 "id",
                 "rooms",
@@ -129,15 +140,15 @@ def _sql(vendor: str, kind: str, count: int, other: int = 0) -> str:
         return f"SELECT {cols} FROM {_table(Site)} WHERE {where}"  # noqa: S608
     if kind == "closures":
         return (
-            f"SELECT {_col(SiteClosure, 'site')}, {_col(SiteClosure, 'date_from')}, "  # noqa: S608
-            f"{_col(SiteClosure, 'date_to')} FROM {_table(SiteClosure)} "
+            f"SELECT {_col(SiteClosure, 'site')}, {_plain(_col(SiteClosure, 'date_from'))}, "  # noqa: S608
+            f"{_plain(_col(SiteClosure, 'date_to'))} FROM {_table(SiteClosure)} "
             f"WHERE {_col(SiteClosure, 'municipality')} = %s "
             f"AND {_col(SiteClosure, 'date_from')} <= %s AND {_col(SiteClosure, 'date_to')} >= %s"
         )
     if kind == "rules":
         r, n = _table(AvailabilityRule), _table(Nurse)
         cols = ", ".join(
-            f"{r}.{_col(AvailabilityRule, f)}"
+            _plain(f"{r}.{_col(AvailabilityRule, f)}")
             for f in (
                 "nurse",
                 "site",
@@ -164,7 +175,7 @@ def _sql(vendor: str, kind: str, count: int, other: int = 0) -> str:
     if kind == "time_off":
         return (
             f"SELECT {_col(TimeOff, 'nurse')}, {_seconds(TimeOff, 'start', up=False)}, "  # noqa: S608
-            f"{_seconds(TimeOff, 'end', up=True)}, {_col(TimeOff, 'weekly_until')} "
+            f"{_seconds(TimeOff, 'end', up=True)}, {_plain(_col(TimeOff, 'weekly_until'))} "
             f"FROM {_table(TimeOff)} WHERE {_col(TimeOff, 'nurse')} IN {_in(count)} "
             f"AND {_col(TimeOff, 'start')} < %s "
             f"AND ({_col(TimeOff, 'end')} > %s OR {_col(TimeOff, 'weekly_until')} >= %s)"
@@ -177,18 +188,63 @@ def _sql(vendor: str, kind: str, count: int, other: int = 0) -> str:
             f"AND {_col(BusyBlock, 'start')} < %s AND {_col(BusyBlock, 'end')} > %s"
         )
     if kind == "bookings":
-        status = _col(Booking, "status")
-        return (
-            f"SELECT {_col(Booking, 'id')}, {_col(Booking, 'nurse')}, {_col(Booking, 'site')}, "  # noqa: S608
-            f"{_seconds(Booking, 'start', up=False)}, "
-            f"{_seconds(Booking, 'blocked_until', up=True)}, {_col(Booking, 'room')} "
-            f"FROM {_table(Booking)} "
-            f"WHERE ({status} = %s OR ({status} = %s AND {_col(Booking, 'expires_at')} > %s)) "
-            f"AND ({_col(Booking, 'nurse')} IN {_in(count)} "
-            f"OR {_col(Booking, 'site')} IN {_in(other)}) "
-            f"AND {_col(Booking, 'start')} < %s AND {_col(Booking, 'blocked_until')} > %s"
-        )
+        return _bookings_sql(count, other)
     raise ValueError(kind)
+
+
+def _active(alias: str) -> str:
+    """Confirmed, or held and not expired at the `%s` given: the bookings that take a nurse."""
+    status = f"{alias}{_col(Booking, 'status')}"
+    if connection.vendor == "sqlite":
+        # Unary plus keeps SQLite's planner off the status index, which it otherwise picks for
+        # this OR and then walks every confirmed booking of every year.
+        status = f"+{status}"
+    return f"({status} = %s OR ({status} = %s AND {alias}{_col(Booking, 'expires_at')} > %s))"
+
+
+def _bookings_sql(nurses: int, sites: int) -> str:
+    """Three parts, each a bounded index range (the nurse's or the site's bookings by start):
+
+    1. the nurses' bookings starting in the range;
+    2. other nurses' bookings starting in the range at the sites (they hold a room);
+    3. those starting before the range and running into it. A nurse's active bookings never
+       overlap (the exclusion constraint on PostgreSQL, the IMMEDIATE check-then-insert on
+       SQLite), so only her latest one starting before the range can: one backward index step
+       per nurse of the municipality, instead of every booking she ever had.
+
+    Parts 1 and 2 never return the same row; part 3 none of theirs (it starts before)."""
+    b, n = _table(Booking), _table(Nurse)
+    nurse, site, start = _col(Booking, "nurse"), _col(Booking, "site"), _col(Booking, "start")
+    booking_id = _col(Booking, "id")
+
+    def columns(alias: str) -> str:
+        return (
+            f"{alias}{nurse}, {alias}{site}, {_seconds(Booking, 'start', up=False, alias=alias)}, "
+            f"{_seconds(Booking, 'blocked_until', up=True, alias=alias)}, "
+            f"{alias}{_col(Booking, 'room')}"
+        )
+
+    in_range = f"{start} >= %s AND {start} < %s AND {_active('')} AND {booking_id} <> %s"
+    latest = (
+        f"SELECT x.{booking_id} FROM {b} x WHERE x.{nurse} = {n}.{_col(Nurse, 'id')} "  # noqa: S608
+        f"AND x.{start} < %s AND {_active('x.')} ORDER BY x.{start} DESC LIMIT 1"
+    )
+    if connection.vendor == "postgresql":
+        running_into = (
+            f"{n} CROSS JOIN LATERAL ({latest}) y "
+            f"INNER JOIN {b} k ON k.{booking_id} = y.{booking_id}"
+        )
+    else:
+        running_into = f"{n} INNER JOIN {b} k ON k.{booking_id} = ({latest})"
+    return (
+        f"SELECT {columns('')} FROM {b} WHERE {nurse} IN {_in(nurses)} AND {in_range} "  # noqa: S608
+        f"UNION ALL SELECT {columns('')} FROM {b} WHERE {site} IN {_in(sites)} "
+        f"AND {nurse} NOT IN {_in(nurses)} AND {in_range} "
+        f"UNION ALL SELECT {columns('k.')} FROM {running_into} "
+        f"WHERE {n}.{_col(Nurse, 'municipality')} = %s "
+        f"AND k.{_col(Booking, 'blocked_until')} > %s "
+        f"AND (k.{nurse} IN {_in(nurses)} OR k.{site} IN {_in(sites)}) AND k.{booking_id} <> %s"
+    )
 
 
 def _fetch(kind: str, params: Sequence[Any], count: int, other: int = 0) -> list[tuple[Any, ...]]:
@@ -221,22 +277,45 @@ def _day(value: dt.date) -> Any:
 def sites(municipality: Municipality, site_ids: Sequence[int] | None) -> list[SiteRow]:
     ids = list(site_ids) if site_ids is not None else []
     rows = _fetch("sites", [municipality.pk, True, *ids], -1 if site_ids is None else len(ids))
-    return [
-        SiteRow(
-            i,
-            rooms,
-            _json(weekdays),
-            bool(holidays),
-            _json(nth),
-            ye_start,
-            ye_end,
-            _time(last),
-            notice,
-            _json(modes),
-            municipality,
-        )
-        for i, rooms, weekdays, holidays, nth, ye_start, ye_end, last, notice, modes in rows
-    ]
+    return [SiteRow._make((*_parsed(_site_rows, row, _site), municipality)) for row in rows]
+
+
+def _site(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    i, rooms, weekdays, holidays, nth, ye_start, ye_end, last, notice, modes = row
+    return (
+        i,
+        rooms,
+        _json(weekdays),
+        bool(holidays),
+        _json(nth),
+        ye_start,
+        ye_end,
+        _time(last),
+        notice,
+        _json(modes),
+    )
+
+
+# Parsed rows by the rows as read: sites and weekly rules change rarely, and the same few come
+# back on every call, so each is parsed (JSON, times, dates) once, not per call. Keyed by the
+# whole row, so an edited row is simply a new key. Bounded: cleared when full.
+_PARSED_MAX = 4096
+_site_rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_rule_rows: dict[tuple[Any, ...], RuleRow] = {}
+
+
+def _parsed[T](
+    memo: dict[tuple[Any, ...], T], row: tuple[Any, ...], parse: Callable[[tuple[Any, ...]], T]
+) -> T:
+    try:
+        return memo[row]
+    except KeyError:
+        if len(memo) >= _PARSED_MAX:
+            memo.clear()
+        memo[row] = value = parse(row)
+        return value
+    except TypeError:  # unhashable: PostgreSQL hands back JSON already as lists
+        return parse(row)
 
 
 def closures(municipality: Municipality, date_from: dt.date, date_to: dt.date) -> list[ClosureRow]:
@@ -250,21 +329,22 @@ def rules(
     """The active nurses' rules at these sites valid in the range; only `weekdays`' when given
     (empty: every weekday)."""
     params = [*site_ids, True, _day(date_to), _day(date_from), *weekdays]
-    return [
-        RuleRow(
-            nurse,
-            site,
-            weekday,
-            _time(start),
-            _time(end),
-            _date(valid_from),
-            _date(valid_to) if valid_to is not None else None,
-            bool(remote),
-        )
-        for nurse, site, weekday, start, end, valid_from, valid_to, remote in _fetch(
-            "rules", params, len(site_ids), len(weekdays)
-        )
-    ]
+    rows = _fetch("rules", params, len(site_ids), len(weekdays))
+    return [_parsed(_rule_rows, row, _rule) for row in rows]
+
+
+def _rule(row: tuple[Any, ...]) -> RuleRow:
+    nurse, site, weekday, start, end, valid_from, valid_to, remote = row
+    return RuleRow(
+        nurse,
+        site,
+        weekday,
+        _time(start),
+        _time(end),
+        _date(valid_from),
+        _date(valid_to) if valid_to is not None else None,
+        bool(remote),
+    )
 
 
 def time_off(
@@ -289,16 +369,28 @@ def bookings(
     since: dt.datetime,
     until: dt.datetime,
     now: dt.datetime,
+    *,
+    municipality_id: int,
+    exclude_id: int | None = None,
 ) -> list[BookingRow]:
-    """Active bookings (confirmed, or holds not expired at `now`) of these nurses or at these
-    sites overlapping since … until (a booking's time runs to its `blocked_until`)."""
+    """(nurse, site, start, blocked until, room) of the active bookings (confirmed, or holds
+    not expired at `now`) of these nurses or at these sites overlapping since … until (a
+    booking's time runs to its `blocked_until`), but the one `exclude_id` names."""
+    active = [Booking.Status.CONFIRMED.value, Booking.Status.HELD.value, _when(now)]
+    exclude = exclude_id if exclude_id is not None else 0  # ids start at 1
+    in_range = [_when(since), _when(until), *active, exclude]
     params = [
-        Booking.Status.CONFIRMED.value,
-        Booking.Status.HELD.value,
-        _when(now),
+        *nurse_ids,
+        *in_range,
+        *site_ids,
+        *nurse_ids,
+        *in_range,
+        _when(since),
+        *active,
+        municipality_id,
+        _when(since),
         *nurse_ids,
         *site_ids,
-        _when(until),
-        _when(since),
+        exclude,
     ]
     return _fetch("bookings", params, len(nurse_ids), len(site_ids))

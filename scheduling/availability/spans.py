@@ -127,3 +127,19 @@ def free_starts(starts: list[int], seconds: int, blocked: Blocked | None) -> lis
         if j == n or b_starts[j] >= at + seconds:
             free.append(at)
     return free
+
+
+def busy_starts(starts: list[int], seconds: int, blocked: Blocked) -> list[int]:
+    """The starts (ascending) whose `seconds` meet a blocked interval: the complement of
+    `free_starts`, for a room, whose blocked intervals are few next to the starts."""
+    b_starts, b_ends = blocked
+    busy: list[int] = []
+    n = len(starts)
+    k = 0
+    for s, e in zip(b_starts, b_ends, strict=True):
+        # The starts in (s - seconds, e) overlap it.
+        k = bisect_right(starts, s - seconds, k)
+        while k < n and starts[k] < e:
+            busy.append(starts[k])
+            k += 1
+    return busy
