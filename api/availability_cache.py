@@ -65,8 +65,8 @@ def stamp_now(now: dt.datetime) -> Stamp | None:
 
 class Copies:
     """Values kept in this process, each valid under one stamp until its deadline; bounded in
-    count and bytes, the oldest dropped first (entries live seconds, so that is also the
-    stalest)."""
+    count and bytes, the oldest dropped first, and ended ones from the front as new ones come
+    (entries live seconds, so the oldest is also the first to end)."""
 
     def __init__(self, *, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
@@ -89,10 +89,13 @@ class Copies:
             return
         with self._lock:
             self._drop(key)
-            while self._entries and (
-                len(self._entries) >= self.max_entries or self._bytes + size > self.max_bytes
-            ):
-                self._drop(next(iter(self._entries)))
+            while self._entries:
+                oldest = next(iter(self._entries))
+                ended = self._entries[oldest][2] <= stamp.at
+                full = len(self._entries) >= self.max_entries or self._bytes + size > self.max_bytes
+                if not (ended or full):
+                    break
+                self._drop(oldest)
             self._entries[key] = (stamp.epoch, stamp.generation, deadline, size, value)
             self._bytes += size
 
