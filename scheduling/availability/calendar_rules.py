@@ -57,7 +57,9 @@ class ClosureDates(Protocol):
     def date_to(self) -> dt.date: ...
 
 
+@functools.lru_cache(maxsize=256)
 def _mmdd(value: str) -> tuple[int, int] | None:
+    # Asked twice per site and day by the engine; a site's year-end is one of a few strings.
     if not value:
         return None
     month, day = value.split("-")
