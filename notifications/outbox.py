@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scheduling.errors import booking_error
 from scheduling.models import BookingEvent, Resident
+from yurikago.db import prepared_cursor
 from yurikago.errors import DomainError
 
 from .dispatch import not_worth_sending
@@ -108,21 +108,19 @@ def resident_channels(
 
 def _line_user_and_sms_stop(resident: Resident) -> tuple[str, bool]:
     """Her LINE user id if she is linked and still follows the account, and whether her number
-    answered STOP: one query, as the STOP check alone was."""
-    found = (
-        Resident.objects.filter(pk=resident.pk)
-        .annotate(
-            line_user=Subquery(
-                LineFriend.objects.filter(resident_id=OuterRef("pk"), following=True).values(
-                    "user_id"
-                )[:1]
-            ),
-            sms_stopped=Exists(SmsOptOut.objects.filter(phone=OuterRef("phone"))),
-        )
-        .values_list("line_user", "sms_stopped")
-        .first()
-    )
-    return (found[0] or "", bool(found[1])) if found else ("", True)
+    answered STOP: one query, as the STOP check alone was. Fixed SQL: it is on every direct
+    booking's path (issue 19)."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_LINE_AND_STOP_SQL, [resident.pk, resident.phone])
+        line_user, sms_stopped = cursor.fetchone()
+    return line_user or "", bool(sms_stopped)
+
+
+_LINE_AND_STOP_SQL = (
+    f"SELECT (SELECT f.user_id FROM {LineFriend._meta.db_table} f "  # noqa: S608 (model names)
+    "WHERE f.resident_id = %s AND f.following LIMIT 1), "
+    f"EXISTS (SELECT 1 FROM {SmsOptOut._meta.db_table} o WHERE o.phone = %s)"
+)
 
 
 def _row(

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -200,17 +203,42 @@ def _retry_alone(message_id: int, claim: int) -> str:
 # A booking must not wait on a broker that is down: connect once, quickly, then give up.
 FAST_FAIL = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
+# Each thread keeps its nudging connection to the broker (kombu connections are not shared
+# between threads), for its process and broker: opening one per nudge cost a booking ~28 ms
+# with Redis (issue 19; bench/README.md). A failed nudge drops it, the next one connects again.
+_nudging = threading.local()
+
+
+def _nudge_connection() -> Any:
+    app = dispatch_due.app
+    key = (os.getpid(), app.conf.broker_url)
+    if getattr(_nudging, "key", None) != key:
+        _nudging.connection = app.connection_for_write(
+            connect_timeout=1, transport_options=FAST_FAIL
+        )
+        _nudging.key = key
+    return _nudging.connection
+
+
+def _drop_nudge_connection() -> None:
+    connection = getattr(_nudging, "connection", None)
+    _nudging.key = _nudging.connection = None
+    if connection is not None:
+        try:
+            connection.release()
+        except Exception:  # already broken: nothing to close cleanly
+            log.debug("closing a broken broker connection failed", exc_info=True)
+
 
 def wake_dispatcher() -> None:
     """Nudge the dispatcher after a commit; beat runs it every minute anyway."""
-    app = dispatch_due.app
     try:
-        if app.conf.task_always_eager:
+        if dispatch_due.app.conf.task_always_eager:
             dispatch_due.apply_async()
             return
-        with app.connection_for_write(connect_timeout=1, transport_options=FAST_FAIL) as conn:
-            dispatch_due.apply_async(retry=False, connection=conn)
+        dispatch_due.apply_async(retry=False, connection=_nudge_connection())
     except Exception:  # broker down: the rows wait for beat, nothing is lost
+        _drop_nudge_connection()
         log.warning("could not reach the broker; due messages wait for the next dispatch")
 
 

@@ -306,25 +306,31 @@ _QUEUE_SQL = (
 )
 
 
-def webhooks_queue_statement(
-    *,
-    municipality_id: int,
-    event: str,
-    payload: dict[str, Any],
-    booking_id_sql: str,
-    now: dt.datetime,
-) -> tuple[str, list[Any]]:
+def webhooks_queue_sql(*, booking_id_sql: str) -> str:
     """The INSERT … SELECT that queues one delivery row per active subscription of the
-    municipality wanting `event`, as SQL and parameters. `booking_id_sql` is the booking's id as
-    SQL: a placeholder, or a subquery when the booking is inserted in the same statement
-    (booking_insert.py, issue 19)."""
+    municipality wanting the event (its parameters: webhooks_queue_params). `booking_id_sql` is
+    the booking's id as SQL: a placeholder, or a subquery when the booking is inserted in the
+    same statement (scheduling/booking_insert.py, issue 19)."""
+    return _QUEUE_SQL.format(
+        delivery=WebhookDelivery._meta.db_table,
+        subscription=WebhookSubscription._meta.db_table,
+        token=ApiToken._meta.db_table,
+        booking_id=booking_id_sql,
+    )
+
+
+def webhooks_queue_params(
+    *, municipality_id: int, event: str | None, payload: dict[str, Any], now: dt.datetime
+) -> list[Any]:
+    """The parameters of webhooks_queue_sql but the booking's id; `event` None queues nothing
+    (no subscription's events are LIKE NULL): the same statement serves a hold."""
 
     def prep(name: str, value: object) -> Any:
         field = WebhookDelivery._meta.get_field(name)
         assert isinstance(field, models.Field)
         return field.get_db_prep_save(value, connection)
 
-    params: list[Any] = [
+    return [
         event,
         prep("event_id", uuid.uuid4()),
         prep("payload", {**payload, "occurred_at": now.isoformat()}),
@@ -334,16 +340,9 @@ def webhooks_queue_statement(
         prep("created_at", now),
         municipality_id,
         True,
-        f"%,{event},%",
+        None if event is None else f"%,{event},%",
         prep("created_at", now),
     ]
-    sql = _QUEUE_SQL.format(
-        delivery=WebhookDelivery._meta.db_table,
-        subscription=WebhookSubscription._meta.db_table,
-        token=ApiToken._meta.db_table,
-        booking_id=booking_id_sql,
-    )
-    return sql, params
 
 
 def webhooks_queue(
@@ -356,12 +355,9 @@ def webhooks_queue(
 ) -> None:
     """One delivery row per active subscription of the municipality that wants `event`, in one
     INSERT … SELECT (one query, whatever the number of subscriptions)."""
-    sql, params = webhooks_queue_statement(
-        municipality_id=municipality_id,
-        event=event,
-        payload=payload,
-        booking_id_sql="%s",
-        now=now or timezone.now(),
+    sql = webhooks_queue_sql(booking_id_sql="%s")
+    params = webhooks_queue_params(
+        municipality_id=municipality_id, event=event, payload=payload, now=now or timezone.now()
     )
     params.insert(2, booking_id)
     with connection.cursor() as cursor:

@@ -5,53 +5,117 @@ event, the webhook deliveries, her channels' read, her messages), each a round t
 compilation by the ORM. Here they are data-modifying CTEs of one statement:
 
     WITH l AS (SELECT nurse, pg_advisory_xact_lock(nurse…), pg_advisory_xact_lock(room…)),
-         b AS (INSERT booking … VALUES (…, (SELECT nurse FROM l), …) RETURNING id),
-         e AS (INSERT event … VALUES ((SELECT id FROM b), …)),
+         b AS (INSERT booking … SELECT …, (SELECT nurse FROM l), … FROM the booking's JSON
+               RETURNING id),
+         e AS (INSERT event … SELECT (SELECT id FROM b), … FROM the event's JSON),
          w AS (INSERT webhook deliveries … SELECT … (SELECT id FROM b) … RETURNING 1),
-         m AS (INSERT messages … VALUES ((SELECT id FROM b), …), … ON CONFLICT DO NOTHING)
+         m AS (INSERT messages … SELECT (SELECT id FROM b), … FROM the messages' JSON
+               ON CONFLICT DO NOTHING)
     SELECT id, (SELECT count(*) FROM w) FROM b
 
 The booking's nurse is read from `l`, so PostgreSQL takes the nurse's and room's advisory locks
 (booking_placement._lock_resources: writers of one nurse or room take turns) before it builds the
 row, and so before the exclusion constraints check it: they stay the judge, and a refusal fails
-the whole statement, leaving nothing half-written. The INSERTs are compiled by Django from the
-models (every column, default and auto_now as `save()` would write it); only the links to the
-new booking's id are SQL. Her channels (LINE, STOP) are read by the caller before the
-transaction.
+the whole statement, leaving nothing half-written. Each table's rows travel as ONE JSON parameter
+(jsonb_populate_record[set] against the table's own row type), every column but the id, each
+value prepared by its field as `save()` prepares it. So the statement's text is fixed whatever
+the number of messages: it is prepared once per connection (yurikago/db.py) and each booking
+sends only its values. Only the links to the new booking's id and its locked nurse are SQL.
+Her channels (LINE, STOP) are read by the caller before the transaction.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import uuid
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from django.db import connection
-from django.db.models import Model
-from django.db.models.constants import OnConflict
-from django.db.models.expressions import RawSQL
-from django.db.models.sql import InsertQuery
+from django.db import connection, models
 
 from notifications import webhooks
 from notifications.models import Message
 from notifications.tasks import wake_dispatcher_on_commit
+from yurikago.db import prepared_cursor
 
 from .models import Booking, BookingEvent
 
-# The new booking's id, and its nurse once her locks are held, as SQL (constants: no input).
+
+def _fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
+    fields = tuple(f for f in model._meta.local_concrete_fields if not f.primary_key)
+    # What this shortcut does not do, Django's compiler would: fail loudly rather than differ.
+    assert not any(f.has_db_default() or f.generated for f in fields), model
+    return fields
+
+
+def _select_from_json(model: type[models.Model], *, many: bool, sql_of: dict[str, str]) -> str:
+    """INSERT INTO the model's table (every column but the id) SELECT them from a JSON
+    parameter read as the table's row type; the columns in `sql_of` from SQL instead."""
+    table = model._meta.db_table
+    fields = _fields(model)
+    source = "jsonb_populate_recordset" if many else "jsonb_populate_record"
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    values = ", ".join(sql_of.get(f.attname, f'j."{f.column}"') for f in fields)
+    return (
+        f'INSERT INTO "{table}" ({columns}) '  # noqa: S608 (names from the models)
+        f'SELECT {values} FROM {source}(NULL::"{table}", %s::jsonb) j'
+    )
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()  # full precision, unlike DjangoJSONEncoder's milliseconds
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} in a booking's row")
+
+
+def _json_rows(objs: Sequence[models.Model]) -> str:
+    """The rows' values as `save()` prepares them (pre_save: auto_now and the like), by
+    column, as one JSON array; a JSON column's value goes in as the JSON it is."""
+    return json.dumps(_values(objs), default=_json_default, ensure_ascii=False)
+
+
+def _json_row(obj: models.Model) -> str:
+    return json.dumps(_values([obj])[0], default=_json_default, ensure_ascii=False)
+
+
+def _values(objs: Sequence[models.Model]) -> list[dict[str, object]]:
+    fields = _fields(type(objs[0]))
+    rows = []
+    for obj in objs:
+        row: dict[str, object] = {}
+        for f in fields:
+            value = f.pre_save(obj, True)
+            if not isinstance(f, models.JSONField):
+                value = f.get_db_prep_save(value, connection)
+            row[str(f.column)] = value
+        rows.append(row)
+    return rows
+
+
 _NEW_BOOKING = "(SELECT id FROM b)"
-_NEW_BOOKING_ID = RawSQL(_NEW_BOOKING, ())  # noqa: S611
-_LOCKED_NURSE = RawSQL("(SELECT nurse FROM l)", ())
 
 
-def _insert_sql(
-    model: type[Model], objs: Sequence[Model], *, ignore_conflicts: bool = False
-) -> tuple[str, list[Any]]:
-    """Django's own INSERT of these unsaved rows (all concrete columns but the id), as SQL."""
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
-    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
-    query.insert_values(fields, list(objs))
-    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
-    return sql, list(params)
+@cache
+def _statement() -> str:
+    """The one statement, its text fixed (built once)."""
+    booking = _select_from_json(Booking, many=False, sql_of={"nurse_id": "(SELECT nurse FROM l)"})
+    event = _select_from_json(BookingEvent, many=False, sql_of={"booking_id": _NEW_BOOKING})
+    messages = _select_from_json(Message, many=True, sql_of={"booking_id": _NEW_BOOKING})
+    delivery = webhooks.webhooks_queue_sql(booking_id_sql=_NEW_BOOKING)
+    # Every part built from the models' names; every value is a parameter.
+    return (
+        "WITH l AS (SELECT %s::bigint AS nurse, pg_advisory_xact_lock(%s, %s), "  # noqa: S608
+        "CASE WHEN %s::integer IS NULL THEN NULL ELSE pg_advisory_xact_lock(%s, %s) END), "
+        f"b AS ({booking} RETURNING id), "
+        f"e AS ({event}), "
+        f"w AS ({delivery} RETURNING 1), "
+        f"m AS ({messages} ON CONFLICT DO NOTHING) "
+        "SELECT id, (SELECT count(*) FROM w) FROM b"
+    )
 
 
 def booking_insert(
@@ -64,50 +128,22 @@ def booking_insert(
 ) -> Booking:
     """Insert the unsaved `booking` with its `event`, the webhook deliveries for
     `webhook_event` (None: none) and `messages`, in one statement, after taking the advisory
-    locks `lock_keys` ((namespace, key) pairs, nurse first). Returns the booking, saved."""
-    nurse_id = booking.nurse_id
-    locks = ", ".join("pg_advisory_xact_lock(%s, %s)" for _ in lock_keys)
-    params: list[Any] = [nurse_id, *(k for pair in lock_keys for k in pair)]
-    parts = [f"l AS (SELECT %s::bigint AS nurse, {locks})"]
-
-    booking.nurse_id = _LOCKED_NURSE
-    try:
-        sql, values = _insert_sql(Booking, [booking])
-    finally:
-        booking.nurse_id = nurse_id
-    parts.append(f"b AS ({sql} RETURNING id)")
-    params += values
-
-    event.booking_id = _NEW_BOOKING_ID
-    sql, values = _insert_sql(BookingEvent, [event])
-    parts.append(f"e AS ({sql})")
-    params += values
-
-    if webhook_event is not None:
-        sql, values = webhooks.webhooks_queue_statement(
-            municipality_id=booking.municipality_id,
-            event=webhook_event,
-            payload=webhooks.booking_payload(booking),
-            booking_id_sql=_NEW_BOOKING,
-            now=event.at,
-        )
-    else:
-        sql, values = "SELECT 1 WHERE false", []
-    parts.append(f"w AS ({sql} RETURNING 1)" if webhook_event else f"w AS ({sql})")
-    params += values
-
-    if messages:
-        for message in messages:
-            message.booking_id = _NEW_BOOKING_ID
-        sql, values = _insert_sql(Message, messages, ignore_conflicts=True)
-        parts.append(f"m AS ({sql})")
-        params += values
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {', '.join(parts)} SELECT id, (SELECT count(*) FROM w) FROM b",  # noqa: S608
-            params,
-        )
+    locks `lock_keys` ((namespace, key) pairs: the nurse's, then the room's if any). Returns the
+    booking, saved."""
+    (nurse_space, nurse_key), *room = lock_keys
+    room_space, room_key = room[0] if room else (None, None)
+    params: list[Any] = [booking.nurse_id, nurse_space, nurse_key, room_key, room_space, room_key]
+    params.append(_json_row(booking))
+    params.append(_json_row(event))
+    params += webhooks.webhooks_queue_params(
+        municipality_id=booking.municipality_id,
+        event=webhook_event,
+        payload=webhooks.booking_payload(booking),
+        now=event.at,
+    )
+    params.append(_json_rows(messages) if messages else "[]")
+    with prepared_cursor() as cursor:
+        cursor.execute(_statement(), params)
         booking_id, webhooks_queued = cursor.fetchone()
 
     booking.pk = booking_id

@@ -177,12 +177,16 @@ def pregnancy_contacts(
 
 
 def contact_for_interview_type(interview_type: InterviewType) -> Contact | None:
-    """The contact a booking of this type is for: the first active one booked through it."""
-    return (
-        Contact.objects.filter(interview_type=interview_type, is_active=True)
-        .order_by("ordering_key", "id")
-        .first()
-    )
+    """The contact a booking of this type is for: the first active one booked through it.
+    Fixed SQL: it is on every booking's path (issue 19), where compiling the queryset cost
+    more than the database's answer."""
+    return next(iter(Contact.objects.raw(_CONTACT_FOR_TYPE_SQL, [interview_type.pk])), None)
+
+
+_CONTACT_FOR_TYPE_SQL = (
+    f"SELECT * FROM {Contact._meta.db_table} "  # noqa: S608 (the model's table)
+    "WHERE interview_type_id = %s AND is_active ORDER BY ordering_key, id LIMIT 1"
+)
 
 
 @dataclass(frozen=True)

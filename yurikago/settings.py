@@ -128,6 +128,9 @@ else:
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# The booking's hot statements are prepared once per connection (yurikago/db.py). Off behind a
+# transaction-mode pooler that cannot keep prepared statements (PgBouncer older than 1.21).
+DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", "True")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "scheduling.User"

@@ -26,6 +26,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
+from yurikago.db import prepared_cursor
+
 from ..models import (
     AvailabilityRule,
     Booking,
@@ -297,7 +299,7 @@ def _load_postgresql(
         "until": until,
         "now": now,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # fixed text: prepared once per connection
         cursor.execute(_SQL_LOCKING_SITE if lock_site else _SQL, params)
         rows = cursor.fetchall()
     rules: list[_Rule] = []
