@@ -87,49 +87,52 @@ class AvailabilityView(APIView):
             body = availability_cache.answers.get(key, stamp)
             if body is not None:
                 return _json_response(body)
-        query = query_params(s.AvailabilityQuery, request)
-        municipality, itype = municipality_and_type(request, query, stamp)
-        site_ids = None if query.get("site") is None else [query["site"]]
-        today = now.astimezone(municipality.tz).date()
-        date_from, date_to = s.date_range(
-            query,
-            default_from=lambda _to: today,
-            default_to=lambda first: first + dt.timedelta(days=DEFAULT_RANGE_DAYS),
-        )
-        mode = query.get("mode") or (itype.modes[0] if itype.modes else "in_person")
-        computed_at, slots = open_slots_cached_as(
-            _stamped_slots_json,
-            municipality=municipality,
-            interview_type=itype,
-            date_from=date_from,
-            date_to=date_to,
-            site_ids=site_ids,
-            mode=mode,
-            now=now,
-        )
-        # The engine only ever finds slots at active sites of the municipality, so only an
-        # empty answer needs the site checked: one query fewer on the hot path.
-        if slots == b"[]" and site_ids is not None and not _site_exists(municipality, site_ids[0]):
-            raise ApiError("not_found", _("No such site."), 404, field="site")
-        # The slots come from the shared cache as JSON bytes, so a hit there costs no
-        # serialising. Same bytes and headers as DRF's JSONRenderer gave (compact, UTF-8).
-        head = _compact_json(
-            {
-                "municipality": municipality.code,
-                "interview_type": itype.code,
-                "time_zone": municipality.time_zone,
-            }
-        )
-        body = head[:-1] + b',"slots":' + slots + b"}"
+        computed_at, body = _availability_answer(request, now, stamp)
         if stamp is not None:
+            deadline = availability_cache.kept_for(stamp, computed_at)
             availability_cache.answers.put(
-                key,
-                stamp,
-                deadline=availability_cache.kept_for(stamp, computed_at),
-                value=body,
-                size=len(body),
+                key, stamp, deadline=deadline, value=body, size=len(body)
             )
         return _json_response(body)
+
+
+def _availability_answer(
+    request: Request, now: dt.datetime, stamp: availability_cache.Stamp | None
+) -> tuple[float, bytes]:
+    """The answer's JSON, with when its slots were computed (see _stamped_slots_json)."""
+    query = query_params(s.AvailabilityQuery, request)
+    municipality, itype = municipality_and_type(request, query, stamp)
+    site_ids = None if query.get("site") is None else [query["site"]]
+    today = now.astimezone(municipality.tz).date()
+    date_from, date_to = s.date_range(
+        query,
+        default_from=lambda _to: today,
+        default_to=lambda first: first + dt.timedelta(days=DEFAULT_RANGE_DAYS),
+    )
+    computed_at, slots = open_slots_cached_as(
+        _stamped_slots_json,
+        municipality=municipality,
+        interview_type=itype,
+        date_from=date_from,
+        date_to=date_to,
+        site_ids=site_ids,
+        mode=query.get("mode") or (itype.modes[0] if itype.modes else "in_person"),
+        now=now,
+    )
+    # The engine only ever finds slots at active sites of the municipality, so only an empty
+    # answer needs the site checked: one query fewer on the hot path.
+    if slots == b"[]" and site_ids is not None and not _site_exists(municipality, site_ids[0]):
+        raise ApiError("not_found", _("No such site."), 404, field="site")
+    # The slots come from the shared cache as JSON bytes, so a hit there costs no serialising.
+    # Same bytes and headers as DRF's JSONRenderer gave (compact, UTF-8).
+    head = _compact_json(
+        {
+            "municipality": municipality.code,
+            "interview_type": itype.code,
+            "time_zone": municipality.time_zone,
+        }
+    )
+    return computed_at, head[:-1] + b',"slots":' + slots + b"}"
 
 
 def _json_response(body: bytes) -> HttpResponse:
