@@ -48,6 +48,41 @@ GROUPS = (
 )
 
 
+# Call sites on a rush request's path, timed with everything they call (cumulative).
+CALL_SITES = (
+    ("session and user (auth middleware)", "contrib/auth/__init__.py", "get_user"),
+    ("rate limits", "rest_framework/views.py", "check_throttles"),
+    ("her scope (scope_for)", "scheduling/access_scope.py", "scope_for"),
+    (
+        "the site (access_site_for_booking)",
+        "scheduling/access_bookings.py",
+        "access_site_for_booking",
+    ),
+    ("the hold (access_api_hold)", "scheduling/access_bookings.py", "access_api_hold"),
+    ("interview type", "scheduling/selectors.py", "interview_type_default"),
+    ("her pregnancy", "scheduling/selectors.py", "pregnancy_current"),
+    ("Idempotency-Key", "api/idempotency.py", "run_once"),
+    ("booking_hold (service)", "scheduling/services.py", "booking_hold"),
+    ("booking_confirm (service)", "scheduling/services.py", "booking_confirm"),
+    ("answer serialised", "rest_framework/serializers.py", "data"),
+    ("problem answer", "api/exceptions.py", "problem_details_handler"),
+    ("DRF dispatch (all of the view)", "rest_framework/views.py", "dispatch"),
+    ("whole request", "django/core/handlers/wsgi.py", "__call__"),
+)
+
+
+def call_sites(stats: pstats.Stats, calls: int) -> list[tuple[str, float]]:
+    out = []
+    for label, path, function in CALL_SITES:
+        cumulative = 0.0
+        for (filename, _line, name), row in stats.stats.items():  # type: ignore[attr-defined]
+            if name == function and filename.endswith(path):
+                cumulative = max(cumulative, row[3])
+        if cumulative:
+            out.append((label, 1000 * cumulative / calls))
+    return out
+
+
 def grouped(stats: pstats.Stats, calls: int) -> list[tuple[str, float]]:
     totals: dict[str, float] = defaultdict(float)
     for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
@@ -249,6 +284,9 @@ def main() -> int:
             print("  own time under the profiler, ms per request, by where the code lives:")
             for group, ms in grouped(stats, len(wall[kind])):
                 print(f"    {group:28s} {ms:6.2f}")
+            print("  call sites, ms per request under the profiler, with what they call:")
+            for label, ms in call_sites(stats, len(wall[kind])):
+                print(f"    {label:36s} {ms:6.2f}")
             stats.sort_stats("cumulative").print_stats(args.top)
     return 0
 
