@@ -117,8 +117,29 @@ def redis_cpu_seconds() -> float:
     return total / tick
 
 
+def generation() -> int:
+    """The availability cache's generation: if it moved during a line, the process copies were
+    ended by a write (someone else's, on this Redis database) and the line measured misses."""
+    from scheduling.availability.cache import generation_and
+
+    return generation_and()[0]
+
+
+def redis_round_trip_ms() -> float:
+    """Median of 20 PINGs from here: how busy the shared Redis server is just now."""
+    import redis as redis_client
+
+    conn = redis_client.Redis.from_url(api_server.REDIS_URL)
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        conn.ping()
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
 def one(measure: Callable[[str], Measured], url: str) -> dict[str, float]:
-    load = os.getloadavg()[0]
+    load, moved = os.getloadavg()[0], generation()
     server, redis, wall = api_server.process_cpu_seconds(), redis_cpu_seconds(), time.monotonic()
     requests, p99 = measure(url)
     wall = time.monotonic() - wall
@@ -131,6 +152,8 @@ def one(measure: Callable[[str], Measured], url: str) -> dict[str, float]:
         "redis_us": 1e6 * redis / max(requests, 1),
         "load": load,
         "wall": wall,
+        "moved": generation() - moved,
+        "ping_ms": redis_round_trip_ms(),
     }
 
 
@@ -138,7 +161,8 @@ def line(name: str, m: dict[str, float]) -> str:
     return (
         f"    {name:<12} {m['rps']:6.0f} req/s  p99 {m['p99']:5.0f} ms  "
         f"server CPU {m['cpu_us']:5.0f} µs/req  redis {m['redis_us']:4.0f} µs/req  "
-        f"(load {m['load']:.1f})"
+        f"(load {m['load']:.1f}, redis ping {m['ping_ms']:.2f} ms, "
+        f"generation moved {m['moved']:.0f})"
     )
 
 
