@@ -34,6 +34,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 from notifications import webhooks
 from notifications.models import Message
@@ -99,10 +100,23 @@ def _values(objs: Sequence[models.Model]) -> list[dict[str, object]]:
 _NEW_BOOKING = "(SELECT id FROM b)"
 
 
+# A hold confirmed: the columns booking_confirm changes, the row kept only if its nurse is the
+# one whose locks `l` holds (which also makes PostgreSQL take them before it updates the row).
+_CONFIRM = (
+    f'UPDATE "{Booking._meta.db_table}" SET "pregnancy_id" = %s, "status" = %s, '  # noqa: S608
+    '"expires_at" = NULL, "confirmed_at" = %s, "notify_sms" = %s, "notify_email" = %s, '
+    '"language" = %s, "updated_at" = %s WHERE "id" = %s AND "nurse_id" = (SELECT nurse FROM l)'
+)
+
+
 @cache
-def _statement() -> str:
-    """The one statement, its text fixed (built once)."""
-    booking = _select_from_json(Booking, many=False, sql_of={"nurse_id": "(SELECT nurse FROM l)"})
+def _statement(*, confirm: bool) -> str:
+    """The one statement, its text fixed (built once): a new booking, or a hold confirmed."""
+    booking = (
+        _CONFIRM
+        if confirm
+        else _select_from_json(Booking, many=False, sql_of={"nurse_id": "(SELECT nurse FROM l)"})
+    )
     event = _select_from_json(BookingEvent, many=False, sql_of={"booking_id": _NEW_BOOKING})
     messages = _select_from_json(Message, many=True, sql_of={"booking_id": _NEW_BOOKING})
     delivery = webhooks.webhooks_queue_sql(booking_id_sql=_NEW_BOOKING)
@@ -118,6 +132,52 @@ def _statement() -> str:
     )
 
 
+def _lock_params(booking: Booking, lock_keys: tuple[tuple[int, int], ...]) -> list[Any]:
+    (nurse_space, nurse_key), *room = lock_keys
+    room_space, room_key = room[0] if room else (None, None)
+    return [booking.nurse_id, nurse_space, nurse_key, room_key, room_space, room_key]
+
+
+def _write(
+    *,
+    confirm: bool,
+    params: list[Any],
+    booking: Booking,
+    event: BookingEvent,
+    webhook_event: str | None,
+    messages: list[Message],
+) -> int | None:
+    """Run the statement; the booking's id (None: no row matched the UPDATE)."""
+    params.append(_json_row(event))
+    params += webhooks.webhooks_queue_params(
+        municipality_id=booking.municipality_id,
+        event=webhook_event,
+        payload=webhooks.booking_payload(booking),
+        now=event.at,
+    )
+    params.append(_json_rows(messages) if messages else "[]")
+    with prepared_cursor() as cursor:
+        cursor.execute(_statement(confirm=confirm), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    booking_id, webhooks_queued = row
+    if messages:
+        wake_dispatcher_on_commit()
+    if webhooks_queued:
+        webhooks.wake_webhook_sender_on_commit()
+    return int(booking_id)
+
+
+def _saved(booking: Booking, event: BookingEvent, messages: list[Message]) -> None:
+    booking._state.adding = False
+    booking._state.db = connection.alias
+    event.booking = booking
+    event._state.adding = False
+    for message in messages:
+        message.booking = booking
+
+
 def booking_insert(
     *,
     booking: Booking,
@@ -130,31 +190,51 @@ def booking_insert(
     `webhook_event` (None: none) and `messages`, in one statement, after taking the advisory
     locks `lock_keys` ((namespace, key) pairs: the nurse's, then the room's if any). Returns the
     booking, saved."""
-    (nurse_space, nurse_key), *room = lock_keys
-    room_space, room_key = room[0] if room else (None, None)
-    params: list[Any] = [booking.nurse_id, nurse_space, nurse_key, room_key, room_space, room_key]
-    params.append(_json_row(booking))
-    params.append(_json_row(event))
-    params += webhooks.webhooks_queue_params(
-        municipality_id=booking.municipality_id,
-        event=webhook_event,
-        payload=webhooks.booking_payload(booking),
-        now=event.at,
+    params = [*_lock_params(booking, lock_keys), _json_row(booking)]
+    booking.pk = _write(
+        confirm=False,
+        params=params,
+        booking=booking,
+        event=event,
+        webhook_event=webhook_event,
+        messages=messages,
     )
-    params.append(_json_rows(messages) if messages else "[]")
-    with prepared_cursor() as cursor:
-        cursor.execute(_statement(), params)
-        booking_id, webhooks_queued = cursor.fetchone()
+    _saved(booking, event, messages)
+    return booking
 
-    booking.pk = booking_id
-    booking._state.adding = False
-    booking._state.db = connection.alias
-    event.booking = booking
-    event._state.adding = False
-    for message in messages:
-        message.booking = booking
-    if messages:
-        wake_dispatcher_on_commit()
-    if webhooks_queued:
-        webhooks.wake_webhook_sender_on_commit()
+
+def booking_confirm_update(
+    *,
+    booking: Booking,
+    event: BookingEvent,
+    webhook_event: str | None,
+    messages: list[Message],
+    lock_keys: tuple[tuple[int, int], ...],
+) -> Booking:
+    """The held `booking`, its confirmation already set on the instance (pregnancy, status,
+    confirmed_at, her choices), written as ONE statement with its event, webhooks and
+    messages, after the nurse's and room's advisory locks. A second active booking for the
+    pregnancy and contact is refused by the partial unique constraints (IntegrityError)."""
+    booking.updated_at = timezone.now()
+    params = [
+        *_lock_params(booking, lock_keys),
+        booking.pregnancy_id,
+        booking.status,
+        booking.confirmed_at,
+        booking.notify_sms,
+        booking.notify_email,
+        booking.language,
+        booking.updated_at,
+        booking.pk,
+    ]
+    updated = _write(
+        confirm=True,
+        params=params,
+        booking=booking,
+        event=event,
+        webhook_event=webhook_event,
+        messages=messages,
+    )
+    assert updated == booking.pk, "the hold is locked by the caller: its row is there"
+    _saved(booking, event, messages)
     return booking

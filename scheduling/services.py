@@ -16,10 +16,12 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from notifications import outbox
+from notifications import outbox, webhooks
+from notifications.models import Message
+from notifications.tasks import wake_dispatcher_on_commit
 from yurikago.errors import DomainError
 
 from .availability import availability_changed
@@ -36,11 +38,12 @@ from .booking_changes import (
     booking_release_hold,
     booking_reschedule,
 )
+from .booking_insert import booking_confirm_update
 from .booking_placement import (
     PLACE_ATTEMPTS,
     _Direct,
     _event,
-    _lock_resources,
+    _lock_keys,
     _place,
     holds_sweep_expired,
 )
@@ -81,14 +84,6 @@ def _contact_for(interview_type: InterviewType, contact: Contact | None) -> Cont
     if contact.interview_type_id != interview_type.pk or not contact.is_active:
         raise booking_error("not_found", field="contact")
     return contact
-
-
-def _same_contact(pregnancy: Pregnancy, booking: Booking, now: dt.datetime) -> bool:
-    """Does the pregnancy already have another active booking for this booking's contact?"""
-    others = Booking.objects.active(now).filter(pregnancy=pregnancy).exclude(pk=booking.pk)
-    if booking.contact_id is None:
-        return others.filter(contact__isnull=True).exists()
-    return others.filter(contact_id=booking.contact_id).exists()
 
 
 def booking_hold(
@@ -138,23 +133,43 @@ def _confirm(
     notify_sms: bool,
     notify_email: bool,
     language: str,
+    channels: list[tuple[str, str]],
     actor: User | None,
     staff: bool,
     now: dt.datetime,
 ) -> Booking:
-    if _same_contact(pregnancy, booking, now):
-        raise booking_error("already_booked")
+    """Inside the transaction, the hold locked: confirm it, with its event and her messages. A
+    second active booking for the pregnancy and contact is refused by the partial unique
+    constraints (IntegrityError, "already booked" for the caller)."""
     booking.pregnancy = pregnancy
     booking.status = Booking.Status.CONFIRMED
     booking.expires_at = None
     booking.confirmed_at = now
     booking.notify_sms, booking.notify_email = notify_sms, notify_email
     booking.language = language
-    booking.save()
-    _event(booking, BookingEvent.Kind.CONFIRMED, actor, staff, channel=booking.channel)
+    kind = BookingEvent.Kind.CONFIRMED
+    messages = outbox.messages_for_booking(
+        booking=booking, purpose="confirmation", now=now, channels=channels
+    )
+    if connection.vendor == "postgresql":
+        # The nurse's and room's locks, the row, its event, webhooks and messages: one statement.
+        booking_confirm_update(
+            booking=booking,
+            event=BookingEvent(
+                kind=kind, actor=actor, actor_is_staff=staff, data={"channel": booking.channel}
+            ),
+            webhook_event=webhooks.EVENT_FOR_KIND.get(kind),
+            messages=messages,
+            lock_keys=_lock_keys(booking.nurse_id, booking.site_id, booking.room),
+        )
+    else:
+        booking.save()
+        _event(booking, kind, actor, staff, channel=booking.channel)
+        if messages:
+            Message.objects.bulk_create(messages, ignore_conflicts=True)
+            wake_dispatcher_on_commit()
     # A confirmed place no longer frees itself when the hold would have expired.
     availability_changed()
-    outbox.messages_queue_for_booking(booking=booking, purpose="confirmation", now=now)
     return booking
 
 
@@ -171,6 +186,10 @@ def booking_confirm(
 ) -> Booking:
     """Turn a hold into a booking and queue its confirmation and reminders, all or nothing."""
     now = now or timezone.now()
+    # Her channels (LINE, SMS unless STOPped, email), read before the transaction (issue 19).
+    channels = outbox.pregnancy_channels(
+        pregnancy, notify_sms=notify_sms, notify_email=notify_email
+    )
     try:
         with transaction.atomic():
             # The booking row only (see _lock_for_change).
@@ -191,13 +210,13 @@ def booking_confirm(
                 locked.save(update_fields=["status", "updated_at"])
                 _event(locked, BookingEvent.Kind.EXPIRED, None, False)
                 raise booking_error("hold_expired")
-            _lock_resources(locked.nurse_id, locked.site_id, locked.room)
             return _confirm(
                 locked,
                 pregnancy=pregnancy,
                 notify_sms=notify_sms,
                 notify_email=notify_email,
                 language=language,
+                channels=channels,
                 actor=actor,
                 staff=staff,
                 now=now,
