@@ -1,5 +1,5 @@
 """Open slots: nurse rules − closures − time off − busy blocks − bookings and holds, loaded in
-six queries whatever the range, the number of sites or nurses (reads.py: fixed SQL, plain rows,
+three queries whatever the range, the number of sites or nurses (reads.py: fixed SQL, plain rows,
 instants as whole POSIX seconds), then computed in integers (spans.py); only the slots returned
 become datetimes. Figures and the profile behind each step: bench/README.md, issue 19."""
 
@@ -28,7 +28,7 @@ from .calendar_rules import (
     rule_slot_times,
     site_is_open,
 )
-from .spans import Blocks, Span, away_spans, busy_starts, free_starts
+from .spans import Blocks, busy_starts, free_starts
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,8 @@ class _Data:
     sites: list[reads.SiteRow]
     closures: list[reads.ClosureRow]
     rules: list[reads.RuleRow]
-    # nurse -> the spans she is away (time off, weekly ones expanded, and busy blocks)
-    away: dict[int, list[Span]]
-    # (nurse, site, start, blocked_until, room) of the active bookings, the excluded one left out
-    bookings: list[tuple[int, int, int, int, int | None]]
+    # The active bookings (the excluded one left out), time off and busy blocks (reads.py)
+    taken: list[reads.TakenRow]
 
 
 def time_off_between(
@@ -89,15 +87,15 @@ def _load(
     now: dt.datetime,
     exclude_booking_id: int | None,
 ) -> _Data:
-    """The six reads (fewer when there is nothing to read), as plain rows (reads.py)."""
+    """The three reads (fewer when there is nothing to read), as plain rows (reads.py): the
+    sites with the closures, the rules, then the bookings, time off and busy blocks."""
     tz = municipality.tz
     range_start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
     range_end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    data = _Data(sites=[], closures=[], rules=[], away={}, bookings=[])
+    data = _Data(sites=[], closures=[], rules=[], taken=[])
     if site_ids is not None and not site_ids:
         return data
-    data.sites = reads.sites(municipality, site_ids)
-    data.closures = reads.closures(municipality, date_from, date_to)
+    data.sites, data.closures = reads.sites(municipality, site_ids, date_from, date_to)
     ids = [s.id for s in data.sites]
     if not ids:
         return data
@@ -107,19 +105,13 @@ def _load(
     nurse_ids = sorted({r.nurse_id for r in data.rules})
     if not nurse_ids:
         return data
-    data.away = away_spans(
-        reads.time_off(nurse_ids, range_start, range_end, date_from),
-        reads.busy(nurse_ids, range_start, range_end),
-        since=int(range_start.timestamp()),
-        until=int(range_end.timestamp()),
-        tz=tz,
-    )
-    data.bookings = reads.bookings(
+    data.taken = reads.taken(
         nurse_ids,
         ids,
         range_start,
         range_end,
         now,
+        date_from=date_from,
         municipality_id=municipality.pk,
         exclude_id=exclude_booking_id,
     )
@@ -155,10 +147,17 @@ def open_slots(
     data = _load(municipality, site_ids, date_from, date_to, now, exclude_booking_id)
     tz = municipality.tz
     duration = interview_type.duration
+    days = _Days(date_from, date_to, tz)
     job = _Job(
         data=data,
-        blocks=Blocks(data.away, data.bookings, int(interview_type.buffer.total_seconds())),
-        days=_Days(date_from, date_to, tz),
+        blocks=Blocks(
+            data.taken,
+            int(interview_type.buffer.total_seconds()),
+            since=days.midnights[0],
+            until=days.midnights[-1],
+            tz=tz,
+        ),
+        days=days,
         mode=mode,
         duration=duration,
         seconds=int(duration.total_seconds()),
@@ -332,8 +331,9 @@ class _Job:
         if self._load is None:
             self._load = defaultdict(int)
             index_of = self.days.index_of
-            for nurse_id, _site, start, _until, _room in self.data.bookings:
-                self._load[(nurse_id, index_of(start))] += 1
+            for kind, nurse_id, _site, start, _until, _room, _weekly in self.data.taken:
+                if not kind:
+                    self._load[(nurse_id, index_of(start))] += 1
         return self._load
 
 

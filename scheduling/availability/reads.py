@@ -1,4 +1,6 @@
-"""The engine's six reads as fixed SQL: only the columns it uses, instants as whole POSIX seconds.
+"""The engine's reads as fixed SQL, three statements: the sites with the closures, the weekly
+rules, and what takes a nurse or a room (bookings, time off, busy blocks); only the columns it
+uses, instants as whole POSIX seconds.
 
 Why not the ORM here: for one site × 31 days the ORM's share of `open_slots` was about three
 quarters (bench/README.md, issue 19): compiling six querysets on every call (~1.5 ms), building
@@ -71,12 +73,13 @@ class RuleRow(NamedTuple):
     remote: bool
 
 
-# (nurse, start, end, weekly until) of time off; the engine expands the weekly ones.
-TimeOffRow = tuple[int, int, int, dt.date | None]
-# (nurse, start, end) of a calendar's busy block.
-BusyRow = tuple[int, int, int]
-# (nurse, site, start, blocked until, room)
-BookingRow = tuple[int, int, int, int, int | None]
+# (nurse, start, end, weekly until) of time off (the engine expands the weekly ones), or of a
+# calendar's busy block (never weekly); the date as ISO text on SQLite.
+AwayRow = tuple[int, int, int, dt.date | str | None]
+# What takes a nurse or a room: (0, nurse, site, start, blocked until, room, None) for an active
+# booking, (1, nurse, None, start, end, None, weekly until) for time off or a busy block; the
+# weekly until date as the database hands it back (ISO text on SQLite).
+TakenRow = tuple[int, int, int | None, int, int, int | None, Any]
 
 
 def _table(model: type[Model]) -> str:
@@ -119,6 +122,8 @@ def _in(count: int) -> str:
 def _sql(vendor: str, kind: str, count: int, other: int = 0) -> str:
     """The statement of one read for `count` (and `other`) ids; `vendor` is part of the key."""
     if kind == "sites":
+        # The sites, then the closures in the range (kind 1), in one statement: a closure's
+        # site (NULL: every site) in the id column, its dates in the last two.
         cols = ", ".join(
             _plain(_col(Site, f))
             for f in (
@@ -137,13 +142,15 @@ def _sql(vendor: str, kind: str, count: int, other: int = 0) -> str:
         where = f"{_col(Site, 'municipality')} = %s AND {_col(Site, 'is_active')} = %s"
         if count >= 0:
             where += f" AND {_col(Site, 'id')} IN {_in(count)}"
-        return f"SELECT {cols} FROM {_table(Site)} WHERE {where}"  # noqa: S608
-    if kind == "closures":
+        nothing = ", ".join(["NULL"] * 9)
+        c = SiteClosure
         return (
-            f"SELECT {_col(SiteClosure, 'site')}, {_plain(_col(SiteClosure, 'date_from'))}, "  # noqa: S608
-            f"{_plain(_col(SiteClosure, 'date_to'))} FROM {_table(SiteClosure)} "
-            f"WHERE {_col(SiteClosure, 'municipality')} = %s "
-            f"AND {_col(SiteClosure, 'date_from')} <= %s AND {_col(SiteClosure, 'date_to')} >= %s"
+            f"SELECT 0, {cols}, CAST(NULL AS date), CAST(NULL AS date) "  # noqa: S608
+            f"FROM {_table(Site)} WHERE {where} "
+            f"UNION ALL SELECT 1, {_col(c, 'site')}, {nothing}, "
+            f"{_plain(_col(c, 'date_from'))}, {_plain(_col(c, 'date_to'))} FROM {_table(c)} "
+            f"WHERE {_col(c, 'municipality')} = %s "
+            f"AND {_col(c, 'date_from')} <= %s AND {_col(c, 'date_to')} >= %s"
         )
     if kind == "rules":
         r, n = _table(AvailabilityRule), _table(Nurse)
@@ -172,23 +179,8 @@ def _sql(vendor: str, kind: str, count: int, other: int = 0) -> str:
         if other:  # a range shorter than a week reads only its weekdays' rules
             sql += f" AND {r}.{_col(AvailabilityRule, 'weekday')} IN {_in(other)}"
         return sql
-    if kind == "time_off":
-        return (
-            f"SELECT {_col(TimeOff, 'nurse')}, {_seconds(TimeOff, 'start', up=False)}, "  # noqa: S608
-            f"{_seconds(TimeOff, 'end', up=True)}, {_plain(_col(TimeOff, 'weekly_until'))} "
-            f"FROM {_table(TimeOff)} WHERE {_col(TimeOff, 'nurse')} IN {_in(count)} "
-            f"AND {_col(TimeOff, 'start')} < %s "
-            f"AND ({_col(TimeOff, 'end')} > %s OR {_col(TimeOff, 'weekly_until')} >= %s)"
-        )
-    if kind == "busy":
-        return (
-            f"SELECT {_col(BusyBlock, 'nurse')}, {_seconds(BusyBlock, 'start', up=False)}, "  # noqa: S608
-            f"{_seconds(BusyBlock, 'end', up=True)} FROM {_table(BusyBlock)} "
-            f"WHERE {_col(BusyBlock, 'nurse')} IN {_in(count)} "
-            f"AND {_col(BusyBlock, 'start')} < %s AND {_col(BusyBlock, 'end')} > %s"
-        )
-    if kind == "bookings":
-        return _bookings_sql(count, other)
+    if kind == "taken":
+        return _taken_sql(count, other)
     raise ValueError(kind)
 
 
@@ -202,8 +194,13 @@ def _active(alias: str) -> str:
     return f"({status} = %s OR ({status} = %s AND {alias}{_col(Booking, 'expires_at')} > %s))"
 
 
-def _bookings_sql(nurses: int, sites: int) -> str:
-    """Three parts, each a bounded index range (the nurse's or the site's bookings by start):
+def _taken_sql(nurses: int, sites: int) -> str:
+    """What takes a nurse or a room, as (kind, nurse, site, start, end, room, weekly until):
+    kind 0 the active bookings, kind 1 time off (weekly until a date, or once) and calendar
+    busy blocks (once), all in one statement.
+
+    The bookings come in three parts, each a bounded index range (the nurse's or the site's
+    bookings by start):
 
     1. the nurses' bookings starting in the range;
     2. other nurses' bookings starting in the range at the sites (they hold a room);
@@ -219,9 +216,10 @@ def _bookings_sql(nurses: int, sites: int) -> str:
 
     def columns(alias: str) -> str:
         return (
-            f"{alias}{nurse}, {alias}{site}, {_seconds(Booking, 'start', up=False, alias=alias)}, "
+            f"0, {alias}{nurse}, {alias}{site}, "
+            f"{_seconds(Booking, 'start', up=False, alias=alias)}, "
             f"{_seconds(Booking, 'blocked_until', up=True, alias=alias)}, "
-            f"{alias}{_col(Booking, 'room')}"
+            f"{alias}{_col(Booking, 'room')}, CAST(NULL AS date)"
         )
 
     in_range = f"{start} >= %s AND {start} < %s AND {_active('')} AND {booking_id} <> %s"
@@ -243,7 +241,17 @@ def _bookings_sql(nurses: int, sites: int) -> str:
         f"UNION ALL SELECT {columns('k.')} FROM {running_into} "
         f"WHERE {n}.{_col(Nurse, 'municipality')} = %s "
         f"AND k.{_col(Booking, 'blocked_until')} > %s "
-        f"AND (k.{nurse} IN {_in(nurses)} OR k.{site} IN {_in(sites)}) AND k.{booking_id} <> %s"
+        f"AND (k.{nurse} IN {_in(nurses)} OR k.{site} IN {_in(sites)}) AND k.{booking_id} <> %s "
+        f"UNION ALL SELECT 1, {_col(TimeOff, 'nurse')}, NULL, "
+        f"{_seconds(TimeOff, 'start', up=False)}, {_seconds(TimeOff, 'end', up=True)}, NULL, "
+        f"{_plain(_col(TimeOff, 'weekly_until'))} "
+        f"FROM {_table(TimeOff)} WHERE {_col(TimeOff, 'nurse')} IN {_in(nurses)} "
+        f"AND {_col(TimeOff, 'start')} < %s "
+        f"AND ({_col(TimeOff, 'end')} > %s OR {_col(TimeOff, 'weekly_until')} >= %s) "
+        f"UNION ALL SELECT 1, {_col(BusyBlock, 'nurse')}, NULL, "
+        f"{_seconds(BusyBlock, 'start', up=False)}, {_seconds(BusyBlock, 'end', up=True)}, "
+        f"NULL, NULL FROM {_table(BusyBlock)} WHERE {_col(BusyBlock, 'nurse')} IN {_in(nurses)} "
+        f"AND {_col(BusyBlock, 'start')} < %s AND {_col(BusyBlock, 'end')} > %s"
     )
 
 
@@ -274,10 +282,22 @@ def _day(value: dt.date) -> Any:
     return connection.ops.adapt_datefield_value(value)
 
 
-def sites(municipality: Municipality, site_ids: Sequence[int] | None) -> list[SiteRow]:
+def sites(
+    municipality: Municipality, site_ids: Sequence[int] | None, date_from: dt.date, date_to: dt.date
+) -> tuple[list[SiteRow], list[ClosureRow]]:
+    """The active sites (these, or all the municipality's) and the municipality's closures
+    that meet date_from … date_to, in one statement."""
     ids = list(site_ids) if site_ids is not None else []
-    rows = _fetch("sites", [municipality.pk, True, *ids], -1 if site_ids is None else len(ids))
-    return [SiteRow._make((*_parsed(_site_rows, row, _site), municipality)) for row in rows]
+    params = [municipality.pk, True, *ids, municipality.pk, _day(date_to), _day(date_from)]
+    found: list[SiteRow] = []
+    closed: list[ClosureRow] = []
+    for row in _fetch("sites", params, -1 if site_ids is None else len(ids)):
+        if row[0]:
+            closed.append(ClosureRow(row[1], _date(row[11]), _date(row[12])))
+        else:
+            site = _parsed(_site_rows, row[1:11], _site)
+            found.append(SiteRow._make((*site, municipality)))
+    return found, closed
 
 
 def _site(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -318,11 +338,6 @@ def _parsed[T](
         return parse(row)
 
 
-def closures(municipality: Municipality, date_from: dt.date, date_to: dt.date) -> list[ClosureRow]:
-    rows = _fetch("closures", [municipality.pk, _day(date_to), _day(date_from)], 0)
-    return [ClosureRow(site, _date(first), _date(last)) for site, first, last in rows]
-
-
 def rules(
     site_ids: Sequence[int], date_from: dt.date, date_to: dt.date, weekdays: Sequence[int]
 ) -> list[RuleRow]:
@@ -347,35 +362,23 @@ def _rule(row: tuple[Any, ...]) -> RuleRow:
     )
 
 
-def time_off(
-    nurse_ids: Sequence[int], since: dt.datetime, until: dt.datetime, date_from: dt.date
-) -> list[TimeOffRow]:
-    """Time off that may fall in since … until (weekly ones started before it)."""
-    params = [*nurse_ids, _when(until), _when(since), _day(date_from)]
-    return [
-        (nurse, start, end, _date(weekly_until) if weekly_until is not None else None)
-        for nurse, start, end, weekly_until in _fetch("time_off", params, len(nurse_ids))
-    ]
-
-
-def busy(nurse_ids: Sequence[int], since: dt.datetime, until: dt.datetime) -> list[BusyRow]:
-    params = [*nurse_ids, _when(until), _when(since)]
-    return _fetch("busy", params, len(nurse_ids))
-
-
-def bookings(
+def taken(
     nurse_ids: Sequence[int],
     site_ids: Sequence[int],
     since: dt.datetime,
     until: dt.datetime,
     now: dt.datetime,
     *,
+    date_from: dt.date,
     municipality_id: int,
     exclude_id: int | None = None,
-) -> list[BookingRow]:
-    """(nurse, site, start, blocked until, room) of the active bookings (confirmed, or holds
-    not expired at `now`) of these nurses or at these sites overlapping since … until (a
-    booking's time runs to its `blocked_until`), but the one `exclude_id` names."""
+) -> list[TakenRow]:
+    """In one statement, as TakenRows: the active bookings
+    (confirmed, or holds not expired at `now`) of these nurses or at these sites overlapping
+    since … until (a booking's time runs to its `blocked_until`), but the one `exclude_id`
+    names; and (nurse, start, end, weekly until) of the nurses' time off that may fall in the
+    range (weekly ones started before it, by `date_from`, the range's first local date) and of
+    their calendars' busy blocks overlapping it."""
     active = [Booking.Status.CONFIRMED.value, Booking.Status.HELD.value, _when(now)]
     exclude = exclude_id if exclude_id is not None else 0  # ids start at 1
     in_range = [_when(since), _when(until), *active, exclude]
@@ -392,5 +395,12 @@ def bookings(
         *nurse_ids,
         *site_ids,
         exclude,
+        *nurse_ids,
+        _when(until),
+        _when(since),
+        _day(date_from),
+        *nurse_ids,
+        _when(until),
+        _when(since),
     ]
-    return _fetch("bookings", params, len(nurse_ids), len(site_ids))
+    return _fetch("taken", params, len(nurse_ids), len(site_ids))

@@ -7,7 +7,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
 
-from .reads import BusyRow, TimeOffRow
+from .reads import AwayRow, TakenRow
 
 # Instants are whole POSIX seconds (ints) from here on: a read start rounded down and an end
 # rounded up, which is exact for the whole-second candidates it is compared with (a < ceil(e)
@@ -26,18 +26,20 @@ class Blocks:
     "does its buffer run into a booking", also across midnight. Built on first use."""
 
     def __init__(
-        self,
-        away: dict[int, list[Span]],
-        bookings: list[tuple[int, int, int, int, int | None]],
-        buffer: int,
+        self, taken: list[TakenRow], buffer: int, *, since: int, until: int, tz: dt.tzinfo
     ) -> None:
-        self._away = away
         self._booked: dict[int, list[Span]] = defaultdict(list)
         self._rooms_used: dict[tuple[int, int], list[Span]] = defaultdict(list)
-        for nurse_id, site_id, start, until, room in bookings:
-            self._booked[nurse_id].append((start - buffer, until))
+        away: list[AwayRow] = []
+        for kind, nurse_id, site_id, start, end, room, weekly_until in taken:
+            if kind:
+                away.append((nurse_id, start, end, weekly_until))
+                continue
+            span = (start - buffer, end)
+            self._booked[nurse_id].append(span)
             if room is not None:
-                self._rooms_used[(site_id, room)].append((start - buffer, until))
+                self._rooms_used[(site_id, room)].append(span)  # type: ignore[index]
+        self._away = away_spans(away, since=since, until=until, tz=tz)
         self._nurse: dict[int, Blocked | None] = {}
         self._room: dict[tuple[int, int], Blocked | None] = {}
 
@@ -80,8 +82,7 @@ _WEEK = 7 * 24 * 3600
 
 
 def away_spans(
-    time_off: list[TimeOffRow],
-    busy: list[BusyRow],
+    rows: list[AwayRow],
     *,
     since: int,
     until: int,
@@ -90,9 +91,11 @@ def away_spans(
     """nurse -> the spans she is away within since … until: her time off (a weekly one every
     7 × 24 h, as calendar_rules.time_off_occurrences repeats it) and her busy blocks."""
     away: dict[int, list[Span]] = defaultdict(list)
-    for nurse_id, start, end, weekly_until in time_off:
+    for nurse_id, start, end, weekly_until in rows:
         stop = None
         if weekly_until is not None:  # the first instant after her last local day
+            if isinstance(weekly_until, str):  # SQLite's ISO text
+                weekly_until = dt.date.fromisoformat(weekly_until)
             last = weekly_until + dt.timedelta(days=1)
             stop = dt.datetime.combine(last, dt.time(0), tzinfo=tz).timestamp()
         spans = away[nurse_id]
@@ -104,8 +107,6 @@ def away_spans(
             start, end = start + _WEEK, end + _WEEK
             if start >= stop:
                 break
-    for nurse_id, start, end in busy:
-        away[nurse_id].append((start, end))
     return away
 
 

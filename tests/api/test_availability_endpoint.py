@@ -9,8 +9,8 @@ from tests.api.helpers import API, ApiTestCase
 from tests.base import tokyo
 
 THURSDAY = {"from": "2026-12-03", "to": "2026-12-03"}
-# Municipality with its default interview type (one query), then the engine's six.
-UNCACHED_QUERIES = 1 + 6
+# Municipality with its default interview type (one query), then the engine's three.
+UNCACHED_QUERIES = 1 + 3
 
 
 class AvailabilityEndpointTest(ApiTestCase):

@@ -15,7 +15,7 @@ from tests.base import BaseTestCase
 from tests.contacts.helpers import remote_hours, remote_interview_contact
 
 # scheduling/availability's reads for one interview type (update downward if the engine reads less).
-QUERIES = 6
+QUERIES = 3
 
 
 class RemoteAvailabilityQueriesTest(BaseTestCase):

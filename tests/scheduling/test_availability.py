@@ -173,11 +173,11 @@ class AvailabilityTest(BaseTestCase):
             pregnancy=self.w.hanako_pregnancy,
             now=NOW,
         )
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             self.slots(dt.date(2026, 12, 2))
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             self.slots(dt.date(2026, 12, 2), date_to=dt.date(2027, 1, 31))
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(3):
             open_slots(
                 municipality=self.w.katsushika,
                 interview_type=self.w.itype,

@@ -35,7 +35,7 @@ from yurikago.errors import DomainError
 
 THURSDAY = dt.date(2026, 12, 3)  # 青戸: two nurses and two rooms, 09:00–12:00 and 13:00–16:00
 TEN = tokyo(2026, 12, 3, 10)
-ENGINE_QUERIES = 6  # see scheduling/availability/engine.py
+ENGINE_QUERIES = 3  # see scheduling/availability/engine.py
 
 
 def busy_ics(start: str, end: str) -> bytes:

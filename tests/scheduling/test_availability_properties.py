@@ -253,7 +253,7 @@ class AvailabilityPropertiesTest(HypothesisTestCase, BaseTestCase):
         built = build(spec, self.w.katsushika)
         with CaptureQueriesContext(connection) as queries:
             slots = self.engine(built)
-        self.assertLessEqual(len(queries), 6)
+        self.assertLessEqual(len(queries), 3)
         self.assert_every_slot_is_sound(built, slots)
 
     @EXAMPLES

@@ -191,8 +191,8 @@ class ReportGroupsTest(BaseTestCase):
         report = self.report(HOLIDAY, HOLIDAY + dt.timedelta(days=1))
         self.assertEqual([d.offered_slots for d in report.days], [0, 10])
 
-    def test_the_next_free_slot_adds_the_engines_six_queries_and_no_more(self) -> None:
-        with self.assertNumQueries(9 + 6):
+    def test_the_next_free_slot_adds_the_engines_three_queries_and_no_more(self) -> None:
+        with self.assertNumQueries(9 + 3):
             report = utilisation_report(
                 site_ids=[self.site.id], date_from=MONDAY, date_to=THURSDAY, now=NOW
             )
