@@ -198,6 +198,8 @@ def booking_confirm(
                 .select_related("site__municipality", "interview_type")
                 .get(pk=booking.pk)
             )
+            if locked.municipality_id == locked.site.municipality_id:
+                locked.municipality = locked.site.municipality  # the same row: no query
             if locked.status != Booking.Status.HELD:
                 if (
                     locked.status == Booking.Status.CONFIRMED

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import connection
 
 from scheduling.models import Booking, Pregnancy
-from scheduling.services import booking_create, booking_hold
+from scheduling.services import booking_confirm, booking_create, booking_hold
 from tests.base import BaseTestCase, tokyo
 
 START = tokyo(2026, 12, 8, 10)
@@ -31,6 +31,12 @@ START = tokyo(2026, 12, 8, 10)
 CREATE_QUERIES = {"sqlite": 14, "postgresql": 6}
 # The same without the messages (opt-out check, INSERT): on PostgreSQL without the channels.
 HOLD_QUERIES = {"sqlite": 11, "postgresql": 5}
+# A hold confirmed (the rush's second request): her channels before the transaction; the hold's
+# row locked; on PostgreSQL its advisory locks, UPDATE, event, webhooks and messages as one
+# statement (no "another booking for this contact?" read: the partial unique constraints).
+# Counted on PostgreSQL: channels, savepoint, the hold, the one statement, release: 5. SQLite
+# writes the row, event, webhooks and messages as four statements: 8.
+CONFIRM_QUERIES = {"sqlite": 8, "postgresql": 5}
 
 
 class BookingQueriesTest(BaseTestCase):
@@ -64,3 +70,13 @@ class BookingQueriesTest(BaseTestCase):
     def test_a_hold_costs_a_fixed_number_of_queries(self) -> None:
         with self.assertNumQueries(HOLD_QUERIES[connection.vendor]):
             booking_hold(site=self.w.aoto, interview_type=self.w.itype, start=START)
+
+    def test_confirming_a_hold_costs_a_fixed_number_of_queries(self) -> None:
+        hold = booking_hold(site=self.w.aoto, interview_type=self.w.itype, start=START)
+        with self.assertNumQueries(CONFIRM_QUERIES[connection.vendor]):
+            booking = booking_confirm(
+                booking=hold, pregnancy=self.w.hanako_pregnancy, notify_email=True
+            )
+        self.assertEqual(booking.status, "confirmed")
+        self.assertEqual(Booking.objects.get(pk=hold.pk).pregnancy_id, self.w.hanako_pregnancy.pk)
+        self.assertEqual(booking.messages.filter(purpose="confirmation").count(), 2)  # SMS, email
