@@ -77,8 +77,10 @@ class AvailabilityView(APIView):
     def get(self, request: Request) -> HttpResponse:
         now = timezone.now()
         # A signed-in caller without `municipality` gets her own municipality's answer: only
-        # answers that are the same for everyone are kept in the process.
-        shared = "municipality" in request.query_params or not request.user.is_authenticated
+        # answers that are the same for everyone are kept in the process. An empty value is no
+        # municipality, as the query serializer reads it (its last value, like the serializer).
+        named = bool(request.query_params.get("municipality"))
+        shared = named or not request.user.is_authenticated
         stamp = availability_cache.stamp_now(now) if shared else None
         key = availability_cache.answer_key(request.META.get("QUERY_STRING", ""), now)
         if stamp is not None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.test import override_settings
 from rest_framework.renderers import JSONRenderer
 
-from scheduling.models import User
+from scheduling.models import InterviewType, User
 from tests.api.helpers import API, ApiTestCase
 
 QUERY = {"from": "2026-12-01", "to": "2026-12-31"}
@@ -49,6 +49,18 @@ class AvailabilityCopyIsTheSameAnswerTest(ApiTestCase):
         signed_in = self.get(self.w.admin_ogawa, municipality="katsushika")
         self.assertEqual(signed_in.status_code, 200)
         self.assertEqual(signed_in.content, anonymous.content)
+
+    @override_settings(AVAILABILITY_CACHE_SECONDS=5)
+    def test_an_empty_municipality_is_hers_and_kept_for_her_alone(self) -> None:
+        InterviewType.objects.create(
+            municipality=self.w.sakuragawa, code="hajimemashite", name="はじめまして面談"
+        )
+        # `municipality=` is no municipality: she gets her own, and nobody else gets it.
+        self.assertEqual(
+            self.get(self.w.admin_ogawa, municipality="").json()["municipality"], "sakuragawa"
+        )
+        self.assertEqual(self.get(municipality="").json()["municipality"], "katsushika")
+        self.assertProblem(self.get(self.w.admin_ogawa, municipality=" "), 400)
 
     @override_settings(AVAILABILITY_CACHE_SECONDS=5)
     def test_a_refused_question_is_refused_again(self) -> None:
