@@ -146,12 +146,18 @@ def _find_slot(
     )
     if slot is not None and slot.capacity > 0:
         return slot
-    # Only on the way out: a closed day deserves its own message, not "taken".
-    closures = SiteClosure.objects.filter(
-        municipality=site.municipality, date_from__lte=day, date_to__gte=day
-    )
-    if mode == Mode.IN_PERSON and not site_is_open(site, day, closures):
-        raise booking_error("closed", field="start")
+    # Only on the way out: a closed day deserves its own message, not "taken". The day's rows,
+    # when read with the site, already say whether a closure covers it (no query for a loser).
+    if mode == Mode.IN_PERSON:
+        if day_rows is not None:
+            closed = day_rows[1] or not site_is_open(site, day)
+        else:
+            closures = SiteClosure.objects.filter(
+                municipality=site.municipality, date_from__lte=day, date_to__gte=day
+            )
+            closed = not site_is_open(site, day, closures)
+        if closed:
+            raise booking_error("closed", field="start")
     raise booking_error("slot_unavailable", field="start")
 
 
