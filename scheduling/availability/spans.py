@@ -93,11 +93,15 @@ def away_spans(
     away: dict[int, list[Span]] = defaultdict(list)
     for nurse_id, start, end, weekly_until in rows:
         stop = None
-        if weekly_until is not None:  # the first instant after her last local day
+        if weekly_until is not None:
             if isinstance(weekly_until, str):  # SQLite's ISO text
                 weekly_until = dt.date.fromisoformat(weekly_until)
-            last = weekly_until + dt.timedelta(days=1)
-            stop = dt.datetime.combine(last, dt.time(0), tzinfo=tz).timestamp()
+            stop = _midnight_after(weekly_until, tz)
+            if end <= since:  # straight to the first week that reaches the range
+                weeks = (since - end) // _WEEK + 1
+                start, end = start + weeks * _WEEK, end + weeks * _WEEK
+                if start >= stop:
+                    continue
         spans = away[nurse_id]
         while start < until:
             if end > since:
@@ -108,6 +112,18 @@ def away_spans(
             if start >= stop:
                 break
     return away
+
+
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+
+
+def _midnight_after(day: dt.date, tz: dt.tzinfo) -> int:
+    """The first instant after a local date, as POSIX seconds: what datetime.combine(day + 1,
+    00:00, tz).timestamp() gives, without building the aware datetime."""
+    after = day + dt.timedelta(days=1)
+    offset = tz.utcoffset(dt.datetime(after.year, after.month, after.day))
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    return (after.toordinal() - _EPOCH_DAY) * 86400 - seconds
 
 
 def free_starts(starts: list[int], seconds: int, blocked: Blocked | None) -> list[int]:
