@@ -422,7 +422,8 @@ CACHE_URL = envstr("CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping its Redis client (yurikago/cache.py).
+            "BACKEND": "yurikago.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "yurikago",
             "TIMEOUT": 300,
