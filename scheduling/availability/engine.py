@@ -329,11 +329,14 @@ class _Job:
     def load(self) -> dict[tuple[int, int], int]:
         """(nurse, day index) -> her bookings starting that local day; for balancing."""
         if self._load is None:
-            self._load = defaultdict(int)
-            index_of = self.days.index_of
+            load: dict[tuple[int, int], int] = defaultdict(int)
+            days = self.days
+            first = days.midnights[0]
             for kind, nurse_id, _site, start, _until, _room, _weekly in self.data.taken:
                 if not kind:
-                    self._load[(nurse_id, index_of(start))] += 1
+                    i = (start - first) // 86400 if days.uniform else days.index_of(start)
+                    load[(nurse_id, i)] += 1
+            self._load = load
         return self._load
 
 
@@ -439,7 +442,9 @@ def _site_days(
             if blocked is not None:
                 for at in busy_starts(ordered, seconds, blocked):
                     taken.setdefault(at, set()).add(room)
-    index_of = job.days.index_of
+    days = job.days
+    range_start = days.midnights[0]
+    load: dict[tuple[int, int], int] | None = None
     size = len(found)
     for at, nurses in candidates.items():
         rooms = all_rooms
@@ -449,13 +454,15 @@ def _site_days(
                 rooms = tuple(r for r in all_rooms if r not in used)
                 if not rooms:
                     continue
-        i = index_of(at)
+        i = (at - range_start) // 86400 if days.uniform else days.index_of(at)
         if len(nurses) > 1:
             # Her load that day, then her id: never her load over the dates asked for, which
             # would make a month view and the booking itself (one day) put different nurses
             # first.
-            load = job.load()
-            nurses.sort(key=lambda n: (load.get((n, i), 0), n))
+            if load is None:
+                load = job.load()
+            day_load = load
+            nurses.sort(key=lambda n: (day_load.get((n, i), 0), n))
         found.append((at, site_id, tuple(nurses), rooms, i))
     return len(found) > size
 
