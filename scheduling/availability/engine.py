@@ -375,7 +375,8 @@ def _nurse_starts(
     site, days = hours.site, job.days
     by_nurse: dict[int, list[int]] = {}
     unsorted: set[int] = set()
-    offsets_of: dict[reads.RuleRow, tuple[int, ...]] = {}
+    # by id(): hashing a rule (eight fields, times and dates among them) per day costs more
+    offsets_of: dict[int, tuple[int, ...]] = {}
     i = days.index(first)
     day = first
     while day <= last:
@@ -386,9 +387,9 @@ def _nurse_starts(
         for rule in day_rules:
             if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
                 continue
-            offsets = offsets_of.get(rule)
+            offsets = offsets_of.get(id(rule))
             if offsets is None:
-                offsets = offsets_of[rule] = _rule_offsets(
+                offsets = offsets_of[id(rule)] = _rule_offsets(
                     rule.start_time, rule.end_time, job.duration, job.step, site.last_start_time
                 )
             if not offsets:
