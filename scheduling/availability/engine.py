@@ -153,8 +153,7 @@ def open_slots(
         blocks=Blocks(
             data.taken,
             int(interview_type.buffer.total_seconds()),
-            since=days.midnights[0],
-            until=days.midnights[-1],
+            midnights=days.midnights,
             tz=tz,
         ),
         days=days,
@@ -324,20 +323,6 @@ class _Job:
     duration: dt.timedelta
     seconds: int
     step: dt.timedelta
-    _load: dict[tuple[int, int], int] | None = None
-
-    def load(self) -> dict[tuple[int, int], int]:
-        """(nurse, day index) -> her bookings starting that local day; for balancing."""
-        if self._load is None:
-            load: dict[tuple[int, int], int] = defaultdict(int)
-            days = self.days
-            first = days.midnights[0]
-            for kind, nurse_id, _site, start, _until, _room, _weekly in self.data.taken:
-                if not kind:
-                    i = (start - first) // 86400 if days.uniform else days.index_of(start)
-                    load[(nurse_id, i)] += 1
-            self._load = load
-        return self._load
 
 
 @dataclass
@@ -445,7 +430,7 @@ def _site_days(
                     taken.setdefault(at, set()).add(room)
     days = job.days
     range_start = days.midnights[0]
-    load: dict[tuple[int, int], int] | None = None
+    load = blocks.load
     size = len(found)
     for at, nurses in candidates.items():
         rooms = all_rooms
@@ -460,10 +445,7 @@ def _site_days(
             # Her load that day, then her id: never her load over the dates asked for, which
             # would make a month view and the booking itself (one day) put different nurses
             # first.
-            if load is None:
-                load = job.load()
-            day_load = load
-            nurses.sort(key=lambda n: (day_load.get((n, i), 0), n))
+            nurses.sort(key=lambda n: (load.get((n, i), 0), n))
         found.append((at, site_id, tuple(nurses), rooms, i))
     return len(found) > size
 

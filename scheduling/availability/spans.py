@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
+from itertools import pairwise
 
 from .reads import AwayRow, TakenRow
 
@@ -26,10 +27,16 @@ class Blocks:
     "does its buffer run into a booking", also across midnight. Built on first use."""
 
     def __init__(
-        self, taken: list[TakenRow], buffer: int, *, since: int, until: int, tz: dt.tzinfo
+        self, taken: list[TakenRow], buffer: int, *, midnights: list[int], tz: dt.tzinfo
     ) -> None:
+        """`midnights`: the local midnights of the range's days and of the day after it."""
         self._booked: dict[int, list[Span]] = defaultdict(list)
         self._rooms_used: dict[tuple[int, int], list[Span]] = defaultdict(list)
+        # (nurse, day index) -> her bookings starting that local day (negative: before the
+        # range), for putting the least loaded nurse first; counted in the same pass.
+        self.load: dict[tuple[int, int], int] = defaultdict(int)
+        first = midnights[0]
+        uniform = all(b - a == 86400 for a, b in pairwise(midnights))
         away: list[AwayRow] = []
         for kind, nurse_id, site_id, start, end, room, weekly_until in taken:
             if kind:
@@ -39,7 +46,9 @@ class Blocks:
             self._booked[nurse_id].append(span)
             if room is not None:
                 self._rooms_used[(site_id, room)].append(span)  # type: ignore[index]
-        self._away = away_spans(away, since=since, until=until, tz=tz)
+            day = (start - first) // 86400 if uniform else bisect_right(midnights, start) - 1
+            self.load[(nurse_id, day)] += 1
+        self._away = away_spans(away, since=first, until=midnights[-1], tz=tz)
         self._nurse: dict[int, Blocked | None] = {}
         self._room: dict[tuple[int, int], Blocked | None] = {}
 
