@@ -429,6 +429,10 @@ if CACHE_URL:
             "TIMEOUT": 300,
         }
     }
+    # Sessions read from the shared cache, written through to the database: every signed-in
+    # request read its session row (issue 19, the rush). Only with a shared cache: a cache per
+    # process would keep a session another process signed out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Open slots computed for the API and the resident pages are reused for this many seconds (0:

@@ -83,3 +83,13 @@ def test_every_variable_read_is_documented_in_env_example() -> None:
         re.findall(r'(?:getenv|envstr|envbool|envint|envlist|envchoice)\("([A-Z_]+)"', source)
     )
     assert read - documented == set()
+
+
+def test_sessions_are_cached_only_in_a_cache_every_process_shares() -> None:
+    from tests.project.settings_probe import settings_value
+
+    shared = settings_value("SESSION_ENGINE", SECRET_KEY="x", REDIS_URL="redis://127.0.0.1:6379/1")
+    assert "cached_db" in shared, shared
+    # A cache per process would keep a session another process has signed out.
+    alone = settings_value("SESSION_ENGINE", SECRET_KEY="x")
+    assert "cached_db" not in alone, alone
