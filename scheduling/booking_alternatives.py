@@ -38,34 +38,36 @@ def alternatives_for(
     losers outnumber the winners nine to one and would otherwise each recompute ten days."""
     now = now or timezone.now()
     day = max(start, now).astimezone(site.municipality.tz).date()
-    horizon = day + dt.timedelta(days=ALTERNATIVE_DAYS_AT_SITE)
+    # One read of the municipality's week, shared through the cache by every loser of a rush at
+    # any of its sites (its key has no site), rather than one per site and one for elsewhere.
+    week = open_slots_cached(
+        municipality=site.municipality,
+        interview_type=interview_type,
+        date_from=day,
+        date_to=day + dt.timedelta(days=max(ALTERNATIVE_DAYS_AT_SITE, ALTERNATIVE_DAYS_ELSEWHERE)),
+        mode=mode,
+        now=now,
+        exclude_booking_id=exclude_booking_id,
+    )
+    tz = site.municipality.tz
+    here_until = day + dt.timedelta(days=ALTERNATIVE_DAYS_AT_SITE)
+    elsewhere_until = day + dt.timedelta(days=ALTERNATIVE_DAYS_ELSEWHERE)
     found = [
         s
-        for s in open_slots_cached(
-            municipality=site.municipality,
-            interview_type=interview_type,
-            date_from=day,
-            date_to=horizon,
-            site_ids=[site.id],
-            mode=mode,
-            now=now,
-            exclude_booking_id=exclude_booking_id,
-        )
-        if s.start != start and (s.site_id, s.start) != own
+        for s in week
+        if s.site_id == site.id
+        and s.start != start
+        and (s.site_id, s.start) != own
+        and s.start.astimezone(tz).date() <= here_until
     ][:count]
     if len(found) < count:
-        others = open_slots_cached(
-            municipality=site.municipality,
-            interview_type=interview_type,
-            date_from=day,
-            date_to=day + dt.timedelta(days=ALTERNATIVE_DAYS_ELSEWHERE),
-            mode=mode,
-            now=now,
-            exclude_booking_id=exclude_booking_id,
-        )
-        found += [s for s in others if s.site_id != site.id and (s.site_id, s.start) != own][
-            : count - len(found)
-        ]
+        found += [
+            s
+            for s in week
+            if s.site_id != site.id
+            and (s.site_id, s.start) != own
+            and s.start.astimezone(tz).date() <= elsewhere_until
+        ][: count - len(found)]
     return found
 
 
