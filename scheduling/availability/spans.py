@@ -38,16 +38,17 @@ class Blocks:
         first = midnights[0]
         uniform = all(b - a == 86400 for a, b in pairwise(midnights))
         away: list[AwayRow] = []
+        booked, rooms_used, load = self._booked, self._rooms_used, self.load  # locals: hot loop
         for kind, nurse_id, site_id, start, end, room, weekly_until in taken:
             if kind:
                 away.append((nurse_id, start, end, weekly_until))
                 continue
             span = (start - buffer, end)
-            self._booked[nurse_id].append(span)
+            booked[nurse_id].append(span)
             if room is not None:
-                self._rooms_used[(site_id, room)].append(span)  # type: ignore[index]
+                rooms_used[(site_id, room)].append(span)  # type: ignore[index]
             day = (start - first) // 86400 if uniform else bisect_right(midnights, start) - 1
-            self.load[(nurse_id, day)] += 1
+            load[(nurse_id, day)] += 1
         self._away = away_spans(away, since=first, until=midnights[-1], tz=tz)
         self._nurse: dict[int, Blocked | None] = {}
         self._room: dict[tuple[int, int], Blocked | None] = {}
@@ -69,13 +70,16 @@ class Blocks:
 def merge(spans: list[Span]) -> Blocked:
     starts: list[int] = []
     ends: list[int] = []
-    for s, e in sorted(spans):
-        if ends and s <= ends[-1]:
-            if e > ends[-1]:
-                ends[-1] = e
+    spans.sort()
+    last = None  # the end of the interval being built
+    for s, e in spans:
+        if last is not None and s <= last:
+            if e > last:
+                ends[-1] = last = e
         else:
             starts.append(s)
             ends.append(e)
+            last = e
     return starts, ends
 
 
