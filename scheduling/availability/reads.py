@@ -207,7 +207,8 @@ def _taken_sql(nurses: int, sites: int) -> str:
     3. those starting before the range and running into it. A nurse's active bookings never
        overlap (the exclusion constraint on PostgreSQL, the IMMEDIATE check-then-insert on
        SQLite), so only her latest one starting before the range can: one backward index step
-       per nurse of the municipality, instead of every booking she ever had.
+       per nurse of the municipality (and per nurse asked about, should one belong to another),
+       instead of every booking she ever had.
 
     Parts 1 and 2 never return the same row; part 3 none of theirs (it starts before)."""
     b, n = _table(Booking), _table(Nurse)
@@ -239,7 +240,8 @@ def _taken_sql(nurses: int, sites: int) -> str:
         f"UNION ALL SELECT {columns('')} FROM {b} WHERE {site} IN {_in(sites)} "
         f"AND {nurse} NOT IN {_in(nurses)} AND {in_range} "
         f"UNION ALL SELECT {columns('k.')} FROM {running_into} "
-        f"WHERE {n}.{_col(Nurse, 'municipality')} = %s "
+        f"WHERE ({n}.{_col(Nurse, 'municipality')} = %s "
+        f"OR {n}.{_col(Nurse, 'id')} IN {_in(nurses)}) "
         f"AND k.{_col(Booking, 'blocked_until')} > %s "
         f"AND (k.{nurse} IN {_in(nurses)} OR k.{site} IN {_in(sites)}) AND k.{booking_id} <> %s "
         f"UNION ALL SELECT 1, {_col(TimeOff, 'nurse')}, NULL, "
@@ -391,6 +393,7 @@ def taken(
         _when(since),
         *active,
         municipality_id,
+        *nurse_ids,
         _when(since),
         *nurse_ids,
         *site_ids,

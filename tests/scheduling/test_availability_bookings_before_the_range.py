@@ -14,7 +14,7 @@ import datetime as dt
 
 from scheduling.availability import Slot, open_slots
 from scheduling.models import Booking, Mode, Nurse
-from tests.base import NOW, BaseTestCase, tokyo
+from tests.base import NOW, BaseTestCase, _nurse, _rules, tokyo
 
 THURSDAY = dt.date(2026, 12, 3)  # 青戸: 佐藤 and 加藤, 09:00–12:00 and 13:00–16:00, two rooms
 
@@ -83,6 +83,18 @@ class BookingsBeforeTheRangeTest(BaseTestCase):
         assert slot is not None
         self.assertEqual(set(slot.nurse_ids), {self.w.nurse_sato.id, self.w.nurse_kato.id})
         self.assertEqual(slot.free_rooms, (1, 2))
+
+    def test_a_visiting_nurse_of_another_municipality_is_read_too(self) -> None:
+        # 小川 belongs to 桜川町 but has Thursday hours at 青戸; her overnight booking counts.
+        ogawa = _nurse(self.w.sakuragawa, "ogawa-nurse@sakuragawa.example", "小川", [self.w.aoto])
+        _rules(ogawa, self.w.aoto, [3], [(9, 12)])
+        slot = self.at_nine()
+        assert slot is not None
+        self.assertIn(ogawa.id, slot.nurse_ids)
+        self.book(ogawa, tokyo(2026, 12, 2, 22), tokyo(2026, 12, 3, 9, 30), room=None)
+        slot = self.at_nine()
+        assert slot is not None
+        self.assertNotIn(ogawa.id, slot.nurse_ids)
 
     def test_a_cancelled_booking_from_the_day_before_takes_nothing(self) -> None:
         cancelled = self.book(self.w.nurse_sato, tokyo(2026, 12, 2, 23), tokyo(2026, 12, 3, 10))
