@@ -23,7 +23,7 @@ from notifications.tasks import wake_dispatcher_on_commit
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
 from .availability.intervals import DayRows, site_and_day_locked, slot_at
-from .booking_insert import booking_insert
+from .booking_insert import booking_confirm_update, booking_insert
 from .errors import booking_error
 from .models import (
     Booking,
@@ -197,9 +197,7 @@ def _write(
     direct: _Direct | None,
 ) -> Booking:
     """Inside a transaction: insert the booking (held, or confirmed when booking directly) with
-    its event and, for a direct booking, its confirmation and reminders. PostgreSQL: one
-    statement after the nurse's and room's advisory locks (booking_insert.py); SQLite: the
-    ORM's INSERTs (its IMMEDIATE transaction already serialises writers)."""
+    its event and, for a direct booking, its confirmation and reminders (_record)."""
     booking = Booking(
         municipality=site.municipality,
         site=site,
@@ -236,22 +234,40 @@ def _write(
         messages = outbox.messages_for_booking(
             booking=booking, purpose="confirmation", now=now, channels=direct.channels
         )
+    _record(booking, kind=kind, actor=actor, staff=staff, data=placed, messages=messages)
+    return booking
+
+
+def _record(
+    booking: Booking,
+    *,
+    kind: BookingEvent.Kind,
+    actor: User | None,
+    staff: bool,
+    data: dict[str, object],
+    messages: list[Message],
+    confirming: bool = False,
+) -> None:
+    """Write `booking` (new, or its hold `confirming`) with its event, its integrators'
+    webhooks and her `messages`, inside the caller's transaction. PostgreSQL: one statement,
+    after the nurse's and room's advisory locks (booking_insert.py); SQLite: the ORM's writes
+    (its IMMEDIATE transaction already serialises writers)."""
     if _on_postgresql():
-        booking_insert(
+        write = booking_confirm_update if confirming else booking_insert
+        write(
             booking=booking,
-            event=BookingEvent(kind=kind, actor=actor, actor_is_staff=staff, data=placed),
+            event=BookingEvent(kind=kind, actor=actor, actor_is_staff=staff, data=data),
             webhook_event=webhooks.EVENT_FOR_KIND.get(kind),
             messages=messages,
-            lock_keys=_lock_keys(nurse_id, site.pk, room),
+            lock_keys=_lock_keys(booking.nurse_id, booking.site_id, booking.room),
         )
     else:
-        booking.save(force_insert=True)
-        _event(booking, kind, actor, staff, **placed)
+        booking.save(force_insert=not confirming)
+        _event(booking, kind, actor, staff, **data)
         if messages:
             Message.objects.bulk_create(messages, ignore_conflicts=True)
             wake_dispatcher_on_commit()
     availability_changed()
-    return booking
 
 
 def _channels(direct: _Direct) -> list[tuple[str, str]]:

@@ -16,15 +16,12 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications import outbox, webhooks
-from notifications.models import Message
-from notifications.tasks import wake_dispatcher_on_commit
+from notifications import outbox
 from yurikago.errors import DomainError
 
-from .availability import availability_changed
 from .booking_alternatives import (
     ALTERNATIVE_DAYS_AT_SITE,
     ALTERNATIVE_DAYS_ELSEWHERE,
@@ -38,13 +35,12 @@ from .booking_changes import (
     booking_release_hold,
     booking_reschedule,
 )
-from .booking_insert import booking_confirm_update
 from .booking_placement import (
     PLACE_ATTEMPTS,
     _Direct,
     _event,
-    _lock_keys,
     _place,
+    _record,
     holds_sweep_expired,
 )
 from .contacts import contact_for_interview_type
@@ -147,29 +143,20 @@ def _confirm(
     booking.confirmed_at = now
     booking.notify_sms, booking.notify_email = notify_sms, notify_email
     booking.language = language
-    kind = BookingEvent.Kind.CONFIRMED
     messages = outbox.messages_for_booking(
         booking=booking, purpose="confirmation", now=now, channels=channels
     )
-    if connection.vendor == "postgresql":
-        # The nurse's and room's locks, the row, its event, webhooks and messages: one statement.
-        booking_confirm_update(
-            booking=booking,
-            event=BookingEvent(
-                kind=kind, actor=actor, actor_is_staff=staff, data={"channel": booking.channel}
-            ),
-            webhook_event=webhooks.EVENT_FOR_KIND.get(kind),
-            messages=messages,
-            lock_keys=_lock_keys(booking.nurse_id, booking.site_id, booking.room),
-        )
-    else:
-        booking.save()
-        _event(booking, kind, actor, staff, channel=booking.channel)
-        if messages:
-            Message.objects.bulk_create(messages, ignore_conflicts=True)
-            wake_dispatcher_on_commit()
-    # A confirmed place no longer frees itself when the hold would have expired.
-    availability_changed()
+    # A confirmed place no longer frees itself when the hold would have expired (_record ends
+    # the cached availability).
+    _record(
+        booking,
+        kind=BookingEvent.Kind.CONFIRMED,
+        actor=actor,
+        staff=staff,
+        data={"channel": booking.channel},
+        messages=messages,
+        confirming=True,
+    )
     return booking
 
 
