@@ -9,7 +9,7 @@ micro-cache of a few seconds; the booking services always call `open_slots` insi
 transaction, so a stale entry can at worst show a place that was just taken.
 
 The parts: calendar_rules.py (pure: open days, the booking window, deadlines, a rule's slot
-times, time off expanded), reads.py (the engine's six reads as fixed SQL), spans.py (blocked
+times, time off expanded), reads.py (the engine's three reads as fixed SQL), spans.py (blocked
 time as merged integer spans), engine.py (`open_slots`), cache.py (the micro-cache).
 Everything is imported from here.
 """

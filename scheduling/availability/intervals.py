@@ -1,6 +1,6 @@
 """Is this one start free, and with which nurses and rooms? The booking services' check.
 
-`open_slots` computes a site's whole day (six reads, every nurse, every candidate start) to offer
+`open_slots` computes a site's whole day (three reads, every nurse, every candidate start) to offer
 times; a booking needs one start only. `slot_at` answers for that start alone, with the same
 rules as the engine (tests/scheduling/test_booking_slot_at_matches_the_engine.py checks them
 against each other on generated data): the nurses whose weekly hours at the site yield that

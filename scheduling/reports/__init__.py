@@ -8,7 +8,7 @@ weekly rules day by day in Python (rules × days, never bookings), with the same
 booking engine uses.
 
 Queries per municipality: sites, interview type, closures, rules, time off, busy blocks, booking
-aggregates per site, per day, message failures, plus the availability engine's six for the next
+aggregates per site, per day, message failures, plus the availability engine's three for the next
 free slot. Fixed, whatever the period or the number of bookings.
 
 The parts: figures.py (what a report holds), capacity.py (slots offered, the next free slot),
