@@ -175,10 +175,22 @@ def messages_queue_for_booking(
     IGNORE), so a repeated call queues nothing twice. Returns how many rows were asked for.
     """
     rows = messages_for_booking(booking=booking, purpose=purpose, now=now or timezone.now())
+    messages_queue(rows)
+    return len(rows)
+
+
+def messages_queue(rows: list[Message]) -> None:
+    """Insert rows made by messages_for_booking (one INSERT; a row already queued is skipped by
+    the unique constraint) and wake the dispatcher when the transaction commits."""
     if rows:
         Message.objects.bulk_create(rows, ignore_conflicts=True)
         wake_dispatcher_on_commit()
-    return len(rows)
+
+
+def messages_queued_by_caller() -> None:
+    """The caller inserted the rows itself, inside its statement (scheduling/booking_insert.py):
+    wake the dispatcher when the transaction commits."""
+    wake_dispatcher_on_commit()
 
 
 def messages_void_pending(*, booking: Booking) -> int:

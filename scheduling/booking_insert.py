@@ -36,9 +36,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from notifications import webhooks
+from notifications import outbox, webhooks
 from notifications.models import Message
-from notifications.tasks import wake_dispatcher_on_commit
 from yurikago.db import prepared_cursor
 
 from .models import Booking, BookingEvent
@@ -163,7 +162,7 @@ def _write(
         return None
     booking_id, webhooks_queued = row
     if messages:
-        wake_dispatcher_on_commit()
+        outbox.messages_queued_by_caller()
     if webhooks_queued:
         webhooks.wake_webhook_sender_on_commit()
     return int(booking_id)

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from notifications import outbox, webhooks
 from notifications.models import Message
-from notifications.tasks import wake_dispatcher_on_commit
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
 from .availability.intervals import DayRows, site_and_day_locked, slot_at
@@ -264,9 +263,7 @@ def _record(
     else:
         booking.save(force_insert=not confirming)
         _event(booking, kind, actor, staff, **data)
-        if messages:
-            Message.objects.bulk_create(messages, ignore_conflicts=True)
-            wake_dispatcher_on_commit()
+        outbox.messages_queue(messages)
     availability_changed()
 
 
