@@ -43,6 +43,7 @@ from yurikago.db import prepared_cursor
 from .models import Booking, BookingEvent
 
 
+@cache
 def _fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
     fields = tuple(f for f in model._meta.local_concrete_fields if not f.primary_key)
     # What this shortcut does not do, Django's compiler would: fail loudly rather than differ.
