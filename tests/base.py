@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -56,6 +57,17 @@ def require_postgres() -> None:
 
 def in_ci() -> bool:
     return os.getenv("CI", "") == "true"
+
+
+def redis_or_skip() -> None:
+    """Tests that need Redis at 127.0.0.1:6379: skip without it on a laptop, fail under CI."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            pass
+    except OSError:
+        if in_ci():
+            raise AssertionError("CI needs Redis at 127.0.0.1:6379") from None
+        pytest.skip("needs Redis at 127.0.0.1:6379")
 
 
 @dataclass

@@ -4,7 +4,6 @@ so does a flushed Redis (the epoch), though the generation starts again from the
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,7 +14,7 @@ from django.test import override_settings
 
 from scheduling import services
 from scheduling.models import AvailabilityRule
-from tests.base import in_ci, tokyo
+from tests.base import redis_or_skip, tokyo
 
 from .helpers import API, ApiTestCase
 
@@ -52,12 +51,7 @@ def commands_sent_to_our_database() -> Iterator[list[str]]:
 @override_settings(CACHES=REDIS_CACHE, AVAILABILITY_CACHE_SECONDS=5)
 class AvailabilityCopyInRedisTest(ApiTestCase):
     def setUp(self) -> None:
-        try:
-            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        except OSError:
-            if in_ci():
-                raise AssertionError("CI needs Redis at 127.0.0.1:6379") from None
-            pytest.skip("needs Redis at 127.0.0.1:6379")
+        redis_or_skip()
         super().setUp()  # clears the cache: FLUSHDB of DB 13
 
     def capacity_at_ten(self) -> int:

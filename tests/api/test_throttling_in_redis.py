@@ -4,7 +4,6 @@ DRF's throttles, every bucket of a request checked in one round trip (Redis DB 1
 from __future__ import annotations
 
 import datetime as dt
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,7 +13,7 @@ import time_machine
 from django.core.cache import caches
 from django.test import override_settings
 
-from tests.base import NOW, in_ci
+from tests.base import NOW, redis_or_skip
 
 from .helpers import API, RELAXED_RATES, ApiTestCase
 
@@ -26,16 +25,6 @@ REDIS_CACHE = {
         "KEY_PREFIX": "throttle-test",
     }
 }
-
-
-def _redis_or_skip() -> None:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            pass
-    except OSError:
-        if in_ci():
-            raise AssertionError("CI needs Redis at 127.0.0.1:6379 for these tests") from None
-        pytest.skip("needs Redis at 127.0.0.1:6379")
 
 
 @contextmanager
@@ -60,7 +49,7 @@ def commands_sent_to_our_database() -> Iterator[list[str]]:
 @override_settings(CACHES=REDIS_CACHE)
 class RedisThrottlingTest(ApiTestCase):
     def setUp(self) -> None:
-        _redis_or_skip()
+        redis_or_skip()
         super().setUp()
         redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
         self.addCleanup(caches["default"].clear)

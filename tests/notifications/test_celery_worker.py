@@ -28,7 +28,7 @@ from django.utils import timezone
 from notifications.models import Message
 from scheduling.models import Booking
 from scheduling.services import booking_create
-from tests.base import TOKYO, World, in_ci, make_world, require_postgres
+from tests.base import TOKYO, World, make_world, redis_or_skip, require_postgres
 from tests.fakes.twilio import FakeTwilio
 from tests.notifications.helpers import login_codes_due
 from yurikago.errors import DomainError
@@ -36,16 +36,6 @@ from yurikago.errors import DomainError
 REDIS_URL = "redis://127.0.0.1:6379/5"
 CELERY = str(Path(sys.executable).with_name("celery"))
 ROOT = Path(settings.BASE_DIR)
-
-
-def _redis_or_skip() -> None:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            pass
-    except OSError:
-        if in_ci():
-            raise AssertionError("CI needs Redis at 127.0.0.1:6379 for the worker tests") from None
-        pytest.skip("needs Redis at 127.0.0.1:6379")
 
 
 def _flush_redis() -> None:
@@ -90,7 +80,7 @@ class CeleryWorkerTest(TransactionTestCase):
 
     def setUp(self) -> None:
         require_postgres()
-        _redis_or_skip()
+        redis_or_skip()
         _flush_redis()
         self.addCleanup(_flush_redis)
         self.w = make_world()

@@ -3,7 +3,6 @@ Django's does (Redis DB 12, marked services): Django's own made one per operatio
 
 from __future__ import annotations
 
-import socket
 import threading
 
 import pytest
@@ -11,7 +10,7 @@ import redis
 from django.core.cache import caches
 from django.test import SimpleTestCase, override_settings
 
-from tests.base import in_ci
+from tests.base import redis_or_skip
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -27,12 +26,7 @@ CACHES = {
 @override_settings(CACHES=CACHES)
 class RedisCacheKeepsItsClientTest(SimpleTestCase):
     def setUp(self) -> None:
-        try:
-            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        except OSError:
-            if in_ci():
-                raise AssertionError("CI needs Redis at 127.0.0.1:6379") from None
-            pytest.skip("needs Redis at 127.0.0.1:6379")
+        redis_or_skip()
         self.cache = caches["kept"]
         self.cache.clear()
         self.addCleanup(self.cache.clear)
