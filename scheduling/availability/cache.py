@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,6 +27,17 @@ log = logging.getLogger(__name__)
 # they were computed under and are ignored once it has moved on, so one round trip (get_many)
 # reads both; the entry's TTL bounds what no write announces (a hold expiring, an admin edit).
 _GENERATION_KEY = "availability:generation"
+
+# Single flight (issue 19): of the readers that miss one entry under one generation, in any
+# thread or process, one computes (it holds a short lock, SET NX EX) and the others poll the
+# entry until it is stored or the generation moves (then they try the new one's lock). None
+# waits longer than FLIGHT_WAIT_SECONDS in all: then it computes itself, as before. A waiter
+# serves only an entry of the generation it reads at that moment, so it never gets an answer
+# older than the one it would have computed: a caller reading after her own write committed
+# reads the generation her write bumped, and any entry of it was computed after that bump.
+FLIGHT_LOCK_SECONDS = 2  # Redis expiry is whole seconds; a crashed computer frees it by then
+FLIGHT_WAIT_SECONDS = 2.0
+_FLIGHT_POLLS = (0.005, 0.01, 0.02, 0.03, 0.05)  # then every 50 ms
 
 
 def availability_changed() -> None:
@@ -124,9 +136,58 @@ def open_slots_cached_as[T](render: Callable[[list[Slot]], T], /, **query: Any) 
     entry = found.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]
-    rendered = render(open_slots(**query))
+    return _compute_once(key, generation, lambda: render(open_slots(**query)))
+
+
+def _compute_once[T](key: str, generation: int, compute: Callable[[], T]) -> T:
+    """The entry for `key` computed by this caller, or by the one that holds its lock for the
+    current generation (see FLIGHT_WAIT_SECONDS)."""
+    give_up = time.monotonic() + FLIGHT_WAIT_SECONDS
+    polls = iter(_FLIGHT_POLLS)
+    try:
+        while not cache.add(_lock_key(key, generation), 1, timeout=FLIGHT_LOCK_SECONDS):
+            if time.monotonic() >= give_up:
+                return _compute_and_store(key, generation, compute, lock=False)
+            time.sleep(next(polls, _FLIGHT_POLLS[-1]))
+            found = cache.get_many([_GENERATION_KEY, key])
+            generation = found.get(_GENERATION_KEY, 0)
+            entry = found.get(key)
+            if entry is not None and entry[0] == generation:
+                return entry[1]
+    except Exception:
+        log.warning("availability cache unreachable", exc_info=True)
+        return compute()
+    return _compute_and_store(key, generation, compute, lock=True)
+
+
+def _compute_and_store[T](key: str, generation: int, compute: Callable[[], T], *, lock: bool) -> T:
+    global computations
+    computations += 1
+    try:
+        rendered = compute()
+    except BaseException:
+        if lock:
+            _unlock(key, generation)
+        raise
     try:
         cache.set(key, (generation, rendered), timeout=settings.AVAILABILITY_CACHE_SECONDS)
     except Exception:
         log.warning("availability cache unreachable", exc_info=True)
+    if lock:
+        _unlock(key, generation)
     return rendered
+
+
+def _lock_key(key: str, generation: int) -> str:
+    return f"{key}:computing:{generation}"
+
+
+def _unlock(key: str, generation: int) -> None:
+    try:
+        cache.delete(_lock_key(key, generation))
+    except Exception:
+        log.warning("availability cache unreachable", exc_info=True)
+
+
+# Computations of the engine through this cache in this process (benches and tests read it).
+computations = 0
