@@ -1,0 +1,219 @@
+"""Benchmark: ours beside the peer (django-appointment 3.12), measured in the same minutes.
+
+Issue 19's goals were set against the peer measured on another, faster machine. This runs both
+here, alternately: the peer's bench (bench/peer/peer_bench.py, in its own virtualenv
+var/peer-venv, made once from PyPI by bench/peer/peer_venv.py) and ours (bench_side_by_side.py, as
+it is), --runs times each with --rounds interleaved rounds per run, so that both see the same
+load. Each process measures its own one-indexed-SELECT ceiling, round by round with its figures,
+so each figure is also given × its own ceiling. Then the race of both: --race-threads threads
+booking one place at once (the peer's, in its bench; ours, bench/peer/race_ours.py on the
+dataset bench_side_by_side.py built).
+
+Prints one table: each work, the peer's ms and ours (the median over the runs of each run's
+median), both × their own ceiling, and ours ÷ peer, in ms and in × ceiling (the second does not
+move with the load each process happened to see).
+
+Databases (PostgreSQL on 127.0.0.1, created if missing, wiped): PEER_DATABASE_URL (default
+bench_peer) and OURS_DATABASE_URL (default bench_peer_core); ours nudges Celery through Redis
+DB 4 (BENCH_BROKER_URL), as bench_side_by_side.py does.
+
+Usage: .venv/bin/python bench/bench_peer.py [--runs 3] [--rounds 20] [--race-threads 8]
+       [--ours-root DIR]   (DIR: another checkout, e.g. a worktree of a commit, whose
+                            bench_side_by_side.py and code are "ours"; default this one)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH / "peer"))
+
+from peer_venv import ensure_venv  # noqa: E402
+
+PEER_URL = os.environ.get("PEER_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_peer")
+OURS_URL = os.environ.get("OURS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_peer_core")
+OURS_LINE = re.compile(r"^  (.+?)\s+([\d.]+)ms\s+([\d.]+)ms\s+([\d.]+)x\s+([\d.]+)x$")
+CEILING = "ceiling: one indexed SELECT"
+
+# (row, the peer's work, ours)
+PAIRS = [
+    ("ceiling: one indexed SELECT", CEILING, CEILING),
+    ("booking (peer: its writes only)", "peer booking, core", "booking_create"),
+    ("booking (peer: its two views' work)", "peer booking, views", "booking_create"),
+    ("booking (peer: views + its e-mail)", "peer booking, views + e-mail", "booking_create"),
+    (
+        "slots: 1 staff / 1 site x 31 days",
+        "peer slots 1 staff x 31 days",
+        "open_slots 1 site x 31 days",
+    ),
+    (
+        "slots: 24 staff / 12 sites x 1 day",
+        "peer slots 24 staff x 1 day",
+        "open_slots 12 sites x 1 day",
+    ),
+]
+
+
+def _database(url: str) -> str:
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if not name.startswith("bench_"):
+        sys.exit(f"{url}: the bench databases must be named bench_… (they are wiped)")
+    with psycopg.connect(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def _run(cmd: list[str], env: dict[str, str], label: str) -> str:
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        sys.exit(f"{label} failed ({done.returncode})")
+    print(f"  {label}: {time.perf_counter() - t0:.0f} s", flush=True)
+    return done.stdout
+
+
+def _peer(python: Path, rounds: int, threads: int) -> dict:
+    env = {**os.environ, "PEER_DATABASE_URL": PEER_URL}
+    out = _run(
+        [
+            str(python),
+            str(BENCH / "peer" / "peer_bench.py"),
+            "--rounds",
+            str(rounds),
+            "--race-threads",
+            str(threads),
+        ],
+        env,
+        "peer",
+    )
+    line = next(x for x in out.splitlines() if x.startswith("PEER_RESULT "))
+    return json.loads(line.removeprefix("PEER_RESULT "))
+
+
+def _ours(ours_root: Path, rounds: int) -> dict:
+    env = {**os.environ, "DATABASE_URL": OURS_URL}
+    out = _run(
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            str(ours_root / "bench" / "bench_side_by_side.py"),
+            "--rounds",
+            str(rounds),
+        ],
+        env,
+        "ours",
+    )
+    work = {}
+    for line in out.splitlines():
+        if m := OURS_LINE.match(line):
+            work[m.group(1).strip()] = {"median": float(m.group(2)), "p95": float(m.group(3))}
+    load = re.search(r"load average \(1 min\) ([\d.]+)", out)
+    return {"work": work, "load": float(load.group(1)) if load else float("nan")}
+
+
+def _race_ours(ours_root: Path, threads: int) -> dict:
+    env = {**os.environ, "DATABASE_URL": OURS_URL, "OURS_ROOT": str(ours_root)}
+    out = _run(
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            str(BENCH / "peer" / "race_ours.py"),
+            "--threads",
+            str(threads),
+        ],
+        env,
+        "ours, race",
+    )
+    line = next(x for x in out.splitlines() if x.startswith("OURS_RACE "))
+    return json.loads(line.removeprefix("OURS_RACE "))
+
+
+def _summary(runs: list[dict], name: str) -> tuple[float, float]:
+    """(median ms over the runs, median × ceiling over the runs) of one work."""
+    ms = statistics.median(r["work"][name]["median"] for r in runs)
+    x = statistics.median(r["work"][name]["median"] / r["work"][CEILING]["median"] for r in runs)
+    return ms, x
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--race-threads", type=int, default=8)
+    parser.add_argument("--ours-root", type=Path, default=ROOT)
+    args = parser.parse_args()
+    _database(PEER_URL)
+    _database(OURS_URL)
+    python = ensure_venv()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(
+        f"== ours beside the peer: {args.runs} x {args.rounds} rounds each, alternately; "
+        f"ours from {args.ours_root}"
+    )
+    peer_runs, ours_runs = [], []
+    for i in range(args.runs):
+        # Alternate which goes first, so neither always runs in the later minutes.
+        order = ("peer", "ours") if i % 2 == 0 else ("ours", "peer")
+        for who in order:
+            if who == "peer":
+                peer_runs.append(_peer(python, args.rounds, args.race_threads))
+            else:
+                ours_runs.append(_ours(args.ours_root, args.rounds))
+    ours_race = _race_ours(args.ours_root, args.race_threads)
+    ended = time.strftime("%H:%M UTC", time.gmtime())
+
+    loads = [r["load"] for r in peer_runs + ours_runs]
+    print(
+        f"\n== ours beside the peer, {started}–{ended}: {args.runs} runs x {args.rounds} "
+        f"rounds each; load average (1 min) {min(loads):.1f}–{max(loads):.1f} on "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"  {'work':38} {'peer':>10} {'x ceil':>7} {'ours':>10} {'x ceil':>7} "
+        f"{'ours/peer':>10} {'(x ceil)':>9}"
+    )
+    for row, peer_name, ours_name in PAIRS:
+        peer_ms, peer_x = _summary(peer_runs, peer_name)
+        ours_ms, ours_x = _summary(ours_runs, ours_name)
+        print(
+            f"  {row:38} {peer_ms:8.2f}ms {peer_x:6.1f}x {ours_ms:8.2f}ms {ours_x:6.1f}x "
+            f"{ours_ms / peer_ms:9.2f}x {ours_x / peer_x:8.2f}x"
+        )
+    stmts = peer_runs[-1]["work"]
+    print(
+        "  peer statements per call: "
+        + ", ".join(f"{p} {stmts[p]['statements']}" for _r, p, _o in PAIRS[1:])
+    )
+    peer_race = peer_runs[-1]["race"]
+    print(
+        f"  race, {args.race_threads} threads booking one place at once: peer "
+        f"{peer_race['booked']} of {peer_race['threads']} got through (it checks nothing); "
+        f"ours {ours_race['booked']} of {ours_race['threads']} for a place of capacity "
+        f"{ours_race['capacity']} ({ours_race['active_rows']} active rows; refusals "
+        f"{', '.join(ours_race['refusals']) or 'none'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Our side of the peer's race: N threads `booking_create` the same place at the same moment.
+
+Run from the project's venv on the bench database bench_side_by_side.py has just built
+(DATABASE_URL, bench_…; the dataset of bench_availability.py is reused, not rebuilt). Picks a
+free place of capacity one when there is one (else the smallest), books it from --threads
+threads at once, each with its own connection and pregnancy, and prints how many got through
+beside the place's capacity, then one line `OURS_RACE {json}` for bench/bench_peer.py.
+
+Usage: [OURS_ROOT=DIR] DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_core \
+       .venv/bin/python bench/peer/race_ours.py [--threads 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+
+# OURS_ROOT: another checkout whose code is "ours" (bench_peer.py --ours-root); default this one.
+sys.path.insert(
+    0, str(Path(os.environ.get("OURS_ROOT", Path(__file__).resolve().parents[2])) / "bench")
+)
+if not os.environ.get("DATABASE_URL"):
+    sys.exit("race_ours.py: DATABASE_URL must name the bench database bench_side_by_side.py built")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "False"
+os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/4")
+
+import bench_availability as dataset  # sets Django up on the bench database (no wipe here)
+from django.db import connection
+
+from scheduling.availability import open_slots
+from scheduling.models import (
+    Booking,
+    InterviewType,
+    Municipality,
+    Pregnancy,
+    Resident,
+    Site,
+    User,
+)
+from scheduling.services import booking_create
+from yurikago.errors import DomainError
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=8)
+    threads = parser.parse_args().threads
+
+    muni = Municipality.objects.get(code="katsushika")
+    itype = InterviewType.objects.get(municipality=muni, code="yurikago")
+    free = open_slots(
+        municipality=muni,
+        interview_type=itype,
+        date_from=dataset.TODAY,
+        date_to=dataset.TODAY + dt.timedelta(days=dataset.DAYS_AHEAD),
+        now=dataset.NOW,
+    )
+    place = min(free, key=lambda slot: (slot.capacity, -slot.start.timestamp()))
+    site = Site.objects.select_related("municipality").get(pk=place.site_id)
+    users = User.objects.bulk_create(
+        [User(email=f"racer{i}.{os.getpid()}@bench.example") for i in range(threads)]
+    )
+    residents = Resident.objects.bulk_create(
+        [Resident(user=u, municipality=muni, name=f"racer {i}") for i, u in enumerate(users)]
+    )
+    pregnancies = Pregnancy.objects.bulk_create([Pregnancy(resident=r) for r in residents])
+    barrier = threading.Barrier(threads)
+    outcomes: list[str] = []
+
+    def book(pregnancy: Pregnancy) -> None:
+        try:
+            barrier.wait()
+            booking_create(
+                site=site,
+                interview_type=itype,
+                start=place.start,
+                pregnancy=pregnancy,
+                now=dataset.NOW,
+            )
+            outcomes.append("booked")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=book, args=(p,)) for p in pregnancies]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    booked = Booking.objects.filter(
+        site=site, start=place.start, status__in=[Booking.Status.HELD, Booking.Status.CONFIRMED]
+    ).count()
+    refusals = sorted({o for o in outcomes if o != "booked"})
+    print(
+        f"  race (ours): {threads} threads booking_create one place of capacity {place.capacity} "
+        f"at once: {outcomes.count('booked')} got through, {booked} active bookings there; "
+        f"refused: {len(outcomes) - outcomes.count('booked')} {refusals}"
+    )
+    result = {
+        "threads": threads,
+        "capacity": place.capacity,
+        "booked": outcomes.count("booked"),
+        "active_rows": booked,
+        "refusals": refusals,
+    }
+    print("OURS_RACE " + json.dumps(result))
+    broker = os.environ["CELERY_BROKER_URL"]
+    if broker.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(broker).flushdb()  # the nudges nobody consumed
+
+
+if __name__ == "__main__":
+    main()
