@@ -16,7 +16,7 @@ export UV_LINK_MODE := copy
 # new process (each Celery pool child, each test subprocess) recompiles what it imports.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install run test test-fast test-postgres lint format check bench clean
+.PHONY: install run test test-fast test-postgres lint format check bench bench-peer clean
 
 # Installs exactly what uv.lock pins (uv itself comes from PyPI into .tools/): everything for
 # the tests and lint; `make run` only what the application needs (no test or lint tools), and
@@ -73,8 +73,16 @@ check: install
 	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check $(PY) manage.py check
 
+# bench_peer.py takes several minutes (it builds both worlds six times): `make bench-peer`.
 bench: install
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/bench_*.py; do [ $$b = bench/bench_peer.py ] && continue; \
+		echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Ours beside the peer (django-appointment 3.12, in its own venv var/peer-venv, made once from
+# PyPI), alternately in the same minutes, on PostgreSQL at 127.0.0.1 (bench_peer, bench_peer_core)
+# and Redis DB 4. `make bench-peer BENCH_PEER_ARGS="--runs 1 --rounds 10"` for a quick look.
+bench-peer: install
+	$(PY) bench/bench_peer.py $(BENCH_PEER_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools var db.sqlite3 staticfiles
