@@ -25,8 +25,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 from scheduling.availability.cache import generation_and
+from scheduling.models import Municipality, Resident
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,31 @@ def answer_key(query_string: str, now: dt.datetime) -> str:
     validate never reach put(), so their key never matches."""
     minute = now.astimezone(dt.UTC).strftime("%Y%m%d%H%M")
     return f"{minute}|{settings.DEFAULT_MUNICIPALITY}|{query_string}"
+
+
+def _own_municipality_sql() -> str:
+    r, m = Resident._meta, Municipality._meta
+    resident_m = r.get_field("municipality").column
+    resident_user = r.get_field("user").column
+    return (
+        f"SELECT m.{m.get_field('code').column} FROM {r.db_table} r "  # noqa: S608
+        f"JOIN {m.db_table} m ON m.{m.pk.column} = r.{resident_m} "
+        f"WHERE r.{resident_user} = %s AND m.{m.get_field('is_active').column}"
+    )
+
+
+_OWN_MUNICIPALITY_SQL = _own_municipality_sql()
+
+
+def resident_municipality_code(user_id: int) -> str | None:
+    """The code of her municipality when she is a resident of an active one (what the API
+    answers a signed-in resident who names none, as `caller_municipality` decides: a resident's
+    own municipality first); None otherwise. One plain query: the ORM took longer to build the
+    statement than the database to run it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OWN_MUNICIPALITY_SQL, [user_id])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def kept_for(stamp: Stamp, computed_at: float) -> float:

@@ -76,20 +76,27 @@ class AvailabilityView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         now = timezone.now()
-        # A signed-in caller without `municipality` gets her own municipality's answer: only
-        # answers that are the same for everyone are kept in the process. An empty value is no
+        query_string = request.META.get("QUERY_STRING", "")
+        own_code = None
+        # A signed-in caller without `municipality` gets her own municipality's answer, which is
+        # the named one's: a resident's is found in one small query and goes into the key, so
+        # residents of one municipality share copies (her identity never does). Other callers
+        # (staff, tokens) decide theirs by access and are not kept. An empty value is no
         # municipality, as the query serializer reads it (its last value, like the serializer).
-        named = bool(request.query_params.get("municipality"))
-        shared = named or not request.user.is_authenticated
-        stamp = availability_cache.stamp_now(now) if shared else None
-        key = availability_cache.answer_key(request.META.get("QUERY_STRING", ""), now)
+        if not request.query_params.get("municipality") and request.user.is_authenticated:
+            own_code = availability_cache.resident_municipality_code(request.user.pk)
+            if own_code is None:
+                return _json_response(_availability_answer(request, now, None)[1])
+            query_string = f"{query_string}|own={own_code}"
+        stamp = availability_cache.stamp_now(now)
+        key = availability_cache.answer_key(query_string, now)
         if stamp is not None:
             # The hot path at 09:00: this process answered the same arguments in this minute
             # under this generation, so one small cache read (the stamp) is the whole cost.
             body = availability_cache.answers.get(key, stamp)
             if body is not None:
                 return _json_response(body)
-        computed_at, body = _availability_answer(request, now, stamp)
+        computed_at, body = _availability_answer(request, now, stamp, own_code)
         if stamp is not None:
             deadline = availability_cache.kept_for(stamp, computed_at)
             availability_cache.answers.put(
@@ -99,10 +106,16 @@ class AvailabilityView(APIView):
 
 
 def _availability_answer(
-    request: Request, now: dt.datetime, stamp: availability_cache.Stamp | None
+    request: Request,
+    now: dt.datetime,
+    stamp: availability_cache.Stamp | None,
+    own_code: str | None = None,
 ) -> tuple[float, bytes]:
-    """The answer's JSON, with when its slots were computed (see _stamped_slots_json)."""
+    """The answer's JSON, with when its slots were computed (see _stamped_slots_json).
+    `own_code`: the signed-in resident's municipality, answered as if she had named it."""
     query = query_params(s.AvailabilityQuery, request)
+    if own_code is not None:
+        query = {**query, "municipality": own_code}
     municipality, itype = municipality_and_type(request, query, stamp)
     site_ids = None if query.get("site") is None else [query["site"]]
     today = now.astimezone(municipality.tz).date()
