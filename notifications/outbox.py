@@ -76,24 +76,41 @@ def _channels(booking: Booking) -> list[tuple[str, str]]:
 
 
 def pregnancy_channels(
-    pregnancy: Pregnancy | None, *, notify_sms: bool, notify_email: bool
+    pregnancy: Pregnancy | None,
+    *,
+    notify_sms: bool,
+    notify_email: bool,
+    line_and_stop: tuple[str, bool] | None = None,
 ) -> list[tuple[str, str]]:
-    """(channel, recipient) pairs for the resident of this pregnancy (none without one)."""
+    """(channel, recipient) pairs for the resident of this pregnancy (none without one).
+    `line_and_stop`: her LINE user id and her number's STOP, when the caller read them already
+    (LINE_USER_SQL, SMS_STOPPED_SQL in its own statement: a direct booking, issue 19)."""
     resident = pregnancy.resident if pregnancy else None
     if resident is None:
         return []
-    return resident_channels(resident, notify_sms=notify_sms, notify_email=notify_email)
+    return resident_channels(
+        resident, notify_sms=notify_sms, notify_email=notify_email, line_and_stop=line_and_stop
+    )
 
 
 def resident_channels(
-    resident: Resident, *, notify_sms: bool, notify_email: bool
+    resident: Resident,
+    *,
+    notify_sms: bool,
+    notify_email: bool,
+    line_and_stop: tuple[str, bool] | None = None,
 ) -> list[tuple[str, str]]:
     """(channel, recipient) pairs for her, by her preference: a booking's messages, and the
     invitations (issue 16), which have no booking, choose their channels the same way."""
     pairs: list[tuple[str, str]] = []
     # LINE first (issue 18): a resident linked to the official account and still following it
     # gets by LINE what would have gone by SMS; a block falls back to SMS (dispatch._failed).
-    line_user, sms_stopped = _line_user_and_sms_stop(resident) if notify_sms else ("", True)
+    if not notify_sms:
+        line_user, sms_stopped = "", True
+    elif line_and_stop is not None:
+        line_user, sms_stopped = line_and_stop
+    else:
+        line_user, sms_stopped = _line_user_and_sms_stop(resident)
     if line_user:
         pairs.append((Message.Channel.LINE, line_user))
     elif notify_sms and resident.phone and not resident.sms_opt_out and not sms_stopped:
@@ -111,16 +128,22 @@ def _line_user_and_sms_stop(resident: Resident) -> tuple[str, bool]:
     answered STOP: one query, as the STOP check alone was. Fixed SQL: it is on every direct
     booking's path (issue 19)."""
     with prepared_cursor() as cursor:
-        cursor.execute(_LINE_AND_STOP_SQL, [resident.pk, resident.phone])
+        cursor.execute(_LINE_AND_STOP_SQL, {"resident": resident.pk, "phone": resident.phone})
         line_user, sms_stopped = cursor.fetchone()
     return line_user or "", bool(sms_stopped)
 
 
-_LINE_AND_STOP_SQL = (
-    f"SELECT (SELECT f.user_id FROM {LineFriend._meta.db_table} f "  # noqa: S608 (model names)
-    "WHERE f.resident_id = %s AND f.following LIMIT 1), "
-    f"EXISTS (SELECT 1 FROM {SmsOptOut._meta.db_table} o WHERE o.phone = %s)"
+# Her LINE user id (NULL: none) and her number's STOP, as SQL expressions of the named parameters
+# %(resident)s and %(phone)s: here, and in the booking's one read (availability/intervals.py).
+LINE_USER_SQL = (
+    f"(SELECT f.user_id FROM {LineFriend._meta.db_table} f "  # noqa: S608 (model names)
+    "WHERE f.resident_id = %(resident)s AND f.following LIMIT 1)"
 )
+SMS_STOPPED_SQL = (
+    f"EXISTS (SELECT 1 FROM {SmsOptOut._meta.db_table} o "  # noqa: S608 (model names)
+    "WHERE o.phone = %(phone)s)"
+)
+_LINE_AND_STOP_SQL = f"SELECT {LINE_USER_SQL}, {SMS_STOPPED_SQL}"
 
 
 def _row(

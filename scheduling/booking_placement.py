@@ -21,8 +21,9 @@ from notifications import outbox, webhooks
 from notifications.models import Message
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
-from .availability.intervals import DayRows, site_and_day_locked, slot_at
+from .availability.intervals import DayRows, ForTheBooking, booking_reads_locked, slot_at
 from .booking_insert import booking_confirm_update, booking_insert
+from .contacts import contact_for_interview_type
 from .errors import booking_error
 from .models import (
     Booking,
@@ -176,7 +177,8 @@ class _Direct:
     notify_sms: bool
     notify_email: bool
     language: str
-    # Her channels (LINE, SMS unless STOPped, email), read before the transaction.
+    # Her channels (LINE, SMS unless STOPped, email): on PostgreSQL from the transaction's one
+    # read (intervals.booking_reads_locked); None: read by messages_for_booking (SQLite).
     channels: list[tuple[str, str]] | None = None
 
 
@@ -192,7 +194,7 @@ def _write(
     actor: User | None,
     hold_owner: str,
     channel: str,
-    contact: Contact | None,
+    contact: Contact | int | None,
     direct: _Direct | None,
 ) -> Booking:
     """Inside a transaction: insert the booking (held, or confirmed when booking directly) with
@@ -212,8 +214,11 @@ def _write(
         created_by=actor if actor and actor.is_authenticated else None,
         hold_owner=hold_owner,
         channel=channel,
-        contact=contact,
     )
+    if isinstance(contact, Contact):
+        booking.contact = contact
+    else:
+        booking.contact_id = contact
     placed: dict[str, object] = {
         "start": slot.start.isoformat(),
         "nurse": nurse_id,
@@ -267,9 +272,23 @@ def _record(
     availability_changed()
 
 
-def _channels(direct: _Direct) -> list[tuple[str, str]]:
-    return outbox.pregnancy_channels(
-        direct.pregnancy, notify_sms=direct.notify_sms, notify_email=direct.notify_email
+def _her_resident_and_phone(direct: _Direct | None) -> tuple[int | None, str | None]:
+    """What the transaction's one read needs to tell her LINE user and her number's STOP: her
+    resident's id and phone, None when she has none or asked for no SMS (not read then)."""
+    if direct is None or not direct.notify_sms or direct.pregnancy.resident_id is None:
+        return None, None
+    return direct.pregnancy.resident_id, direct.pregnancy.resident.phone
+
+
+def _with_channels(direct: _Direct, extra: ForTheBooking) -> _Direct:
+    return replace(
+        direct,
+        channels=outbox.pregnancy_channels(
+            direct.pregnancy,
+            notify_sms=direct.notify_sms,
+            notify_email=direct.notify_email,
+            line_and_stop=(extra.line_user, extra.sms_stopped),
+        ),
     )
 
 
@@ -295,10 +314,12 @@ def _place(
     hold_owner: str,
     channel: str,
     contact: Contact | None = None,
+    contact_of_type: bool = False,
     direct: _Direct | None = None,
 ) -> Booking:
     """Find the slot and insert the booking for its first free nurse (and room); owns its
-    transaction.
+    transaction. `contact_of_type`: no contact was asked for, so the booking is for the
+    interview type's first active contact (if any), read inside the transaction.
 
     PostgreSQL: the exclusion constraints decide, and nothing serialises the site. A short
     transaction takes the site's share lock (only a schedule edit excludes it), checks the one
@@ -318,20 +339,35 @@ def _place(
         actor=actor,
         hold_owner=hold_owner,
         channel=channel,
-        contact=contact,
-        direct=direct,
     )
     find = partial(_find_slot, interview_type=interview_type, start=start, mode=mode, now=now)
     if not _on_postgresql():
+        if contact_of_type:
+            contact = contact_for_interview_type(interview_type)
         with transaction.atomic():
             fresh = _lock_site(site)
             slot = find(site=fresh, staff=staff)
             first_room = slot.free_rooms[0] if mode == Mode.IN_PERSON else None
-            return write(site=fresh, slot=slot, nurse_id=slot.nurse_ids[0], room=first_room)
-    if direct is not None and direct.channels is None:
-        # Her channels are read before the transaction: one round trip less inside it.
-        write = partial(write, direct=replace(direct, channels=_channels(direct)))
-    day = start.astimezone(site.municipality.tz).date()
+            return write(
+                site=fresh,
+                slot=slot,
+                nurse_id=slot.nurse_ids[0],
+                room=first_room,
+                contact=contact,
+                direct=direct,
+            )
+    # Nothing is read before the transaction (issue 19): the type's contact and her LINE user
+    # and STOP come with the site and the day, in the transaction's one read.
+    resident_id, phone = _her_resident_and_phone(direct)
+    reads = partial(
+        booking_reads_locked,
+        site,
+        start.astimezone(site.municipality.tz).date(),
+        now,
+        contact_of_type=interview_type.pk if contact_of_type else None,
+        resident_id=resident_id,
+        phone=phone,
+    )
     taken_nurses: set[int] = set()
     taken_rooms: set[int | None] = set()
     swept = False
@@ -340,8 +376,9 @@ def _place(
         room: int | None = None
         try:
             with transaction.atomic():
-                # The site under its share lock and the day's rows: one round trip.
-                now_site, day_rows = site_and_day_locked(site, day, now)
+                # The site under its share lock, the day's rows, the type's contact, her LINE
+                # user and STOP: one round trip.
+                now_site, day_rows, extra = reads()
                 if now_site is None:
                     raise booking_error("not_found", field="site")
                 slot = find(site=now_site, staff=staff, day_rows=day_rows)
@@ -352,7 +389,14 @@ def _place(
                 room = next((r for r in rooms if r not in taken_rooms), None)
                 if nurse is None or (room is None and mode == Mode.IN_PERSON):
                     break
-                return write(site=now_site, slot=slot, nurse_id=nurse, room=room)
+                return write(
+                    site=now_site,
+                    slot=slot,
+                    nurse_id=nurse,
+                    room=room,
+                    contact=_contact_read(contact, extra),
+                    direct=direct if direct is None else _with_channels(direct, extra),
+                )
         except IntegrityError as exc:
             taken = _overlap(exc)
             if taken is None or nurse is None:
@@ -366,6 +410,12 @@ def _place(
             else:
                 taken_rooms.add(room)
     raise booking_error("slot_unavailable", field="start")
+
+
+def _contact_read(contact: Contact | None, extra: ForTheBooking) -> Contact | int | None:
+    """The contact asked for, else the id of the type's first active one as read (a booking's
+    write and its payloads need no more; `booking.contact` reads the row if ever asked)."""
+    return contact if contact is not None else extra.contact_id
 
 
 def holds_sweep_expired(*, now: dt.datetime | None = None) -> int:

@@ -187,6 +187,13 @@ _CONTACT_FOR_TYPE_SQL = (
     f"SELECT * FROM {Contact._meta.db_table} "  # noqa: S608 (the model's table)
     "WHERE interview_type_id = %s AND is_active ORDER BY ordering_key, id LIMIT 1"
 )
+# The same contact's id as an SQL expression of the named parameter %(contact_type)s (NULL: none),
+# for the booking's one read inside its transaction (availability/intervals.py, issue 19).
+CONTACT_ID_FOR_TYPE_SQL = (
+    f"(SELECT c.id FROM {Contact._meta.db_table} c "  # noqa: S608 (the model's table)
+    "WHERE c.interview_type_id = %(contact_type)s AND c.is_active "
+    "ORDER BY c.ordering_key, c.id LIMIT 1)"
+)
 
 
 @dataclass(frozen=True)

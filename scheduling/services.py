@@ -72,12 +72,13 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def _contact_for(interview_type: InterviewType, contact: Contact | None) -> Contact | None:
-    """The contact a booking is for: the one asked for (booked through this interview type), else
-    the first contact booked through the type; None where no contact is configured."""
-    if contact is None:
-        return contact_for_interview_type(interview_type)
-    if contact.interview_type_id != interview_type.pk or not contact.is_active:
+def _contact_asked(interview_type: InterviewType, contact: Contact | None) -> Contact | None:
+    """The contact asked for, checked (booked through this interview type, active). None: the
+    booking is for the type's first active contact, read by _place inside its transaction
+    (none where no contact is configured)."""
+    if contact is not None and (
+        contact.interview_type_id != interview_type.pk or not contact.is_active
+    ):
         raise booking_error("not_found", field="contact")
     return contact
 
@@ -97,7 +98,7 @@ def booking_hold(
 ) -> Booking:
     """Reserve one nurse (and room) for a few minutes while the resident types her details."""
     now = now or timezone.now()
-    contact = _contact_for(interview_type, contact)
+    contact = _contact_asked(interview_type, contact)
     # Expired holds are swept by the beat task, and by _place when one is in the way.
     error: DomainError | None = None
     try:
@@ -112,6 +113,7 @@ def booking_hold(
             hold_owner=hold_owner,
             channel=channel,
             contact=contact,
+            contact_of_type=contact is None,
         )
     except IntegrityError:
         log.info("hold conflict at site=%s start=%s", site.pk, start.isoformat())
@@ -232,7 +234,7 @@ def booking_create(
 ) -> Booking:
     """Book directly (staff on the phone, an integration): hold and confirm in one transaction."""
     now = now or timezone.now()
-    contact = _contact_for(interview_type, contact)
+    contact = _contact_asked(interview_type, contact)
     error: DomainError | None = None
     try:
         # The booking row is written confirmed (no hold, no update); a second active booking
@@ -250,12 +252,15 @@ def booking_create(
             hold_owner="",
             channel=channel,
             contact=contact,
+            contact_of_type=contact is None,
             direct=_Direct(pregnancy, notify_sms, notify_email, language),
         )
     except IntegrityError as exc:
         if "pregnancy" in str(exc) or "one_active_" in str(exc):
             raise booking_error("already_booked") from None
     except DomainError as exc:
+        if contact is None:  # only a refusal asks which contact the booking was for
+            contact = contact_for_interview_type(interview_type)
         if _has_active_booking(pregnancy, contact, now):
             raise booking_error("already_booked") from None
         if exc.code != "slot_unavailable":

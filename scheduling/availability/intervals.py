@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -74,7 +76,9 @@ def slot_at(
     if day_rows is None:
         since, until = _day_bounds(site, day)
         if connection.vendor == "postgresql":
-            _site, day_rows = _load_postgresql(site, day, since, until, now, exclude_booking_id)
+            _site, day_rows, _extra = _load_postgresql(
+                site, day, since, until, now, exclude_booking_id
+            )
         else:
             day_rows = _load_orm(site, day, since, until, now, exclude_booking_id)
     rules, closed, away, bookings = day_rows
@@ -208,7 +212,15 @@ def _load_orm(
 
 def _sql(*, lock_site: bool) -> str:
     """One statement, five kinds of row: r(ule), c(losure), o(ff), b(usy), k (booking); with
-    `lock_site`, a sixth: s, the site's row as JSON, read under its share lock."""
+    `lock_site`, two more: s, the site's row as JSON, read under its share lock, and x, what the
+    booking needs besides the day (ForTheBooking: the interview type's contact, her LINE user
+    and STOP), so that nothing is read before the transaction (issue 19)."""
+    # The booking's own reads, from the modules that own them (imported here: they import
+    # the scheduling models, which import this package).
+    from notifications.outbox import LINE_USER_SQL, SMS_STOPPED_SQL
+
+    from ..contacts import CONTACT_ID_FOR_TYPE_SQL
+
     rule, nurse, closure = (
         AvailabilityRule._meta.db_table,
         Nurse._meta.db_table,
@@ -232,7 +244,10 @@ def _sql(*, lock_site: bool) -> str:
     site_row = (
         f"""UNION ALL
 SELECT 's', {null_i}, {null_ts}, {null_ts}, {null_t}, {null_t}, {null_d}, {null_i}, {null_i},
-       {null_i}, j FROM s"""  # noqa: S608 (as below)
+       {null_i}, j FROM s
+UNION ALL
+SELECT 'x', {CONTACT_ID_FOR_TYPE_SQL}, {null_ts}, {null_ts}, {null_t}, {null_t}, {null_d},
+       ({SMS_STOPPED_SQL})::integer, {null_i}, {null_i}, {LINE_USER_SQL}"""  # noqa: S608 (as below)
         if lock_site
         else ""
     )
@@ -280,6 +295,15 @@ SELECT 'k', k.nurse_id, k.start, k.blocked_until, {null_t}, {null_t}, {null_d}, 
 """  # noqa: S608 (table names from the models' metadata; every value is a parameter)
 
 
+@dataclass(frozen=True)
+class ForTheBooking:
+    """What a booking reads besides the day, in the same statement (booking_reads_locked)."""
+
+    contact_id: int | None  # the interview type's first active contact (None: none, not asked)
+    line_user: str  # her LINE user id while she follows the account ("": none, not asked)
+    sms_stopped: bool  # her number answered STOP
+
+
 def _load_postgresql(
     site: Site,
     day: dt.date,
@@ -289,7 +313,8 @@ def _load_postgresql(
     exclude_booking_id: int | None,
     *,
     lock_site: bool = False,
-) -> tuple[Site | None, DayRows]:
+    booking: dict[str, Any] | None = None,
+) -> tuple[Site | None, DayRows, ForTheBooking | None]:
     params: dict[str, Any] = {
         "site": site.pk,
         "municipality": site.municipality_id,
@@ -299,8 +324,10 @@ def _load_postgresql(
         "until": until,
         "now": now,
     }
+    if lock_site:
+        params.update(booking or _NOTHING_ELSE)
     with prepared_cursor() as cursor:  # fixed text: prepared once per connection
-        cursor.execute(_SQL_LOCKING_SITE if lock_site else _SQL, params)
+        cursor.execute(_sql_locking_site() if lock_site else _SQL, params)
         rows = cursor.fetchall()
     rules: list[_Rule] = []
     closed = False
@@ -308,6 +335,7 @@ def _load_postgresql(
     busy: list[tuple[int, dt.datetime, dt.datetime]] = []
     bookings: list[_Booked] = []
     fresh: Site | None = None
+    extra: ForTheBooking | None = None
     for kind, nurse_id, a, b, t1, t2, d, n, site_id, booking_id, site_json in rows:
         if kind == "r":
             rules.append((nurse_id, t1, t2, bool(n)))
@@ -319,18 +347,24 @@ def _load_postgresql(
             busy.append((nurse_id, a, b))
         elif kind == "s":
             fresh = _site_from_json(site_json, site)
+        elif kind == "x":
+            extra = ForTheBooking(nurse_id, site_json or "", bool(n))
         else:
             bookings.append((booking_id, nurse_id, site_id, a, b, n))
-    return fresh, (
-        rules,
-        closed,
-        _away(time_off, busy, since, until, site.municipality.tz),
-        bookings,
+    return (
+        fresh,
+        (rules, closed, _away(time_off, busy, since, until, site.municipality.tz), bookings),
+        extra,
     )
 
 
 _SQL = _sql(lock_site=False)
-_SQL_LOCKING_SITE = _sql(lock_site=True)
+_NOTHING_ELSE = {"contact_type": None, "resident": None, "phone": None}
+
+
+@cache
+def _sql_locking_site() -> str:
+    return _sql(lock_site=True)
 
 
 def _site_from_json(text: str, site: Site) -> Site:
@@ -347,5 +381,33 @@ def _site_from_json(text: str, site: Site) -> Site:
 def site_and_day_locked(site: Site, day: dt.date, now: dt.datetime) -> tuple[Site | None, DayRows]:
     """PostgreSQL, inside the booking's transaction: the site as it is now, under its share
     lock (None when it is gone), and the day's rows for `slot_at`, in one round trip."""
+    fresh, day_rows, _extra = booking_reads_locked(site, day, now)
+    return fresh, day_rows
+
+
+def booking_reads_locked(
+    site: Site,
+    day: dt.date,
+    now: dt.datetime,
+    *,
+    contact_of_type: int | None = None,
+    resident_id: int | None = None,
+    phone: str | None = None,
+) -> tuple[Site | None, DayRows, ForTheBooking]:
+    """PostgreSQL, inside the booking's transaction, in ONE round trip: the site as it is now
+    under its share lock (None when it is gone), the day's rows for `slot_at`, and what the
+    booking needs besides: the first active contact of the interview type `contact_of_type`
+    (None: not asked), her LINE user (`resident_id`) and her number's STOP (`phone`)."""
     since, until = _day_bounds(site, day)
-    return _load_postgresql(site, day, since, until, now, None, lock_site=True)
+    fresh, day_rows, extra = _load_postgresql(
+        site,
+        day,
+        since,
+        until,
+        now,
+        None,
+        lock_site=True,
+        booking={"contact_type": contact_of_type, "resident": resident_id, "phone": phone},
+    )
+    assert extra is not None, "the statement always returns its x row"
+    return fresh, day_rows, extra
