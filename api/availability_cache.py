@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from scheduling.availability.cache import generation_and
+from scheduling.availability.cache import copy_scope_key, generation_and
 from scheduling.models import Municipality, Resident
 
 log = logging.getLogger(__name__)
@@ -42,27 +42,33 @@ class Stamp:
     epoch: str
     generation: int
     at: float  # the request's now, POSIX seconds
+    # The generation of the answer's sites (the site asked about, or any site for all sites):
+    # bookings move it, not the global one. Answers must match it; lookups need not.
+    scope: int = 0
 
 
-def stamp_now(now: dt.datetime) -> Stamp | None:
-    """The shared cache's generation and epoch; None when the micro-cache is off or unreachable
-    (then nothing is served from, or kept in, this process)."""
+def stamp_now(now: dt.datetime, site_id: int | None = None) -> Stamp | None:
+    """The shared cache's generation and epoch, and the generation of the site asked about (or
+    of any site); None when the micro-cache is off or unreachable (then nothing is served
+    from, or kept in, this process)."""
     if settings.AVAILABILITY_CACHE_SECONDS <= 0:
         return None
+    scope_key = copy_scope_key(site_id)
     try:
-        generation, found = generation_and(_EPOCH_KEY)
+        generation, found = generation_and(_EPOCH_KEY, scope_key)
         epoch = found.get(_EPOCH_KEY)
         if epoch is None:
             # add() is atomic: of two processes starting an epoch at once, one token wins.
             cache.add(_EPOCH_KEY, secrets.token_hex(8), timeout=None)
-            generation, found = generation_and(_EPOCH_KEY)
+            generation, found = generation_and(_EPOCH_KEY, scope_key)
             epoch = found.get(_EPOCH_KEY)
     except Exception:  # a cache outage must not take the API down with it
         log.warning("availability cache unreachable", exc_info=True)
         return None
     if epoch is None:
         return None
-    return Stamp(epoch=epoch, generation=generation, at=now.timestamp())
+    scope = found.get(scope_key, 0)
+    return Stamp(epoch=epoch, generation=generation, at=now.timestamp(), scope=scope)
 
 
 class Copies:
@@ -70,10 +76,11 @@ class Copies:
     count and bytes, the oldest dropped first, and ended ones from the front as new ones come
     (entries live seconds, so the oldest is also the first to end)."""
 
-    def __init__(self, *, max_entries: int, max_bytes: int) -> None:
+    def __init__(self, *, max_entries: int, max_bytes: int, scoped: bool = True) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._entries: dict[str, tuple[str, int, float, int, Any]] = {}
+        self.scoped = scoped  # valid under the stamp's scope too, not only its generation
+        self._entries: dict[str, tuple[str, tuple[int, int], float, int, Any]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -82,7 +89,7 @@ class Copies:
         if entry is None:
             return None
         epoch, generation, deadline, _size, value = entry
-        if epoch != stamp.epoch or generation != stamp.generation or stamp.at >= deadline:
+        if epoch != stamp.epoch or generation != self._generation(stamp) or stamp.at >= deadline:
             return None
         return value
 
@@ -98,8 +105,11 @@ class Copies:
                 if not (ended or full):
                     break
                 self._drop(oldest)
-            self._entries[key] = (stamp.epoch, stamp.generation, deadline, size, value)
+            self._entries[key] = (stamp.epoch, self._generation(stamp), deadline, size, value)
             self._bytes += size
+
+    def _generation(self, stamp: Stamp) -> tuple[int, int]:
+        return (stamp.generation, stamp.scope if self.scoped else 0)
 
     def clear(self) -> None:
         with self._lock:
@@ -115,7 +125,8 @@ class Copies:
 # Whole answers by their arguments; a month at one site is ~25 KB, all sites for 92 days ~1 MB.
 answers = Copies(max_entries=512, max_bytes=16 * 1024 * 1024)
 # The municipality with its default interview type, by code: configuration, read on every miss.
-lookups = Copies(max_entries=64, max_bytes=64)
+# Bookings do not change them, so they are kept under the global generation only.
+lookups = Copies(max_entries=64, max_bytes=64, scoped=False)
 
 
 def answer_key(query_string: str, now: dt.datetime) -> str:

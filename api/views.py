@@ -88,7 +88,7 @@ class AvailabilityView(APIView):
             if own_code is None:
                 return _json_response(_availability_answer(request, now, None)[1])
             query_string = f"{query_string}|own={own_code}"
-        stamp = availability_cache.stamp_now(now)
+        stamp = availability_cache.stamp_now(now, _site_asked(request))
         key = availability_cache.answer_key(query_string, now)
         if stamp is not None:
             # The hot path at 09:00: this process answered the same arguments in this minute
@@ -148,6 +148,17 @@ def _availability_answer(
         }
     )
     return computed_at, head[:-1] + b',"slots":' + slots + b"}"
+
+
+def _site_asked(request: Request) -> int | None:
+    """The site as the query serializer will read it (its last value), before it validates:
+    a value that is no site id picks the all-sites generation, and its answer is an error,
+    which is never kept."""
+    site = request.query_params.get("site")
+    try:
+        return int(site) if site else None
+    except ValueError:
+        return None
 
 
 def _json_response(body: bytes) -> HttpResponse:

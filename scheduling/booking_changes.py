@@ -36,7 +36,7 @@ def booking_release_hold(*, booking: Booking, actor: User | None = None) -> None
         )
         if updated:
             _event(booking, BookingEvent.Kind.RELEASED, actor, False)
-            availability_changed()
+            availability_changed(site_id=booking.site_id, nurse_id=booking.nurse_id)
 
 
 def _check_deadline(booking: Booking, staff: bool, now: dt.datetime) -> None:
@@ -81,7 +81,7 @@ def booking_cancel(
         locked.cancel_reason = reason[:300]
         locked.sequence += 1
         locked.save()
-        availability_changed()
+        availability_changed(site_id=locked.site_id, nurse_id=locked.nurse_id)
         _event(
             locked,
             BookingEvent.Kind.CANCELLED,
@@ -136,6 +136,7 @@ def booking_reschedule(
             }
             # Keep her nurse when she is free at the new time.
             nurse_id = locked.nurse_id if locked.nurse_id in slot.nurse_ids else slot.nurse_ids[0]
+            availability_changed(site_id=locked.site_id, nurse_id=locked.nurse_id)  # the old
             locked.site, locked.nurse_id, locked.mode = new_site, nurse_id, new_mode
             locked.room = slot.free_rooms[0] if new_mode == Mode.IN_PERSON else None
             _lock_resources(nurse_id, new_site.pk, locked.room)
@@ -144,7 +145,7 @@ def booking_reschedule(
             locked.sequence += 1
             locked.calendar_conflict = False
             locked.save()
-            availability_changed()
+            availability_changed(site_id=locked.site_id, nurse_id=locked.nurse_id)
             _event(
                 locked,
                 BookingEvent.Kind.RESCHEDULED,
@@ -199,7 +200,7 @@ def booking_mark_attendance(
             raise booking_error("not_started")
         locked.status = Booking.Status.ATTENDED if attended else Booking.Status.NO_SHOW
         locked.save(update_fields=["status", "updated_at"])
-        availability_changed()  # attended and no-show no longer occupy the time
+        availability_changed(site_id=locked.site_id, nurse_id=locked.nurse_id)  # no longer taken
         _event(
             locked,
             BookingEvent.Kind.ATTENDED if attended else BookingEvent.Kind.NO_SHOW,

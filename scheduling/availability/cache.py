@@ -11,13 +11,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import (
+    AvailabilityRule,
     InterviewType,
     Mode,
     Municipality,
+    Site,
 )
 from .engine import Slot, open_slots
 
@@ -27,6 +29,15 @@ log = logging.getLogger(__name__)
 # they were computed under and are ignored once it has moved on, so one round trip (get_many)
 # reads both; the entry's TTL bounds what no write announces (a hold expiring, an admin edit).
 _GENERATION_KEY = "availability:generation"
+# Narrower generations (issue 19): a booking's write announces the sites whose answers it can
+# change (see availability_changed), so an entry for some sites stores their generations beside
+# the global one, and an entry for all of a municipality's sites its municipality's. The global
+# generation still ends everything: every write that names no site bumps it (configuration,
+# schedules, calendars). `_ANY_SITE_KEY` moves with every site's: for the API's per-process
+# copies of all-sites answers, which cannot know the municipality before reading it.
+_SITE_KEY = "availability:generation:site:{}"
+_MUNICIPALITY_KEY = "availability:generation:municipality:{}"
+_ANY_SITE_KEY = "availability:generation:any-site"
 
 # Single flight (issue 19): of the readers that miss one entry under one generation, in any
 # thread or process, one computes (it holds a short lock, SET NX EX) and the others poll the
@@ -35,15 +46,23 @@ _GENERATION_KEY = "availability:generation"
 # serves only an entry of the generation it reads at that moment, so it never gets an answer
 # older than the one it would have computed: a caller reading after her own write committed
 # reads the generation her write bumped, and any entry of it was computed after that bump.
-FLIGHT_LOCK_SECONDS = 2  # Redis expiry is whole seconds; a crashed computer frees it by then
-FLIGHT_WAIT_SECONDS = 2.0
+FLIGHT_LOCK_SECONDS = 3  # Redis expiry is whole seconds; a crashed computer frees it by then
+FLIGHT_WAIT_SECONDS = 3.0
 _FLIGHT_POLLS = (0.005, 0.01, 0.02, 0.03, 0.05)  # then every 50 ms
 
 
-def availability_changed() -> None:
+def availability_changed(*, site_id: int | None = None, nurse_id: int | None = None) -> None:
     """Announce a write that changes open slots: the cache is invalidated when (and only if)
-    the surrounding transaction commits, so a reader can never cache the data before it."""
-    transaction.on_commit(_bump_generation, robust=True)
+    the surrounding transaction commits, so a reader can never cache the data before it.
+
+    Without arguments every answer ends. A booking's write (a hold, a booking, its release,
+    cancellation or end) names its site and nurse: then only answers about that site, about any
+    site where that nurse has rules (her time there is taken too), and about all the sites of
+    their municipalities end. A change of site or nurse (a reschedule) announces both."""
+    if site_id is None:
+        transaction.on_commit(_bump_generation, robust=True)
+    else:
+        transaction.on_commit(lambda: _bump_sites(site_id, nurse_id), robust=True)
 
 
 def _bump_generation() -> None:
@@ -52,6 +71,70 @@ def _bump_generation() -> None:
     except ValueError:  # never bumped (or evicted): start it; add() is atomic, set() is not
         cache.add(_GENERATION_KEY, 0, timeout=None)
         cache.incr(_GENERATION_KEY)
+
+
+def _bump_sites(site_id: int, nurse_id: int | None) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_AFFECTED_SQL, [site_id, -1 if nurse_id is None else nurse_id])
+            affected = cursor.fetchall()
+    except Exception:  # unsure which: everything, as before
+        log.warning("availability: sites of a write unknown, ending every answer", exc_info=True)
+        _bump_generation()
+        return
+    keys = {_ANY_SITE_KEY}
+    for site, municipality in affected:
+        keys.add(_SITE_KEY.format(site))
+        keys.add(_MUNICIPALITY_KEY.format(municipality))
+    _incr_all(sorted(keys))
+
+
+def _affected_sql() -> str:
+    """Her site, and every site where her nurse has a rule (any, valid or not: more is safe),
+    each with its municipality."""
+    s, r = Site._meta, AvailabilityRule._meta
+    sid, smun = s.pk.column, s.get_field("municipality").column
+    rsite, rnurse = r.get_field("site").column, r.get_field("nurse").column
+    return (
+        f"SELECT {sid}, {smun} FROM {s.db_table} WHERE {sid} = %s "  # noqa: S608
+        f"UNION SELECT s.{sid}, s.{smun} FROM {r.db_table} r "
+        f"JOIN {s.db_table} s ON s.{sid} = r.{rsite} WHERE r.{rnurse} = %s"
+    )
+
+
+_AFFECTED_SQL = _affected_sql()
+
+
+def _incr_all(keys: list[str]) -> None:
+    """Each key's generation + 1, in one round trip on Redis (INCR starts a missing key at 1,
+    which readers read as 0 before: it still moves)."""
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is not None:
+        pipe = client(write=True).pipeline(transaction=False)
+        for key in keys:
+            pipe.incr(cache.make_and_validate_key(key))
+        pipe.execute()
+        return
+    for key in keys:  # other caches (tests, development): Django's API, a key at a time
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.add(key, 0, timeout=None)
+            cache.incr(key)
+
+
+def copy_scope_key(site_id: int | None) -> str:
+    """The generation a per-process copy of an API answer depends on beside the global one: its
+    site's, or for all sites any site's (the municipality is not known before it is read)."""
+    return _ANY_SITE_KEY if site_id is None else _SITE_KEY.format(site_id)
+
+
+def scope_keys(query: dict[str, Any]) -> list[str]:
+    """The generations an answer to `query` depends on beside the global one."""
+    site_ids = query.get("site_ids")
+    if site_ids is None:
+        return [_MUNICIPALITY_KEY.format(query["municipality"].pk)]
+    return [_SITE_KEY.format(site) for site in sorted(set(site_ids))]
 
 
 def generation_and(*keys: str) -> tuple[int, dict[str, Any]]:
@@ -125,66 +208,75 @@ def open_slots_cached_as[T](render: Callable[[list[Slot]], T], /, **query: Any) 
     if settings.AVAILABILITY_CACHE_SECONDS <= 0:
         return render(open_slots(**query))
     key = _cache_key(f"{render.__module__}.{render.__qualname__}", query)
+    generations = [_GENERATION_KEY, *scope_keys(query)]
     try:
-        found = cache.get_many([_GENERATION_KEY, key])
+        found = cache.get_many([*generations, key])
     except Exception:  # a cache outage must not take the booking pages down with it
         log.warning("availability cache unreachable", exc_info=True)
         return render(open_slots(**query))
     # Read before computing: a write committing meanwhile bumps past it, so what we store
-    # under this generation is never served after that write's bump.
-    generation = found.get(_GENERATION_KEY, 0)
+    # under this version is never served after that write's bump.
+    version = _version(found, generations)
     entry = found.get(key)
-    if entry is not None and entry[0] == generation:
+    if entry is not None and entry[0] == version:
         return entry[1]
-    return _compute_once(key, generation, lambda: render(open_slots(**query)))
+    return _compute_once(key, generations, version, lambda: render(open_slots(**query)))
 
 
-def _compute_once[T](key: str, generation: int, compute: Callable[[], T]) -> T:
+def _version(found: dict[str, Any], generations: list[str]) -> str:
+    return ".".join(str(found.get(name, 0)) for name in generations)
+
+
+def _compute_once[T](key: str, generations: list[str], version: str, compute: Callable[[], T]) -> T:
     """The entry for `key` computed by this caller, or by the one that holds its lock for the
-    current generation (see FLIGHT_WAIT_SECONDS)."""
+    current version of its generations (see FLIGHT_WAIT_SECONDS)."""
     give_up = time.monotonic() + FLIGHT_WAIT_SECONDS
     polls = iter(_FLIGHT_POLLS)
     try:
-        while not cache.add(_lock_key(key, generation), 1, timeout=FLIGHT_LOCK_SECONDS):
+        while not cache.add(_lock_key(key, version), 1, timeout=FLIGHT_LOCK_SECONDS):
             if time.monotonic() >= give_up:
-                return _compute_and_store(key, generation, compute, lock=False)
+                return _compute_and_store(key, version, compute, lock=False)
             time.sleep(next(polls, _FLIGHT_POLLS[-1]))
-            found = cache.get_many([_GENERATION_KEY, key])
-            generation = found.get(_GENERATION_KEY, 0)
-            entry = found.get(key)
-            if entry is not None and entry[0] == generation:
+            # Small keys only while the other computes: the entry (tens or hundreds of KB
+            # under an older version) is read once its lock is gone or the version moved.
+            found = cache.get_many([*generations, _lock_key(key, version)])
+            if _version(found, generations) == version and _lock_key(key, version) in found:
+                continue
+            version = _version(found, generations)
+            entry = cache.get(key)
+            if entry is not None and entry[0] == version:
                 return entry[1]
     except Exception:
         log.warning("availability cache unreachable", exc_info=True)
         return compute()
-    return _compute_and_store(key, generation, compute, lock=True)
+    return _compute_and_store(key, version, compute, lock=True)
 
 
-def _compute_and_store[T](key: str, generation: int, compute: Callable[[], T], *, lock: bool) -> T:
+def _compute_and_store[T](key: str, version: str, compute: Callable[[], T], *, lock: bool) -> T:
     global computations
     computations += 1
     try:
         rendered = compute()
     except BaseException:
         if lock:
-            _unlock(key, generation)
+            _unlock(key, version)
         raise
     try:
-        cache.set(key, (generation, rendered), timeout=settings.AVAILABILITY_CACHE_SECONDS)
+        cache.set(key, (version, rendered), timeout=settings.AVAILABILITY_CACHE_SECONDS)
     except Exception:
         log.warning("availability cache unreachable", exc_info=True)
     if lock:
-        _unlock(key, generation)
+        _unlock(key, version)
     return rendered
 
 
-def _lock_key(key: str, generation: int) -> str:
-    return f"{key}:computing:{generation}"
+def _lock_key(key: str, version: str) -> str:
+    return f"{key}:computing:{version}"
 
 
-def _unlock(key: str, generation: int) -> None:
+def _unlock(key: str, version: str) -> None:
     try:
-        cache.delete(_lock_key(key, generation))
+        cache.delete(_lock_key(key, version))
     except Exception:
         log.warning("availability cache unreachable", exc_info=True)
 
