@@ -7,7 +7,8 @@ it is), --runs times each with --rounds interleaved rounds per run, so that both
 load. Each process measures its own one-indexed-SELECT ceiling, round by round with its figures,
 so each figure is also given × its own ceiling. Then the race of both: --race-threads threads
 booking one place at once (the peer's, in its bench; ours, bench/peer/race_ours.py on the
-dataset bench_side_by_side.py built).
+dataset bench_side_by_side.py built, which also gives booking_create's CPU time and statements,
+as the peer's bench does for the peer).
 
 Prints one table: each work, the peer's ms and ours (the median over the runs of each run's
 median), both × their own ceiling, and ours ÷ peer, in ms and in × ceiling (the second does not
@@ -200,10 +201,18 @@ def main() -> None:
             f"  {row:38} {peer_ms:8.2f}ms {peer_x:6.1f}x {ours_ms:8.2f}ms {ours_x:6.1f}x "
             f"{ours_ms / peer_ms:9.2f}x {ours_x / peer_x:8.2f}x"
         )
+    peer_cpu = {
+        p: statistics.median(r["work"][p]["cpu"] for r in peer_runs) for _r, p, _o in PAIRS[1:]
+    }
     stmts = peer_runs[-1]["work"]
     print(
-        "  peer statements per call: "
-        + ", ".join(f"{p} {stmts[p]['statements']}" for _r, p, _o in PAIRS[1:])
+        "  CPU (the process's, median) and statements of one call: "
+        + "; ".join(
+            f"{p} {peer_cpu[p]:.2f} ms, {stmts[p]['statements']}" for _r, p, _o in PAIRS[1:]
+        )
+        + f"; ours booking_create {ours_race['create_cpu']:.2f} ms, "
+        f"{ours_race['create_statements']} (wall {ours_race['create_wall']:.2f} ms, "
+        "bench/peer/race_ours.py, 20 in a row)"
     )
     peer_race = peer_runs[-1]["race"]
     print(

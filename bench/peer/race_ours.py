@@ -1,4 +1,9 @@
-"""Our side of the peer's race: N threads `booking_create` the same place at the same moment.
+"""Our side of the peer's bench: booking_create's CPU and statements, and the 8-thread race.
+
+bench_side_by_side.py prints wall time only; this first books --cpu-rounds free places one after
+another with `booking_create` (as bench_side_by_side.py does: notify_email, Redis as the broker)
+and prints the median wall and CPU time (time.process_time) and the statements of one booking.
+Then the race: N threads `booking_create` the same place at the same moment.
 
 Run from the project's venv on the bench database bench_side_by_side.py has just built
 (DATABASE_URL, bench_…; the dataset of bench_availability.py is reused, not rebuilt). Picks a
@@ -16,8 +21,10 @@ import argparse
 import datetime as dt
 import json
 import os
+import statistics
 import sys
 import threading
+import time
 from pathlib import Path
 
 # OURS_ROOT: another checkout whose code is "ours" (bench_peer.py --ours-root); default this one.
@@ -31,6 +38,7 @@ os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "redis://12
 
 import bench_availability as dataset  # sets Django up on the bench database (no wipe here)
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from scheduling.availability import open_slots
 from scheduling.models import (
@@ -46,10 +54,43 @@ from scheduling.services import booking_create
 from yurikago.errors import DomainError
 
 
+def _sequential(
+    muni: Municipality, itype: InterviewType, sites: dict[int, Site], places: list
+) -> tuple[list[float], list[float], int]:
+    """Wall and CPU ms of booking_create at each place (the first, a warm-up, counted)."""
+    users = User.objects.bulk_create(
+        [User(email=f"cpu{i}.{os.getpid()}@bench.example") for i in range(len(places))]
+    )
+    residents = Resident.objects.bulk_create(
+        [Resident(user=u, municipality=muni, name=f"cpu {i}") for i, u in enumerate(users)]
+    )
+    pregnancies = Pregnancy.objects.bulk_create([Pregnancy(resident=r) for r in residents])
+    wall, cpu, statements = [], [], 0
+    for i, (slot, pregnancy) in enumerate(zip(places, pregnancies, strict=True)):
+        c0, t0 = time.process_time(), time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            booking_create(
+                site=sites[slot.site_id],
+                interview_type=itype,
+                start=slot.start,
+                pregnancy=pregnancy,
+                notify_email=True,
+                now=dataset.NOW,
+            )
+        statements = len(queries)
+        if i == 0:
+            continue
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return wall, cpu, statements
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=8)
-    threads = parser.parse_args().threads
+    parser.add_argument("--cpu-rounds", type=int, default=20)
+    args = parser.parse_args()
+    threads = args.threads
 
     muni = Municipality.objects.get(code="katsushika")
     itype = InterviewType.objects.get(municipality=muni, code="yurikago")
@@ -61,6 +102,10 @@ def main() -> None:
         now=dataset.NOW,
     )
     place = min(free, key=lambda slot: (slot.capacity, -slot.start.timestamp()))
+    sites = {s.pk: s for s in Site.objects.select_related("municipality")}
+    wall, cpu, statements = _sequential(
+        muni, itype, sites, [slot for slot in free if slot is not place][: args.cpu_rounds + 1]
+    )
     site = Site.objects.select_related("municipality").get(pk=place.site_id)
     users = User.objects.bulk_create(
         [User(email=f"racer{i}.{os.getpid()}@bench.example") for i in range(threads)]
@@ -102,7 +147,14 @@ def main() -> None:
         f"at once: {outcomes.count('booked')} got through, {booked} active bookings there; "
         f"refused: {len(outcomes) - outcomes.count('booked')} {refusals}"
     )
+    print(
+        f"  booking_create (ours), {len(wall)} in a row: median {statistics.median(wall):.2f} ms, "
+        f"CPU {statistics.median(cpu):.2f} ms, {statements} statements"
+    )
     result = {
+        "create_wall": statistics.median(wall),
+        "create_cpu": statistics.median(cpu),
+        "create_statements": statements,
         "threads": threads,
         "capacity": place.capacity,
         "booked": outcomes.count("booked"),
