@@ -11,7 +11,9 @@ upper bound.
 
 Run by hand: `.venv/bin/python bench/bench_api_availability.py` (BENCH_DATABASE_URL,
 BENCH_REDIS_URL as in api_server.py; AVAIL_ROUNDS, AVAIL_SECONDS, AVAIL_CONNECTIONS,
-AVAIL_WORKERS). Uses wrk when installed (`apt-get install wrk`), else a threaded Python client
+AVAIL_WORKERS; AVAIL_SIGNED_IN=1: both lines as a signed-in resident of the municipality, by
+session cookie, naming no municipality, as the rush's residents read). Uses wrk when
+installed (`apt-get install wrk`), else a threaded Python client
 (which shares the CPU with the server and reads lower).
 """
 
@@ -37,6 +39,8 @@ SECONDS = int(os.getenv("AVAIL_SECONDS", "10"))
 CONNECTIONS = int(os.getenv("AVAIL_CONNECTIONS", "16"))
 WORKERS = int(os.getenv("AVAIL_WORKERS", "2"))
 ROUNDS = int(os.getenv("AVAIL_ROUNDS", "3"))
+SIGNED_IN = os.getenv("AVAIL_SIGNED_IN", "0") == "1"
+HEADERS: dict[str, str] = {}  # the session cookie when SIGNED_IN
 TARGET = 0.70
 
 Measured = tuple[int, float]  # requests, p99 in ms
@@ -52,12 +56,41 @@ def seed() -> tuple[int, dt.date, dt.date]:
         Site.objects.filter(municipality__code="katsushika").order_by("ordering_key", "id").first()
     )
     today = dt.date.today()
+    if SIGNED_IN:
+        HEADERS["Cookie"] = f"sessionid={resident_session(site.municipality)}"
     return site.pk, today + dt.timedelta(days=1), today + dt.timedelta(days=30)
+
+
+def resident_session(municipality: object) -> str:
+    """A signed-in resident's session key, as bench_rush.py makes them."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from scheduling.models import Resident, User
+
+    user, _ = User.objects.get_or_create(email="avail-bench@bench.invalid")
+    Resident.objects.get_or_create(
+        user=user, defaults={"municipality": municipality, "name": "bench resident"}
+    )
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
 
 
 def with_wrk(url: str) -> Measured:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{SECONDS}s",
+            "--latency",
+            *(arg for name, value in HEADERS.items() for arg in ("-H", f"{name}: {value}")),
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=SECONDS + 30,
@@ -85,7 +118,7 @@ def with_threads(url: str) -> Measured:
         mine = []
         while time.monotonic() < stop:
             started = time.perf_counter()
-            conn.request("GET", path)
+            conn.request("GET", path, headers=HEADERS)
             response = conn.getresponse()
             response.read()
             assert response.status == 200, response.status
@@ -180,12 +213,15 @@ def main() -> int:
         import urllib.request
 
         for _ in range(4 * WORKERS):  # every worker's connections, imports and copies warm
-            body = urllib.request.urlopen(availability).read()
-            urllib.request.urlopen(ceiling).read()
+            body = urllib.request.urlopen(
+                urllib.request.Request(availability, headers=HEADERS)
+            ).read()
+            urllib.request.urlopen(urllib.request.Request(ceiling, headers=HEADERS)).read()
         slots = body.count(b'"start"')
         print(
             f"availability: gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, "
             f"{SECONDS}s each, {tool}, PostgreSQL, {ROUNDS} alternating rounds"
+            + (", as a signed-in resident" if SIGNED_IN else ", anonymous")
         )
         print(
             f"  GET /api/v1/availability/ (one site, 30 days, {slots} slots, {len(body)} bytes) "
