@@ -24,6 +24,7 @@ from scheduling.models import (
     Booking,
     Pregnancy,
     Site,
+    User,
 )
 from scheduling.resident_services import booking_create_on_behalf
 from scheduling.staff_services import access_log_record
@@ -207,6 +208,11 @@ class BookingListCreate(APIView):
             return access.access_pregnancy_for_booking(request.user, pregnancy_id)
         resident_id = access.scope_for(request.user).resident_id
         pregnancy = selectors.pregnancy_current(resident_id) if resident_id is not None else None
+        if pregnancy is not None and User.resident.is_cached(request.user):
+            # Her resident row, read with her scope: the service reads her channels from it.
+            resident = request.user.resident
+            if resident is not None and resident.pk == pregnancy.resident_id:
+                Pregnancy.resident.field.set_cached_value(pregnancy, resident)
         if pregnancy is None:
             raise ApiError(
                 "invalid", _("Say which pregnancy the interview is for."), 400, field="pregnancy"

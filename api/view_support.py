@@ -92,6 +92,14 @@ def contact_and_type(
     the interview type asked for (or the default) and its first contact, chosen by the service."""
     contact_id = data.get("contact")
     if contact_id is None:
+        preloaded = (
+            None if data.get("interview_type") else access.default_type_and_contact(municipality)
+        )
+        if preloaded is not None:
+            # Read with the site (access_site_for_booking): the default type and the contact
+            # the service would look up for it (the first active one, or None).
+            itype, contact = preloaded
+            return contact, itype
         return None, interview_type_for(municipality, data.get("interview_type"))
     contact = (
         Contact.objects.select_related("interview_type")

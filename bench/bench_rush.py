@@ -58,6 +58,7 @@ def seed() -> tuple[list[int], dt.date, list[tuple[str, str]]]:
     from scheduling.models import (
         AvailabilityRule,
         Booking,
+        Contact,
         InterviewType,
         Municipality,
         Nurse,
@@ -75,7 +76,7 @@ def seed() -> tuple[list[int], dt.date, list[tuple[str, str]]]:
         )
         Message.objects.filter(municipality=muni).delete()
         Booking.objects.filter(municipality=muni).delete()
-        InterviewType.objects.get_or_create(
+        itype, _ = InterviewType.objects.get_or_create(
             municipality=muni,
             code="interview",
             defaults={
@@ -84,6 +85,13 @@ def seed() -> tuple[list[int], dt.date, list[tuple[str, str]]]:
                 "min_notice_hours": 0,
                 "reminder_hours_before": [],
             },
+        )
+        # Booked through the type, as a municipality's contacts are configured (issue 15): a
+        # booking is for the type's first contact.
+        Contact.objects.get_or_create(
+            municipality=muni,
+            code="interview",
+            defaults={"name": "面接", "kind": Contact.Kind.SITE_INTERVIEW, "interview_type": itype},
         )
         site_ids = []
         for k in range(SITES):

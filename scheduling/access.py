@@ -34,6 +34,7 @@ from .access_bookings import (
     access_site_for_booking,
     access_waitlist_offer,
     bookings_visible_to,
+    default_type_and_contact,
     is_staff_for_booking,
 )
 from .access_invitations import access_invitation_link
@@ -113,6 +114,7 @@ __all__ = [
     "access_waitlist_offer",
     "access_webhook_delivery",
     "bookings_visible_to",
+    "default_type_and_contact",
     "follow_up_scope",
     "hold_owner_key",
     "is_staff_account",

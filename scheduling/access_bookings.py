@@ -7,13 +7,15 @@ resident's questionnaire and earlier-time offers. Not found and not allowed are 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Field, Model, Q, QuerySet
 from django.http import Http404
 
 from .access_scope import hold_owner_key, scope_for
-from .models import Booking, Pregnancy, Site
+from .models import Booking, Contact, InterviewType, Municipality, Pregnancy, Site
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -114,19 +116,92 @@ def access_pregnancy_for_booking(user: User | AnonymousUser, pregnancy_id: int) 
 
 
 def access_site_for_booking(user: User | AnonymousUser, site_id: int) -> Site:
-    """An open site of her own municipality (a resident) or of one she works for (staff)."""
+    """An open site of her own municipality (a resident) or of one she works for (staff).
+
+    ONE statement (issue 19, every hold of the 09:00 rush): the site, its municipality, and the
+    municipality's default interview type with that type's first contact, which a booking asked
+    without a type or contact goes through (`default_type_and_contact`). They are configuration
+    read in the same round trip, not part of the decision: the site alone decides."""
     scope = scope_for(user)
     allowed = set(scope.municipality_ids)
     if scope.resident_id is not None:
         allowed.add(user.resident.municipality_id)  # type: ignore[union-attr]
-    site = (
-        Site.objects.filter(pk=site_id, is_active=True, municipality_id__in=allowed)
-        .select_related("municipality")
-        .first()
-    )
-    if site is None:
+    if not allowed:
         raise Http404
+    site, municipality, itype, contact = _site_with_default_type(site_id, sorted(allowed))
+    if site is None or municipality is None:
+        raise Http404
+    if itype is not None:
+        vars(municipality)[_DEFAULT_TYPE] = (itype, contact)
+    site.municipality = municipality
     return site
+
+
+_DEFAULT_TYPE = "_yurikago_default_type_and_contact"
+
+
+def default_type_and_contact(
+    municipality: Municipality,
+) -> tuple[InterviewType, Contact | None] | None:
+    """The municipality's default interview type (its first active one) and that type's first
+    active contact, when `access_site_for_booking` read them with the site in this request;
+    None otherwise (then read them as usual)."""
+    return vars(municipality).get(_DEFAULT_TYPE)
+
+
+def _site_with_default_type(
+    site_id: int, municipality_ids: list[int]
+) -> tuple[Site | None, Municipality | None, InterviewType | None, Contact | None]:
+    """The open site among these municipalities', with its municipality, default interview type
+    (the active one with the lowest id, as selectors.interview_type_default) and that type's
+    first active contact (as contacts.contact_for_interview_type), in one statement. Plain SQL
+    over the models' columns, each value converted as the ORM would (the ORM cannot build one
+    query returning four unrelated rows)."""
+    models = (Site, Municipality, InterviewType, Contact)
+    qn = connection.ops.quote_name
+    columns = ", ".join(
+        f"{alias}.{qn(str(f.column))}"
+        for model, alias in zip(models, "smtc", strict=True)
+        for f in model._meta.concrete_fields
+    )
+    types, contacts = qn(InterviewType._meta.db_table), qn(Contact._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(municipality_ids))
+    sql = (
+        f"SELECT {columns} FROM {qn(Site._meta.db_table)} s"  # noqa: S608 (model tables)
+        f" JOIN {qn(Municipality._meta.db_table)} m ON m.id = s.municipality_id"
+        f" LEFT JOIN {types} t ON t.id = (SELECT t2.id FROM {types} t2"
+        " WHERE t2.municipality_id = s.municipality_id AND t2.is_active ORDER BY t2.id LIMIT 1)"
+        f" LEFT JOIN {contacts} c ON c.id = (SELECT c2.id FROM {contacts} c2"
+        " WHERE c2.interview_type_id = t.id AND c2.is_active"
+        " ORDER BY c2.ordering_key, c2.id LIMIT 1)"
+        f" WHERE s.id = %s AND s.is_active AND s.municipality_id IN ({placeholders})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [site_id, *municipality_ids])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None, None, None
+    found = []
+    at = 0
+    for model in models:
+        fields = model._meta.concrete_fields
+        found.append(_instance(model, fields, row[at : at + len(fields)]))
+        at += len(fields)
+    return found[0], found[1], found[2], found[3]
+
+
+def _instance(model: type[Model], fields: Sequence[Field], values: Sequence[Any]) -> Any:
+    """A model instance from its columns' raw values (None for a LEFT JOIN that found no row),
+    through the backend's and the fields' converters, as a queryset would."""
+    if values[0] is None and fields[0].primary_key:
+        return None
+    converted = []
+    for f, value in zip(fields, values, strict=True):
+        col = f.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            value = convert(value, col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
 
 
 def access_hold(owner: str, reference: str) -> Booking:
