@@ -134,7 +134,7 @@ def _ours(ours_root: Path, rounds: int) -> dict:
     return {"work": work, "load": float(load.group(1)) if load else float("nan")}
 
 
-def _race_ours(ours_root: Path, threads: int) -> dict:
+def _race_ours(ours_root: Path, threads: int, rounds: int) -> dict:
     env = {**os.environ, "DATABASE_URL": OURS_URL, "OURS_ROOT": str(ours_root)}
     out = _run(
         [
@@ -142,6 +142,8 @@ def _race_ours(ours_root: Path, threads: int) -> dict:
             str(BENCH / "peer" / "race_ours.py"),
             "--threads",
             str(threads),
+            "--cpu-rounds",
+            str(rounds),
         ],
         env,
         "ours, race",
@@ -155,6 +157,11 @@ def _summary(runs: list[dict], name: str) -> tuple[float, float]:
     ms = statistics.median(r["work"][name]["median"] for r in runs)
     x = statistics.median(r["work"][name]["median"] / r["work"][CEILING]["median"] for r in runs)
     return ms, x
+
+
+def _ratio(x: float) -> str:
+    """0.42 as 0.42x; below 0.1, as 1/N (0.0096 -> 1/104), so small ratios keep their digits."""
+    return f"{x:.2f}x" if x >= 0.1 else f"1/{1 / x:.0f}"
 
 
 def main() -> None:
@@ -181,7 +188,7 @@ def main() -> None:
                 peer_runs.append(_peer(python, args.rounds, args.race_threads))
             else:
                 ours_runs.append(_ours(args.ours_root, args.rounds))
-    ours_race = _race_ours(args.ours_root, args.race_threads)
+    ours_race = _race_ours(args.ours_root, args.race_threads, args.rounds)
     ended = time.strftime("%H:%M UTC", time.gmtime())
 
     loads = [r["load"] for r in peer_runs + ours_runs]
@@ -191,28 +198,32 @@ def main() -> None:
         f"{os.cpu_count()} cores"
     )
     print(
-        f"  {'work':38} {'peer':>10} {'x ceil':>7} {'ours':>10} {'x ceil':>7} "
-        f"{'ours/peer':>10} {'(x ceil)':>9}"
+        f"  {'work':36} {'peer':>10} {'x ceil':>7} {'ours':>9} {'x ceil':>6} {'ours/peer':>9} "
+        f"{'(x ceil)':>8} | {'CPU peer':>9} {'ours':>7} {'ours/peer':>9} | {'stmts':>7}"
     )
+    ours_cpu = {
+        "booking_create": (ours_race["create_cpu"], ours_race["create_statements"]),
+        **{name: (c, n) for name, (_w, c, n) in ours_race["slots"].items()},
+    }
     for row, peer_name, ours_name in PAIRS:
         peer_ms, peer_x = _summary(peer_runs, peer_name)
         ours_ms, ours_x = _summary(ours_runs, ours_name)
-        print(
-            f"  {row:38} {peer_ms:8.2f}ms {peer_x:6.1f}x {ours_ms:8.2f}ms {ours_x:6.1f}x "
-            f"{ours_ms / peer_ms:9.2f}x {ours_x / peer_x:8.2f}x"
+        line = (
+            f"  {row:36} {peer_ms:8.2f}ms {peer_x:6.1f}x {ours_ms:7.2f}ms {ours_x:5.1f}x "
+            f"{_ratio(ours_ms / peer_ms):>9} {_ratio(ours_x / peer_x):>8}"
         )
-    peer_cpu = {
-        p: statistics.median(r["work"][p]["cpu"] for r in peer_runs) for _r, p, _o in PAIRS[1:]
-    }
-    stmts = peer_runs[-1]["work"]
+        if ours_name in ours_cpu:
+            peer_cpu = statistics.median(r["work"][peer_name]["cpu"] for r in peer_runs)
+            cpu, n = ours_cpu[ours_name]
+            peer_n = peer_runs[-1]["work"][peer_name]["statements"]
+            ratio = _ratio(cpu / peer_cpu)
+            line += f" | {peer_cpu:7.2f}ms {cpu:5.2f}ms {ratio:>9} | {peer_n:>3}/{n:<3}"
+        print(line)
     print(
-        "  CPU (the process's, median) and statements of one call: "
-        + "; ".join(
-            f"{p} {peer_cpu[p]:.2f} ms, {stmts[p]['statements']}" for _r, p, _o in PAIRS[1:]
-        )
-        + f"; ours booking_create {ours_race['create_cpu']:.2f} ms, "
-        f"{ours_race['create_statements']} (wall {ours_race['create_wall']:.2f} ms, "
-        "bench/peer/race_ours.py, 20 in a row)"
+        "  CPU: the Python process's (time.process_time), median; the database's own work is in "
+        "the wall\n  time only. Ours' CPU and statements: bench/peer/race_ours.py, "
+        f"{args.rounds} calls each after the runs (booking_create's wall there: "
+        f"{ours_race['create_wall']:.2f} ms)."
     )
     peer_race = peer_runs[-1]["race"]
     print(

@@ -1,8 +1,9 @@
-"""Our side of the peer's bench: booking_create's CPU and statements, and the 8-thread race.
+"""Our side of the peer's bench: CPU time and statements, and the 8-thread race.
 
 bench_side_by_side.py prints wall time only; this first books --cpu-rounds free places one after
 another with `booking_create` (as bench_side_by_side.py does: notify_email, Redis as the broker)
-and prints the median wall and CPU time (time.process_time) and the statements of one booking.
+and times its two open_slots as many times, and prints the median wall and CPU time
+(time.process_time) and the statements of one call, as the peer's bench does for the peer.
 Then the race: N threads `booking_create` the same place at the same moment.
 
 Run from the project's venv on the bench database bench_side_by_side.py has just built
@@ -85,6 +86,39 @@ def _sequential(
     return wall, cpu, statements
 
 
+def _slots_cpu(
+    muni: Municipality, itype: InterviewType, first_site: int, calls: int
+) -> dict[str, tuple[float, float, int]]:
+    """(median wall ms, median CPU ms, statements) of bench_side_by_side.py's two open_slots."""
+    month_to = dataset.TODAY + dt.timedelta(days=dataset.DAYS_AHEAD)
+    day = dataset.TODAY + dt.timedelta(days=7)
+    work = {
+        "open_slots 1 site x 31 days": lambda: open_slots(
+            municipality=muni,
+            interview_type=itype,
+            date_from=dataset.TODAY,
+            date_to=month_to,
+            site_ids=[first_site],
+            now=dataset.NOW,
+        ),
+        "open_slots 12 sites x 1 day": lambda: open_slots(
+            municipality=muni, interview_type=itype, date_from=day, date_to=day, now=dataset.NOW
+        ),
+    }
+    out = {}
+    for name, fn in work.items():
+        with CaptureQueriesContext(connection) as queries:
+            fn()  # warm-up
+        wall, cpu = [], []
+        for _ in range(calls):
+            c0, t0 = time.process_time(), time.perf_counter()
+            fn()
+            wall.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        out[name] = (statistics.median(wall), statistics.median(cpu), len(queries))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=8)
@@ -106,6 +140,7 @@ def main() -> None:
     wall, cpu, statements = _sequential(
         muni, itype, sites, [slot for slot in free if slot is not place][: args.cpu_rounds + 1]
     )
+    slots_cpu = _slots_cpu(muni, itype, min(sites), args.cpu_rounds)
     site = Site.objects.select_related("municipality").get(pk=place.site_id)
     users = User.objects.bulk_create(
         [User(email=f"racer{i}.{os.getpid()}@bench.example") for i in range(threads)]
@@ -151,7 +186,13 @@ def main() -> None:
         f"  booking_create (ours), {len(wall)} in a row: median {statistics.median(wall):.2f} ms, "
         f"CPU {statistics.median(cpu):.2f} ms, {statements} statements"
     )
+    for name, (w, c, n) in slots_cpu.items():
+        print(
+            f"  {name} (ours), {args.cpu_rounds} calls: median {w:.2f} ms, "
+            f"CPU {c:.2f} ms, {n} statements"
+        )
     result = {
+        "slots": slots_cpu,
         "create_wall": statistics.median(wall),
         "create_cpu": statistics.median(cpu),
         "create_statements": statements,
