@@ -9,7 +9,7 @@ source of truth. Reminders go out only within civil hours (CIVIL_HOURS_START …
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -146,24 +146,54 @@ SMS_STOPPED_SQL = (
 _LINE_AND_STOP_SQL = f"SELECT {LINE_USER_SQL}, {SMS_STOPPED_SQL}"
 
 
-def _row(
-    booking: Booking,
-    purpose: str,
-    channel: str,
-    recipient: str,
-    occurrence: str,
-    send_at: dt.datetime,
-) -> Message:
+class Owed(NamedTuple):
+    """A message a booking change owes her, before it is a row: its booking, municipality and
+    language are the booking's (messages_from_owed; scheduling/booking_insert.py writes them
+    as JSON without a Message instance, issue 19)."""
+
+    purpose: str
+    channel: str
+    recipient: str
+    occurrence: str
+    send_at: dt.datetime
+
+
+def _row(booking: Booking, owed: Owed) -> Message:
     return Message(
         booking=booking,
         municipality_id=booking.municipality_id,
-        purpose=purpose,
-        channel=channel,
-        recipient=recipient,
-        occurrence=occurrence,
+        purpose=owed.purpose,
+        channel=owed.channel,
+        recipient=owed.recipient,
+        occurrence=owed.occurrence,
         language=booking.language,
-        send_at=send_at,
+        send_at=owed.send_at,
     )
+
+
+def messages_from_owed(booking: Booking, owed: list[Owed]) -> list[Message]:
+    """The rows, unsaved, of what messages_owed says the booking owes her."""
+    return [_row(booking, o) for o in owed]
+
+
+def messages_owed(
+    *,
+    booking: Booking,
+    purpose: str,
+    now: dt.datetime,
+    channels: list[tuple[str, str]] | None = None,
+) -> list[Owed]:
+    """What a booking change owes her: the notice now, and reminders where they apply, on each
+    of her channels (`channels` when the caller read them already: a direct booking reads them
+    in its transaction's one read, issue 19)."""
+    owed: list[Owed] = []
+    occurrence = f"s{booking.sequence}" if purpose in ("reschedule", "cancellation") else ""
+    reminders = reminder_times(booking, now) if purpose in ("confirmation", "reschedule") else []
+    for channel, recipient in _channels(booking) if channels is None else channels:
+        owed.append(Owed(purpose, channel, recipient, occurrence, now))
+        for occ, send_at in reminders:
+            owed.append(Owed(Message.Purpose.REMINDER, channel, recipient, occ, send_at))
+    return owed
 
 
 def messages_for_booking(
@@ -173,19 +203,10 @@ def messages_for_booking(
     now: dt.datetime,
     channels: list[tuple[str, str]] | None = None,
 ) -> list[Message]:
-    """The rows a booking change owes her, unsaved: the notice now, and reminders where they
-    apply, on each of her channels (`channels` when the caller read them already: a direct
-    booking reads them before its transaction, issue 19)."""
-    rows: list[Message] = []
-    occurrence = f"s{booking.sequence}" if purpose in ("reschedule", "cancellation") else ""
-    for channel, recipient in _channels(booking) if channels is None else channels:
-        rows.append(_row(booking, purpose, channel, recipient, occurrence, now))
-        if purpose in ("confirmation", "reschedule"):
-            for occ, send_at in reminder_times(booking, now):
-                rows.append(
-                    _row(booking, Message.Purpose.REMINDER, channel, recipient, occ, send_at)
-                )
-    return rows
+    """The rows a booking change owes her, unsaved (messages_owed)."""
+    return messages_from_owed(
+        booking, messages_owed(booking=booking, purpose=purpose, now=now, channels=channels)
+    )
 
 
 def messages_queue_for_booking(

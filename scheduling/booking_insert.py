@@ -169,6 +169,27 @@ def _values(objs: Sequence[models.Model]) -> list[dict[str, object]]:
     return rows
 
 
+def _json_messages(booking: Booking, owed: Sequence[outbox.Owed]) -> str:
+    """The message rows the booking owes her as one JSON array, as _json_rows would give them
+    for the Message instances outbox.messages_from_owed makes, without making them: the
+    columns' defaults prepared once a booking, then each row's own values (issue 19)."""
+    now = timezone.now()  # auto_now(_add): one instant for every row
+    base = _values([Message(municipality_id=booking.municipality_id, send_at=now)])[0]
+    base.update(language=booking.language, created_at=now, updated_at=now)
+    rows = [
+        {
+            **base,
+            "purpose": o.purpose,
+            "channel": o.channel,
+            "recipient": o.recipient,
+            "occurrence": o.occurrence,
+            "send_at": o.send_at,
+        }
+        for o in owed
+    ]
+    return json.dumps(rows, default=_json_default, ensure_ascii=False)
+
+
 _NEW_BOOKING = "(SELECT id FROM b)"
 
 
@@ -217,7 +238,7 @@ def _write(
     booking: Booking,
     event: BookingEvent,
     webhook_event: str | None,
-    messages: list[Message],
+    messages: list[outbox.Owed],
 ) -> int | None:
     """Run the statement; the booking's id (None: no row matched the UPDATE)."""
     params.append(_json_row(event))
@@ -227,7 +248,7 @@ def _write(
         payload=webhooks.booking_payload(booking),
         now=event.at,
     )
-    params.append(_json_rows(messages) if messages else "[]")
+    params.append(_json_messages(booking, messages) if messages else "[]")
     with prepared_cursor() as cursor:
         cursor.execute(_statement(confirm=confirm), params)
         row = cursor.fetchone()
@@ -241,13 +262,11 @@ def _write(
     return int(booking_id)
 
 
-def _saved(booking: Booking, event: BookingEvent, messages: list[Message]) -> None:
+def _saved(booking: Booking, event: BookingEvent) -> None:
     booking._state.adding = False
     booking._state.db = connection.alias
     event.booking = booking
     event._state.adding = False
-    for message in messages:
-        message.booking = booking
 
 
 def booking_insert(
@@ -255,7 +274,7 @@ def booking_insert(
     booking: Booking,
     event: BookingEvent,
     webhook_event: str | None,
-    messages: list[Message],
+    messages: list[outbox.Owed],
     lock_keys: tuple[tuple[int, int], ...],
 ) -> Booking:
     """Insert the unsaved `booking` with its `event`, the webhook deliveries for
@@ -271,7 +290,7 @@ def booking_insert(
         webhook_event=webhook_event,
         messages=messages,
     )
-    _saved(booking, event, messages)
+    _saved(booking, event)
     return booking
 
 
@@ -280,7 +299,7 @@ def booking_confirm_update(
     booking: Booking,
     event: BookingEvent,
     webhook_event: str | None,
-    messages: list[Message],
+    messages: list[outbox.Owed],
     lock_keys: tuple[tuple[int, int], ...],
 ) -> Booking:
     """The held `booking`, its confirmation already set on the instance (pregnancy, status,
@@ -308,5 +327,5 @@ def booking_confirm_update(
         messages=messages,
     )
     assert updated == booking.pk, "the hold is locked by the caller: its row is there"
-    _saved(booking, event, messages)
+    _saved(booking, event)
     return booking

@@ -18,7 +18,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications import outbox, webhooks
-from notifications.models import Message
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
 from .availability.intervals import DayRows, ForTheBooking, booking_reads_locked, slot_at
@@ -225,7 +224,7 @@ def _write(
         "site": site.pk,
     }
     kind = BookingEvent.Kind.HELD
-    messages: list[Message] = []
+    messages: list[outbox.Owed] = []
     if direct is not None:
         booking.pregnancy = direct.pregnancy
         booking.status = Booking.Status.CONFIRMED
@@ -235,7 +234,7 @@ def _write(
         booking.language = direct.language
         kind = BookingEvent.Kind.CONFIRMED
         placed = {"channel": channel, **placed}
-        messages = outbox.messages_for_booking(
+        messages = outbox.messages_owed(
             booking=booking, purpose="confirmation", now=now, channels=direct.channels
         )
     _record(booking, kind=kind, actor=actor, staff=staff, data=placed, messages=messages)
@@ -249,13 +248,13 @@ def _record(
     actor: User | None,
     staff: bool,
     data: dict[str, object],
-    messages: list[Message],
+    messages: list[outbox.Owed],
     confirming: bool = False,
 ) -> None:
     """Write `booking` (new, or its hold `confirming`) with its event, its integrators'
-    webhooks and her `messages`, inside the caller's transaction. PostgreSQL: one statement,
-    after the nurse's and room's advisory locks (booking_insert.py); SQLite: the ORM's writes
-    (its IMMEDIATE transaction already serialises writers)."""
+    webhooks and the `messages` it owes her, inside the caller's transaction. PostgreSQL: one
+    statement, after the nurse's and room's advisory locks (booking_insert.py); SQLite: the
+    ORM's writes (its IMMEDIATE transaction already serialises writers)."""
     if _on_postgresql():
         write = booking_confirm_update if confirming else booking_insert
         write(
@@ -268,7 +267,7 @@ def _record(
     else:
         booking.save(force_insert=not confirming)
         _event(booking, kind, actor, staff, **data)
-        outbox.messages_queue(messages)
+        outbox.messages_queue(outbox.messages_from_owed(booking, messages))
     availability_changed()
 
 

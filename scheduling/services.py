@@ -145,7 +145,7 @@ def _confirm(
     booking.confirmed_at = now
     booking.notify_sms, booking.notify_email = notify_sms, notify_email
     booking.language = language
-    messages = outbox.messages_for_booking(
+    messages = outbox.messages_owed(
         booking=booking, purpose="confirmation", now=now, channels=channels
     )
     # A confirmed place no longer frees itself when the hold would have expired (_record ends

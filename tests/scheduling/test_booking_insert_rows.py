@@ -87,3 +87,20 @@ class BookingInsertRowsTest(BaseTestCase):
         assert isinstance(created, dt.datetime) and isinstance(updated, dt.datetime)
         self.assertIsNotNone(created.utcoffset())
         self.assertIsNotNone(updated.utcoffset())
+
+    def test_her_messages_are_the_rows_their_instances_would_be(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("the one statement, and its rows, are PostgreSQL's")
+        from notifications.outbox import Owed, messages_from_owed
+        from scheduling.booking_insert import _json_messages, _json_rows
+
+        booking = self._booking(pregnancy=self.w.hanako_pregnancy)
+        booking.language = "en"
+        owed = [
+            Owed("confirmation", "sms", "+819012345678", "", START - dt.timedelta(days=2)),
+            Owed("reminder", "email", "hanako@example.jp", "24h-s0", START - dt.timedelta(1)),
+        ]
+        rows = [_json(r) for r in json.loads(_json_messages(booking, owed))]
+        made = [_json(r) for r in json.loads(_json_rows(messages_from_owed(booking, owed)))]
+        self.assertEqual(rows, made)
+        self.assertEqual([r["language"] for r in rows], ["en", "en"])
