@@ -24,6 +24,13 @@ from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.backends.utils import CursorWrapper
 from psycopg.pq import Format
 
+# Django connects with psycopg's prepare_threshold=None (unless OPTIONS set it), and with None
+# psycopg prepares nothing, not even when execute() asks (prepare=True): until the fourth round of
+# issue 19 the "prepared" statements were parsed and planned at every execution. A threshold no
+# statement reaches turns preparation on for the statements that ask for it only: Django's own
+# cursors never ask, so nothing else is prepared.
+_ONLY_WHEN_ASKED = 2**31
+
 
 class _PreparingCursor(ServerBindingCursor):
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
@@ -37,6 +44,8 @@ def prepared_cursor() -> CursorWrapper:
         return connection.cursor()
     connection.ensure_connection()
     connection.validate_thread_sharing()
+    if connection.connection.prepare_threshold is None and settings.DATABASE_PREPARED_STATEMENTS:
+        connection.connection.prepare_threshold = _ONLY_WHEN_ASKED
     raw: Any = _PreparingCursor(connection.connection)  # type: ignore[call-arg]
     # As Django's create_cursor: the connection's time zone for timestamptz values read.
     tzloader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
