@@ -268,7 +268,7 @@ def _record(
         booking.save(force_insert=not confirming)
         _event(booking, kind, actor, staff, **data)
         outbox.messages_queue(outbox.messages_from_owed(booking, messages))
-    availability_changed()
+    availability_changed(site_id=booking.site_id, nurse_id=booking.nurse_id)
 
 
 def _her_resident_and_phone(direct: _Direct | None) -> tuple[int | None, str | None]:

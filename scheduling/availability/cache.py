@@ -74,6 +74,9 @@ def _bump_generation() -> None:
 
 
 def _bump_sites(site_id: int, nurse_id: int | None) -> None:
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:  # nothing kept: no query to spend on it
+        _bump_generation()
+        return
     try:
         with connection.cursor() as cursor:
             cursor.execute(_AFFECTED_SQL, [site_id, -1 if nurse_id is None else nurse_id])

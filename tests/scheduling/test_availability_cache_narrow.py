@@ -123,3 +123,10 @@ class NarrowGenerationsTest(BaseTestCase):
         self.assertEnded(self.w.aoto)
         self.assertEnded(self.w.niccowa)
         self.assertEnded(None)
+
+    def test_a_new_booking_ends_its_sites_answers_not_the_others(self) -> None:
+        self.read_all()
+        self.book_at_aoto()
+        self.assertEnded(self.w.aoto)
+        self.assertEnded(None)
+        self.assertKept(self.w.niccowa)
