@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,6 +136,7 @@ def _line_user_and_sms_stop(resident: Resident) -> tuple[str, bool]:
 
 # Her LINE user id (NULL: none) and her number's STOP, as SQL expressions of the named parameters
 # %(resident)s and %(phone)s: here, and in the booking's one read (availability/intervals.py).
+# (line_and_stop_annotations below: the same as ORM expressions.)
 LINE_USER_SQL = (
     f"(SELECT f.user_id FROM {LineFriend._meta.db_table} f "  # noqa: S608 (model names)
     "WHERE f.resident_id = %(resident)s AND f.following LIMIT 1)"
@@ -144,6 +146,28 @@ SMS_STOPPED_SQL = (
     "WHERE o.phone = %(phone)s)"
 )
 _LINE_AND_STOP_SQL = f"SELECT {LINE_USER_SQL}, {SMS_STOPPED_SQL}"
+
+
+def line_and_stop_annotations(
+    resident: Resident | None, *, notify_sms: bool
+) -> dict[str, Subquery | Exists]:
+    """Her LINE user and her number's STOP as annotations of a query the caller makes anyway
+    (a hold confirmed reads them with the hold it locks, issue 19); none when they would not be
+    asked (no SMS wanted, no resident). Read back with line_and_stop_read."""
+    if resident is None or not notify_sms:
+        return {}
+    following = LineFriend.objects.filter(resident_id=resident.pk, following=True)
+    return {
+        "her_line_user": Subquery(following.values("user_id")[:1]),
+        "her_sms_stopped": Exists(SmsOptOut.objects.filter(phone=resident.phone)),
+    }
+
+
+def line_and_stop_read(obj: object) -> tuple[str, bool] | None:
+    """What line_and_stop_annotations added to `obj` (None: nothing was asked)."""
+    if not hasattr(obj, "her_sms_stopped"):
+        return None
+    return getattr(obj, "her_line_user", None) or "", bool(obj.her_sms_stopped)
 
 
 class Owed(NamedTuple):

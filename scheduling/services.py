@@ -175,17 +175,23 @@ def booking_confirm(
 ) -> Booking:
     """Turn a hold into a booking and queue its confirmation and reminders, all or nothing."""
     now = now or timezone.now()
-    # Her channels (LINE, SMS unless STOPped, email), read before the transaction (issue 19).
-    channels = outbox.pregnancy_channels(
-        pregnancy, notify_sms=notify_sms, notify_email=notify_email
-    )
     try:
         with transaction.atomic():
-            # The booking row only (see _lock_for_change).
+            # The booking row only (see _lock_for_change); with it, what her channels need (her
+            # LINE user, her number's STOP): no read of its own (issue 19, fourth round).
             locked = (
                 Booking.objects.select_for_update(of=("self",))
                 .select_related("site__municipality", "interview_type")
+                .annotate(
+                    **outbox.line_and_stop_annotations(pregnancy.resident, notify_sms=notify_sms)
+                )
                 .get(pk=booking.pk)
+            )
+            channels = outbox.pregnancy_channels(
+                pregnancy,
+                notify_sms=notify_sms,
+                notify_email=notify_email,
+                line_and_stop=outbox.line_and_stop_read(locked),
             )
             if locked.municipality_id == locked.site.municipality_id:
                 locked.municipality = locked.site.municipality  # the same row: no query
