@@ -161,6 +161,11 @@ def open_slots(
         duration=duration,
         seconds=int(duration.total_seconds()),
         step=dt.timedelta(minutes=interview_type.slot_step_minutes),
+        rules_fixed=date_to - date_from >= _ONE_WEEK
+        and all(
+            r.valid_from <= date_from and (r.valid_to is None or r.valid_to >= date_to)
+            for r in data.rules
+        ),
     )
 
     # Site hours serve every mode the site offers; remote hours (issue 15) serve video and phone
@@ -174,18 +179,27 @@ def open_slots(
             remote_by_site_day[(rule.site_id, rule.weekday)].append(rule)
 
     found: list[_Found] = []
+    windows: dict[int | None, tuple[dt.datetime, dt.date, dt.date]] = {}
     for site in data.sites:
         site_serves_mode = not site.modes or mode in site.modes
         if not site_serves_mode and not any(k[0] == site.id for k in remote_by_site_day):
             continue
-        earliest, last_day = booking_window(site, interview_type, now)
-        if ignore_notice:
-            earliest = now
-        # Strictly after now: a slot starting this instant is already past when she picks it,
-        # and the booking service refuses it ("in_past").
-        earliest = max(earliest, now + dt.timedelta(microseconds=1))
-        first = max(date_from, earliest.astimezone(tz).date())
-        last = min(date_to, last_day)
+        # The window depends on the site only through its minimum notice in days: worked out
+        # once per distinct value (a dozen sites, one or two values), not per site.
+        window = windows.get(site.min_notice_days)
+        if window is None:
+            earliest, last_day = booking_window(site, interview_type, now)
+            if ignore_notice:
+                earliest = now
+            # Strictly after now: a slot starting this instant is already past when she picks
+            # it, and the booking service refuses it ("in_past").
+            earliest = max(earliest, now + dt.timedelta(microseconds=1))
+            window = windows[site.min_notice_days] = (
+                earliest,
+                max(date_from, earliest.astimezone(tz).date()),
+                min(date_to, last_day),
+            )
+        earliest, first, last = window
         if first > last:
             continue
         hours = _SiteHours(
@@ -211,6 +225,7 @@ def open_slots(
 
 
 _ONE_DAY = dt.timedelta(days=1)
+_ONE_WEEK = dt.timedelta(days=7)
 _EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
 
 # A slot found, before it becomes a Slot: (start in POSIX seconds, site, nurses, rooms, day).
@@ -323,6 +338,9 @@ class _Job:
     duration: dt.timedelta
     seconds: int
     step: dt.timedelta
+    # Every rule valid on every day of a range longer than a week: a day's plan (engine.py,
+    # _nurse_starts) then depends only on its weekday and whether the site is open.
+    rules_fixed: bool = False
 
 
 @dataclass
@@ -356,41 +374,44 @@ def _nurse_starts(
     job: _Job, hours: _SiteHours, first: dt.date, last: dt.date
 ) -> dict[int, list[int]]:
     """nurse -> her candidate starts at the site from `first` to `last`, ascending, each once:
-    her rules' slot times on each open day they are valid, from the earliest bookable one."""
+    her rules' slot times on each open day they are valid, from the earliest bookable one.
+
+    A day's plan (each nurse's slot offsets, her rules that day merged) depends only on its
+    weekday and whether the site is open when every rule is valid over the whole range (almost
+    always): over more than a week it is then made once per (weekday, open), else day by
+    day."""
     site, days = hours.site, job.days
     by_nurse: dict[int, list[int]] = {}
     unsorted: set[int] = set()
-    # by id(): hashing a rule (eight fields, times and dates among them) per day costs more
-    offsets_of: dict[int, tuple[int, ...]] = {}
+    every_day = job.rules_fixed
+    plans: dict[tuple[int, bool], list[tuple[int, tuple[int, ...]]]] = {}
+    earliest = hours.earliest_at
+    one_offset = days.one_offset
     i = days.index(first)
     day = first
     while day <= last:
         weekday = day.weekday()
-        day_rules = hours.remote.get((site.id, weekday), [])
-        if hours.serves_mode and site_is_open(site, day, hours.closures):
-            day_rules = hours.rules.get((site.id, weekday), []) + day_rules
-        for rule in day_rules:
-            if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
-                continue
-            offsets = offsets_of.get(id(rule))
-            if offsets is None:
-                offsets = offsets_of[id(rule)] = _rule_offsets(
-                    rule.start_time, rule.end_time, job.duration, job.step, site.last_start_time
-                )
-            if not offsets:
-                continue
+        is_open = hours.serves_mode and site_is_open(site, day, hours.closures)
+        plan = plans.get((weekday, is_open)) if every_day else None
+        if plan is None:
+            plan = _day_plan(job, hours, day, weekday, is_open)
+            if every_day:
+                plans[(weekday, is_open)] = plan
+        for nurse_id, offsets in plan:
             starts = days.starts(i, offsets)
-            if starts[0] < hours.earliest_at:
-                starts = [at for at in starts if at >= hours.earliest_at]
+            if starts[0] < earliest:
+                starts = [at for at in starts if at >= earliest]
                 if not starts:
                     continue
-            mine = by_nurse.get(rule.nurse_id)
+            mine = by_nurse.get(nurse_id)
             if mine is None:
-                by_nurse[rule.nurse_id] = starts
+                by_nurse[nurse_id] = starts
             else:
                 if mine[-1] >= starts[0]:
-                    unsorted.add(rule.nurse_id)  # two rules the same day, or a DST fold
+                    unsorted.add(nurse_id)  # a DST fold
                 mine.extend(starts)
+            if not one_offset[i]:
+                unsorted.add(nurse_id)  # a DST gap may map two wall-clock times to one instant
         day += _ONE_DAY
         i += 1
     for nurse_id in unsorted:
@@ -398,55 +419,103 @@ def _nurse_starts(
     return by_nurse
 
 
+def _day_plan(
+    job: _Job, hours: _SiteHours, day: dt.date, weekday: int, is_open: bool
+) -> list[tuple[int, tuple[int, ...]]]:
+    """(nurse, her slot offsets after local midnight, ascending, each once) for one day: her
+    site rules if the site is open, and her remote ones, valid that day."""
+    site_id = hours.site.id
+    day_rules = hours.remote.get((site_id, weekday), [])
+    if is_open:
+        day_rules = hours.rules.get((site_id, weekday), []) + day_rules
+    merged: dict[int, tuple[int, ...]] = {}
+    for rule in day_rules:
+        if rule.valid_from > day or (rule.valid_to is not None and rule.valid_to < day):
+            continue
+        offsets = _rule_offsets(
+            rule.start_time, rule.end_time, job.duration, job.step, hours.site.last_start_time
+        )
+        if not offsets:
+            continue
+        mine = merged.get(rule.nurse_id)
+        merged[rule.nurse_id] = offsets if mine is None else tuple(sorted({*mine, *offsets}))
+    return list(merged.items())
+
+
 def _site_days(
     job: _Job, hours: _SiteHours, first: dt.date, last: dt.date, found: list[_Found]
 ) -> bool:
     """Append the site's open slots from `first` to `last` to `found`; whether there were any."""
     blocks, seconds = job.blocks, job.seconds
-    # start -> the nurses free then
-    candidates: dict[int, list[int]] = {}
-    for nurse_id, starts in _nurse_starts(job, hours, first, last).items():
-        for at in free_starts(starts, seconds, blocks.nurse(nurse_id)):
-            nurses = candidates.get(at)
-            if nurses is None:
-                candidates[at] = [nurse_id]
-            else:
-                nurses.append(nurse_id)
+    by_nurse = _nurse_starts(job, hours, first, last)
+    # start -> the nurses free then, as a bit mask over `nurse_ids` (bit k: nurse_ids[k]): an
+    # int per start, not a list, and the nurses' tuple made once per mask (and day, below).
+    nurse_ids = list(by_nurse)
+    candidates: dict[int, int] = {}
+    for k, nurse_id in enumerate(nurse_ids):
+        free = free_starts(by_nurse[nurse_id], seconds, blocks.nurse(nurse_id))
+        if not candidates:
+            candidates = dict.fromkeys(free, 1 << k)
+            continue
+        bit = 1 << k
+        get = candidates.get
+        for at in free:
+            candidates[at] = get(at, 0) | bit
     if not candidates:
         return False
 
     site = hours.site
     site_id = site.id
     all_rooms: tuple[int, ...] = ()
-    # start -> the rooms in use then; only rooms with something blocked need a walk.
-    taken: dict[int, set[int]] = {}
+    # start -> the rooms in use then, as a bit mask (bit r: room r); only rooms with something
+    # blocked need a walk.
+    used: dict[int, int] = {}
     if job.mode == Mode.IN_PERSON:
         all_rooms = tuple(range(1, site.rooms + 1))
         ordered = sorted(candidates)
         for room in all_rooms:
             blocked = blocks.room(site_id, room)
             if blocked is not None:
+                bit = 1 << room
+                get = used.get
                 for at in busy_starts(ordered, seconds, blocked):
-                    taken.setdefault(at, set()).add(room)
+                    used[at] = get(at, 0) | bit
+    # rooms mask -> the rooms free then
+    free_rooms: dict[int, tuple[int, ...]] = {}
+    # one nurse -> her tuple; several: (mask, day) -> them, least loaded that day first, then
+    # by id (below)
+    alone: dict[int, tuple[int, ...]] = {1 << k: (n,) for k, n in enumerate(nurse_ids)}
+    together: dict[tuple[int, int], tuple[int, ...]] = {}
     days = job.days
     range_start = days.midnights[0]
+    uniform = days.uniform
     load = blocks.load
     size = len(found)
-    for at, nurses in candidates.items():
-        rooms = all_rooms
-        if taken:
-            used = taken.get(at)
-            if used is not None:
-                rooms = tuple(r for r in all_rooms if r not in used)
-                if not rooms:
-                    continue
-        i = (at - range_start) // 86400 if days.uniform else days.index_of(at)
-        if len(nurses) > 1:
-            # Her load that day, then her id: never her load over the dates asked for, which
-            # would make a month view and the booking itself (one day) put different nurses
-            # first.
-            nurses.sort(key=lambda n: (load.get((n, i), 0), n))
-        found.append((at, site_id, tuple(nurses), rooms, i))
+    append = found.append
+    used_get = used.get
+    for at, mask in candidates.items():
+        in_use = used_get(at, 0)
+        if in_use:
+            rooms = free_rooms.get(in_use)
+            if rooms is None:
+                rooms = free_rooms[in_use] = tuple(r for r in all_rooms if not in_use >> r & 1)
+            if not rooms:
+                continue
+        else:
+            rooms = all_rooms
+        i = (at - range_start) // 86400 if uniform else days.index_of(at)
+        nurses = alone.get(mask)
+        if nurses is None:
+            nurses = together.get((mask, i))
+            if nurses is None:
+                # Her load that day, then her id: never her load over the dates asked for,
+                # which would make a month view and the booking itself (one day) put different
+                # nurses first.
+                ranked = sorted(
+                    (load.get((n, i), 0), n) for k, n in enumerate(nurse_ids) if mask >> k & 1
+                )
+                nurses = together[(mask, i)] = tuple(n for _load, n in ranked)
+        append((at, site_id, nurses, rooms, i))
     return len(found) > size
 
 
