@@ -360,18 +360,22 @@ def compare(
         if len(calls["before"]()) != len(calls["after"]()):  # type: ignore[arg-type]
             print(f"  {label}: the two engines disagree on the number of slots")
         cpu: dict[str, list[float]] = {name: [] for name in calls}
+        wall: dict[str, list[float]] = {name: [] for name in calls}
         for _ in range(3):
             for fn in calls.values():
                 fn()
         for _ in range(runs):
             for name, fn in calls.items():
-                c0 = time.process_time()
+                w0, c0 = time.perf_counter(), time.process_time()
                 fn()
                 cpu[name].append((time.process_time() - c0) * 1000)
+                wall[name].append((time.perf_counter() - w0) * 1000)
         b, a = cpu["before"], cpu["after"]
+        wb, wa = statistics.median(wall["before"]), statistics.median(wall["after"])
         print(
             f"{label:<26}{statistics.median(b):>11.2f}{min(b):>7.2f}{statistics.median(a):>10.2f}"
             f"{min(a):>7.2f}{statistics.median(a) / statistics.median(b):>7.2f}"
+            f"   wall median {wb:.2f} -> {wa:.2f} ms (x{wa / wb:.2f})"
         )
 
 
