@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications import outbox, webhooks
+from yurikago.errors import DomainError
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
 from .availability.intervals import DayRows, ForTheBooking, booking_reads_locked, slot_at
@@ -373,29 +374,37 @@ def _place(
     for _attempt in range(PLACE_ATTEMPTS):
         nurse: int | None = None
         room: int | None = None
+        refusal: DomainError | None = None
         try:
             with transaction.atomic():
                 # The site under its share lock, the day's rows, the type's contact, her LINE
                 # user and STOP: one round trip.
                 now_site, day_rows, extra = reads()
-                if now_site is None:
-                    raise booking_error("not_found", field="site")
-                slot = find(site=now_site, staff=staff, day_rows=day_rows)
-                nurse = next((n for n in slot.nurse_ids if n not in taken_nurses), None)
-                rooms: tuple[int | None, ...] = (
-                    slot.free_rooms if mode == Mode.IN_PERSON else (None,)
-                )
-                room = next((r for r in rooms if r not in taken_rooms), None)
-                if nurse is None or (room is None and mode == Mode.IN_PERSON):
-                    break
-                return write(
-                    site=now_site,
-                    slot=slot,
-                    nurse_id=nurse,
-                    room=room,
-                    contact=_contact_read(contact, extra),
-                    direct=direct if direct is None else _with_channels(direct, extra),
-                )
+                try:
+                    if now_site is None:
+                        raise booking_error("not_found", field="site")
+                    slot = find(site=now_site, staff=staff, day_rows=day_rows)
+                except DomainError as exc:
+                    # Refused by the check, nothing written: the transaction ends without a
+                    # rollback, which would make psycopg forget (DEALLOCATE ALL) the
+                    # connection's prepared statements, so that in a rush every refusal made
+                    # the next booking there parse and plan again.
+                    refusal = exc
+                else:
+                    nurse = next((n for n in slot.nurse_ids if n not in taken_nurses), None)
+                    rooms: tuple[int | None, ...] = (
+                        slot.free_rooms if mode == Mode.IN_PERSON else (None,)
+                    )
+                    room = next((r for r in rooms if r not in taken_rooms), None)
+                    if nurse is not None and (room is not None or mode != Mode.IN_PERSON):
+                        return write(
+                            site=now_site,
+                            slot=slot,
+                            nurse_id=nurse,
+                            room=room,
+                            contact=_contact_read(contact, extra),
+                            direct=direct if direct is None else _with_channels(direct, extra),
+                        )
         except IntegrityError as exc:
             taken = _overlap(exc)
             if taken is None or nurse is None:
@@ -408,6 +417,12 @@ def _place(
                 taken_nurses.add(nurse)
             else:
                 taken_rooms.add(room)
+        else:
+            # Nothing written: refused by the check, or every free nurse (room) of the slot
+            # was taken by another writer since.
+            if refusal is not None:
+                raise refusal
+            break
     raise booking_error("slot_unavailable", field="start")
 
 
