@@ -149,7 +149,11 @@ SITES: list[tuple[list[int] | tuple[list[int], list[int]], T, T, bool]] = (
 def seed(
     rng: random.Random,
 ) -> tuple[Service, list[StaffMember], list[tuple[StaffMember, dt.date, dt.datetime]]]:
-    call_command("migrate", run_syncdb=True, verbosity=0)  # it ships no migrations
+    # It ships no migrations, so its tables come from --run-syncdb; on a new database that
+    # creates unmigrated apps' tables before auth's migrations run, and its foreign keys to
+    # auth_user fail: migrate the apps that have migrations first.
+    call_command("migrate", verbosity=0)
+    call_command("migrate", run_syncdb=True, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     Config.objects.create(
         slot_duration=30,
