@@ -18,9 +18,16 @@ Databases (PostgreSQL on 127.0.0.1, created if missing, wiped): PEER_DATABASE_UR
 bench_peer) and OURS_DATABASE_URL (default bench_peer_core); ours nudges Celery through Redis
 DB 4 (BENCH_BROKER_URL), as bench_side_by_side.py does.
 
+With --sqlite: the slot views only, in-process on SQLite files (var/bench_peer.sqlite3 for the
+peer, var/bench_peer_core.sqlite3 for ours), the peer's bench and ours' bench_availability.py
+alternately, --runs times each with --rounds calls per work: the figures the issue set the
+engine's goal in (one site × 31 days and 12 sites × 1 day, SQLite, in-process). SQLite has no
+server to measure a ceiling against, so the table gives ms and CPU, and ours ÷ peer.
+
 Usage: .venv/bin/python bench/bench_peer.py [--runs 3] [--rounds 20] [--race-threads 8]
        [--ours-root DIR]   (DIR: another checkout, e.g. a worktree of a commit, whose
                             bench_side_by_side.py and code are "ours"; default this one)
+       .venv/bin/python bench/bench_peer.py --sqlite [--runs 3] [--rounds 30] [--ours-root DIR]
 """
 
 from __future__ import annotations
@@ -152,6 +159,86 @@ def _race_ours(ours_root: Path, threads: int, rounds: int) -> dict:
     return json.loads(line.removeprefix("OURS_RACE "))
 
 
+# bench_availability.py's lines: label, median ms, p95 ms, CPU ms, best CPU ms, queries, slots.
+ENGINE_LINE = re.compile(r"^(.+?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)$")
+# (row, the peer's work, ours' bench_availability.py label)
+SQLITE_PAIRS = [
+    ("slots: 1 staff / 1 site x 31 days", "peer slots 1 staff x 31 days", "one site × 31 days"),
+    ("slots: 24 staff / 12 sites x 1 day", "peer slots 24 staff x 1 day", "all 12 sites × 1 day"),
+]
+
+
+def _ours_engine(ours_root: Path, rounds: int, sqlite_file: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["BENCH_SQLITE_PATH"] = str(sqlite_file)
+    out = _run(
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            str(ours_root / "bench" / "bench_availability.py"),
+            "--runs",
+            str(rounds),
+        ],
+        env,
+        "ours (engine, SQLite)",
+    )
+    work = {}
+    for line in out.splitlines():
+        if m := ENGINE_LINE.match(line.strip()):
+            work[m.group(1).strip()] = {
+                "median": float(m.group(2)),
+                "cpu": float(m.group(4)),
+                "statements": int(m.group(6)),
+            }
+    load = re.search(r"load average \(1 min\) before measuring: ([\d.]+)", out)
+    return {"work": work, "load": float(load.group(1)) if load else float("nan")}
+
+
+def sqlite_main(args: argparse.Namespace) -> None:
+    """The slot views in-process on SQLite, the peer's and ours alternately (see the docstring)."""
+    global PEER_URL
+    (ROOT / "var").mkdir(exist_ok=True)
+    PEER_URL = f"sqlite:///{ROOT / 'var' / 'bench_peer.sqlite3'}"
+    ours_file = ROOT / "var" / "bench_peer_core.sqlite3"
+    python = ensure_venv()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(f"== the slot views on SQLite, in-process: {args.runs} x {args.rounds} calls each")
+    peer_runs, ours_runs = [], []
+    for i in range(args.runs):
+        order = ("peer", "ours") if i % 2 == 0 else ("ours", "peer")
+        for who in order:
+            if who == "peer":
+                peer_runs.append(_peer(python, args.rounds, args.race_threads))
+            else:
+                ours_runs.append(_ours_engine(args.ours_root, args.rounds, ours_file))
+    ended = time.strftime("%H:%M UTC", time.gmtime())
+    loads = [r["load"] for r in peer_runs + ours_runs]
+    print(
+        f"\n== the slot views on SQLite, in-process, {started}–{ended}: {args.runs} runs x "
+        f"{args.rounds} calls each; load average (1 min) {min(loads):.1f}–{max(loads):.1f} on "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"  {'work':36} {'peer':>10} {'ours':>9} {'ours/peer':>9} | {'CPU peer':>9} {'ours':>7} "
+        f"{'ours/peer':>9} | {'stmts':>7}"
+    )
+    for row, peer_name, ours_name in SQLITE_PAIRS:
+        peer_ms = statistics.median(r["work"][peer_name]["median"] for r in peer_runs)
+        ours_ms = statistics.median(r["work"][ours_name]["median"] for r in ours_runs)
+        peer_cpu = statistics.median(r["work"][peer_name]["cpu"] for r in peer_runs)
+        ours_cpu = statistics.median(r["work"][ours_name]["cpu"] for r in ours_runs)
+        peer_n = peer_runs[-1]["work"][peer_name]["statements"]
+        ours_n = ours_runs[-1]["work"][ours_name]["statements"]
+        print(
+            f"  {row:36} {peer_ms:8.2f}ms {ours_ms:7.2f}ms {_ratio(ours_ms / peer_ms):>9} | "
+            f"{peer_cpu:7.2f}ms {ours_cpu:5.2f}ms {_ratio(ours_cpu / peer_cpu):>9} | "
+            f"{peer_n:>3}/{ours_n:<3}"
+        )
+    print(
+        "  Medians over the runs of each run's median; CPU: the process's (time.process_time). "
+        "The issue's goal\n  for the engine: at least 50x faster than the peer (ours/peer ≤ 1/50)."
+    )
+
+
 def _summary(runs: list[dict], name: str) -> tuple[float, float]:
     """(median ms over the runs, median × ceiling over the runs) of one work."""
     ms = statistics.median(r["work"][name]["median"] for r in runs)
@@ -170,7 +257,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--race-threads", type=int, default=8)
     parser.add_argument("--ours-root", type=Path, default=ROOT)
+    parser.add_argument("--sqlite", action="store_true", help="the slot views on SQLite only")
     args = parser.parse_args()
+    if args.sqlite:
+        sqlite_main(args)
+        return
     _database(PEER_URL)
     _database(OURS_URL)
     python = ensure_venv()

@@ -2,7 +2,8 @@
 
 Only what its booking and slot views need: its app, auth, sessions, templates (its e-mails), an
 in-memory cache (its Config cache) and e-mail kept in memory (nothing leaves the machine). The
-database is PostgreSQL on 127.0.0.1, PEER_DATABASE_URL (default bench_peer; wiped by the bench).
+database is PostgreSQL on 127.0.0.1, PEER_DATABASE_URL (default bench_peer; wiped by the bench),
+or a SQLite file when PEER_DATABASE_URL is sqlite:///<absolute path> (bench_peer.py --sqlite).
 """
 
 import os
@@ -59,6 +60,8 @@ DATABASES = {
         "CONN_MAX_AGE": 60,
     }
 }
+if _url.scheme == "sqlite":  # the in-process engine's comparison: the peer on SQLite as ours is
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": _url.path}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = "peer@bench.example"
