@@ -1,15 +1,19 @@
-"""Alternatives for a taken slot: read-only, outside any transaction, from the cached
-availability (issue 19), so a loser in the 09:00 rush costs a failed insert and a cached read."""
+"""Alternatives for a taken slot: read-only, outside any transaction. First from the day's rows
+the refusing transaction already read (issue 19, fifth round: no read, no engine, and never a
+place that read saw taken); only when that day at that site has too few, from the cached
+availability, so a loser in the 09:00 rush costs a failed insert and at most a cached read."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from yurikago.errors import DomainError
 
-from .availability import Slot, open_slots_cached
+from .availability import Slot, booking_window, open_slots_cached
+from .availability.intervals import DayRows, day_slots
 from .errors import booking_error
 from .models import InterviewType, Site
 
@@ -18,6 +22,37 @@ ALTERNATIVES = 5
 # in the 09:00 rush stays cheap.
 ALTERNATIVE_DAYS_AT_SITE = 7
 ALTERNATIVE_DAYS_ELSEWHERE = 3
+
+
+@dataclass
+class RefusingRead:
+    """What the transaction that refused a start read of its day (PostgreSQL: filled by
+    booking_placement._place when its check refuses): the site as it was and the day's rows.
+    The alternatives on that day at that site come from them, not from another read."""
+
+    site: Site | None = None
+    day: dt.date | None = None
+    day_rows: DayRows | None = None
+
+    def slots(
+        self, interview_type: InterviewType, day: dt.date, mode: str, now: dt.datetime
+    ) -> list[Slot] | None:
+        """The site's slots that day as the engine would give them to a resident (her notice,
+        strictly after now), or None when nothing was read of that day."""
+        if self.site is None or self.day_rows is None or self.day != day:
+            return None
+        earliest, last_day = booking_window(self.site, interview_type, now)
+        if day > last_day:
+            return []
+        earliest = max(earliest, now + dt.timedelta(microseconds=1))
+        return day_slots(
+            site=self.site,
+            interview_type=interview_type,
+            day=day,
+            mode=mode,
+            earliest=earliest,
+            day_rows=self.day_rows,
+        )
 
 
 def alternatives_for(
@@ -30,14 +65,22 @@ def alternatives_for(
     count: int = ALTERNATIVES,
     exclude_booking_id: int | None = None,
     own: tuple[int, dt.datetime] | None = None,
+    seen: RefusingRead | None = None,
 ) -> list[Slot]:
     """The next free slots from `start` on: at this site first, then elsewhere nearby.
 
     `own` is the (site id, start) of the booking being moved: never offered back to her.
-    Read-only and outside any transaction, so from the cached availability: in a rush the
-    losers outnumber the winners nine to one and would otherwise each recompute ten days."""
+    `seen`: what the refusing transaction read of the day; that day at this site is answered
+    from it. Read-only and outside any transaction, so the rest from the cached availability:
+    in a rush the losers outnumber the winners nine to one and would otherwise each recompute
+    ten days."""
     now = now or timezone.now()
     day = max(start, now).astimezone(site.municipality.tz).date()
+    today_here = seen.slots(interview_type, day, mode, now) if seen is not None else None
+    if today_here is not None:
+        today_here = [s for s in today_here if s.start != start and (s.site_id, s.start) != own]
+        if len(today_here) >= count:
+            return today_here[:count]
     # One read of the municipality's week, shared through the cache by every loser of a rush at
     # any of its sites (its key has no site), rather than one per site and one for elsewhere.
     week = open_slots_cached(
@@ -52,13 +95,19 @@ def alternatives_for(
     tz = site.municipality.tz
     here_until = day + dt.timedelta(days=ALTERNATIVE_DAYS_AT_SITE)
     elsewhere_until = day + dt.timedelta(days=ALTERNATIVE_DAYS_ELSEWHERE)
+    # The day already answered from the refusing read keeps its answer (it may be fresher
+    # than a cached week, and must not offer what that read saw taken).
+    after = day if today_here is not None else day - dt.timedelta(days=1)
     found = [
-        s
-        for s in week
-        if s.site_id == site.id
-        and s.start != start
-        and (s.site_id, s.start) != own
-        and s.start.astimezone(tz).date() <= here_until
+        *(today_here or []),
+        *(
+            s
+            for s in week
+            if s.site_id == site.id
+            and s.start != start
+            and (s.site_id, s.start) != own
+            and after < s.start.astimezone(tz).date() <= here_until
+        ),
     ][:count]
     if len(found) < count:
         found += [
@@ -80,6 +129,7 @@ def _conflict(
     now: dt.datetime,
     exclude_booking_id: int | None = None,
     own: tuple[int, dt.datetime] | None = None,
+    seen: RefusingRead | None = None,
 ) -> DomainError:
     """The conflict with alternatives attached: computed after the transaction has ended, so
     the search never runs while a lock is held."""
@@ -93,5 +143,6 @@ def _conflict(
             now=now,
             exclude_booking_id=exclude_booking_id,
             own=own,
+            seen=seen,
         )
     return error

@@ -22,6 +22,7 @@ from yurikago.errors import DomainError
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
 from .availability.intervals import DayRows, ForTheBooking, booking_reads_locked, slot_at
+from .booking_alternatives import RefusingRead
 from .booking_insert import booking_confirm_update, booking_insert
 from .contacts import contact_for_interview_type
 from .errors import booking_error
@@ -316,10 +317,13 @@ def _place(
     contact: Contact | None = None,
     contact_of_type: bool = False,
     direct: _Direct | None = None,
+    seen: RefusingRead | None = None,
 ) -> Booking:
     """Find the slot and insert the booking for its first free nurse (and room); owns its
     transaction. `contact_of_type`: no contact was asked for, so the booking is for the
-    interview type's first active contact (if any), read inside the transaction.
+    interview type's first active contact (if any), read inside the transaction. `seen`: where
+    a refusal by the check leaves what its transaction read of the day (PostgreSQL), for the
+    alternatives.
 
     PostgreSQL: the exclusion constraints decide, and nothing serialises the site. A short
     transaction takes the site's share lock (only a schedule edit excludes it), checks the one
@@ -359,10 +363,11 @@ def _place(
     # Nothing is read before the transaction (issue 19): the type's contact and her LINE user
     # and STOP come with the site and the day, in the transaction's one read.
     resident_id, phone = _her_resident_and_phone(direct)
+    day = start.astimezone(site.municipality.tz).date()
     reads = partial(
         booking_reads_locked,
         site,
-        start.astimezone(site.municipality.tz).date(),
+        day,
         now,
         contact_of_type=interview_type.pk if contact_of_type else None,
         resident_id=resident_id,
@@ -390,6 +395,8 @@ def _place(
                     # connection's prepared statements, so that in a rush every refusal made
                     # the next booking there parse and plan again.
                     refusal = exc
+                    if seen is not None:
+                        seen.site, seen.day, seen.day_rows = now_site, day, day_rows
                 else:
                     nurse = next((n for n in slot.nurse_ids if n not in taken_nurses), None)
                     rooms: tuple[int | None, ...] = (

@@ -26,6 +26,7 @@ from .booking_alternatives import (
     ALTERNATIVE_DAYS_AT_SITE,
     ALTERNATIVE_DAYS_ELSEWHERE,
     ALTERNATIVES,
+    RefusingRead,
     _conflict,
     alternatives_for,
 )
@@ -101,6 +102,7 @@ def booking_hold(
     contact = _contact_asked(interview_type, contact)
     # Expired holds are swept by the beat task, and by _place when one is in the way.
     error: DomainError | None = None
+    seen = RefusingRead()  # a refusal's alternatives that day come from its transaction's read
     try:
         return _place(
             site=site,
@@ -114,6 +116,7 @@ def booking_hold(
             channel=channel,
             contact=contact,
             contact_of_type=contact is None,
+            seen=seen,
         )
     except IntegrityError:
         log.info("hold conflict at site=%s start=%s", site.pk, start.isoformat())
@@ -121,7 +124,7 @@ def booking_hold(
         if exc.code != "slot_unavailable":
             raise
         error = exc
-    raise _conflict(error, site, interview_type, start, mode, now)
+    raise _conflict(error, site, interview_type, start, mode, now, seen=seen)
 
 
 def _confirm(
@@ -242,6 +245,7 @@ def booking_create(
     now = now or timezone.now()
     contact = _contact_asked(interview_type, contact)
     error: DomainError | None = None
+    seen = RefusingRead()  # a refusal's alternatives that day come from its transaction's read
     try:
         # The booking row is written confirmed (no hold, no update); a second active booking
         # for the same pregnancy and contact is refused by the partial unique constraints, so
@@ -260,6 +264,7 @@ def booking_create(
             contact=contact,
             contact_of_type=contact is None,
             direct=_Direct(pregnancy, notify_sms, notify_email, language),
+            seen=seen,
         )
     except IntegrityError as exc:
         if "pregnancy" in str(exc) or "one_active_" in str(exc):
@@ -272,7 +277,7 @@ def booking_create(
         if exc.code != "slot_unavailable":
             raise
         error = exc
-    raise _conflict(error, site, interview_type, start, mode, now)
+    raise _conflict(error, site, interview_type, start, mode, now, seen=seen)
 
 
 def _has_active_booking(pregnancy: Pregnancy, contact: Contact | None, now: dt.datetime) -> bool:

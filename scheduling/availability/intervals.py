@@ -67,72 +67,127 @@ def slot_at(
     The caller has already checked the mode against the type and the site, the past and the
     booking window; `earliest` is the first bookable instant (the notice, or now for staff).
     `day_rows`: the day's rows when the caller read them already (site_and_day_locked)."""
-    tz = site.municipality.tz
-    local = start.astimezone(tz)
-    day = local.date()
+    day = start.astimezone(site.municipality.tz).date()
     if start < earliest or not site.is_active:
         return None
-    site_serves_mode = not site.modes or mode in site.modes
     if day_rows is None:
-        since, until = _day_bounds(site, day)
-        if connection.vendor == "postgresql":
-            _site, day_rows, _extra = _load_postgresql(
-                site, day, since, until, now, exclude_booking_id
+        day_rows = day_rows_for(site, day, now, exclude_booking_id)
+    return _Day(site, interview_type, mode, day, day_rows, exclude_booking_id).slot(start)
+
+
+def day_slots(
+    *,
+    site: Site,
+    interview_type: InterviewType,
+    day: dt.date,
+    mode: str,
+    earliest: dt.datetime,
+    day_rows: DayRows,
+) -> list[Slot]:
+    """Every slot of `site` on `day` from `earliest` on, by start, from the day's rows already
+    read (a refusal's alternatives, issue 19: no read and no engine). Each is `slot_at`'s answer
+    for its start, so the same as the engine's day at that site."""
+    if not site.is_active:
+        return []
+    check = _Day(site, interview_type, mode, day, day_rows, None)
+    tz = site.municipality.tz
+    duration, step = interview_type.duration, dt.timedelta(minutes=interview_type.slot_step_minutes)
+    times = {
+        t
+        for _nurse, rule_start, rule_end, _remote in day_rows[0]
+        for t, _end in rule_slot_times(rule_start, rule_end, duration, step, site.last_start_time)
+    }
+    starts = sorted({dt.datetime.combine(day, t, tzinfo=tz) for t in times})
+    found = [check.slot(at) for at in starts if at >= earliest]
+    return [slot for slot in found if slot is not None]
+
+
+def day_rows_for(
+    site: Site, day: dt.date, now: dt.datetime, exclude_booking_id: int | None = None
+) -> DayRows:
+    """The day's rows for `slot_at` and `day_slots`, read on their own (no lock)."""
+    since, until = _day_bounds(site, day)
+    if connection.vendor == "postgresql":
+        _site, day_rows, _extra = _load_postgresql(site, day, since, until, now, exclude_booking_id)
+        return day_rows
+    return _load_orm(site, day, since, until, now, exclude_booking_id)
+
+
+class _Day:
+    """A site's day rows arranged once, to ask about any of its starts (slot_at, day_slots)."""
+
+    def __init__(
+        self,
+        site: Site,
+        interview_type: InterviewType,
+        mode: str,
+        day: dt.date,
+        day_rows: DayRows,
+        exclude_booking_id: int | None,
+    ) -> None:
+        self.site, self.mode, self.day = site, mode, day
+        self.tz = site.municipality.tz
+        self.duration = interview_type.duration
+        self.step = dt.timedelta(minutes=interview_type.slot_step_minutes)
+        self.rules, closed, self.away, bookings = day_rows
+        buffer = interview_type.buffer
+        site_serves_mode = not site.modes or mode in site.modes
+        self.open_today = site_serves_mode and not closed and site_is_open(site, day)
+        # A booking's start moves back by this interview's buffer (as in the engine), so one
+        # overlap test answers both "is she booked then" and "does its buffer run into her
+        # next one".
+        self.booked_by_nurse: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+        self.rooms_booked: list[tuple[int, dt.datetime, dt.datetime]] = []
+        self.load_today: dict[int, int] = defaultdict(int)
+        for booking_id, nurse_id, site_id, b_start, b_until, room in bookings:
+            if booking_id == exclude_booking_id:
+                continue
+            self.booked_by_nurse[nurse_id].append((b_start - buffer, b_until))
+            if b_start.astimezone(self.tz).date() == day:
+                self.load_today[nurse_id] += 1
+            if room is not None and site_id == site.pk:
+                self.rooms_booked.append((room, b_start - buffer, b_until))
+
+    def slot(self, start: dt.datetime) -> Slot | None:
+        """The slot at `start` (on this day), or None when no nurse (or room) is free then."""
+        site, mode = self.site, self.mode
+        local = start.astimezone(self.tz)
+        end = start + self.duration
+        nurses: list[int] = []
+        for nurse_id, rule_start, rule_end, remote in self.rules:
+            if nurse_id in nurses:
+                continue
+            if remote and mode == Mode.IN_PERSON:
+                continue  # remote hours serve video and phone only
+            if not remote and not self.open_today:
+                continue
+            times = rule_slot_times(
+                rule_start, rule_end, self.duration, self.step, site.last_start_time
             )
-        else:
-            day_rows = _load_orm(site, day, since, until, now, exclude_booking_id)
-    rules, closed, away, bookings = day_rows
-
-    duration, buffer = interview_type.duration, interview_type.buffer
-    step = dt.timedelta(minutes=interview_type.slot_step_minutes)
-    end = start + duration
-    open_today = site_serves_mode and not closed and site_is_open(site, day)
-    # A booking's start moves back by this interview's buffer (as in the engine), so one overlap
-    # test answers both "is she booked then" and "does its buffer run into her next one".
-    booked_by_nurse: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    rooms_busy: set[int] = set()
-    load_today: dict[int, int] = defaultdict(int)
-    for booking_id, nurse_id, site_id, b_start, b_until, room in bookings:
-        if booking_id == exclude_booking_id:
-            continue
-        booked_by_nurse[nurse_id].append((b_start - buffer, b_until))
-        if b_start.astimezone(tz).date() == day:
-            load_today[nurse_id] += 1
-        if room is not None and site_id == site.pk and b_start - buffer < end and b_until > start:
-            rooms_busy.add(room)
-
-    nurses: list[int] = []
-    for nurse_id, rule_start, rule_end, remote in rules:
-        if nurse_id in nurses:
-            continue
-        if remote and mode == Mode.IN_PERSON:
-            continue  # remote hours serve video and phone only
-        if not remote and not open_today:
-            continue
-        times = rule_slot_times(rule_start, rule_end, duration, step, site.last_start_time)
-        if not any(t == local.time() for t, _ in times):
-            continue  # not a start this rule yields
-        if any(s < end and e > start for s, e in away.get(nurse_id, ())):
-            continue
-        if any(s < end and e > start for s, e in booked_by_nurse.get(nurse_id, ())):
-            continue
-        nurses.append(nurse_id)
-    if not nurses:
-        return None
-    rooms: tuple[int, ...] = ()
-    if mode == Mode.IN_PERSON:
-        rooms = tuple(r for r in range(1, site.rooms + 1) if r not in rooms_busy)
-        if not rooms:
+            if not any(t == local.time() for t, _ in times):
+                continue  # not a start this rule yields
+            if any(s < end and e > start for s, e in self.away.get(nurse_id, ())):
+                continue
+            if any(s < end and e > start for s, e in self.booked_by_nurse.get(nurse_id, ())):
+                continue
+            nurses.append(nurse_id)
+        if not nurses:
             return None
-    nurses.sort(key=lambda n: (load_today.get(n, 0), n))
-    return Slot(
-        site_id=site.pk,
-        start=local,
-        end=local + duration,
-        mode=mode,
-        nurse_ids=tuple(nurses),
-        free_rooms=rooms,
-    )
+        rooms: tuple[int, ...] = ()
+        if mode == Mode.IN_PERSON:
+            busy = {room for room, s, e in self.rooms_booked if s < end and e > start}
+            rooms = tuple(r for r in range(1, site.rooms + 1) if r not in busy)
+            if not rooms:
+                return None
+        nurses.sort(key=lambda n: (self.load_today.get(n, 0), n))
+        return Slot(
+            site_id=site.pk,
+            start=local,
+            end=local + self.duration,
+            mode=mode,
+            nurse_ids=tuple(nurses),
+            free_rooms=rooms,
+        )
 
 
 # The day's rows `slot_at` decides from: rules, closed?, away by nurse, bookings.
