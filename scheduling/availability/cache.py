@@ -235,10 +235,13 @@ def _compute_once[T](key: str, generations: list[str], version: str, compute: Ca
     current version of its generations (see FLIGHT_WAIT_SECONDS)."""
     give_up = time.monotonic() + FLIGHT_WAIT_SECONDS
     polls = iter(_FLIGHT_POLLS)
+    # The try covers the cache's calls only: an error of the computation itself is no outage,
+    # and must propagate once, not be logged as one and computed a second time.
+    locked = False
     try:
-        while not cache.add(_lock_key(key, version), 1, timeout=FLIGHT_LOCK_SECONDS):
+        while not (locked := cache.add(_lock_key(key, version), 1, timeout=FLIGHT_LOCK_SECONDS)):
             if time.monotonic() >= give_up:
-                return _compute_and_store(key, version, compute, lock=False)
+                break  # computed below, unlocked
             time.sleep(next(polls, _FLIGHT_POLLS[-1]))
             # Small keys only while the other computes: the entry (tens or hundreds of KB
             # under an older version) is read once its lock is gone or the version moved.
@@ -252,7 +255,7 @@ def _compute_once[T](key: str, generations: list[str], version: str, compute: Ca
     except Exception:
         log.warning("availability cache unreachable", exc_info=True)
         return compute()
-    return _compute_and_store(key, version, compute, lock=True)
+    return _compute_and_store(key, version, compute, lock=locked)
 
 
 def _compute_and_store[T](key: str, version: str, compute: Callable[[], T], *, lock: bool) -> T:
