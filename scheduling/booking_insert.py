@@ -10,8 +10,9 @@ compilation by the ORM. Here they are data-modifying CTEs of one statement:
          e AS (INSERT event … SELECT (SELECT id FROM b), … FROM the event's JSON),
          w AS (INSERT webhook deliveries … SELECT … (SELECT id FROM b) … RETURNING 1),
          m AS (INSERT messages … SELECT (SELECT id FROM b), … FROM the messages' JSON
-               ON CONFLICT DO NOTHING)
-    SELECT id, (SELECT count(*) FROM w) FROM b
+               ON CONFLICT DO NOTHING),
+         a AS (her site, and every site where the nurse has a rule, with their municipalities)
+    SELECT id, (SELECT count(*) FROM w), the sites and municipalities of `a` FROM b
 
 The booking's nurse is read from `l`, so PostgreSQL takes the nurse's and room's advisory locks
 (booking_placement._lock_resources: writers of one nurse or room take turns) before it builds the
@@ -21,7 +22,9 @@ the whole statement, leaving nothing half-written. Each table's rows travel as O
 value prepared by its field as `save()` prepares it. So the statement's text is fixed whatever
 the number of messages: it is prepared once per connection (yurikago/db.py) and each booking
 sends only its values. Only the links to the new booking's id and its locked nurse are SQL.
-Her channels (LINE, STOP) are read by the caller before the transaction.
+Her channels (LINE, STOP) are read by the caller before the transaction. `a` tells which sites'
+cached availability the write ends (availability.availability_changed), so that needs no query
+after commit (issue 19, fifth round).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from notifications import outbox, webhooks
 from notifications.models import Message
 from yurikago.db import prepared_cursor
 
+from .availability.cache import affected_sites_sql
 from .models import Booking, BookingEvent
 
 
@@ -220,8 +224,10 @@ def _statement(*, confirm: bool) -> str:
         f"b AS ({booking} RETURNING id), "
         f"e AS ({event}), "
         f"w AS ({delivery} RETURNING 1), "
-        f"m AS ({messages} ON CONFLICT DO NOTHING) "
-        "SELECT id, (SELECT count(*) FROM w) FROM b"
+        f"m AS ({messages} ON CONFLICT DO NOTHING), "
+        f"a AS ({affected_sites_sql('%s::bigint', '(SELECT nurse FROM l)')}) "
+        "SELECT id, (SELECT count(*) FROM w), "
+        "ARRAY(SELECT site FROM a), ARRAY(SELECT municipality FROM a) FROM b"
     )
 
 
@@ -229,6 +235,10 @@ def _lock_params(booking: Booking, lock_keys: tuple[tuple[int, int], ...]) -> li
     (nurse_space, nurse_key), *room = lock_keys
     room_space, room_key = room[0] if room else (None, None)
     return [booking.nurse_id, nurse_space, nurse_key, room_key, room_space, room_key]
+
+
+# The (site, municipality) pairs whose cached availability a write ends.
+Affected = list[tuple[int, int]]
 
 
 def _write(
@@ -239,8 +249,9 @@ def _write(
     event: BookingEvent,
     webhook_event: str | None,
     messages: list[outbox.Owed],
-) -> int | None:
-    """Run the statement; the booking's id (None: no row matched the UPDATE)."""
+) -> tuple[int, Affected] | None:
+    """Run the statement; the booking's id and the sites it affects (None: no row matched the
+    UPDATE)."""
     params.append(_json_row(event))
     params += webhooks.webhooks_queue_params(
         municipality_id=booking.municipality_id,
@@ -249,17 +260,18 @@ def _write(
         now=event.at,
     )
     params.append(_json_messages(booking, messages) if messages else "[]")
+    params.append(booking.site_id)
     with prepared_cursor() as cursor:
         cursor.execute(_statement(confirm=confirm), params)
         row = cursor.fetchone()
     if row is None:
         return None
-    booking_id, webhooks_queued = row
+    booking_id, webhooks_queued, sites, municipalities = row
     if messages:
         outbox.messages_queued_by_caller()
     if webhooks_queued:
         webhooks.wake_webhook_sender_on_commit()
-    return int(booking_id)
+    return int(booking_id), list(zip(sites, municipalities, strict=True))
 
 
 def _saved(booking: Booking, event: BookingEvent) -> None:
@@ -276,13 +288,13 @@ def booking_insert(
     webhook_event: str | None,
     messages: list[outbox.Owed],
     lock_keys: tuple[tuple[int, int], ...],
-) -> Booking:
-    """Insert the unsaved `booking` with its `event`, the webhook deliveries for
-    `webhook_event` (None: none) and `messages`, in one statement, after taking the advisory
-    locks `lock_keys` ((namespace, key) pairs: the nurse's, then the room's if any). Returns the
-    booking, saved."""
+) -> Affected:
+    """Insert the unsaved `booking` (saved in place) with its `event`, the webhook deliveries
+    for `webhook_event` (None: none) and `messages`, in one statement, after taking the
+    advisory locks `lock_keys` ((namespace, key) pairs: the nurse's, then the room's if any).
+    Returns the (site, municipality) pairs whose availability it changes."""
     params = [*_lock_params(booking, lock_keys), _json_row(booking)]
-    booking.pk = _write(
+    written = _write(
         confirm=False,
         params=params,
         booking=booking,
@@ -290,8 +302,10 @@ def booking_insert(
         webhook_event=webhook_event,
         messages=messages,
     )
+    assert written is not None, "an INSERT ... SELECT of one row returns it"
+    booking.pk, affected = written
     _saved(booking, event)
-    return booking
+    return affected
 
 
 def booking_confirm_update(
@@ -301,11 +315,12 @@ def booking_confirm_update(
     webhook_event: str | None,
     messages: list[outbox.Owed],
     lock_keys: tuple[tuple[int, int], ...],
-) -> Booking:
+) -> Affected:
     """The held `booking`, its confirmation already set on the instance (pregnancy, status,
     confirmed_at, her choices), written as ONE statement with its event, webhooks and
     messages, after the nurse's and room's advisory locks. A second active booking for the
-    pregnancy and contact is refused by the partial unique constraints (IntegrityError)."""
+    pregnancy and contact is refused by the partial unique constraints (IntegrityError).
+    Returns the (site, municipality) pairs whose availability it changes."""
     booking.updated_at = timezone.now()
     params = [
         *_lock_params(booking, lock_keys),
@@ -318,7 +333,7 @@ def booking_confirm_update(
         booking.updated_at,
         booking.pk,
     ]
-    updated = _write(
+    written = _write(
         confirm=True,
         params=params,
         booking=booking,
@@ -326,6 +341,6 @@ def booking_confirm_update(
         webhook_event=webhook_event,
         messages=messages,
     )
-    assert updated == booking.pk, "the hold is locked by the caller: its row is there"
+    assert written is not None and written[0] == booking.pk, "the hold is locked: it is there"
     _saved(booking, event)
-    return booking
+    return written[1]

@@ -259,17 +259,20 @@ def _record(
     ORM's writes (its IMMEDIATE transaction already serialises writers)."""
     if _on_postgresql():
         write = booking_confirm_update if confirming else booking_insert
-        write(
+        # The sites whose answers it ends come back from the write itself: none read after
+        # commit (issue 19, fifth round).
+        affected = write(
             booking=booking,
             event=BookingEvent(kind=kind, actor=actor, actor_is_staff=staff, data=data),
             webhook_event=webhooks.EVENT_FOR_KIND.get(kind),
             messages=messages,
             lock_keys=_lock_keys(booking.nurse_id, booking.site_id, booking.room),
         )
-    else:
-        booking.save(force_insert=not confirming)
-        _event(booking, kind, actor, staff, **data)
-        outbox.messages_queue(outbox.messages_from_owed(booking, messages))
+        availability_changed(site_id=booking.site_id, nurse_id=booking.nurse_id, sites=affected)
+        return
+    booking.save(force_insert=not confirming)
+    _event(booking, kind, actor, staff, **data)
+    outbox.messages_queue(outbox.messages_from_owed(booking, messages))
     availability_changed(site_id=booking.site_id, nurse_id=booking.nurse_id)
 
 

@@ -51,16 +51,27 @@ FLIGHT_WAIT_SECONDS = 3.0
 _FLIGHT_POLLS = (0.005, 0.01, 0.02, 0.03, 0.05)  # then every 50 ms
 
 
-def availability_changed(*, site_id: int | None = None, nurse_id: int | None = None) -> None:
+def availability_changed(
+    *,
+    site_id: int | None = None,
+    nurse_id: int | None = None,
+    sites: Sequence[tuple[int, int]] | None = None,
+) -> None:
     """Announce a write that changes open slots: the cache is invalidated when (and only if)
     the surrounding transaction commits, so a reader can never cache the data before it.
 
     Without arguments every answer ends. A booking's write (a hold, a booking, its release,
     cancellation or end) names its site and nurse: then only answers about that site, about any
     site where that nurse has rules (her time there is taken too), and about all the sites of
-    their municipalities end. A change of site or nurse (a reschedule) announces both."""
+    their municipalities end. A change of site or nurse (a reschedule) announces both.
+    `sites`: those (site, municipality) pairs when the write read them itself, after its locks
+    (booking_insert.py: its statement's snapshot sees every rule a schedule edit committed
+    before it), so no query after commit; without, they are read after commit."""
     if site_id is None:
         transaction.on_commit(_bump_generation, robust=True)
+    elif sites is not None:
+        known = tuple(sites)
+        transaction.on_commit(lambda: _bump_known(known), robust=True)
     else:
         transaction.on_commit(lambda: _bump_sites(site_id, nurse_id), robust=True)
 
@@ -85,6 +96,14 @@ def _bump_sites(site_id: int, nurse_id: int | None) -> None:
         log.warning("availability: sites of a write unknown, ending every answer", exc_info=True)
         _bump_generation()
         return
+    _bump_known(affected)
+
+
+def _bump_known(affected: Sequence[tuple[int, int]]) -> None:
+    """End the answers of these (site, municipality) pairs, and the all-sites copies'."""
+    if settings.AVAILABILITY_CACHE_SECONDS <= 0:  # nothing kept: one key, as before
+        _bump_generation()
+        return
     keys = {_ANY_SITE_KEY}
     for site, municipality in affected:
         keys.add(_SITE_KEY.format(site))
@@ -92,20 +111,22 @@ def _bump_sites(site_id: int, nurse_id: int | None) -> None:
     _incr_all(sorted(keys))
 
 
-def _affected_sql() -> str:
-    """Her site, and every site where her nurse has a rule (any, valid or not: more is safe),
-    each with its municipality."""
+def affected_sites_sql(site: str, nurse: str) -> str:
+    """(site, municipality) of her site and of every site where her nurse has a rule (any,
+    valid or not: more is safe); `site` and `nurse` are SQL expressions (parameters or
+    subqueries)."""
     s, r = Site._meta, AvailabilityRule._meta
     sid, smun = s.pk.column, s.get_field("municipality").column
     rsite, rnurse = r.get_field("site").column, r.get_field("nurse").column
     return (
-        f"SELECT {sid}, {smun} FROM {s.db_table} WHERE {sid} = %s "  # noqa: S608
+        f"SELECT {sid} AS site, {smun} AS municipality FROM {s.db_table} "  # noqa: S608
+        f"WHERE {sid} = {site} "
         f"UNION SELECT s.{sid}, s.{smun} FROM {r.db_table} r "
-        f"JOIN {s.db_table} s ON s.{sid} = r.{rsite} WHERE r.{rnurse} = %s"
+        f"JOIN {s.db_table} s ON s.{sid} = r.{rsite} WHERE r.{rnurse} = {nurse}"
     )
 
 
-_AFFECTED_SQL = _affected_sql()
+_AFFECTED_SQL = affected_sites_sql("%s", "%s")
 
 
 def _incr_all(keys: list[str]) -> None:
