@@ -30,6 +30,7 @@ from scheduling.models import (
     Municipality,
     Site,
 )
+from yurikago import session_user
 
 from . import availability_cache
 from . import serializers as s
@@ -84,7 +85,9 @@ class AvailabilityView(APIView):
         # (staff, tokens) decide theirs by access and are not kept. An empty value is no
         # municipality, as the query serializer reads it (its last value, like the serializer).
         if not request.query_params.get("municipality") and request.user.is_authenticated:
-            own_code = availability_cache.resident_municipality_code(request.user.pk)
+            known, own_code = session_user.own_municipality_code(request.user)
+            if not known:
+                own_code = availability_cache.resident_municipality_code(request.user.pk)
             if own_code is None:
                 return _json_response(_availability_answer(request, now, None)[1])
             query_string = f"{query_string}|own={own_code}"

@@ -168,6 +168,21 @@ def _resident_unless_staff(user: User) -> Resident | None:
     return resident
 
 
+def account_rows_read(user: User, resident: Resident | None, *, staff_rows: bool) -> None:
+    """Her resident row and whether she has any nurse row or staff role, read with the user
+    herself (yurikago.session_user, one statement per signed-in request): kept on the user as
+    `_resident_unless_staff` would keep them, so scope_for asks the database nothing more for
+    a resident who is nothing else, and staff skip the resident read. Without a resident row
+    nothing is kept: she is staff or nobody, and a resident row made later in this request
+    (a first booking) must still be found."""
+    if resident is None:
+        return
+    User.resident.related.set_cached_value(user, resident)
+    Resident.user.field.set_cached_value(resident, user)
+    if not staff_rows:
+        _remember_scope(user, Scope(resident_id=resident.pk))
+
+
 def _remember_scope(user: User, scope: Scope) -> None:
     """Keep the scope on this user object for the rest of the request; scope_for reads it back.
     A plain attribute of the instance, not a model field, hence set through its __dict__."""

@@ -69,7 +69,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the user with her scope's rows in one statement (issue 19).
+    "yurikago.session_user.AuthenticationMiddleware",
     # Signs out sessions idle too long (residents 30 min, staff per setting) or too old.
     "yurikago.security.IdleSessionMiddleware",
     # Configuration history (sites, hours, closures, types, texts) records who made each change.
@@ -431,7 +432,8 @@ if CACHE_URL:
     }
     # Sessions read from the shared cache, written through to the database: every signed-in
     # request read its session row (issue 19, the rush). Only with a shared cache: a cache per
-    # process would keep a session another process signed out.
+    # process would keep a session another process signed out. Django's cached_db, with the idle
+    # clock's stamp kept in the cache between the session's writes (yurikago/cached_db_sessions.py).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

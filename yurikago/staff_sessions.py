@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.internal.flows.login import get_authentication_records
-from django.contrib.auth.middleware import get_user
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import Http404
@@ -27,6 +26,8 @@ from scheduling.access import (
     staff_session_mark,
     staff_sign_in_passed,
 )
+
+from .session_user import cached_user
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -65,7 +66,7 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.user = SimpleLazyObject(lambda: mark_user(request, get_user(request)))  # type: ignore[assignment]
+        request.user = SimpleLazyObject(lambda: mark_user(request, cached_user(request)))  # type: ignore[assignment]
         if (
             request.path_info.startswith(STAFF_ACCOUNT_PAGES)
             and request.user.is_authenticated

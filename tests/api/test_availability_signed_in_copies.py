@@ -18,8 +18,8 @@ from tests.base import _resident, tokyo
 
 THURSDAY = {"from": "2026-12-03", "to": "2026-12-03"}
 TEN = tokyo(2026, 12, 3, 10)
-# Her session, her user, her municipality's code (api/availability_cache.py).
-SIGNED_IN_HIT_QUERIES = 3
+# Her session, then her user with her municipality's code (yurikago/session_user.py).
+SIGNED_IN_HIT_QUERIES = 2
 
 
 @override_settings(AVAILABILITY_CACHE_SECONDS=5)

@@ -43,11 +43,16 @@ class BookingHerResidentTest(TransactionTestCase):
             q["sql"]
             for q in captured
             if q["sql"].startswith("SELECT")
-            and ('FROM "scheduling_resident"' in q["sql"] or "FROM scheduling_resident" in q["sql"])
+            and any(
+                f"{how} {table}" in q["sql"]
+                for how in ("FROM", "JOIN")
+                for table in ('"scheduling_resident"', "scheduling_resident")
+            )
         ]
-        # Her scope's one statement (her resident row, "any staff rows?"), nothing more.
+        # Her user's one statement (her user, her resident row, "any staff rows?"; see
+        # yurikago/session_user.py), nothing more.
         self.assertEqual(len(reads), 1, reads)
-        self.assertIn("staff_rows", reads[0])
+        self.assertIn('FROM "scheduling_user" u LEFT JOIN "scheduling_resident"', reads[0])
         # Her messages still go to her number, read from that row.
         sms = Message.objects.filter(booking__reference=response.json()["reference"])
         self.assertEqual(
