@@ -210,11 +210,33 @@ def _time_the_services() -> _ServiceTimes:
     return times
 
 
+def signed_in_before(sessions: list[tuple[str, str]], minutes: float) -> None:
+    """Stamp each session's idle clock as her sign-in's first page did `minutes` before the
+    rush: at 09:00 she signed in minutes ago (bench_rush's seed leaves no stamp, so each first
+    request would store one)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from yurikago.security import SEEN_KEY, STARTED_KEY
+
+    at = int(time.time() - 60 * minutes)
+    for key, _csrf in sessions:
+        store = SessionStore(key)
+        store[SEEN_KEY] = store[STARTED_KEY] = at
+        store.save()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument(
+        "--signed-in-minutes-ago",
+        type=float,
+        default=5,
+        help="her session as her sign-in and its first page left it this long before the "
+        "rush (the idle clock's stamps); 0: a session no request has stamped yet",
+    )
     args = parser.parse_args()
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
     for key, value in {"API_RATE_IP": "0", "API_RATE_HOLD_IP": "0"}.items():
@@ -227,6 +249,8 @@ def main() -> int:
 
     service_time = _time_the_services()
     sites, day, sessions = bench_rush.seed()
+    if args.signed_in_minutes_ago:
+        signed_in_before(sessions, args.signed_in_minutes_ago)
     api_server.flush_redis()
     site = sites[0]
     wall: dict[str, list[float]] = defaultdict(list)

@@ -8,7 +8,9 @@
 - `IdleSessionMiddleware`: a signed-in session ends after SESSION_IDLE_MINUTES_RESIDENT (30)
   without a request, or SESSION_IDLE_MINUTES_STAFF for a staff sign-in (password, TOTP); every
   request restarts the clock, and no session lasts past SESSION_MAX_HOURS however busy it is.
-  Staff are told apart by the session's own sign-in records, so it costs no query.
+  Staff are told apart by the session's own sign-in records, so it costs no query. With
+  sessions in the shared cache (yurikago.cached_db_sessions) the clock's stamp moves in the
+  cache and the session row takes it every few minutes, not at each half-minute (issue 19).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ STARTED_KEY = "yurikago_started_at"
 # Writing the session on every request would cost a database write per page; the clock moves
 # on at most this often, so the timeout is exact to within this many seconds.
 SEEN_RESOLUTION_SECONDS = 30
+# With sessions in a shared cache (yurikago.cached_db_sessions) the clock's stamp moves in the
+# cache, and the stored session takes it only this often (or a third of the idle limit if less).
+SEEN_STORED_SECONDS = 600
 # allauth's record of how this session signed in (see frontend/staff/decorators.py).
 AUTH_RECORDS_KEY = "account_authentication_methods"
 STAFF_METHODS = {"password", "mfa"}
@@ -77,6 +82,13 @@ def idle_limit_seconds(request: HttpRequest) -> int:
     return int(minutes * 60)
 
 
+def stored_every_seconds(limit: int) -> int:
+    """How often the stored session (database) takes her "seen" stamp while the cache keeps
+    the stamp in between (yurikago.cached_db_sessions): a lost cache may sign her out this much
+    sooner, never later."""
+    return min(SEEN_STORED_SECONDS, limit // 3)
+
+
 class IdleSessionMiddleware:
     """After AuthenticationMiddleware: signs out a session that sat idle or lived too long."""
 
@@ -92,7 +104,11 @@ class IdleSessionMiddleware:
         session = request.session
         now = int(time.time())
         limit = idle_limit_seconds(request)
-        seen = session.get(SEEN_KEY)
+        stored_seen = session.get(SEEN_KEY)
+        # The cache's stamp is later than the stored one or absent (then the stored one counts,
+        # which can only make her idle sooner).
+        cached_seen = getattr(session, "seen_in_cache", None)
+        seen = max((s for s in (stored_seen, cached_seen) if s is not None), default=None)
         started = session.get(STARTED_KEY, now)
         too_idle = seen is not None and now - seen > limit
         too_old = now - started > settings.SESSION_MAX_HOURS * 3600
@@ -104,9 +120,17 @@ class IdleSessionMiddleware:
                 if hasattr(request, cached):
                     delattr(request, cached)
             return
-        if seen is None or now - seen >= SEEN_RESOLUTION_SECONDS:
-            session[SEEN_KEY] = now
-            session[STARTED_KEY] = started
-            # The stored session (and its cookie) expire with the idle limit too, so an
-            # abandoned one is gone from the database at the next clearsessions.
-            session.set_expiry(limit + SEEN_RESOLUTION_SECONDS)
+        if seen is not None and now - seen < SEEN_RESOLUTION_SECONDS:
+            return
+        stamp_seen = getattr(session, "stamp_seen", None)
+        stored_every = stored_every_seconds(limit) if stamp_seen is not None else 0
+        if stamp_seen is not None and stored_seen is not None and now - stored_seen < stored_every:
+            # No database write: the stamp alone, in the cache, until the stored one is due.
+            stamp_seen(now, limit + SEEN_RESOLUTION_SECONDS)
+            return
+        session[SEEN_KEY] = now
+        session[STARTED_KEY] = started
+        # The stored session (and its cookie) expire with the idle limit too, so an abandoned
+        # one is gone from the database at the next clearsessions; past the cache's stamps too,
+        # which may be up to `stored_every` later than this write.
+        session.set_expiry(limit + stored_every + SEEN_RESOLUTION_SECONDS)

@@ -433,8 +433,8 @@ if CACHE_URL:
     # Sessions read from the shared cache, written through to the database: every signed-in
     # request read its session row (issue 19, the rush). Only with a shared cache: a cache per
     # process would keep a session another process signed out. Django's cached_db, with the idle
-    # clock's stamp kept in the cache between the session's writes (yurikago/cached_db_sessions.py).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # clock's stamp kept in the cache between the session's writes (yurikago.cached_db_sessions).
+    SESSION_ENGINE = "yurikago.cached_db_sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Open slots computed for the API and the resident pages are reused for this many seconds (0:
