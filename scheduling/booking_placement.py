@@ -14,14 +14,20 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from notifications import outbox, webhooks
 from yurikago.errors import DomainError
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
-from .availability.intervals import DayRows, ForTheBooking, booking_reads_locked, slot_at
+from .availability.intervals import (
+    DayRows,
+    ForTheBooking,
+    booking_reads_locked,
+    lock_not_available,
+    slot_at,
+)
 from .booking_alternatives import RefusingRead
 from .booking_insert import booking_confirm_update, booking_insert
 from .contacts import contact_for_interview_type
@@ -379,6 +385,7 @@ def _place(
     taken_nurses: set[int] = set()
     taken_rooms: set[int | None] = set()
     swept = False
+    wait = False  # for the site's lock: only once a schedule edit was found holding it
     for _attempt in range(PLACE_ATTEMPTS):
         nurse: int | None = None
         room: int | None = None
@@ -387,7 +394,7 @@ def _place(
             with transaction.atomic():
                 # The site under its share lock, the day's rows, the type's contact, her LINE
                 # user and STOP: one round trip.
-                now_site, day_rows, extra = reads()
+                now_site, day_rows, extra = reads(wait=wait)
                 try:
                     if now_site is None:
                         raise booking_error("not_found", field="site")
@@ -415,6 +422,12 @@ def _place(
                             contact=_contact_read(contact, extra),
                             direct=direct if direct is None else _with_channels(direct, extra),
                         )
+        except OperationalError as exc:
+            # A schedule edit holds the site: read again once its lock is ours, after the edit
+            # (the rollback costs the connection's prepared statements; edits are rare).
+            if wait or not lock_not_available(exc):
+                raise
+            wait = True
         except IntegrityError as exc:
             taken = _overlap(exc)
             if taken is None or nurse is None:

@@ -290,9 +290,13 @@ def _sql(*, lock_site: bool) -> str:
         "NULL::text",
     )
     # FOR KEY SHARE: the lock a booking's foreign key takes anyway (see booking_placement).
+    # NOWAIT: a statement that waits for a row lock reads every other row as of its start
+    # (READ COMMITTED), so a read that waited for a schedule edit would see the hours from
+    # before it; when the lock is held, the caller takes it first and reads again
+    # (booking_reads_locked, wait=True).
     site_cte = (
         f"s AS (SELECT to_jsonb(x)::text AS j FROM {Site._meta.db_table} x "  # noqa: S608
-        "WHERE x.id = %(site)s FOR KEY SHARE),"
+        "WHERE x.id = %(site)s FOR KEY SHARE NOWAIT),"
         if lock_site
         else ""
     )
@@ -436,7 +440,7 @@ def _site_from_json(text: str, site: Site) -> Site:
 def site_and_day_locked(site: Site, day: dt.date, now: dt.datetime) -> tuple[Site | None, DayRows]:
     """PostgreSQL, inside the booking's transaction: the site as it is now, under its share
     lock (None when it is gone), and the day's rows for `slot_at`, in one round trip."""
-    fresh, day_rows, _extra = booking_reads_locked(site, day, now)
+    fresh, day_rows, _extra = booking_reads_locked(site, day, now, wait=True)
     return fresh, day_rows
 
 
@@ -448,11 +452,23 @@ def booking_reads_locked(
     contact_of_type: int | None = None,
     resident_id: int | None = None,
     phone: str | None = None,
+    wait: bool = False,
 ) -> tuple[Site | None, DayRows, ForTheBooking]:
     """PostgreSQL, inside the booking's transaction, in ONE round trip: the site as it is now
     under its share lock (None when it is gone), the day's rows for `slot_at`, and what the
     booking needs besides: the first active contact of the interview type `contact_of_type`
-    (None: not asked), her LINE user (`resident_id`) and her number's STOP (`phone`)."""
+    (None: not asked), her LINE user (`resident_id`) and her number's STOP (`phone`).
+
+    The lock is not waited for: when a schedule edit holds the site, the statement fails with
+    lock_not_available (see `lock_not_available`) and the caller, in a new transaction, asks
+    again with `wait`: the lock is then taken first, waiting for the edit, and the day read
+    after it, by a statement that sees what the edit committed."""
+    if wait:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {Site._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                [site.pk],
+            )
     since, until = _day_bounds(site, day)
     fresh, day_rows, extra = _load_postgresql(
         site,
@@ -466,3 +482,8 @@ def booking_reads_locked(
     )
     assert extra is not None, "the statement always returns its x row"
     return fresh, day_rows, extra
+
+
+def lock_not_available(exc: BaseException) -> bool:
+    """Did PostgreSQL refuse a NOWAIT lock (SQLSTATE 55P03)?"""
+    return getattr(exc.__cause__, "sqlstate", None) == "55P03"
