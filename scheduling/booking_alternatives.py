@@ -33,6 +33,9 @@ class RefusingRead:
     site: Site | None = None
     day: dt.date | None = None
     day_rows: DayRows | None = None
+    # A direct booking's: had the pregnancy an active booking for the contact, as the read saw
+    # (None: not read with the day; the caller asks the database).
+    already_booked: bool | None = None
 
     def slots(
         self, interview_type: InterviewType, day: dt.date, mode: str, now: dt.datetime

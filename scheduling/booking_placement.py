@@ -381,6 +381,8 @@ def _place(
         contact_of_type=interview_type.pk if contact_of_type else None,
         resident_id=resident_id,
         phone=phone,
+        pregnancy_id=None if direct is None else direct.pregnancy.pk,
+        contact_id=None if contact is None else contact.pk,
     )
     taken_nurses: set[int] = set()
     taken_rooms: set[int | None] = set()
@@ -395,6 +397,8 @@ def _place(
                 # The site under its share lock, the day's rows, the type's contact, her LINE
                 # user and STOP: one round trip.
                 now_site, day_rows, extra = reads(wait=wait)
+                if seen is not None and direct is not None:
+                    seen.already_booked = extra.already_booked
                 try:
                     if now_site is None:
                         raise booking_error("not_found", field="site")

@@ -300,13 +300,24 @@ def _sql(*, lock_site: bool) -> str:
         if lock_site
         else ""
     )
+    # Has the pregnancy `pregnancy` an active booking for the contact asked (`contact`), else for
+    # the type's? Asked only when a direct booking is refused ("already booked" comes before
+    # "taken"), but read here: no statement of its own after the refusal.
+    already_booked = (
+        f"EXISTS (SELECT 1 FROM {booking} a WHERE a.pregnancy_id = %(pregnancy)s "  # noqa: S608
+        "AND a.status IN ('held', 'confirmed') "
+        "AND (a.status = 'confirmed' OR a.expires_at > %(now)s) "
+        f"AND a.contact_id IS NOT DISTINCT FROM COALESCE(%(contact)s::bigint, "
+        f"{CONTACT_ID_FOR_TYPE_SQL}))"
+    )
     site_row = (
         f"""UNION ALL
 SELECT 's', {null_i}, {null_ts}, {null_ts}, {null_t}, {null_t}, {null_d}, {null_i}, {null_i},
        {null_i}, j FROM s
 UNION ALL
 SELECT 'x', {CONTACT_ID_FOR_TYPE_SQL}, {null_ts}, {null_ts}, {null_t}, {null_t}, {null_d},
-       ({SMS_STOPPED_SQL})::integer, {null_i}, {null_i}, {LINE_USER_SQL}"""  # noqa: S608 (as below)
+       ({SMS_STOPPED_SQL})::integer, ({already_booked})::integer, {null_i},
+       {LINE_USER_SQL}"""  # noqa: S608 (as below)
         if lock_site
         else ""
     )
@@ -361,6 +372,8 @@ class ForTheBooking:
     contact_id: int | None  # the interview type's first active contact (None: none, not asked)
     line_user: str  # her LINE user id while she follows the account ("": none, not asked)
     sms_stopped: bool  # her number answered STOP
+    # the pregnancy asked has an active booking for the contact (False: none, or not asked)
+    already_booked: bool = False
 
 
 def _load_postgresql(
@@ -407,7 +420,7 @@ def _load_postgresql(
         elif kind == "s":
             fresh = _site_from_json(site_json, site)
         elif kind == "x":
-            extra = ForTheBooking(nurse_id, site_json or "", bool(n))
+            extra = ForTheBooking(nurse_id, site_json or "", bool(n), bool(site_id))
         else:
             bookings.append((booking_id, nurse_id, site_id, a, b, n))
     return (
@@ -418,7 +431,13 @@ def _load_postgresql(
 
 
 _SQL = _sql(lock_site=False)
-_NOTHING_ELSE = {"contact_type": None, "resident": None, "phone": None}
+_NOTHING_ELSE = {
+    "contact_type": None,
+    "resident": None,
+    "phone": None,
+    "pregnancy": None,
+    "contact": None,
+}
 
 
 @cache
@@ -452,12 +471,16 @@ def booking_reads_locked(
     contact_of_type: int | None = None,
     resident_id: int | None = None,
     phone: str | None = None,
+    pregnancy_id: int | None = None,
+    contact_id: int | None = None,
     wait: bool = False,
 ) -> tuple[Site | None, DayRows, ForTheBooking]:
     """PostgreSQL, inside the booking's transaction, in ONE round trip: the site as it is now
     under its share lock (None when it is gone), the day's rows for `slot_at`, and what the
     booking needs besides: the first active contact of the interview type `contact_of_type`
-    (None: not asked), her LINE user (`resident_id`) and her number's STOP (`phone`).
+    (None: not asked), her LINE user (`resident_id`) and her number's STOP (`phone`), and
+    whether the pregnancy `pregnancy_id` already has an active booking for the contact
+    `contact_id` (None: the type's, as read).
 
     The lock is not waited for: when a schedule edit holds the site, the statement fails with
     lock_not_available (see `lock_not_available`) and the caller, in a new transaction, asks
@@ -478,7 +501,13 @@ def booking_reads_locked(
         now,
         None,
         lock_site=True,
-        booking={"contact_type": contact_of_type, "resident": resident_id, "phone": phone},
+        booking={
+            "contact_type": contact_of_type,
+            "resident": resident_id,
+            "phone": phone,
+            "pregnancy": pregnancy_id,
+            "contact": contact_id,
+        },
     )
     assert extra is not None, "the statement always returns its x row"
     return fresh, day_rows, extra

@@ -11,7 +11,9 @@ offers too few. So:
 - a refusal with enough places left that day offers the engine's alternatives without reading
   anything (PostgreSQL, where the booking's read is the locked one);
 - it never offers a place its read saw taken, even where a cached week still shows it free (a
-  booking committed whose announcement has not landed yet).
+  booking committed whose announcement has not landed yet);
+- a refused direct booking learns whether she already has one ("already booked" comes before
+  "taken") from the same read: its transaction's one read is all it asks (before: two more).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from unittest import mock
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
@@ -29,7 +32,7 @@ from scheduling import booking_alternatives
 from scheduling.availability import open_slots
 from scheduling.availability.intervals import day_rows_for
 from scheduling.booking_alternatives import RefusingRead
-from scheduling.services import alternatives_for, booking_hold
+from scheduling.services import alternatives_for, booking_create, booking_hold
 from tests.base import NOW, BaseTestCase, tokyo
 from tests.scheduling.helpers import WorldSpec, build, worlds
 from yurikago.errors import DomainError
@@ -139,3 +142,39 @@ class RefusalAlternativesFromItsReadTest(BaseTestCase):
         offered = [s.start for s in self.refused(REFUSED).alternatives]
         self.assertNotIn(first, offered)
         self.assertEqual(len(offered), 5)
+
+    def test_a_refused_direct_booking_asks_nothing_but_its_read(self) -> None:
+        self.hold(REFUSED)
+        self.hold(REFUSED)
+        with CaptureQueriesContext(connection) as queries, self.assertRaises(DomainError) as no:
+            booking_create(
+                site=self.w.aoto,
+                interview_type=self.w.itype,
+                start=REFUSED,
+                pregnancy=self.w.hanako_pregnancy,
+                now=NOW,
+            )
+        self.assertEqual(no.exception.code, "slot_unavailable")
+        self.assertEqual(len(no.exception.alternatives), 5)
+        # The test case's savepoint, the one read, its release.
+        self.assertEqual(len(queries), 3, [q["sql"][:60] for q in queries.captured_queries])
+
+    def test_already_booked_still_comes_before_taken(self) -> None:
+        booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=tokyo(2026, 12, 9, 10),
+            pregnancy=self.w.hanako_pregnancy,
+            now=NOW,
+        )
+        self.hold(REFUSED)
+        self.hold(REFUSED)
+        with self.assertRaises(DomainError) as no:
+            booking_create(
+                site=self.w.aoto,
+                interview_type=self.w.itype,
+                start=REFUSED,
+                pregnancy=self.w.hanako_pregnancy,
+                now=NOW,
+            )
+        self.assertEqual(no.exception.code, "already_booked")
