@@ -1,13 +1,13 @@
 """Idempotency-Key for POST /bookings/: a retry after a lost response books nothing twice.
 
-The key row is inserted (and committed) before any work. The unique (owner, key) constraint
+The key row is inserted (and committed) before any work, by a fixed statement that does nothing
+when the key is taken. The unique (owner, key) constraint
 decides, among parallel requests, which one does the work; the others wait for its stored
 response and return it. The same key with a different body is refused with 422.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -15,10 +15,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection
+from django.db.models import Field
 from django.utils import timezone
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
+
+from yurikago.db import prepared_cursor
 
 from .exceptions import ApiError, problem_response
 from .models import IdempotencyKey
@@ -39,18 +43,65 @@ def request_fingerprint(path: str, data: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _claim(owner: str, key: str, fingerprint: str) -> IdempotencyKey | None:
-    """Our new row if we are first; None if another request holds the key.
+def _key_sql() -> tuple[str, str]:
+    """The claim and the completion as fixed statements over the model's table and columns."""
+    qn = connection.ops.quote_name
+    meta = IdempotencyKey._meta
+    table = qn(meta.db_table)
+    col = {f.name: qn(str(f.column)) for f in meta.concrete_fields}
+    claim = (
+        f"INSERT INTO {table} ({col['owner']}, {col['key']}, {col['request_hash']},"  # noqa: S608
+        f" {col['created_at']}) VALUES (%s, %s, %s, %s)"
+        f" ON CONFLICT ({col['owner']}, {col['key']}) DO NOTHING RETURNING {col['id']}"
+    )
+    complete = (
+        f"UPDATE {table} SET {col['status_code']} = %s, {col['response_body']} = %s,"  # noqa: S608
+        f" {col['completed_at']} = %s WHERE {col['id']} = %s"
+    )
+    return claim, complete
 
-    A request runs in autocommit, where the INSERT alone commits (one round trip, not BEGIN,
-    INSERT, COMMIT) and a refused one leaves nothing to roll back. Inside a transaction (a
-    caller's, or a test's) a savepoint keeps that transaction usable after a refusal."""
-    in_transaction = transaction.get_connection().in_atomic_block
-    try:
-        with transaction.atomic() if in_transaction else contextlib.nullcontext():
-            return IdempotencyKey.objects.create(owner=owner, key=key, request_hash=fingerprint)
-    except IntegrityError:
-        return None
+
+# By database vendor (built on first use, with that backend's quoting).
+_KEY_SQL: dict[str, tuple[str, str]] = {}
+
+
+def _sql() -> tuple[str, str]:
+    return _KEY_SQL.get(connection.vendor) or _KEY_SQL.setdefault(connection.vendor, _key_sql())
+
+
+def _claim(owner: str, key: str, fingerprint: str) -> int | None:
+    """Our new row's id if we are first; None if another request holds the key.
+
+    One fixed statement, prepared once per connection (issue 19): the unique (owner, key) decides
+    as before, but a loser's INSERT does nothing instead of failing, so neither a savepoint (in
+    a caller's transaction) nor a rollback is needed. In a request's autocommit it commits
+    alone. A parallel INSERT of the same key waits for the first one's transaction, as the
+    constraint did."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_sql()[0], [owner, key, fingerprint, _db_value("created_at", now())])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _complete(row_id: int, response: Response) -> None:
+    """Store the answer for the retries (the fixed statement beside the claim's)."""
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            _sql()[1],
+            [
+                response.status_code,
+                _db_value("response_body", response.data),
+                _db_value("completed_at", now()),
+                row_id,
+            ],
+        )
+
+
+def _db_value(field: str, value: Any) -> Any:
+    """`value` as the field's column takes it (JSON adapted, datetimes as the backend wants)."""
+    model_field = IdempotencyKey._meta.get_field(field)
+    assert isinstance(model_field, Field)
+    return model_field.get_db_prep_save(value, connection)
 
 
 def _replay(row: IdempotencyKey) -> Response:
@@ -113,13 +164,9 @@ def run_once(*, owner: str, key: str, fingerprint: str, work: Callable[[], Respo
             response = work()
         except BaseException:
             # Nothing was done that a retry should see: let the next attempt do the work.
-            IdempotencyKey.objects.filter(pk=row.pk).delete()
+            IdempotencyKey.objects.filter(pk=row).delete()
             raise
-        IdempotencyKey.objects.filter(pk=row.pk).update(
-            status_code=response.status_code,
-            response_body=response.data,
-            completed_at=timezone.now(),
-        )
+        _complete(row, response)
         return response
     return problem_response(
         409,
