@@ -49,6 +49,28 @@ class SessionStore(cached_db.SessionStore):
                 data = {}
         return data
 
+    async def aload(self) -> dict[str, Any]:
+        """As load(), for an ASGI request (none is served so today: the stamp must be read on
+        every path that can move it, or the stored one alone would sign her out too soon)."""
+        cache_key = await self.acache_key()
+        seen_key = f"{cache_key}:seen"
+        try:
+            found = await self._shared.aget_many([cache_key, seen_key])
+        except Exception:
+            found = {}
+        data = found.get(cache_key)
+        seen = found.get(seen_key)
+        self.seen_in_cache = seen if isinstance(seen, int) else None
+        if data is None:
+            s = await self._aget_session_from_db()  # type: ignore[attr-defined]
+            if s:
+                data = self.decode(s.session_data)
+                expiry = await self.aget_expiry_age(expiry=s.expire_date)
+                await self._shared.aset(cache_key, data, expiry)
+            else:
+                data = {}
+        return data
+
     def stamp_seen(self, at: int, timeout: int) -> None:
         """Record that she was seen `at` in the cache only (the session itself is not saved)."""
         self._shared.set(self._seen_key(), at, timeout)

@@ -91,3 +91,19 @@ class IdleClockInTheCacheTest(BaseTestCase):
             self.client.post("/accounts/logout/")
             self.assertFalse(self.signed_in())
         self.assertIsNone(cache.get(f"django.contrib.sessions.cached_db{key}:seen"))
+
+    def test_the_stamp_is_read_on_the_async_path_too(self) -> None:
+        import asyncio
+
+        from yurikago.cached_db_sessions import SessionStore
+
+        for minutes in (0, 2):
+            with at(minutes):
+                self.assertTrue(self.signed_in())
+        key = self.client.session.session_key
+        stamped = SessionStore(key)
+        stamped.load()
+        again = SessionStore(key)
+        asyncio.run(again.aload())
+        self.assertIsNotNone(stamped.seen_in_cache)
+        self.assertEqual(again.seen_in_cache, stamped.seen_in_cache)
