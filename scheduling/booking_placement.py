@@ -274,12 +274,17 @@ def _record(
             messages=messages,
             lock_keys=_lock_keys(booking.nurse_id, booking.site_id, booking.room),
         )
+    else:
+        affected = None
+        booking.save(force_insert=not confirming)
+        _event(booking, kind, actor, staff, **data)
+        outbox.messages_queue(outbox.messages_from_owed(booking, messages))
+    # A hold confirmed changes no open slot: its place was taken while held, and is confirmed
+    # only before the hold expires (booking_confirm), so every answer computed while it was
+    # held still holds (issue 19, fifth round: in a rush, half the writes are confirmations,
+    # and each ended the site's and municipality's answers for nothing).
+    if not confirming:
         availability_changed(site_id=booking.site_id, nurse_id=booking.nurse_id, sites=affected)
-        return
-    booking.save(force_insert=not confirming)
-    _event(booking, kind, actor, staff, **data)
-    outbox.messages_queue(outbox.messages_from_owed(booking, messages))
-    availability_changed(site_id=booking.site_id, nurse_id=booking.nurse_id)
 
 
 def _her_resident_and_phone(direct: _Direct | None) -> tuple[int | None, str | None]:

@@ -151,8 +151,8 @@ def _confirm(
     messages = outbox.messages_owed(
         booking=booking, purpose="confirmation", now=now, channels=channels
     )
-    # A confirmed place no longer frees itself when the hold would have expired (_record ends
-    # the cached availability).
+    # A confirmed place no longer frees itself when the hold would have expired; the cached
+    # availability already shows it taken, so _record announces no change.
     _record(
         booking,
         kind=BookingEvent.Kind.CONFIRMED,
