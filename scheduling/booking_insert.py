@@ -11,7 +11,8 @@ compilation by the ORM. Here they are data-modifying CTEs of one statement:
          w AS (INSERT webhook deliveries … SELECT … (SELECT id FROM b) … RETURNING 1),
          m AS (INSERT messages … SELECT (SELECT id FROM b), … FROM the messages' JSON
                ON CONFLICT DO NOTHING),
-         a AS (her site, and every site where the nurse has a rule, with their municipalities)
+         a AS (her site, and every site where the nurse has a rule, with their municipalities;
+               a new booking only)
     SELECT id, (SELECT count(*) FROM w), the sites and municipalities of `a` FROM b
 
 The booking's nurse is read from `l`, so PostgreSQL takes the nurse's and room's advisory locks
@@ -224,10 +225,15 @@ def _statement(*, confirm: bool) -> str:
         f"b AS ({booking} RETURNING id), "
         f"e AS ({event}), "
         f"w AS ({delivery} RETURNING 1), "
-        f"m AS ({messages} ON CONFLICT DO NOTHING), "
-        f"a AS ({affected_sites_sql('%s::bigint', '(SELECT nurse FROM l)')}) "
-        "SELECT id, (SELECT count(*) FROM w), "
-        "ARRAY(SELECT site FROM a), ARRAY(SELECT municipality FROM a) FROM b"
+        f"m AS ({messages} ON CONFLICT DO NOTHING) "
+        + (
+            # A hold confirmed changes no open slot (booking_placement._record): nothing to end.
+            "SELECT id, (SELECT count(*) FROM w), NULL::integer[], NULL::integer[] FROM b"
+            if confirm
+            else f", a AS ({affected_sites_sql('%s::bigint', '(SELECT nurse FROM l)')}) "  # noqa: S608
+            "SELECT id, (SELECT count(*) FROM w), "
+            "ARRAY(SELECT site FROM a), ARRAY(SELECT municipality FROM a) FROM b"
+        )
     )
 
 
@@ -260,7 +266,8 @@ def _write(
         now=event.at,
     )
     params.append(_json_messages(booking, messages) if messages else "[]")
-    params.append(booking.site_id)
+    if not confirm:
+        params.append(booking.site_id)
     with prepared_cursor() as cursor:
         cursor.execute(_statement(confirm=confirm), params)
         row = cursor.fetchone()
@@ -271,7 +278,7 @@ def _write(
         outbox.messages_queued_by_caller()
     if webhooks_queued:
         webhooks.wake_webhook_sender_on_commit()
-    return int(booking_id), list(zip(sites, municipalities, strict=True))
+    return int(booking_id), list(zip(sites or (), municipalities or (), strict=True))
 
 
 def _saved(booking: Booking, event: BookingEvent) -> None:
@@ -315,12 +322,12 @@ def booking_confirm_update(
     webhook_event: str | None,
     messages: list[outbox.Owed],
     lock_keys: tuple[tuple[int, int], ...],
-) -> Affected:
+) -> None:
     """The held `booking`, its confirmation already set on the instance (pregnancy, status,
     confirmed_at, her choices), written as ONE statement with its event, webhooks and
     messages, after the nurse's and room's advisory locks. A second active booking for the
-    pregnancy and contact is refused by the partial unique constraints (IntegrityError).
-    Returns the (site, municipality) pairs whose availability it changes."""
+    pregnancy and contact is refused by the partial unique constraints (IntegrityError). A hold
+    confirmed changes no open slot, so it names no site whose availability it changes."""
     booking.updated_at = timezone.now()
     params = [
         *_lock_params(booking, lock_keys),
@@ -343,4 +350,3 @@ def booking_confirm_update(
     )
     assert written is not None and written[0] == booking.pk, "the hold is locked: it is there"
     _saved(booking, event)
-    return written[1]
