@@ -6,8 +6,9 @@ excludes it), checks the one start asked for (the nurses and rooms free across i
 trip), takes the chosen nurse's and room's advisory locks and inserts; an overlap moves on to
 the slot's next free nurse (or room). On SQLite, which has no exclusion constraints, the same
 check runs inside the IMMEDIATE (serialised) write transaction. A refusal becomes a clean
-`slot_unavailable` conflict with the next free alternatives, computed after the transaction
-from the cached availability (booking_alternatives.py; placing: booking_placement.py).
+`slot_unavailable` conflict with the next free alternatives, computed after the transaction:
+that day at that site from the rows its read fetched, the rest from the cached availability
+(booking_alternatives.py; placing: booking_placement.py).
 """
 
 from __future__ import annotations
