@@ -46,6 +46,8 @@ PERMISSIONS_POLICY = ", ".join(
 
 SEEN_KEY = "yurikago_seen_at"
 STARTED_KEY = "yurikago_started_at"
+# Where Django's session keeps set_expiry()'s value.
+EXPIRY_KEY = "_session_expiry"
 # Writing the session on every request would cost a database write per page; the clock moves
 # on at most this often, so the timeout is exact to within this many seconds.
 SEEN_RESOLUTION_SECONDS = 30
@@ -124,13 +126,21 @@ class IdleSessionMiddleware:
             return
         stamp_seen = getattr(session, "stamp_seen", None)
         stored_every = stored_every_seconds(limit) if stamp_seen is not None else 0
-        if stamp_seen is not None and stored_seen is not None and now - stored_seen < stored_every:
+        # The stored session (and its cookie) expire with the idle limit too, so an abandoned
+        # one is gone from the database at the next clearsessions; past the cache's stamps too,
+        # which may be up to `stored_every` later than the session's write.
+        lifetime = limit + stored_every + SEEN_RESOLUTION_SECONDS
+        if (
+            stamp_seen is not None
+            and stored_seen is not None
+            and now - stored_seen < stored_every
+            # A row written with a shorter life (an earlier limit or release) must be written
+            # once more, or it could end before the idle limit counted from the cache's stamp.
+            and session.get(EXPIRY_KEY) == lifetime
+        ):
             # No database write: the stamp alone, in the cache, until the stored one is due.
             stamp_seen(now, limit + SEEN_RESOLUTION_SECONDS)
             return
         session[SEEN_KEY] = now
         session[STARTED_KEY] = started
-        # The stored session (and its cookie) expire with the idle limit too, so an abandoned
-        # one is gone from the database at the next clearsessions; past the cache's stamps too,
-        # which may be up to `stored_every` later than this write.
-        session.set_expiry(limit + stored_every + SEEN_RESOLUTION_SECONDS)
+        session.set_expiry(lifetime)

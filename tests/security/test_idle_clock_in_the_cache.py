@@ -107,3 +107,16 @@ class IdleClockInTheCacheTest(BaseTestCase):
         asyncio.run(again.aload())
         self.assertIsNotNone(stamped.seen_in_cache)
         self.assertEqual(again.seen_in_cache, stamped.seen_in_cache)
+
+    def test_a_row_written_with_a_shorter_life_is_written_once_more(self) -> None:
+        from yurikago.security import SEEN_KEY, STARTED_KEY
+
+        # As the release before this one left it: stamped, expiring 30 minutes + 30 s on.
+        with at(0):
+            self.assertTrue(self.signed_in())
+            session = self.client.session
+            session[SEEN_KEY] = session[STARTED_KEY] = int(NOW.timestamp())
+            session.set_expiry(30 * 60 + 30)
+            session.save()
+        self.assertTrue(self.session_writes(1))  # its life made long enough: written
+        self.assertEqual(self.session_writes(2), [])  # then the cache takes the stamps
