@@ -210,32 +210,6 @@ def _time_the_services() -> _ServiceTimes:
     return times
 
 
-def signed_in_before(sessions: list[tuple[str, str]], minutes: float) -> None:
-    """Stamp each session's idle clock as her sign-in's first page did `minutes` before the
-    rush: at 09:00 she signed in minutes ago (bench_rush's seed leaves no stamp, so each first
-    request would store one)."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from yurikago import security
-
-    # The session's life as that first page set it (this tree's idle clock).
-    limit = settings.SESSION_IDLE_MINUTES_RESIDENT * 60
-    engine = import_module(settings.SESSION_ENGINE).SessionStore
-    every = getattr(security, "stored_every_seconds", lambda _limit: 0)(limit)
-    lifetime = limit + security.SEEN_RESOLUTION_SECONDS
-    if hasattr(engine, "stamp_seen"):
-        lifetime += every
-    at = int(time.time() - 60 * minutes)
-    for key, _csrf in sessions:
-        store = SessionStore(key)
-        store[security.SEEN_KEY] = store[security.STARTED_KEY] = at
-        store.set_expiry(lifetime)
-        store.save()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=40)
@@ -261,7 +235,7 @@ def main() -> int:
     service_time = _time_the_services()
     sites, day, sessions = bench_rush.seed()
     if args.signed_in_minutes_ago:
-        signed_in_before(sessions, args.signed_in_minutes_ago)
+        bench_rush.signed_in_before(sessions, args.signed_in_minutes_ago)
     api_server.flush_redis()
     site = sites[0]
     wall: dict[str, list[float]] = defaultdict(list)

@@ -6,6 +6,10 @@ bench/api_server.py for the environment): both variants, one after the other, un
 names one (1, or 12 for the variant over 12 sites). Prints throughput and latency, then checks
 in SQL that there are exactly as many bookings as places, that no nurse is double-booked, and
 that every client ended with a booking or a clean 409/429 and nobody saw a 5xx.
+
+Each resident signed in RUSH_SIGNED_IN_MINUTES_AGO (default 5) minutes before the rush: her
+session is in the shared cache with its idle clock stamped, as her sign-in left it (0: sessions
+no request has used, as the first four rounds measured).
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ THREADS = int(os.getenv("RUSH_THREADS", "4"))
 CLIENT = os.getenv("RUSH_CLIENT", "asyncio")
 MAX_ATTEMPTS = 12
 TIME_LIMIT = float(os.getenv("RUSH_TIME_LIMIT", "120"))
+# Her session as signing in this many minutes before 09:00 left it: its idle clock stamped and
+# the session in the shared cache. 0: sessions no request has used yet (the earlier rounds'
+# figures: every first request read and wrote her session row).
+SIGNED_IN_MINUTES_AGO = float(os.getenv("RUSH_SIGNED_IN_MINUTES_AGO", "5"))
 
 
 def seed() -> tuple[list[int], dt.date, list[tuple[str, str]]]:
@@ -429,11 +437,55 @@ def sql_checks(sites: list[int], day: dt.date) -> dict[str, int]:
     return {"confirmed": booked, "nurse_overlaps": overlaps, "room_overlaps": room_overlaps}
 
 
+def signed_in_before(sessions: list[tuple[str, str]], minutes: float) -> None:
+    """Stamp each session's idle clock as her sign-in's first page did `minutes` before the
+    rush: at 09:00 she signed in minutes ago (the seed leaves no stamp, so each first request
+    would store one)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from yurikago import security
+
+    # The session's life as that first page set it (this tree's idle clock).
+    limit = settings.SESSION_IDLE_MINUTES_RESIDENT * 60
+    engine = import_module(settings.SESSION_ENGINE).SessionStore
+    every = getattr(security, "stored_every_seconds", lambda _limit: 0)(limit)
+    lifetime = limit + security.SEEN_RESOLUTION_SECONDS
+    if hasattr(engine, "stamp_seen"):
+        lifetime += every
+    at = int(time.time() - 60 * minutes)
+    for key, _csrf in sessions:
+        store = SessionStore(key)
+        store[security.SEEN_KEY] = store[security.STARTED_KEY] = at
+        store.set_expiry(lifetime)
+        store.save()
+
+
+def sessions_in_cache(sessions: list[tuple[str, str]]) -> None:
+    """Load each session through the server's session engine, so that with sessions in the
+    shared cache (cached_db) each is there as her sign-in left it: the Redis flush before the
+    rush (throttles, cached availability) would otherwise make every first request read her
+    session row, which at 09:00, minutes after she signed in, it would not."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    engine = import_module(settings.SESSION_ENGINE).SessionStore
+    for key, _csrf in sessions:
+        engine(key).load()
+
+
 def main() -> int:
     api_server.ensure_database()
     api_server.django_setup()
     sites, day, sessions = seed()
+    if SIGNED_IN_MINUTES_AGO:
+        signed_in_before(sessions, SIGNED_IN_MINUTES_AGO)
     api_server.flush_redis()
+    if SIGNED_IN_MINUTES_AGO:
+        sessions_in_cache(sessions)
     # Per-user limits stay on; the per-address buckets are off, since every simulated resident
     # comes from 127.0.0.1 (in production they come from 500 addresses).
     env = {"API_RATE_IP": "0", "API_RATE_HOLD_IP": "0", "API_RATE_BOOKING_IP": "0"}
@@ -459,7 +511,7 @@ def main() -> int:
     print(
         f"rush: {CLIENTS} clients ({CLIENT}), {places} places at {SITES} site(s), gunicorn "
         f"{WORKERS} workers × {THREADS} threads, PostgreSQL, load average (1 min) "
-        f"{os.getloadavg()[0]:.1f}"
+        f"{os.getloadavg()[0]:.1f}; signed in {SIGNED_IN_MINUTES_AGO:g} min before"
     )
     print(f"  finished clients {len(results)}/{CLIENTS} in {elapsed:.1f}s")
     print(f"  outcomes {dict(outcomes)}")
