@@ -7,12 +7,14 @@ resident's questionnaire and earlier-time offers. Not found and not allowed are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Field, Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+
+from yurikago.db import bigint, instance_from_row, prepared_cursor
 
 from .access_scope import hold_owner_key, scope_for
 from .models import Booking, Contact, InterviewType, Municipality, Pregnancy, Site
@@ -149,24 +151,19 @@ def default_type_and_contact(
     return vars(municipality).get(_DEFAULT_TYPE)
 
 
-def _site_with_default_type(
-    site_id: int, municipality_ids: list[int]
-) -> tuple[Site | None, Municipality | None, InterviewType | None, Contact | None]:
-    """The open site among these municipalities', with its municipality, default interview type
-    (the active one with the lowest id, as selectors.interview_type_default) and that type's
-    first active contact (as contacts.contact_for_interview_type), in one statement. Plain SQL
-    over the models' columns, each value converted as the ORM would (the ORM cannot build one
-    query returning four unrelated rows)."""
-    models = (Site, Municipality, InterviewType, Contact)
+def _site_sql(municipality_ids: int) -> str:
     qn = connection.ops.quote_name
     columns = ", ".join(
         f"{alias}.{qn(str(f.column))}"
-        for model, alias in zip(models, "smtc", strict=True)
+        for model, alias in zip(_SITE_ROW_MODELS, "smtc", strict=True)
         for f in model._meta.concrete_fields
     )
     types, contacts = qn(InterviewType._meta.db_table), qn(Contact._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(municipality_ids))
-    sql = (
+    if connection.vendor == "postgresql":
+        among = "= ANY(%s)"  # one array parameter: the same text for any number of ids
+    else:
+        among = f"IN ({', '.join(['%s'] * municipality_ids)})"
+    return (
         f"SELECT {columns} FROM {qn(Site._meta.db_table)} s"  # noqa: S608 (model tables)
         f" JOIN {qn(Municipality._meta.db_table)} m ON m.id = s.municipality_id"
         f" LEFT JOIN {types} t ON t.id = (SELECT t2.id FROM {types} t2"
@@ -174,34 +171,47 @@ def _site_with_default_type(
         f" LEFT JOIN {contacts} c ON c.id = (SELECT c2.id FROM {contacts} c2"
         " WHERE c2.interview_type_id = t.id AND c2.is_active"
         " ORDER BY c2.ordering_key, c2.id LIMIT 1)"
-        f" WHERE s.id = %s AND s.is_active AND s.municipality_id IN ({placeholders})"
+        f" WHERE s.id = %s AND s.is_active AND s.municipality_id {among}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [site_id, *municipality_ids])
+
+
+_SITE_ROW_MODELS = (Site, Municipality, InterviewType, Contact)
+# Where each model's columns end in the row.
+_SITE_ROW_ENDS = list(itertools.accumulate(len(m._meta.concrete_fields) for m in _SITE_ROW_MODELS))
+# The statement's text by vendor (PostgreSQL: one text, prepared once per connection) or, on
+# the others, by vendor and number of municipality ids.
+_SITE_SQL: dict[tuple[str, int], str] = {}
+
+
+def _site_with_default_type(
+    site_id: int, municipality_ids: list[int]
+) -> tuple[Site | None, Municipality | None, InterviewType | None, Contact | None]:
+    """The open site among these municipalities', with its municipality, default interview type
+    (the active one with the lowest id, as selectors.interview_type_default) and that type's
+    first active contact (as contacts.contact_for_interview_type), in one statement. Plain SQL
+    over the models' columns, each value converted as the ORM would (the ORM cannot build one
+    query returning four unrelated rows). On PostgreSQL its text is the same for any number of
+    municipalities (they are one array parameter), so it is prepared once per connection: an
+    IN list of one more id was a new text, parsed and planned at every hold."""
+    if connection.vendor == "postgresql":
+        key = ("postgresql", 0)
+        params: list[Any] = [bigint(site_id), [bigint(m) for m in municipality_ids]]
+    else:
+        key, params = (connection.vendor, len(municipality_ids)), [site_id, *municipality_ids]
+    sql = _SITE_SQL.get(key) or _SITE_SQL.setdefault(key, _site_sql(key[1]))
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None, None, None, None
-    found = []
-    at = 0
-    for model in models:
-        fields = model._meta.concrete_fields
-        found.append(_instance(model, fields, row[at : at + len(fields)]))
-        at += len(fields)
-    return found[0], found[1], found[2], found[3]
-
-
-def _instance(model: type[Model], fields: Sequence[Field], values: Sequence[Any]) -> Any:
-    """A model instance from its columns' raw values (None for a LEFT JOIN that found no row),
-    through the backend's and the fields' converters, as a queryset would."""
-    if values[0] is None and fields[0].primary_key:
-        return None
-    converted = []
-    for f, value in zip(fields, values, strict=True):
-        col = f.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            value = convert(value, col, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    # Where each model's columns end in the row.
+    ends = list(itertools.accumulate(len(m._meta.concrete_fields) for m in _SITE_ROW_MODELS))
+    return (
+        instance_from_row(Site, row[: ends[0]]),
+        instance_from_row(Municipality, row[ends[0] : ends[1]]),
+        instance_from_row(InterviewType, row[ends[1] : ends[2]]),
+        instance_from_row(Contact, row[ends[2] : ends[3]]),
+    )
 
 
 def access_hold(owner: str, reference: str) -> Booking:

@@ -16,7 +16,6 @@ clock, the staff-session mark, DRF's session authentication, scope_for) sees the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
@@ -30,11 +29,10 @@ from django.utils.functional import SimpleLazyObject
 from scheduling.access_scope import account_rows_read
 from scheduling.models import Municipality, Nurse, Resident, StaffRole, User
 
-from .db import prepared_cursor
+from .db import instance_from_row, prepared_cursor
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-    from django.db.models import Field, Model
     from django.http import HttpRequest
 
 # Her municipality's code when she is a resident of an active one (None: of an inactive one),
@@ -136,10 +134,9 @@ def user_with_account_rows(user_id: Any) -> User | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    user_fields, resident_fields = User._meta.concrete_fields, Resident._meta.concrete_fields
-    split = len(user_fields)
-    user = _instance(User, user_fields, row[:split])
-    resident = _instance(Resident, resident_fields, row[split : split + len(resident_fields)])
+    split = len(User._meta.concrete_fields)
+    user = cast("User", instance_from_row(User, row[:split]))  # u.id is the WHERE's: never NULL
+    resident = instance_from_row(Resident, row[split : split + len(Resident._meta.concrete_fields)])
     staff_rows, own_code = row[-2], row[-1]
     if resident is not None:
         vars(user)[_OWN_CODE] = own_code
@@ -153,17 +150,3 @@ def own_municipality_code(user: User) -> tuple[bool, str | None]:
     # getattr, not vars(): the request's user is a lazy proxy of the object read.
     code = getattr(user, _OWN_CODE, _UNKNOWN)
     return (False, None) if code is _UNKNOWN else (True, cast("str | None", code))
-
-
-def _instance(model: type[Model], fields: Sequence[Field], values: Sequence[Any]) -> Any:
-    """A model instance from its columns' raw values (None for a LEFT JOIN that found no row),
-    through the backend's and the fields' converters, as a queryset would."""
-    if values[0] is None:
-        return None
-    converted = []
-    for f, value in zip(fields, values, strict=True):
-        col = f.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            value = convert(value, col, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
