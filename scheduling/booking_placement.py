@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from psycopg.types.numeric import Int8
 
 from notifications import outbox, webhooks
+from yurikago.db import prepared_cursor
 from yurikago.errors import DomainError
 
 from .availability import Slot, availability_changed, booking_window, site_is_open
@@ -44,7 +46,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from .models import User
+    from .models import Resident, User
 
 # PostgreSQL: how many times a booking tries the slot's next free nurse (or room) after another
 # writer took the one it chose between its read of the day and its insert.
@@ -462,6 +464,83 @@ def _contact_read(contact: Contact | None, extra: ForTheBooking) -> Contact | in
     """The contact asked for, else the id of the type's first active one as read (a booking's
     write and its payloads need no more; `booking.contact` reads the row if ever asked)."""
     return contact if contact is not None else extra.contact_id
+
+
+# The hold confirmed, under its row lock, with her LINE user and her number's STOP (issue 19,
+# sixth round): one prepared statement instead of the ORM's select_related + annotations, which
+# compiled ~1 ms of SQL per confirmation. Her LINE user and STOP are asked with NULL parameters
+# when not wanted (no resident, no SMS): the statement's text stays fixed, so it is prepared once.
+@cache
+def _hold_locked_sql() -> str:
+    from notifications.outbox import LINE_USER_SQL, SMS_STOPPED_SQL
+
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"b.{qn(str(f.column))}" for f in Booking._meta.concrete_fields)
+    return (
+        f"SELECT {columns}, {LINE_USER_SQL}, {SMS_STOPPED_SQL}"  # noqa: S608 (model names)
+        f" FROM {qn(Booking._meta.db_table)} b WHERE b.id = %(booking)s FOR UPDATE OF b"
+    )
+
+
+def _config_loaded(hold: Booking) -> bool:
+    """Whether the caller read `hold` with its site, the site's municipality and its interview
+    type (access_api_hold, access_hold do)."""
+    return (
+        Booking.site.is_cached(hold)
+        and Booking.interview_type.is_cached(hold)
+        and hold.site is not None
+        and Site.municipality.is_cached(hold.site)
+    )
+
+
+def hold_locked(
+    hold: Booking, *, resident: Resident | None, notify_sms: bool
+) -> tuple[Booking, tuple[str, bool] | None]:
+    """Inside the confirmation's transaction: the booking row of `hold` as it is now, under its
+    row lock (FOR UPDATE OF the booking only), with its site and municipality and interview
+    type, and her LINE user and STOP (None when not asked: no resident, or no SMS wanted, as
+    outbox.line_and_stop_annotations). Raises Booking.DoesNotExist when the row is gone.
+
+    PostgreSQL, with the hold read with its site, municipality and type: the booking's columns
+    only, and the caller's site and type kept when they are the locked row's (configuration,
+    read a few milliseconds before, as the ORM's join read it unlocked before too)."""
+    if not _on_postgresql() or not _config_loaded(hold):
+        locked = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("site__municipality", "interview_type")
+            .annotate(**outbox.line_and_stop_annotations(resident, notify_sms=notify_sms))
+            .get(pk=hold.pk)
+        )
+        return locked, outbox.line_and_stop_read(locked)
+    asked = resident is not None and notify_sms
+    fields = Booking._meta.concrete_fields
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            _hold_locked_sql(),
+            {
+                # As bigint whatever their size: psycopg sends a small int as smallint, and a
+                # statement is prepared once per parameter types.
+                "booking": Int8(hold.pk),
+                "resident": Int8(resident.pk) if asked and resident is not None else None,
+                "phone": resident.phone if asked and resident is not None else None,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Booking.DoesNotExist
+    locked = Booking.from_db(
+        connection.alias, [f.attname for f in fields], list(row[: len(fields)])
+    )
+    if locked.site_id == hold.site_id:
+        locked.site = hold.site
+    else:  # moved since the caller's read: its own site
+        locked.site = Site.objects.select_related("municipality").get(pk=locked.site_id)
+    if locked.interview_type_id == hold.interview_type_id:
+        locked.interview_type = hold.interview_type
+    else:
+        locked.interview_type = InterviewType.objects.get(pk=locked.interview_type_id)
+    line_user, sms_stopped = row[len(fields) :]
+    return locked, ((line_user or "", bool(sms_stopped)) if asked else None)
 
 
 def holds_sweep_expired(*, now: dt.datetime | None = None) -> int:

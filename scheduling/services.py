@@ -43,6 +43,7 @@ from .booking_placement import (
     _event,
     _place,
     _record,
+    hold_locked,
     holds_sweep_expired,
 )
 from .contacts import contact_for_interview_type
@@ -183,19 +184,16 @@ def booking_confirm(
         with transaction.atomic():
             # The booking row only (see _lock_for_change); with it, what her channels need (her
             # LINE user, her number's STOP): no read of its own (issue 19, fourth round).
-            locked = (
-                Booking.objects.select_for_update(of=("self",))
-                .select_related("site__municipality", "interview_type")
-                .annotate(
-                    **outbox.line_and_stop_annotations(pregnancy.resident, notify_sms=notify_sms)
-                )
-                .get(pk=booking.pk)
+            # One prepared statement (sixth round); the site and type the caller read with the
+            # hold are kept when they are the locked row's.
+            locked, line_and_stop = hold_locked(
+                booking, resident=pregnancy.resident, notify_sms=notify_sms
             )
             channels = outbox.pregnancy_channels(
                 pregnancy,
                 notify_sms=notify_sms,
                 notify_email=notify_email,
-                line_and_stop=outbox.line_and_stop_read(locked),
+                line_and_stop=line_and_stop,
             )
             if locked.municipality_id == locked.site.municipality_id:
                 locked.municipality = locked.site.municipality  # the same row: no query
