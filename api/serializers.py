@@ -6,10 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from scheduling.availability import cancel_deadline
 from scheduling.models import (
@@ -176,7 +179,34 @@ class ProblemSerializer(serializers.Serializer):
     alternatives = AlternativeSerializer(many=True, required=False)
 
 
-class SlotRequest(serializers.Serializer):
+# Each serializer class's fields, built and bound once per language (see FieldsBuiltOnce).
+_FIELDS_BUILT_ONCE: dict[tuple[type[serializers.Serializer], str | None], BindingDict] = {}
+
+
+class FieldsBuiltOnce(serializers.Serializer):
+    """A serializer whose fields are built and bound ONCE per class and language, shared by its
+    instances (issue 19: every hold and refused hold of the 09:00 rush). DRF deep-copies the
+    declared fields, or a ModelSerializer builds them from the model, at every instantiation so
+    that an instance may change its own fields; these never do. Validation and output are DRF's
+    own, field by field, with the same messages.
+
+    Per language because a field's range and length messages ("Ensure this value is greater
+    than or equal to 1.") are formatted once, at their first use, in that request's language.
+    Only for serializers whose fields keep no other per-request state and read nothing from the
+    serializer they are bound to but `partial` (False here): they are bound to a template
+    instance, so `field.context` is the template's (empty), not the request's."""
+
+    @cached_property
+    def fields(self) -> BindingDict:
+        key = (type(self), translation.get_language())
+        shared = _FIELDS_BUILT_ONCE.get(key)
+        if shared is None:
+            built = serializers.Serializer.fields.func(type(self)())  # DRF's, on a template
+            shared = _FIELDS_BUILT_ONCE.setdefault(key, built)
+        return shared
+
+
+class SlotRequest(FieldsBuiltOnce):
     site = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     start = BoundedDateTimeField()
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.IN_PERSON)
@@ -192,7 +222,7 @@ class SlotRequest(serializers.Serializer):
     )
 
 
-class HoldSerializer(serializers.ModelSerializer):
+class HoldSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.CharField(source="reference", read_only=True)
 
     class Meta:
