@@ -136,7 +136,18 @@ class BookingListCreate(APIView):
         )
 
     def _book(self, request: Request, data: dict[str, Any]) -> Booking:
-        pregnancy = self._pregnancy(request, data.get("pregnancy"))
+        hold = None
+        if (
+            data.get("hold")
+            and data.get("pregnancy") is None
+            and access.scope_for(request.user).resident_id is not None
+        ):
+            # Her own hold, her ongoing pregnancy: both in the hold's one statement (issue 19,
+            # sixth round). A hold that is not hers is a 404 before "which pregnancy?".
+            hold = access.access_api_hold(request.user, data["hold"], with_her_pregnancy=True)
+            pregnancy = self._her_pregnancy(request, hold.her_pregnancy)  # type: ignore[attr-defined]
+        else:
+            pregnancy = self._pregnancy(request, data.get("pregnancy"))
         options = {
             "pregnancy": pregnancy,
             "notify_sms": data["notify_sms"],
@@ -145,7 +156,8 @@ class BookingListCreate(APIView):
             "actor": request.user,
         }
         if data.get("hold"):
-            hold = access.access_api_hold(request.user, data["hold"])
+            if hold is None:
+                hold = access.access_api_hold(request.user, data["hold"])
             return services.booking_confirm(
                 booking=hold, staff=staff_at(request, hold.site_id), **options
             )
@@ -208,6 +220,10 @@ class BookingListCreate(APIView):
             return access.access_pregnancy_for_booking(request.user, pregnancy_id)
         resident_id = access.scope_for(request.user).resident_id
         pregnancy = selectors.pregnancy_current(resident_id) if resident_id is not None else None
+        return self._her_pregnancy(request, pregnancy)
+
+    def _her_pregnancy(self, request: Request, pregnancy: Pregnancy | None) -> Pregnancy:
+        """Her ongoing pregnancy as read (None: she has none), or a 400 asking which."""
         if pregnancy is not None and User.resident.is_cached(request.user):
             # Her resident row, read with her scope: the service reads her channels from it.
             resident = request.user.resident
