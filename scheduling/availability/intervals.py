@@ -91,12 +91,7 @@ def day_slots(
         return []
     check = _Day(site, interview_type, mode, day, day_rows, None)
     tz = site.municipality.tz
-    duration, step = interview_type.duration, dt.timedelta(minutes=interview_type.slot_step_minutes)
-    times = {
-        t
-        for _nurse, rule_start, rule_end, _remote in day_rows[0]
-        for t, _end in rule_slot_times(rule_start, rule_end, duration, step, site.last_start_time)
-    }
+    times: set[dt.time] = set().union(*(check.starts_of_rule(i) for i in range(len(day_rows[0]))))
     starts = sorted({dt.datetime.combine(day, t, tzinfo=tz) for t in times})
     found = [check.slot(at) for at in starts if at >= earliest]
     return [slot for slot in found if slot is not None]
@@ -130,6 +125,7 @@ class _Day:
         self.duration = interview_type.duration
         self.step = dt.timedelta(minutes=interview_type.slot_step_minutes)
         self.rules, closed, self.away, bookings = day_rows
+        self._starts_of_rule: dict[int, frozenset[dt.time]] = {}
         buffer = interview_type.buffer
         site_serves_mode = not site.modes or mode in site.modes
         self.open_today = site_serves_mode and not closed and site_is_open(site, day)
@@ -148,23 +144,37 @@ class _Day:
             if room is not None and site_id == site.pk:
                 self.rooms_booked.append((room, b_start - buffer, b_until))
 
+    def starts_of_rule(self, i: int) -> frozenset[dt.time]:
+        """The local start times the day's rule `i` yields, worked out once for the day: a
+        refusal's alternatives ask every start of the day (day_slots), each going through every
+        rule."""
+        times = self._starts_of_rule.get(i)
+        if times is None:
+            _nurse, rule_start, rule_end, _remote = self.rules[i]
+            times = frozenset(
+                t
+                for t, _end in rule_slot_times(
+                    rule_start, rule_end, self.duration, self.step, self.site.last_start_time
+                )
+            )
+            self._starts_of_rule[i] = times
+        return times
+
     def slot(self, start: dt.datetime) -> Slot | None:
         """The slot at `start` (on this day), or None when no nurse (or room) is free then."""
         site, mode = self.site, self.mode
         local = start.astimezone(self.tz)
         end = start + self.duration
         nurses: list[int] = []
-        for nurse_id, rule_start, rule_end, remote in self.rules:
+        at = local.time()
+        for i, (nurse_id, _rule_start, _rule_end, remote) in enumerate(self.rules):
             if nurse_id in nurses:
                 continue
             if remote and mode == Mode.IN_PERSON:
                 continue  # remote hours serve video and phone only
             if not remote and not self.open_today:
                 continue
-            times = rule_slot_times(
-                rule_start, rule_end, self.duration, self.step, site.last_start_time
-            )
-            if not any(t == local.time() for t, _ in times):
+            if at not in self.starts_of_rule(i):
                 continue  # not a start this rule yields
             if any(s < end and e > start for s, e in self.away.get(nurse_id, ())):
                 continue
