@@ -40,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -121,18 +122,28 @@ def _peer(python: Path, rounds: int, threads: int) -> dict:
     return json.loads(line.removeprefix("PEER_RESULT "))
 
 
+def _ours_bench(ours_root: Path, script: str, args: list[str], env: dict, label: str) -> str:
+    """The output of one of ours' benches (bench/<script> of that checkout, in our venv)."""
+    python = str(ROOT / ".venv" / "bin" / "python")
+    return _run([python, str(ours_root / "bench" / script), *args], env, label)
+
+
+def _alternate(runs: int, peer: Callable[[], dict], ours: Callable[[], dict]) -> tuple:
+    """Each bench `runs` times, alternating which goes first, so that neither always runs in
+    the later minutes; (the peer's results, ours')."""
+    peer_runs, ours_runs = [], []
+    for i in range(runs):
+        for who in ("peer", "ours") if i % 2 == 0 else ("ours", "peer"):
+            if who == "peer":
+                peer_runs.append(peer())
+            else:
+                ours_runs.append(ours())
+    return peer_runs, ours_runs
+
+
 def _ours(ours_root: Path, rounds: int) -> dict:
     env = {**os.environ, "DATABASE_URL": OURS_URL}
-    out = _run(
-        [
-            str(ROOT / ".venv" / "bin" / "python"),
-            str(ours_root / "bench" / "bench_side_by_side.py"),
-            "--rounds",
-            str(rounds),
-        ],
-        env,
-        "ours",
-    )
+    out = _ours_bench(ours_root, "bench_side_by_side.py", ["--rounds", str(rounds)], env, "ours")
     work = {}
     for line in out.splitlines():
         if m := OURS_LINE.match(line):
@@ -171,15 +182,8 @@ SQLITE_PAIRS = [
 def _ours_engine(ours_root: Path, rounds: int, sqlite_file: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["BENCH_SQLITE_PATH"] = str(sqlite_file)
-    out = _run(
-        [
-            str(ROOT / ".venv" / "bin" / "python"),
-            str(ours_root / "bench" / "bench_availability.py"),
-            "--runs",
-            str(rounds),
-        ],
-        env,
-        "ours (engine, SQLite)",
+    out = _ours_bench(
+        ours_root, "bench_availability.py", ["--runs", str(rounds)], env, "ours (engine, SQLite)"
     )
     work = {}
     for line in out.splitlines():
@@ -202,14 +206,11 @@ def sqlite_main(args: argparse.Namespace) -> None:
     python = ensure_venv()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"== the slot views on SQLite, in-process: {args.runs} x {args.rounds} calls each")
-    peer_runs, ours_runs = [], []
-    for i in range(args.runs):
-        order = ("peer", "ours") if i % 2 == 0 else ("ours", "peer")
-        for who in order:
-            if who == "peer":
-                peer_runs.append(_peer(python, args.rounds, args.race_threads))
-            else:
-                ours_runs.append(_ours_engine(args.ours_root, args.rounds, ours_file))
+    peer_runs, ours_runs = _alternate(
+        args.runs,
+        lambda: _peer(python, args.rounds, args.race_threads),
+        lambda: _ours_engine(args.ours_root, args.rounds, ours_file),
+    )
     ended = time.strftime("%H:%M UTC", time.gmtime())
     loads = [r["load"] for r in peer_runs + ours_runs]
     print(
@@ -270,15 +271,11 @@ def main() -> None:
         f"== ours beside the peer: {args.runs} x {args.rounds} rounds each, alternately; "
         f"ours from {args.ours_root}"
     )
-    peer_runs, ours_runs = [], []
-    for i in range(args.runs):
-        # Alternate which goes first, so neither always runs in the later minutes.
-        order = ("peer", "ours") if i % 2 == 0 else ("ours", "peer")
-        for who in order:
-            if who == "peer":
-                peer_runs.append(_peer(python, args.rounds, args.race_threads))
-            else:
-                ours_runs.append(_ours(args.ours_root, args.rounds))
+    peer_runs, ours_runs = _alternate(
+        args.runs,
+        lambda: _peer(python, args.rounds, args.race_threads),
+        lambda: _ours(args.ours_root, args.rounds),
+    )
     ours_race = _race_ours(args.ours_root, args.race_threads, args.rounds)
     ended = time.strftime("%H:%M UTC", time.gmtime())
 
