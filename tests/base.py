@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 
 from scheduling.models import (
     AvailabilityRule,
@@ -253,4 +253,22 @@ class BaseTestCase(TestCase):
         # stands still, so one test's "this minute" is the next test's too.
         cache.clear()
         # Objects from setUpTestData are deep-copied per test; refresh related caches.
+        super().setUp()
+
+
+class PostgresRaceTestCase(TransactionTestCase):
+    """For races between threads, each on its own connection: PostgreSQL only (it skips, saying
+    why, elsewhere; under CI it fails instead), committed data (no wrapping transaction), the
+    clock at NOW and the world built for each test."""
+
+    w: World
+
+    def setUp(self) -> None:
+        import time_machine
+
+        require_postgres()
+        traveller = time_machine.travel(NOW, tick=False)
+        traveller.start()
+        self.addCleanup(traveller.stop)
+        self.w = make_world()
         super().setUp()

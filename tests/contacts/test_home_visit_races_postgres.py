@@ -10,9 +10,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
-import time_machine
-from django.test import TransactionTestCase
-
 from scheduling.contact_models import Contact
 from scheduling.home_visit_models import District, HomeVisit, VisitBlock
 from scheduling.home_visit_services import (
@@ -21,21 +18,15 @@ from scheduling.home_visit_services import (
     resident_address_save,
 )
 from scheduling.models import Pregnancy, Resident, User
-from tests.base import NOW, World, make_world, require_postgres
+from tests.base import PostgresRaceTestCase
 from tests.contacts.helpers import katsushika_contacts
 from tests.contacts.test_home_visits import CSV, THURSDAY
 from tests.scheduling.test_concurrency_postgres import THREADS, race
 
 
-class HomeVisitRaceTests(TransactionTestCase):
-    w: World
-
+class HomeVisitRaceTests(PostgresRaceTestCase):
     def setUp(self) -> None:
-        require_postgres()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-        self.w = make_world()
+        super().setUp()
         self.contact = katsushika_contacts(self.w).late_visit
         district_import(municipality=self.w.katsushika, text=CSV)
         self.block = VisitBlock.objects.create(

@@ -8,13 +8,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
-import time_machine
 from django.db import connection
-from django.test import TransactionTestCase
 
 from scheduling.models import Booking, Contact, InterviewType, Pregnancy, Site
 from scheduling.services import booking_create
-from tests.base import NOW, make_world, require_postgres, tokyo
+from tests.base import NOW, PostgresRaceTestCase, tokyo
 from tests.contacts.helpers import katsushika_contacts, remote_hours, remote_interview_contact
 from tests.scheduling.test_concurrency_postgres import THREADS, race
 
@@ -25,13 +23,9 @@ TWICE_SQL = """
 """
 
 
-class OneBookingPerContactRaceTest(TransactionTestCase):
+class OneBookingPerContactRaceTest(PostgresRaceTestCase):
     def setUp(self) -> None:
-        require_postgres()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-        self.w = make_world()
+        super().setUp()
         self.contacts = katsushika_contacts(self.w)
         self.remote = remote_interview_contact(self.w)
         remote_hours(self.w)

@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-import time_machine
-from django.test import TransactionTestCase
 
 from notifications.models import Message
 from scheduling.invitation_models import InvitationLink
 from scheduling.invitation_services import invitation_link_consume, invitations_round
-from tests.base import NOW, make_world, require_postgres
+from tests.base import NOW, PostgresRaceTestCase
 from tests.contacts.helpers import katsushika_contacts
 from tests.scheduling.test_concurrency_postgres import THREADS, race
 from yurikago.errors import DomainError
@@ -21,13 +19,9 @@ from .helpers import link_path, notified
 
 
 @pytest.mark.postgres
-class LinkRaceTest(TransactionTestCase):
+class LinkRaceTest(PostgresRaceTestCase):
     def setUp(self) -> None:
-        require_postgres()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-        self.w = make_world()
+        super().setUp()
         katsushika_contacts(self.w)
         notified(self.w, "青木 あい", "+818010000001")
         invitations_round(now=NOW)

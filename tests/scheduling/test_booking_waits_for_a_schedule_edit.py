@@ -14,28 +14,17 @@ from __future__ import annotations
 import threading
 import time
 
-import time_machine
 from django.db import connections, transaction
-from django.test import TransactionTestCase
 
 from scheduling.models import AvailabilityRule, Booking, Site
 from scheduling.services import booking_hold
-from tests.base import NOW, World, make_world, require_postgres, tokyo
+from tests.base import NOW, PostgresRaceTestCase, tokyo
 from yurikago.errors import DomainError
 
 THURSDAY_TEN = tokyo(2026, 12, 3, 10)  # 青戸: 佐藤 and 加藤, 09:00-12:00
 
 
-class BookingWaitsForAScheduleEditTest(TransactionTestCase):
-    w: World
-
-    def setUp(self) -> None:
-        require_postgres()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-        self.w = make_world()
-
+class BookingWaitsForAScheduleEditTest(PostgresRaceTestCase):
     def test_a_booking_waiting_for_an_edit_that_removes_the_hours_is_refused(self) -> None:
         locked, done = threading.Event(), threading.Event()
         outcome: list[str] = []

@@ -14,9 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-import time_machine
 from django.db import connection, connections
-from django.test import TransactionTestCase
 
 from scheduling.models import (
     AvailabilityRule,
@@ -35,7 +33,7 @@ from scheduling.services import (
     booking_hold,
     booking_reschedule,
 )
-from tests.base import NOW, World, make_world, require_postgres, tokyo
+from tests.base import NOW, PostgresRaceTestCase, tokyo
 from yurikago.errors import DomainError
 
 THREADS = 20
@@ -76,15 +74,9 @@ def race(attempts: list[Callable[[], object]]) -> list[str]:
         return list(pool.map(run, attempts))
 
 
-class ConcurrencyTest(TransactionTestCase):
-    w: World
-
+class ConcurrencyTest(PostgresRaceTestCase):
     def setUp(self) -> None:
-        require_postgres()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-        self.w = make_world()
+        super().setUp()
         self.pregnancies = [self.pregnancy(i) for i in range(THREADS)]
 
     def pregnancy(self, i: int) -> Pregnancy:

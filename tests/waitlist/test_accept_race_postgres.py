@@ -6,25 +6,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-import time_machine
-from django.test import TransactionTestCase
-
 from scheduling.models import Booking, Pregnancy
 from scheduling.services import booking_cancel
 from scheduling.waitlist_models import WaitlistOffer
 from scheduling.waitlist_services import waitlist_offer_accept, waitlist_offers_round
-from tests.base import NOW, make_world, require_postgres, tokyo
+from tests.base import NOW, PostgresRaceTestCase, tokyo
 from tests.scheduling.test_concurrency_postgres import THREADS, race
 from tests.waitlist.helpers import PLACES, book_later_and_wait, fill_day
 
 
-class AcceptRaceTest(TransactionTestCase):
+class AcceptRaceTest(PostgresRaceTestCase):
     def setUp(self) -> None:
-        require_postgres()
-        traveller = time_machine.travel(NOW, tick=False)
-        traveller.start()
-        self.addCleanup(traveller.stop)
-        self.w = make_world()
+        super().setUp()
         fillers = fill_day(self.w)
         book_later_and_wait(self.w, self.w.hanako_pregnancy, tokyo(2026, 12, 10, 10))
         booking_cancel(booking=fillers[1], now=NOW)
