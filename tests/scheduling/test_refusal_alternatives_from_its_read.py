@@ -78,6 +78,16 @@ class RefusalAlternativesFromItsReadTest(BaseTestCase):
     def hold(self, start: dt.datetime) -> None:
         booking_hold(site=self.w.aoto, interview_type=self.w.itype, start=start, now=NOW)
 
+    def book(self, start: dt.datetime) -> None:
+        """Hanako books `start` at 青戸 directly (no hold)."""
+        booking_create(
+            site=self.w.aoto,
+            interview_type=self.w.itype,
+            start=start,
+            pregnancy=self.w.hanako_pregnancy,
+            now=NOW,
+        )
+
     def refused(self, start: dt.datetime) -> DomainError:
         with self.assertRaises(DomainError) as caught:
             self.hold(start)
@@ -147,34 +157,16 @@ class RefusalAlternativesFromItsReadTest(BaseTestCase):
         self.hold(REFUSED)
         self.hold(REFUSED)
         with CaptureQueriesContext(connection) as queries, self.assertRaises(DomainError) as no:
-            booking_create(
-                site=self.w.aoto,
-                interview_type=self.w.itype,
-                start=REFUSED,
-                pregnancy=self.w.hanako_pregnancy,
-                now=NOW,
-            )
+            self.book(REFUSED)
         self.assertEqual(no.exception.code, "slot_unavailable")
         self.assertEqual(len(no.exception.alternatives), 5)
         # The test case's savepoint, the one read, its release.
         self.assertEqual(len(queries), 3, [q["sql"][:60] for q in queries.captured_queries])
 
     def test_already_booked_still_comes_before_taken(self) -> None:
-        booking_create(
-            site=self.w.aoto,
-            interview_type=self.w.itype,
-            start=tokyo(2026, 12, 9, 10),
-            pregnancy=self.w.hanako_pregnancy,
-            now=NOW,
-        )
+        self.book(tokyo(2026, 12, 9, 10))
         self.hold(REFUSED)
         self.hold(REFUSED)
         with self.assertRaises(DomainError) as no:
-            booking_create(
-                site=self.w.aoto,
-                interview_type=self.w.itype,
-                start=REFUSED,
-                pregnancy=self.w.hanako_pregnancy,
-                now=NOW,
-            )
+            self.book(REFUSED)
         self.assertEqual(no.exception.code, "already_booked")
