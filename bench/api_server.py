@@ -142,9 +142,14 @@ def process_cpu_seconds() -> float:
     PostgreSQL backends serving this benchmark's database: the server side of a run, read from
     /proc (Linux). A backend that exits takes its CPU time with it, so take the difference
     while the server is up (Django keeps its connections for CONN_MAX_AGE)."""
+    return sum(server_cpu_seconds())
+
+
+def server_cpu_seconds() -> tuple[float, float]:
+    """process_cpu_seconds in its two parts: (gunicorn, PostgreSQL)."""
     database = DATABASE_URL.rsplit("/", 1)[1]
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    web = postgres = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -154,11 +159,12 @@ def process_cpu_seconds() -> float:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        in_group = _server_group is not None and int(fields[2]) == _server_group
-        backend = cmdline.startswith("postgres: ") and f" {database} " in cmdline
-        if in_group or backend:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+        used = int(fields[11]) + int(fields[12])  # utime, stime
+        if _server_group is not None and int(fields[2]) == _server_group:
+            web += used
+        elif cmdline.startswith("postgres: ") and f" {database} " in cmdline:
+            postgres += used
+    return web / tick, postgres / tick
 
 
 def flush_redis() -> None:

@@ -161,6 +161,15 @@ def seed() -> tuple[list[int], dt.date, list[tuple[str, str]]]:
     return site_ids, day, sessions
 
 
+def kind_of(method: str, path: str, status: int) -> str:
+    """The request's kind in the latency table: what she asked and, for a hold, its answer."""
+    if method == "GET":
+        return "availability"
+    if path.startswith("/api/v1/bookings/"):
+        return "booking"
+    return "refused hold" if status == 409 else "hold"
+
+
 class Client:
     def __init__(self, base: str, session: str, csrf: str) -> None:
         url = urlparse(base)
@@ -172,6 +181,7 @@ class Client:
             "Accept": "application/json",
         }
         self.timings: list[float] = []
+        self.kinds: list[str] = []
         self.statuses: Counter[int] = Counter()
 
     def call(
@@ -187,6 +197,7 @@ class Client:
         response = self.conn.getresponse()
         raw = response.read()
         self.timings.append(time.perf_counter() - started)
+        self.kinds.append(kind_of(method, path, response.status))
         self.statuses[response.status] += 1
         data = json.loads(raw) if raw else {}
         return response.status, data, dict(response.getheaders())
@@ -248,7 +259,7 @@ def one_resident(
         client.conn.close()
     journey = time.perf_counter() - journey_started
     with lock:
-        results.append((outcome, client.timings, client.statuses, journey))
+        results.append((outcome, client, journey))
 
 
 class AsyncClient:
@@ -264,6 +275,7 @@ class AsyncClient:
         )
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
         self.timings: list[float] = []
+        self.kinds: list[str] = []
         self.statuses: Counter[int] = Counter()
 
     async def call(
@@ -298,6 +310,7 @@ class AsyncClient:
             writer.close()
             self.streams = None
         self.timings.append(time.perf_counter() - started)
+        self.kinds.append(kind_of(method, path, status))
         self.statuses[status] += 1
         return status, json.loads(content) if content else {}, headers
 
@@ -363,7 +376,7 @@ async def one_resident_async(
     finally:
         client.close()
     journey = time.perf_counter() - journey_started
-    results.append((outcome, client.timings, client.statuses, journey))
+    results.append((outcome, client, journey))
 
 
 async def rush_async(base: str, sites: list[int], day: dt.date, sessions: list) -> tuple:
@@ -491,21 +504,26 @@ def main() -> int:
     env = {"API_RATE_IP": "0", "API_RATE_HOLD_IP": "0", "API_RATE_BOOKING_IP": "0"}
     with api_server.gunicorn(workers=WORKERS, threads=THREADS, **env) as base:
         warm_up(base, sites, day)
-        server = api_server.process_cpu_seconds()
+        web_before, postgres_before = api_server.server_cpu_seconds()
         client_cpu = resource.getrusage(resource.RUSAGE_SELF)
         if CLIENT == "threads":
             results, elapsed = rush_threads(base, sites, day, sessions)
         else:
             results, elapsed = asyncio.run(rush_async(base, sites, day, sessions))
         client_used = _cpu_since(client_cpu)
-        server_used = api_server.process_cpu_seconds() - server
+        web_after, postgres_after = api_server.server_cpu_seconds()
+        web_used, postgres_used = web_after - web_before, postgres_after - postgres_before
+        server_used = web_used + postgres_used
     api_server.flush_redis()
-    outcomes = Counter(outcome for outcome, _, _, _ in results)
-    timings = [t for _, ts, _, _ in results for t in ts]
-    journeys = [j for _, _, _, j in results]
+    outcomes = Counter(outcome for outcome, _, _ in results)
+    timings = [t for _, client, _ in results for t in client.timings]
+    journeys = [j for _, _, j in results]
     statuses: Counter[int] = Counter()
-    for _, _, s, _ in results:
-        statuses.update(s)
+    by_kind: dict[str, list[float]] = {}
+    for _, client, _ in results:
+        statuses.update(client.statuses)
+        for kind, seconds in zip(client.kinds, client.timings, strict=True):
+            by_kind.setdefault(kind, []).append(seconds)
     checks = sql_checks(sites, day)
     places = SITES * NURSES * SLOTS_PER_NURSE
     print(
@@ -522,13 +540,25 @@ def main() -> int:
             *(1000 * api_server.percentile(timings, p) for p in (50, 95, 99, 100))
         )
     )
+
+    def per(seconds: float) -> float:
+        return 1000 * seconds / max(1, len(timings))
+
+    for kind in ("availability", "hold", "booking", "refused hold"):
+        values = by_kind.get(kind, [])
+        print(
+            f"    {kind:<13} {len(values):>4}: p50 {{:.0f}}  p95 {{:.0f}}  max {{:.0f}}".format(
+                *(1000 * api_server.percentile(values, p) for p in (50, 95, 100))
+            )
+        )
     print(
         "  journey ms (availability to booked or refused) p50 {:.0f}  p95 {:.0f}  p99 {:.0f}  "
         "max {:.0f}".format(*(1000 * api_server.percentile(journeys, p) for p in (50, 95, 99, 100)))
     )
     print(
-        f"  CPU s: server (gunicorn and PostgreSQL) {server_used:.1f}, client {client_used:.1f}"
-        f" ({1000 * server_used / max(1, len(timings)):.1f} ms of server CPU a request)"
+        f"  CPU s: server {server_used:.1f} (gunicorn {web_used:.1f}, PostgreSQL "
+        f"{postgres_used:.1f}), client {client_used:.1f} ({per(server_used):.1f} ms of server"
+        f" CPU a request: {per(web_used):.1f} + {per(postgres_used):.1f})"
     )
     print(
         f"  SQL: confirmed {checks['confirmed']}, nurse overlaps {checks['nurse_overlaps']}, "
