@@ -50,3 +50,20 @@ class _Logger(glogging.Logger):
 
 
 logger_class = _Logger
+
+
+def when_ready(server: Any) -> None:
+    """In the master, with the application preloaded: load the URL modules and translation
+    catalogs once, before the workers are forked (yurikago.warm)."""
+    if server.cfg.preload_app:
+        from yurikago.warm import warm_process
+
+        warm_process()
+
+
+def post_worker_init(worker: Any) -> None:
+    """In each worker, before it accepts a connection: inherited from the master when preloaded
+    (then this costs nothing), loaded here when not."""
+    from yurikago.warm import warm_process
+
+    warm_process()
