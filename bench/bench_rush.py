@@ -41,8 +41,10 @@ if SITES == 1:
     NURSES, SLOTS_PER_NURSE = 5, 10  # 5 nurses × 10 half-hours (09:00–14:00) = 50 places
 else:
     NURSES, SLOTS_PER_NURSE = 2, 2
-WORKERS = int(os.getenv("RUSH_WORKERS", "3"))
-THREADS = int(os.getenv("RUSH_THREADS", "4"))
+# The shape gunicorn_conf.py ships: 2 × cores + 1 workers of one thread (sync). Until the
+# sixth round the rush ran 3 workers × 4 threads (RUSH_WORKERS=3 RUSH_THREADS=4).
+WORKERS = int(os.getenv("RUSH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+THREADS = int(os.getenv("RUSH_THREADS", "1"))
 # The load: "asyncio" (default) runs every resident as a coroutine over raw HTTP/1.1 keep-alive
 # in this one process, so the client takes little of the two cores the server needs; "threads"
 # is the earlier client, a thread and an http.client connection per resident.

@@ -15,10 +15,19 @@ from gunicorn import glogging
 from scheduling.calendars.redact import redact
 
 bind = os.getenv("GUNICORN_BIND", "127.0.0.1:8000")
-# Booking requests wait on the database, not the CPU: 2 per core plus one is the usual start.
+# 2 per core plus one: while one worker waits on PostgreSQL or Redis, another has the core.
 workers = int(os.getenv("GUNICORN_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
-# Threads let one worker overlap database waits; Django's connections are per thread.
-threads = int(os.getenv("GUNICORN_THREADS", "4"))
+# One thread a worker (gunicorn's sync worker) by default, behind nginx, which buffers slow
+# clients and opens a connection per request. An idle worker is the one that accepts the next
+# request, so a burst spreads over the workers as each comes free. The threaded worker accepted
+# every connection it could and queued its requests behind its own threads: at 09:00 one worker
+# held twice the connections of another (242 / 166 / 116 of 500 in the rush), its residents
+# waited the longest, and its four threads shared one GIL. In the 500-resident rush, 5 sync
+# workers against 3 × 4 threads: p95 1.6–2.1 s against 2.0–2.4 s, and less CPU a request
+# (bench/README.md, issue 19). No request waits on another service for long: calendar fetches,
+# webhooks and messages run in Celery. GUNICORN_THREADS > 1 gives the threaded worker back
+# (each thread has its own database connection).
+threads = int(os.getenv("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 # A request that runs this long is stuck; the worker is replaced rather than held forever.
 timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))

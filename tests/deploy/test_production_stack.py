@@ -140,8 +140,8 @@ class ProductionStackTest(SimpleTestCase):
                 "DATABASE_URL": postgres_url(connection.settings_dict, self.db_name),
                 "REDIS_URL": REDIS_URL,
                 "GUNICORN_BIND": f"127.0.0.1:{self.web_port}",
+                # Two of the shipped sync workers (gunicorn_conf.py's default shape).
                 "GUNICORN_WORKERS": "2",
-                "GUNICORN_THREADS": "2",
                 "STATIC_ROOT": str(self.tmp / "static"),
                 "EMAIL_BACKEND_KIND": "smtp",
                 "SMTP_HOST": "127.0.0.1",
