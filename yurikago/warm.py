@@ -2,7 +2,8 @@
 
 Django imports the URLconf (and with it every view, serializer and form module) on the first
 request a process serves, and each language's translation catalogs on the first request in that
-language: here about 0.6 s of CPU for the URLs and 10–35 ms a language. Under gunicorn each
+language: here about 0.6 s of CPU for the URLs and 10–35 ms a language; and redis-py on the
+first use of the shared cache, ~75 ms. Under gunicorn each
 worker paid it, while holding the GIL its other threads needed, on its first request after a
 start and again after every recycle (max_requests): at 09:00 a new worker's first requests
 waited behind it (issue 19, found profiling the rush).
@@ -17,6 +18,7 @@ worker it forks.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import get_resolver
 from django.utils import translation
 
@@ -29,3 +31,6 @@ def warm_process() -> None:
             # The catalogs of every installed app in this language, and the URLs' reverse
             # lookup, which is built per language.
             resolver.reverse_dict  # noqa: B018
+    warm_cache = getattr(cache, "warm", None)  # yurikago.cache.RedisCache's (not locmem's)
+    if warm_cache is not None:
+        warm_cache()

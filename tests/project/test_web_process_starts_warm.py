@@ -40,6 +40,7 @@ print(json.dumps({{
     "urls_after": "api.urls" in sys.modules and "frontend.urls" in sys.modules,
     "languages": sorted(trans_real._translations),
     "database_connected": any(c.connection is not None for c in connections.all()),
+    "redis_imported": "redis" in sys.modules,
 }}))
 """
 
@@ -50,6 +51,8 @@ def probe(*, preload: bool) -> dict:
         "DJANGO_SETTINGS_MODULE": "yurikago.settings",
         "SECRET_KEY": "warm-test",
         "DATABASE_URL": "sqlite:///:memory:",
+        # The shared cache's client is made, never connected: no Redis needs to listen here.
+        "REDIS_URL": "redis://127.0.0.1:1/0",
     }
     done = subprocess.run(
         [sys.executable, "-c", PROBE.format(preload=preload)],
@@ -75,6 +78,8 @@ class PreloadedMasterWarmsBeforeForkingTest(SimpleTestCase):
             self.assertIn(code, found["languages"])
         # A connection opened in the master would be shared by every forked worker.
         self.assertFalse(found["database_connected"])
+        # Django imports redis-py on a process's first use of the shared cache.
+        self.assertTrue(found["redis_imported"])
 
     def test_a_master_without_the_application_loads_nothing(self) -> None:
         # Without preload_app the master never imports the application; each worker warms
