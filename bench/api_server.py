@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,6 +28,8 @@ REDIS_URL = os.getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SECRET = "bench-only-not-secret"
 # The process group of the gunicorn started last (its master and workers), for their CPU time.
 _server_group: int | None = None
+# The process group of the nginx in front of it, if any (nginx_in_front): its CPU is the web's.
+_nginx_group: int | None = None
 
 
 def server_env(**extra: str) -> dict[str, str]:
@@ -137,6 +141,72 @@ def gunicorn(workers: int = 2, threads: int = 4, **env: str) -> Iterator[str]:
         log.close()
 
 
+@contextlib.contextmanager
+def nginx_in_front(upstream: str) -> Iterator[str]:
+    """deploy/nginx/yurikago.conf in front of `upstream` (a gunicorn above), as production runs
+    it: its proxy settings word for word, plain HTTP on a free loopback port instead of TLS on
+    443 (the client's TLS would take the two cores from the server), one worker process. Its
+    CPU counts with the server's (process_cpu_seconds)."""
+    global _nginx_group
+    port = int(upstream.rsplit(":", 1)[1])
+    site = (ROOT / "deploy" / "nginx" / "yurikago.conf").read_text()
+    site = re.sub(r"^\s*listen \[::\].*\n", "", site, flags=re.M)
+    site = re.sub(r"^\s*ssl_.*\n", "", site, flags=re.M)
+    front, redirect = free_port(), free_port()
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{front};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{redirect};")
+    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{port};")
+    with tempfile.TemporaryDirectory(prefix="bench-nginx-") as tmp:
+        site = site.replace("/var/log/nginx/", f"{tmp}/").replace("/var/www/letsencrypt", tmp)
+        (Path(tmp) / "site.conf").write_text(site)
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (Path(tmp) / name).mkdir()
+            (Path(tmp) / name).chmod(0o777)  # nginx's workers drop root and write here
+        conf = Path(tmp) / "nginx.conf"
+        conf.write_text(
+            f"""
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/site.conf;
+}}
+"""
+        )
+        proc = subprocess.Popen(
+            [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        _nginx_group = proc.pid
+        base = f"http://127.0.0.1:{front}"
+        try:
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+                    break
+                except Exception:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        log = Path(tmp) / "error.log"
+                        raise RuntimeError(
+                            "nginx did not start: " + (log.read_text() if log.exists() else "")
+                        ) from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            _nginx_group = None
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+
+
 def process_cpu_seconds() -> float:
     """CPU seconds used so far by the gunicorn started last (master and workers) and by the
     PostgreSQL backends serving this benchmark's database: the server side of a run, read from
@@ -146,7 +216,7 @@ def process_cpu_seconds() -> float:
 
 
 def server_cpu_seconds() -> tuple[float, float]:
-    """process_cpu_seconds in its two parts: (gunicorn, PostgreSQL)."""
+    """process_cpu_seconds in its two parts: (gunicorn with any nginx in front, PostgreSQL)."""
     database = DATABASE_URL.rsplit("/", 1)[1]
     tick = os.sysconf("SC_CLK_TCK")
     web = postgres = 0
@@ -160,7 +230,7 @@ def server_cpu_seconds() -> tuple[float, float]:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         used = int(fields[11]) + int(fields[12])  # utime, stime
-        if _server_group is not None and int(fields[2]) == _server_group:
+        if int(fields[2]) in (_server_group, _nginx_group):
             web += used
         elif cmdline.startswith("postgres: ") and f" {database} " in cmdline:
             postgres += used

@@ -2,8 +2,9 @@
 and confirming it, retrying with an offered alternative when hers was taken.
 
 Run by hand: `.venv/bin/python bench/bench_rush.py` (PostgreSQL and gunicorn on 127.0.0.1; see
-bench/api_server.py for the environment): both variants, one after the other, unless RUSH_SITES
-names one (1, or 12 for the variant over 12 sites). Prints throughput and latency, then checks
+bench/api_server.py for the environment): every variant, one after the other, unless RUSH_SITES
+names one (1, or 12 for the variant over 12 sites; RUSH_VIA_NGINX=1 puts production's nginx in
+front). Prints throughput and latency, then checks
 in SQL that there are exactly as many bookings as places, that no nurse is double-booked, and
 that every client ended with a booking or a clean 409/429 and nobody saw a 5xx.
 
@@ -15,6 +16,7 @@ no request has used, as the first four rounds measured).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -49,6 +51,9 @@ THREADS = int(os.getenv("RUSH_THREADS", "1"))
 # in this one process, so the client takes little of the two cores the server needs; "threads"
 # is the earlier client, a thread and an http.client connection per resident.
 CLIENT = os.getenv("RUSH_CLIENT", "asyncio")
+# RUSH_VIA_NGINX=1: the clients talk to deploy/nginx/yurikago.conf (plain HTTP, one worker) in
+# front of gunicorn, as in production; nginx's CPU counts with gunicorn's.
+VIA_NGINX = os.getenv("RUSH_VIA_NGINX", "") == "1"
 MAX_ATTEMPTS = 12
 TIME_LIMIT = float(os.getenv("RUSH_TIME_LIMIT", "120"))
 # Her session as signing in this many minutes before 09:00 left it: its idle clock stamped and
@@ -504,7 +509,14 @@ def main() -> int:
     # Per-user limits stay on; the per-address buckets are off, since every simulated resident
     # comes from 127.0.0.1 (in production they come from 500 addresses).
     env = {"API_RATE_IP": "0", "API_RATE_HOLD_IP": "0", "API_RATE_BOOKING_IP": "0"}
-    with api_server.gunicorn(workers=WORKERS, threads=THREADS, **env) as base:
+    if VIA_NGINX:
+        env["TRUSTED_PROXY_COUNT"] = "1"  # as behind production's nginx
+    with (
+        api_server.gunicorn(workers=WORKERS, threads=THREADS, **env) as upstream,
+        (
+            api_server.nginx_in_front(upstream) if VIA_NGINX else contextlib.nullcontext(upstream)
+        ) as base,
+    ):
         warm_up(base, sites, day)
         web_before, postgres_before = api_server.server_cpu_seconds()
         client_cpu = resource.getrusage(resource.RUSAGE_SELF)
@@ -530,7 +542,8 @@ def main() -> int:
     places = SITES * NURSES * SLOTS_PER_NURSE
     print(
         f"rush: {CLIENTS} clients ({CLIENT}), {places} places at {SITES} site(s), gunicorn "
-        f"{WORKERS} workers × {THREADS} threads, PostgreSQL, load average (1 min) "
+        f"{WORKERS} workers × {THREADS} threads{' behind nginx' if VIA_NGINX else ''}, "
+        f"PostgreSQL, load average (1 min) "
         f"{os.getloadavg()[0]:.1f}; signed in {SIGNED_IN_MINUTES_AGO:g} min before"
     )
     print(f"  finished clients {len(results)}/{CLIENTS} in {elapsed:.1f}s")
@@ -542,6 +555,8 @@ def main() -> int:
             *(1000 * api_server.percentile(timings, p) for p in (50, 95, 99, 100))
         )
     )
+
+    web_label = "gunicorn and nginx" if VIA_NGINX else "gunicorn"
 
     def per(seconds: float) -> float:
         return 1000 * seconds / max(1, len(timings))
@@ -558,7 +573,7 @@ def main() -> int:
         "max {:.0f}".format(*(1000 * api_server.percentile(journeys, p) for p in (50, 95, 99, 100)))
     )
     print(
-        f"  CPU s: server {server_used:.1f} (gunicorn {web_used:.1f}, PostgreSQL "
+        f"  CPU s: server {server_used:.1f} ({web_label} {web_used:.1f}, PostgreSQL "
         f"{postgres_used:.1f}), client {client_used:.1f} ({per(server_used):.1f} ms of server"
         f" CPU a request: {per(web_used):.1f} + {per(postgres_used):.1f})"
     )
@@ -603,15 +618,20 @@ def _cpu_since(before: resource.struct_rusage) -> float:
 
 
 def both_variants() -> int:
-    """`make bench` sets no RUSH_SITES: run the one-site rush and the 12-site variant, each in
-    its own process (the variant is read at import), and fail if either fails."""
+    """`make bench` sets no RUSH_SITES: run the one-site rush, the 12-site variant and, where
+    nginx is installed, the one-site rush behind production's nginx, each in its own process
+    (the variant is read at import), and fail if any fails."""
+    import shutil
     import subprocess
 
+    variants = [{"RUSH_SITES": "1"}, {"RUSH_SITES": "12"}]
+    if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
+        variants.append({"RUSH_SITES": "1", "RUSH_VIA_NGINX": "1"})
+    else:
+        print("rush behind nginx: skipped, nginx is not installed (apt-get install nginx-light)")
     codes = [
-        subprocess.run(
-            [sys.executable, __file__], env={**os.environ, "RUSH_SITES": sites}, check=False
-        ).returncode
-        for sites in ("1", "12")
+        subprocess.run([sys.executable, __file__], env={**os.environ, **v}, check=False).returncode
+        for v in variants
     ]
     return max(codes)
 
