@@ -37,8 +37,12 @@ class BookingStatementsPreparedTest(BaseTestCase):
         statements = _prepared()
         self.assertEqual(len([s for s in statements if "FOR KEY SHARE" in s]), 1, statements)
         self.assertEqual(len([s for s in statements if "pg_advisory_xact_lock" in s]), 1)
+        # The hold's read outside the transaction (its refusal needs none, issue 19).
+        self.assertEqual(
+            len([s for s in statements if "FOR KEY SHARE" not in s and "'k'" in s]), 1, statements
+        )
         # Nothing else: Django's own statements are never prepared.
-        self.assertEqual(len(statements), 2, statements)
+        self.assertEqual(len(statements), 3, statements)
 
     @override_settings(DATABASE_PREPARED_STATEMENTS=False)
     def test_nothing_is_prepared_when_turned_off(self) -> None:
