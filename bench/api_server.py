@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,18 +119,7 @@ def gunicorn(workers: int = 2, threads: int = 4, **env: str) -> Iterator[str]:
     global _server_group
     _server_group = proc.pid
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(
-                        "gunicorn did not start: " + log.read().decode()[-2000:]
-                    ) from None
-                time.sleep(0.3)
+        _wait_until_up(base, proc, "gunicorn", lambda: (log.seek(0), log.read().decode())[1])
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -141,44 +130,38 @@ def gunicorn(workers: int = 2, threads: int = 4, **env: str) -> Iterator[str]:
         log.close()
 
 
+def _wait_until_up(base: str, proc: subprocess.Popen, name: str, log: Callable[[], str]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+            return
+        except Exception:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start: " + log()[-2000:]) from None
+            time.sleep(0.3)
+
+
 @contextlib.contextmanager
 def nginx_in_front(upstream: str) -> Iterator[str]:
     """deploy/nginx/yurikago.conf in front of `upstream` (a gunicorn above), as production runs
-    it: its proxy settings word for word, plain HTTP on a free loopback port instead of TLS on
-    443 (the client's TLS would take the two cores from the server), one worker process. Its
-    CPU counts with the server's (process_cpu_seconds)."""
+    it and as the production smoke test starts it (tests/deploy/stack.py), but plain HTTP on the
+    HTTPS server's port (the client's TLS would take the two cores from the server) and room for
+    the rush's connections. Its CPU counts with the server's (process_cpu_seconds)."""
+    from tests.deploy.stack import nginx_main_config, nginx_site
+
     global _nginx_group
-    port = int(upstream.rsplit(":", 1)[1])
-    site = (ROOT / "deploy" / "nginx" / "yurikago.conf").read_text()
-    site = re.sub(r"^\s*listen \[::\].*\n", "", site, flags=re.M)
-    site = re.sub(r"^\s*ssl_.*\n", "", site, flags=re.M)
-    front, redirect = free_port(), free_port()
-    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{front};")
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{redirect};")
-    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{port};")
+    front = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-nginx-") as tmp:
-        site = site.replace("/var/log/nginx/", f"{tmp}/").replace("/var/www/letsencrypt", tmp)
-        (Path(tmp) / "site.conf").write_text(site)
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (Path(tmp) / name).mkdir()
-            (Path(tmp) / name).chmod(0o777)  # nginx's workers drop root and write here
-        conf = Path(tmp) / "nginx.conf"
-        conf.write_text(
-            f"""
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/site.conf;
-}}
-"""
+        site = nginx_site(
+            https_port=front,
+            http_port=free_port(),
+            upstream_port=int(upstream.rsplit(":", 1)[1]),
+            tmp=Path(tmp),
         )
+        site = site.replace(f"listen 127.0.0.1:{front} ssl http2;", f"listen 127.0.0.1:{front};")
+        site = re.sub(r"^\s*ssl_.*\n", "", site, flags=re.M)
+        conf = nginx_main_config(Path(tmp), site, worker_connections=4096)
         proc = subprocess.Popen(
             [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-g", "daemon off;"],
             stdout=subprocess.DEVNULL,
@@ -187,19 +170,11 @@ http {{
         )
         _nginx_group = proc.pid
         base = f"http://127.0.0.1:{front}"
+        error_log = Path(tmp) / "nginx-error.log"
         try:
-            deadline = time.monotonic() + 15
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                    break
-                except Exception:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log = Path(tmp) / "error.log"
-                        raise RuntimeError(
-                            "nginx did not start: " + (log.read_text() if log.exists() else "")
-                        ) from None
-                    time.sleep(0.2)
+            _wait_until_up(
+                base, proc, "nginx", lambda: error_log.read_text() if error_log.exists() else ""
+            )
             yield base
         finally:
             _nginx_group = None

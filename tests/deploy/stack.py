@@ -102,7 +102,7 @@ def nginx_site(*, https_port: int, http_port: int, upstream_port: int, tmp: Path
     return site
 
 
-def nginx_main_config(tmp: Path, site: str) -> Path:
+def nginx_main_config(tmp: Path, site: str, *, worker_connections: int = 256) -> Path:
     (tmp / "site.conf").write_text(site)
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp / name).mkdir(exist_ok=True)
@@ -113,7 +113,7 @@ def nginx_main_config(tmp: Path, site: str) -> Path:
 worker_processes 1;
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 256; }}
+events {{ worker_connections {worker_connections}; }}
 http {{
     client_body_temp_path {tmp}/client_body;
     proxy_temp_path {tmp}/proxy;
