@@ -45,6 +45,10 @@ def server_env(**extra: str) -> dict[str, str]:
             "GUNICORN_ACCESS_LOG": "",
             "SMS_BACKEND": "console",
             "EMAIL_BACKEND_KIND": "locmem",
+            # No recycling during a run: a worker that exits takes its CPU time with it, and
+            # the server's CPU a request came out negative (bench_api_availability, 15,000
+            # requests a round against max_requests 5,000).
+            "GUNICORN_MAX_REQUESTS": "0",
         }
     )
     if REDIS_URL:
