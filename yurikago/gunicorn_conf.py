@@ -24,15 +24,23 @@ workers = int(os.getenv("GUNICORN_WORKERS", str(multiprocessing.cpu_count() * 2 
 # held twice the connections of another (242 / 166 / 116 of 500 in the rush), its residents
 # waited the longest, and its four threads shared one GIL. In the 500-resident rush, 5 sync
 # workers against 3 × 4 threads: p95 1.6–2.1 s against 2.0–2.4 s, and less CPU a request
-# (bench/README.md, issue 19). No request waits on another service for long: calendar fetches,
-# webhooks and messages run in Celery. GUNICORN_THREADS > 1 gives the threaded worker back
-# (each thread has its own database connection).
+# (bench/README.md, issue 19). No request waits on another service: calendar fetches, webhooks
+# and messages run in Celery. What a sync worker does hold is a request that sleeps: a sign-in
+# code's answer waits LOGIN_CODE_MIN_MS (400 ms) whether a code was sent or not, and holds its
+# worker meanwhile. Where many residents ask for codes at once, GUNICORN_THREADS=4 gives each
+# worker four threads (each with its own database connection).
 threads = int(os.getenv("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
+# Threaded too, a worker takes a connection only while one of its threads is free (and closes
+# it after the answer, as the sync worker does): gunicorn's default let it take a thousand.
+# 3 workers × 4 threads so capped: rush p95 1.53–1.55 s, against 1.36–1.37 s for 5 sync workers
+# and 2.1–2.4 s uncapped.
+worker_connections = int(os.getenv("GUNICORN_WORKER_CONNECTIONS", str(threads)))
 # A request that runs this long is stuck; the worker is replaced rather than held forever.
 timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.getenv("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.getenv("GUNICORN_KEEPALIVE", "5"))
+# Kept-alive connections count against worker_connections; with one a thread there is no room.
+keepalive = int(os.getenv("GUNICORN_KEEPALIVE", "5" if worker_connections > threads else "0"))
 # Recycle workers now and then so a slow leak never becomes an outage (jitter: not all at once).
 max_requests = int(os.getenv("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = int(os.getenv("GUNICORN_MAX_REQUESTS_JITTER", "500"))
